@@ -1,0 +1,89 @@
+package org.weightnorm4j.tensor;
+
+/**
+ * One implementation of every kernel. {@link Kernels} checks arguments and then calls a backend:
+ * the double-precision {@link ReferenceKernels} for FLOAT64 tensors, and the fastest available
+ * float32 backend (chosen by {@link KernelProvider}) for FLOAT32 tensors.
+ *
+ * <p>Arguments arrive already validated: shapes agree, types agree. Every method either overwrites
+ * its output or, where it takes {@code accumulate}, adds into it. Layout conventions:
+ * images are NCHW; a "channel" view treats a tensor {@code [N, C, ...]} as {@code [N, C, S]} where
+ * {@code S} is the product of the trailing dimensions (1 for a dense layer's {@code [N, C]}).
+ */
+public interface KernelBackend {
+
+    /** A short name for logs and benchmarks, e.g. {@code "panama-avx512"} or {@code "scalar"}. */
+    String name();
+
+    /**
+     * {@code C = op(A) · op(B)} (or {@code C += ...} when {@code accumulate}), float32, row-major.
+     * {@code op(A)} is {@code m × k}: A is stored {@code m × k} (leading dimension {@code lda}) or,
+     * when {@code transA}, {@code k × m}. {@code op(B)} is {@code k × n}: B is stored {@code k × n}
+     * or, when {@code transB}, {@code n × k}. C is {@code m × n} with leading dimension {@code ldc}.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float[] c, int cOff, int ldc, boolean accumulate);
+
+    /** Same as the float version, in double (the reference path). */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+              double[] c, int cOff, int ldc, boolean accumulate);
+
+    /** y[N,O,OH,OW] = conv(x[N,C,H,W], w[O,C,KH,KW]); no bias. */
+    void conv2dForward(Tensor x, Tensor w, Tensor y, ConvSpec spec);
+
+    /** dx[N,C,H,W] = gradient of the convolution with respect to its input (overwrites dx). */
+    void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec);
+
+    /** dw[O,C,KH,KW] (+)= gradient of the convolution with respect to its filters. */
+    void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, ConvSpec spec, boolean accumulate);
+
+    /**
+     * 2x2 max pooling with stride 2 over NCHW ({@code OH = H/2}, {@code OW = W/2}, remainder
+     * dropped). {@code argmax[i]} receives the flat index into x of the maximum for output i.
+     */
+    void maxPool2x2Forward(Tensor x, Tensor y, int[] argmax);
+
+    /** dx = 0 everywhere except dx[argmax[i]] += dy[i]. */
+    void maxPool2x2Backward(Tensor dy, int[] argmax, Tensor dx);
+
+    /** y[N,C] = mean over H,W of x[N,C,H,W]. */
+    void globalAvgPoolForward(Tensor x, Tensor y);
+
+    /** dx[N,C,H,W] = dy[N,C] / (H*W). */
+    void globalAvgPoolBackward(Tensor dy, Tensor dx);
+
+    /** y = f(x), element-wise. */
+    void activationForward(Activation f, Tensor x, Tensor y);
+
+    /** dx = f'(x) * dy, element-wise, with y = f(x) available. */
+    void activationBackward(Activation f, Tensor x, Tensor y, Tensor dy, Tensor dx);
+
+    /**
+     * y[n,c,s] = scale[c] * u[n,c,s] + shift[c]. Either of scale and shift may be null (meaning
+     * 1 and 0). This is the fused weight-norm output {@code y = (g/||v||) ⊙ u + b}.
+     */
+    void channelScaleShift(Tensor u, Tensor scale, Tensor shift, Tensor y);
+
+    /** out[c] (+)= sum over n,s of x[n,c,s]. */
+    void channelSums(Tensor x, Tensor out, boolean accumulate);
+
+    /** out[c] (+)= sum over n,s of a[n,c,s] * b[n,c,s]. */
+    void channelDots(Tensor a, Tensor b, Tensor out, boolean accumulate);
+
+    /** out[r] = sum of row r of m viewed as [rows, rest]. */
+    void rowSums(Tensor m, Tensor out);
+
+    /** out[r] = Euclidean norm of row r of m viewed as [rows, rest]. */
+    void rowL2Norms(Tensor m, Tensor out);
+
+    /** y += alpha * x. */
+    void axpy(double alpha, Tensor x, Tensor y);
+
+    /** out = a * b element-wise (out may alias a or b). */
+    void mul(Tensor a, Tensor b, Tensor out);
+
+    /** x *= alpha. */
+    void scale(double alpha, Tensor x);
+}
