@@ -1,12 +1,25 @@
 package org.weightnorm4j.tensor;
 
+import java.util.Arrays;
+
 /**
- * The float32 backend: GEMM through the chosen {@link GemmKernel}; the other kernels are being
- * moved from the reference implementation to fast float32 code.
+ * The float32 backend: GEMM through the chosen {@link GemmKernel}, convolutions as im2col + that
+ * GEMM ({@link Float32Conv}), and the element-wise, pooling and reduction kernels as float loops.
+ *
+ * <p>With {@code simd} the loops that the JIT does not vectorise by itself (reductions, masked
+ * activations) run through {@link PanamaVectorOps}; without it that class is never loaded, so the
+ * backend also works on a JVM started without {@code jdk.incubator.vector}. Scalar reductions
+ * accumulate in double; vector reductions accumulate in float lanes, in blocks added into a
+ * double where the result feeds weight normalization (sums, dots and norms over channels and rows).
+ *
+ * <p>{@link Kernels} checks shapes but not the element type of every auxiliary tensor (the scale
+ * of {@code channelScaleShift}, the output of the reductions); a call that mixes in a FLOAT64
+ * tensor is served by {@link ReferenceKernels}.
  */
 public final class Float32Kernels implements KernelBackend {
     private final GemmKernel gemm;
     private final boolean simd;
+    private final Float32Conv conv;
 
     /**
      * @param gemm the matrix multiply to use
@@ -15,6 +28,7 @@ public final class Float32Kernels implements KernelBackend {
     public Float32Kernels(GemmKernel gemm, boolean simd) {
         this.gemm = gemm;
         this.simd = simd;
+        this.conv = new Float32Conv(gemm, simd);
     }
 
     @Override
@@ -38,88 +52,444 @@ public final class Float32Kernels implements KernelBackend {
         ReferenceKernels.INSTANCE.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
+    // ---- convolution -------------------------------------------------------------------------
+
     @Override
     public void conv2dForward(Tensor x, Tensor w, Tensor y, ConvSpec spec) {
-        ReferenceKernels.INSTANCE.conv2dForward(x, w, y, spec);
+        if (!allFloat32(x, w, y)) {
+            ReferenceKernels.INSTANCE.conv2dForward(x, w, y, spec);
+            return;
+        }
+        conv.forward(x, w, y, spec);
     }
 
     @Override
     public void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
-        ReferenceKernels.INSTANCE.conv2dBackwardData(dy, w, dx, spec);
+        if (!allFloat32(dy, w, dx)) {
+            ReferenceKernels.INSTANCE.conv2dBackwardData(dy, w, dx, spec);
+            return;
+        }
+        conv.backwardData(dy, w, dx, spec);
     }
 
     @Override
     public void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, ConvSpec spec, boolean accumulate) {
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(x, dy, dw, spec, accumulate);
+        if (!allFloat32(x, dy, dw)) {
+            ReferenceKernels.INSTANCE.conv2dBackwardFilter(x, dy, dw, spec, accumulate);
+            return;
+        }
+        conv.backwardFilter(x, dy, dw, spec, accumulate);
     }
+
+    // ---- pooling -----------------------------------------------------------------------------
 
     @Override
     public void maxPool2x2Forward(Tensor x, Tensor y, int[] argmax) {
-        ReferenceKernels.INSTANCE.maxPool2x2Forward(x, y, argmax);
+        if (!allFloat32(x, y)) {
+            ReferenceKernels.INSTANCE.maxPool2x2Forward(x, y, argmax);
+            return;
+        }
+        float[] xs = x.data(), ys = y.data();
+        int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3);
+        int oh = h / 2, ow = w / 2;
+        for (int pl = 0; pl < planes; pl++) {
+            for (int i = 0; i < oh; i++) {
+                int top = (pl * h + 2 * i) * w;
+                int bottom = top + w;
+                int out = (pl * oh + i) * ow;
+                for (int j = 0; j < ow; j++) {
+                    // Window order (0,0), (0,1), (1,0), (1,1): the first maximum wins, NaN propagates.
+                    int best = top + 2 * j;
+                    float bestValue = xs[best];
+                    int idx = best + 1;
+                    float v = xs[idx];
+                    if (v > bestValue || v != v && bestValue == bestValue) {
+                        best = idx;
+                        bestValue = v;
+                    }
+                    idx = bottom + 2 * j;
+                    v = xs[idx];
+                    if (v > bestValue || v != v && bestValue == bestValue) {
+                        best = idx;
+                        bestValue = v;
+                    }
+                    idx++;
+                    v = xs[idx];
+                    if (v > bestValue || v != v && bestValue == bestValue) {
+                        best = idx;
+                        bestValue = v;
+                    }
+                    ys[out + j] = bestValue;
+                    argmax[out + j] = best;
+                }
+            }
+        }
     }
 
     @Override
     public void maxPool2x2Backward(Tensor dy, int[] argmax, Tensor dx) {
-        ReferenceKernels.INSTANCE.maxPool2x2Backward(dy, argmax, dx);
+        if (!allFloat32(dy, dx)) {
+            ReferenceKernels.INSTANCE.maxPool2x2Backward(dy, argmax, dx);
+            return;
+        }
+        float[] g = dy.data(), d = dx.data();
+        Arrays.fill(d, 0, dx.size(), 0f);
+        int size = dy.size();
+        for (int i = 0; i < size; i++) {
+            d[argmax[i]] += g[i];
+        }
     }
 
     @Override
     public void globalAvgPoolForward(Tensor x, Tensor y) {
-        ReferenceKernels.INSTANCE.globalAvgPoolForward(x, y);
+        if (!allFloat32(x, y)) {
+            ReferenceKernels.INSTANCE.globalAvgPoolForward(x, y);
+            return;
+        }
+        float[] xs = x.data(), ys = y.data();
+        int planes = x.dim(0) * x.dim(1), s = x.dim(2) * x.dim(3);
+        for (int pl = 0; pl < planes; pl++) {
+            ys[pl] = (float) (sum(xs, pl * s, s) / s);
+        }
     }
 
     @Override
     public void globalAvgPoolBackward(Tensor dy, Tensor dx) {
-        ReferenceKernels.INSTANCE.globalAvgPoolBackward(dy, dx);
+        if (!allFloat32(dy, dx)) {
+            ReferenceKernels.INSTANCE.globalAvgPoolBackward(dy, dx);
+            return;
+        }
+        float[] g = dy.data(), d = dx.data();
+        int planes = dx.dim(0) * dx.dim(1), s = dx.dim(2) * dx.dim(3);
+        for (int pl = 0; pl < planes; pl++) {
+            Arrays.fill(d, pl * s, pl * s + s, (float) ((double) g[pl] / s));
+        }
     }
+
+    // ---- activations -------------------------------------------------------------------------
 
     @Override
     public void activationForward(Activation f, Tensor x, Tensor y) {
-        ReferenceKernels.INSTANCE.activationForward(f, x, y);
+        if (!allFloat32(x, y)) {
+            ReferenceKernels.INSTANCE.activationForward(f, x, y);
+            return;
+        }
+        float[] xs = x.data(), ys = y.data();
+        int n = x.size();
+        switch (f.kind()) {
+            case IDENTITY -> {
+                if (xs != ys) {
+                    System.arraycopy(xs, 0, ys, 0, n);
+                }
+            }
+            case RELU -> {
+                if (simd) {
+                    PanamaVectorOps.relu(xs, ys, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        float v = xs[i];
+                        ys[i] = v > 0 ? v : 0f;
+                    }
+                }
+            }
+            case LEAKY_RELU -> {
+                float slope = (float) f.param();
+                if (simd) {
+                    PanamaVectorOps.leakyRelu(slope, xs, ys, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        float v = xs[i];
+                        ys[i] = v > 0 ? v : slope * v;
+                    }
+                }
+            }
+            case ELU -> {
+                double alpha = f.param();
+                for (int i = 0; i < n; i++) {
+                    float v = xs[i];
+                    ys[i] = v > 0 ? v : (float) (alpha * Math.expm1(v));
+                }
+            }
+            case SOFTPLUS -> {
+                for (int i = 0; i < n; i++) {
+                    double v = xs[i];
+                    ys[i] = (float) (Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    ys[i] = (float) Math.tanh(xs[i]);
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    ys[i] = (float) sigmoid(xs[i]);
+                }
+            }
+            default -> throw new IllegalArgumentException("activation " + f + " has no float32 kernel");
+        }
     }
 
     @Override
     public void activationBackward(Activation f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        ReferenceKernels.INSTANCE.activationBackward(f, x, y, dy, dx);
+        if (!allFloat32(x, y, dy, dx)) {
+            ReferenceKernels.INSTANCE.activationBackward(f, x, y, dy, dx);
+            return;
+        }
+        float[] xs = x.data(), ys = y.data(), g = dy.data(), d = dx.data();
+        int n = x.size();
+        switch (f.kind()) {
+            case IDENTITY -> {
+                if (g != d) {
+                    System.arraycopy(g, 0, d, 0, n);
+                }
+            }
+            case RELU, LEAKY_RELU -> {
+                float slope = f.kind() == Activation.Kind.RELU ? 0f : (float) f.param();
+                if (simd) {
+                    PanamaVectorOps.leakyReluBackward(slope, xs, g, d, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        d[i] = xs[i] > 0 ? g[i] : slope * g[i];
+                    }
+                }
+            }
+            case ELU -> {
+                float alpha = (float) f.param();
+                for (int i = 0; i < n; i++) {
+                    d[i] = xs[i] > 0 ? g[i] : (ys[i] + alpha) * g[i];
+                }
+            }
+            case SOFTPLUS -> {
+                // d/dx log(1 + e^x) = sigmoid(x)
+                for (int i = 0; i < n; i++) {
+                    d[i] = (float) (sigmoid(xs[i]) * g[i]);
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    float t = ys[i];
+                    d[i] = (1f - t * t) * g[i];
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    float s = ys[i];
+                    d[i] = s * (1f - s) * g[i];
+                }
+            }
+            default -> throw new IllegalArgumentException("activation " + f + " has no float32 kernel");
+        }
     }
+
+    /** The logistic function without overflow for large |x|. */
+    private static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1 / (1 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1 + e);
+    }
+
+    // ---- per-channel and per-row kernels -----------------------------------------------------
 
     @Override
     public void channelScaleShift(Tensor u, Tensor scale, Tensor shift, Tensor y) {
-        ReferenceKernels.INSTANCE.channelScaleShift(u, scale, shift, y);
+        if (!allFloat32(u, y) || scale != null && !scale.isFloat32() || shift != null && !shift.isFloat32()) {
+            ReferenceKernels.INSTANCE.channelScaleShift(u, scale, shift, y);
+            return;
+        }
+        float[] us = u.data(), ys = y.data();
+        float[] sc = scale == null ? null : scale.data();
+        float[] sh = shift == null ? null : shift.data();
+        int n = u.dim(0), c = u.dim(1), s = u.sizeFrom(2);
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                float a = sc == null ? 1f : sc[ch];
+                float t = sh == null ? 0f : sh[ch];
+                int base = (b * c + ch) * s;
+                if (simd) {
+                    PanamaVectorOps.scaleShift(a, t, us, base, ys, base, s);
+                } else {
+                    for (int i = base; i < base + s; i++) {
+                        ys[i] = a * us[i] + t;
+                    }
+                }
+            }
+        }
     }
 
     @Override
     public void channelSums(Tensor x, Tensor out, boolean accumulate) {
-        ReferenceKernels.INSTANCE.channelSums(x, out, accumulate);
+        if (!allFloat32(x, out)) {
+            ReferenceKernels.INSTANCE.channelSums(x, out, accumulate);
+            return;
+        }
+        float[] xs = x.data(), os = out.data();
+        int n = x.dim(0), c = x.dim(1), s = x.sizeFrom(2);
+        for (int ch = 0; ch < c; ch++) {
+            double total = 0;
+            for (int b = 0; b < n; b++) {
+                total += sum(xs, (b * c + ch) * s, s);
+            }
+            os[ch] = (float) (accumulate ? os[ch] + total : total);
+        }
     }
 
     @Override
     public void channelDots(Tensor a, Tensor b, Tensor out, boolean accumulate) {
-        ReferenceKernels.INSTANCE.channelDots(a, b, out, accumulate);
+        if (!allFloat32(a, b, out)) {
+            ReferenceKernels.INSTANCE.channelDots(a, b, out, accumulate);
+            return;
+        }
+        float[] as = a.data(), bs = b.data(), os = out.data();
+        int n = a.dim(0), c = a.dim(1), s = a.sizeFrom(2);
+        for (int ch = 0; ch < c; ch++) {
+            double total = 0;
+            for (int bi = 0; bi < n; bi++) {
+                total += dot(as, bs, (bi * c + ch) * s, s);
+            }
+            os[ch] = (float) (accumulate ? os[ch] + total : total);
+        }
     }
 
     @Override
     public void rowSums(Tensor m, Tensor out) {
-        ReferenceKernels.INSTANCE.rowSums(m, out);
+        if (!allFloat32(m, out)) {
+            ReferenceKernels.INSTANCE.rowSums(m, out);
+            return;
+        }
+        float[] ms = m.data(), os = out.data();
+        int rows = m.dim(0), cols = m.sizeFrom(1);
+        for (int r = 0; r < rows; r++) {
+            os[r] = (float) sum(ms, r * cols, cols);
+        }
     }
 
+    /**
+     * ||v|| per row: the norm in the denominator of {@code w = g v / ||v||} (paper eq. 2). Squares
+     * are summed in double (scalar) or in float blocks of {@link PanamaVectorOps#BLOCK} added into a
+     * double (SIMD), with any block that overflowed or underflowed in float redone in double.
+     */
     @Override
     public void rowL2Norms(Tensor m, Tensor out) {
-        ReferenceKernels.INSTANCE.rowL2Norms(m, out);
+        if (!allFloat32(m, out)) {
+            ReferenceKernels.INSTANCE.rowL2Norms(m, out);
+            return;
+        }
+        float[] ms = m.data(), os = out.data();
+        int rows = m.dim(0), cols = m.sizeFrom(1);
+        for (int r = 0; r < rows; r++) {
+            os[r] = (float) Math.sqrt(sumSquares(ms, r * cols, cols));
+        }
     }
+
+    // ---- element-wise arithmetic -------------------------------------------------------------
 
     @Override
     public void axpy(double alpha, Tensor x, Tensor y) {
-        ReferenceKernels.INSTANCE.axpy(alpha, x, y);
+        if (!allFloat32(x, y)) {
+            ReferenceKernels.INSTANCE.axpy(alpha, x, y);
+            return;
+        }
+        float a = (float) alpha;
+        float[] xs = x.data(), ys = y.data();
+        int n = x.size();
+        if (simd) {
+            PanamaVectorOps.axpy(a, xs, 0, ys, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                ys[i] += a * xs[i];
+            }
+        }
     }
 
     @Override
     public void mul(Tensor a, Tensor b, Tensor out) {
-        ReferenceKernels.INSTANCE.mul(a, b, out);
+        if (!allFloat32(a, b, out)) {
+            ReferenceKernels.INSTANCE.mul(a, b, out);
+            return;
+        }
+        float[] as = a.data(), bs = b.data(), os = out.data();
+        int n = a.size();
+        if (simd) {
+            PanamaVectorOps.mul(as, bs, os, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                os[i] = as[i] * bs[i];
+            }
+        }
     }
 
     @Override
     public void scale(double alpha, Tensor x) {
-        ReferenceKernels.INSTANCE.scale(alpha, x);
+        if (!x.isFloat32()) {
+            ReferenceKernels.INSTANCE.scale(alpha, x);
+            return;
+        }
+        float a = (float) alpha;
+        float[] xs = x.data();
+        int n = x.size();
+        for (int i = 0; i < n; i++) {
+            xs[i] *= a;
+        }
+    }
+
+    // ---- reductions shared by the kernels above ----------------------------------------------
+
+    /** Sum of n floats: float vector lanes in blocks added into a double, or a double scalar loop. */
+    private double sum(float[] a, int off, int n) {
+        if (simd) {
+            double total = 0;
+            for (int start = 0; start < n; start += PanamaVectorOps.BLOCK) {
+                total += PanamaVectorOps.sum(a, off + start, Math.min(PanamaVectorOps.BLOCK, n - start));
+            }
+            return total;
+        }
+        double total = 0;
+        for (int i = off; i < off + n; i++) {
+            total += a[i];
+        }
+        return total;
+    }
+
+    /** Dot product of a and b over the same n-element range. */
+    private double dot(float[] a, float[] b, int off, int n) {
+        if (simd) {
+            double total = 0;
+            for (int start = 0; start < n; start += PanamaVectorOps.BLOCK) {
+                total += PanamaVectorOps.dot(a, off + start, b, off + start, Math.min(PanamaVectorOps.BLOCK, n - start));
+            }
+            return total;
+        }
+        double total = 0;
+        for (int i = off; i < off + n; i++) {
+            total += (double) a[i] * b[i];
+        }
+        return total;
+    }
+
+    private double sumSquares(float[] a, int off, int n) {
+        if (simd) {
+            return PanamaVectorOps.sumSquaresDouble(a, off, n);
+        }
+        double total = 0;
+        for (int i = off; i < off + n; i++) {
+            double v = a[i];
+            total += v * v;
+        }
+        return total;
+    }
+
+    private static boolean allFloat32(Tensor a, Tensor b) {
+        return a.isFloat32() && b.isFloat32();
+    }
+
+    private static boolean allFloat32(Tensor a, Tensor b, Tensor c) {
+        return a.isFloat32() && b.isFloat32() && c.isFloat32();
+    }
+
+    private static boolean allFloat32(Tensor a, Tensor b, Tensor c, Tensor d) {
+        return a.isFloat32() && b.isFloat32() && c.isFloat32() && d.isFloat32();
     }
 }

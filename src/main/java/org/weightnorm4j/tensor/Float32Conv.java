@@ -1,0 +1,239 @@
+package org.weightnorm4j.tensor;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+
+/**
+ * Float32 convolution as im2col + GEMM, one image at a time, images spread over {@link Parallel}.
+ *
+ * <p>For image b, with W viewed as {@code [O, C·KH·KW]} and {@code col_b = im2col(x_b)}
+ * ({@link Im2col}):
+ * <ul>
+ *   <li>forward: {@code Y_b = W · col_b};</li>
+ *   <li>backward-data: {@code dX_b = col2im(Wᵀ · dY_b)};</li>
+ *   <li>backward-filter: {@code dW = Σ_b dY_b · col_bᵀ}.</li>
+ * </ul>
+ * A 1x1 convolution with stride 1 and no padding needs no rearrangement: {@code x_b} viewed as
+ * {@code [C, H·W]} already is {@code col_b}, and {@code dX_b = Wᵀ · dY_b} directly.
+ *
+ * <p>Threading: the batch is cut into {@code min(threads, N)} contiguous blocks of images, one
+ * part each. A GEMM called from inside a part runs on that part's thread only (nested
+ * {@link Parallel#run} calls run inline), so the two cores each multiply whole images with no
+ * synchronisation between them; with a single part the GEMM is called from the caller's thread
+ * and may spread itself over the pool. Backward-filter gives each part its own partial dW
+ * (part 0 writes straight into dW) and adds the partials in part order afterwards, so the result
+ * depends on the thread count but never on scheduling.
+ *
+ * <p>Work buffers (columns, partial dW) live in {@link Job} objects that are kept in a free list
+ * and reused, so a call allocates nothing once the buffers have grown to the largest layer; two
+ * threads calling at once simply take two jobs.
+ */
+final class Float32Conv {
+    private static final int FORWARD = 0;
+    private static final int BACKWARD_DATA = 1;
+    private static final int BACKWARD_FILTER = 2;
+
+    private final GemmKernel gemm;
+    private final boolean simd;
+    private final ArrayDeque<Job> free = new ArrayDeque<>();
+
+    Float32Conv(GemmKernel gemm, boolean simd) {
+        this.gemm = gemm;
+        this.simd = simd;
+    }
+
+    /** y = conv(x, w). */
+    void forward(Tensor x, Tensor w, Tensor y, ConvSpec spec) {
+        Job job = acquire(FORWARD, x, w, y, spec);
+        try {
+            job.prepareColumns(!job.g.pointwise());
+            job.execute();
+        } finally {
+            release(job);
+        }
+    }
+
+    /** dx = ∂L/∂x given dy = ∂L/∂y (overwrites dx). */
+    void backwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
+        Job job = acquire(BACKWARD_DATA, dx, w, dy, spec);
+        try {
+            job.prepareColumns(!job.g.pointwise());
+            job.execute();
+        } finally {
+            release(job);
+        }
+    }
+
+    /** dw (+)= ∂L/∂w given x and dy. */
+    void backwardFilter(Tensor x, Tensor dy, Tensor dw, ConvSpec spec, boolean accumulate) {
+        Job job = acquire(BACKWARD_FILTER, x, dw, dy, spec);
+        try {
+            job.accumulate = accumulate;
+            if (job.n == 0) {
+                if (!accumulate) {
+                    Arrays.fill(job.w, 0, dw.size(), 0f);
+                }
+                return;
+            }
+            job.prepareColumns(!job.g.pointwise());
+            job.preparePartials();
+            job.execute();
+            job.reducePartials();
+        } finally {
+            release(job);
+        }
+    }
+
+    private Job acquire(int op, Tensor x, Tensor w, Tensor y, ConvSpec spec) {
+        Job job;
+        synchronized (free) {
+            job = free.poll();
+        }
+        if (job == null) {
+            job = new Job();
+        }
+        job.op = op;
+        job.x = x.data();
+        job.w = w.data();
+        job.y = y.data();
+        job.n = x.dim(0);
+        job.o = w.dim(0);
+        job.g.set(x.dim(1), x.dim(2), x.dim(3), w.dim(2), w.dim(3), spec.stride(), spec.padding(), y.dim(2), y.dim(3));
+        job.parts = Math.max(1, Math.min(Parallel.threads(), job.n));
+        return job;
+    }
+
+    private void release(Job job) {
+        job.x = null;
+        job.w = null;
+        job.y = null;
+        synchronized (free) {
+            free.push(job);
+        }
+    }
+
+    /**
+     * One convolution call: its arguments, its per-part work buffers, and the per-part body run by
+     * {@link Parallel#run}. Arrays named after the forward pass: {@code x} is the input (or its
+     * gradient), {@code w} the filters (or their gradient), {@code y} the output (or its gradient).
+     */
+    private final class Job implements IntConsumer {
+        final Im2col.Geometry g = new Im2col.Geometry();
+        int op;
+        int n;
+        int o;
+        int parts;
+        boolean accumulate;
+        float[] x;
+        float[] w;
+        float[] y;
+        float[][] cols = new float[0][];
+        float[][] partials = new float[0][];
+
+        void prepareColumns(boolean needed) {
+            if (!needed) {
+                return;
+            }
+            cols = grow(cols, 0, parts, g.rows() * g.cols());
+        }
+
+        /** Parts 1.. accumulate their images into private buffers; part 0 writes into dW itself. */
+        void preparePartials() {
+            partials = grow(partials, 1, parts, o * g.rows());
+        }
+
+        void execute() {
+            if (parts == 1) {
+                accept(0);
+            } else {
+                Parallel.run(parts, this);
+            }
+        }
+
+        /** Runs the images of one contiguous block of the batch. */
+        @Override
+        public void accept(int part) {
+            int first = (int) ((long) part * n / parts);
+            int end = (int) ((long) (part + 1) * n / parts);
+            for (int b = first; b < end; b++) {
+                switch (op) {
+                    case FORWARD -> forwardImage(b, part);
+                    case BACKWARD_DATA -> backwardDataImage(b, part);
+                    default -> backwardFilterImage(b, part, b == first);
+                }
+            }
+        }
+
+        private void forwardImage(int b, int part) {
+            int k = g.rows(), cols = g.cols();
+            int xOff = b * g.c * g.h * g.w;
+            int yOff = b * o * cols;
+            if (g.pointwise()) {
+                gemm.gemm(false, false, o, cols, k, w, 0, k, x, xOff, cols, y, yOff, cols, false);
+            } else {
+                float[] col = this.cols[part];
+                Im2col.im2col(g, x, xOff, col);
+                gemm.gemm(false, false, o, cols, k, w, 0, k, col, 0, cols, y, yOff, cols, false);
+            }
+        }
+
+        private void backwardDataImage(int b, int part) {
+            int k = g.rows(), cols = g.cols();
+            int imageSize = g.c * g.h * g.w;
+            int dxOff = b * imageSize;
+            int dyOff = b * o * cols;
+            if (g.pointwise()) {
+                gemm.gemm(true, false, k, cols, o, w, 0, k, y, dyOff, cols, x, dxOff, cols, false);
+            } else {
+                float[] col = this.cols[part];
+                gemm.gemm(true, false, k, cols, o, w, 0, k, y, dyOff, cols, col, 0, cols, false);
+                Arrays.fill(x, dxOff, dxOff + imageSize, 0f);
+                Im2col.col2im(g, col, x, dxOff, simd);
+            }
+        }
+
+        private void backwardFilterImage(int b, int part, boolean firstOfPart) {
+            int k = g.rows(), cols = g.cols();
+            int xOff = b * g.c * g.h * g.w;
+            int dyOff = b * o * cols;
+            float[] target = part == 0 ? w : partials[part];
+            boolean add = firstOfPart ? part == 0 && accumulate : true;
+            if (g.pointwise()) {
+                gemm.gemm(false, true, o, k, cols, y, dyOff, cols, x, xOff, cols, target, 0, k, add);
+            } else {
+                float[] col = this.cols[part];
+                Im2col.im2col(g, x, xOff, col);
+                gemm.gemm(false, true, o, k, cols, y, dyOff, cols, col, 0, cols, target, 0, k, add);
+            }
+        }
+
+        /** dW += partial_1 + partial_2 + ..., always in this order. */
+        void reducePartials() {
+            int size = o * g.rows();
+            for (int p = 1; p < parts; p++) {
+                float[] partial = partials[p];
+                if (simd) {
+                    PanamaVectorOps.add(partial, 0, w, 0, size);
+                } else {
+                    for (int i = 0; i < size; i++) {
+                        w[i] += partial[i];
+                    }
+                }
+            }
+        }
+
+        /** Makes buffers[from .. count) hold at least {@code size} floats each, reusing what is there. */
+        private float[][] grow(float[][] buffers, int from, int count, int size) {
+            if (buffers.length < count) {
+                buffers = Arrays.copyOf(buffers, count);
+            }
+            for (int i = from; i < count; i++) {
+                if (buffers[i] == null || buffers[i].length < size) {
+                    buffers[i] = new float[size];
+                }
+            }
+            return buffers;
+        }
+    }
+}

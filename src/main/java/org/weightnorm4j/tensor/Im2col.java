@@ -1,0 +1,148 @@
+package org.weightnorm4j.tensor;
+
+import java.util.Arrays;
+
+/**
+ * The two data rearrangements that turn a convolution into a matrix multiply, for one image.
+ *
+ * <p>{@code im2col} lays out every receptive field as a column: row {@code r = (c, p, q)} of the
+ * {@code [C·KH·KW, OH·OW]} matrix holds {@code x[c, i·stride − pad + p, j·stride − pad + q]} for
+ * every output position {@code (i, j)}, with zeros where the window hangs over the padding. Then
+ * the forward convolution is {@code Y = W · col} with W viewed as {@code [O, C·KH·KW]}.
+ * {@code col2im} is its adjoint: it adds every column entry back to the input pixel it came from,
+ * which turns the gradient of the columns {@code Wᵀ · dY} into the gradient of the input.
+ *
+ * <p>For each kernel offset {@code q} the output columns {@code j} that read inside the image form
+ * one interval, computed once; the inner loops then run without bounds tests (a plain copy for
+ * stride 1).
+ */
+final class Im2col {
+
+    private Im2col() {
+    }
+
+    /**
+     * Geometry of one image and its filters. Mutable so that a reused work buffer can hold it
+     * without allocating on every kernel call.
+     */
+    static final class Geometry {
+        int c, h, w, kh, kw, stride, pad, oh, ow;
+
+        void set(int c, int h, int w, int kh, int kw, int stride, int pad, int oh, int ow) {
+            this.c = c;
+            this.h = h;
+            this.w = w;
+            this.kh = kh;
+            this.kw = kw;
+            this.stride = stride;
+            this.pad = pad;
+            this.oh = oh;
+            this.ow = ow;
+        }
+
+        /** Rows of the column matrix: {@code C·KH·KW}. */
+        int rows() {
+            return c * kh * kw;
+        }
+
+        /** Columns of the column matrix: {@code OH·OW}. */
+        int cols() {
+            return oh * ow;
+        }
+
+        /** A 1x1 filter with stride 1 and no padding: the image itself is the column matrix. */
+        boolean pointwise() {
+            return kh == 1 && kw == 1 && stride == 1 && pad == 0;
+        }
+
+        /** First output column j whose tap q reads inside the image ({@code ow} if none does). */
+        int firstValidColumn(int q) {
+            return Math.min(ow, Math.max(0, Math.floorDiv(pad - q + stride - 1, stride)));
+        }
+
+        /** One past the last output column j whose tap q reads inside the image (at least {@code firstValidColumn(q)}). */
+        int endValidColumn(int q) {
+            int end = Math.min(ow, Math.floorDiv(w - 1 + pad - q, stride) + 1);
+            return Math.max(end, firstValidColumn(q));
+        }
+    }
+
+    /** Fills {@code col[0 .. rows·cols)} from the image at {@code x[xOff ..]}. */
+    static void im2col(Geometry g, float[] x, int xOff, float[] col) {
+        int c = g.c, h = g.h, w = g.w, kh = g.kh, kw = g.kw;
+        int stride = g.stride, pad = g.pad, oh = g.oh, ow = g.ow;
+        int ohw = oh * ow;
+        for (int ch = 0; ch < c; ch++) {
+            for (int p = 0; p < kh; p++) {
+                for (int q = 0; q < kw; q++) {
+                    int rowBase = ((ch * kh + p) * kw + q) * ohw;
+                    int j0 = g.firstValidColumn(q);
+                    int j1 = g.endValidColumn(q);
+                    for (int i = 0; i < oh; i++) {
+                        int dst = rowBase + i * ow;
+                        int yi = i * stride - pad + p;
+                        if (yi < 0 || yi >= h) {
+                            Arrays.fill(col, dst, dst + ow, 0f);
+                            continue;
+                        }
+                        // x index of output column j: src + j * stride
+                        int src = xOff + (ch * h + yi) * w + q - pad;
+                        for (int j = 0; j < j0; j++) {
+                            col[dst + j] = 0f;
+                        }
+                        if (stride == 1) {
+                            System.arraycopy(x, src + j0, col, dst + j0, j1 - j0);
+                        } else {
+                            for (int j = j0; j < j1; j++) {
+                                col[dst + j] = x[src + j * stride];
+                            }
+                        }
+                        for (int j = j1; j < ow; j++) {
+                            col[dst + j] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds every entry of {@code col} to the input pixel it was read from by {@link #im2col}; the
+     * image at {@code dx[dxOff ..]} must be zeroed (or hold what the result should add to).
+     */
+    static void col2im(Geometry g, float[] col, float[] dx, int dxOff, boolean simd) {
+        int c = g.c, h = g.h, w = g.w, kh = g.kh, kw = g.kw;
+        int stride = g.stride, pad = g.pad, oh = g.oh, ow = g.ow;
+        int ohw = oh * ow;
+        for (int ch = 0; ch < c; ch++) {
+            for (int p = 0; p < kh; p++) {
+                for (int q = 0; q < kw; q++) {
+                    int rowBase = ((ch * kh + p) * kw + q) * ohw;
+                    int j0 = g.firstValidColumn(q);
+                    int j1 = g.endValidColumn(q);
+                    for (int i = 0; i < oh; i++) {
+                        int yi = i * stride - pad + p;
+                        if (yi < 0 || yi >= h) {
+                            continue;
+                        }
+                        int src = rowBase + i * ow;
+                        int dst = dxOff + (ch * h + yi) * w + q - pad;
+                        if (stride == 1) {
+                            if (simd) {
+                                PanamaVectorOps.add(col, src + j0, dx, dst + j0, j1 - j0);
+                            } else {
+                                for (int j = j0; j < j1; j++) {
+                                    dx[dst + j] += col[src + j];
+                                }
+                            }
+                        } else {
+                            for (int j = j0; j < j1; j++) {
+                                dx[dst + j * stride] += col[src + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

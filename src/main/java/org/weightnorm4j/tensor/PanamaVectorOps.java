@@ -1,0 +1,195 @@
+package org.weightnorm4j.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API ({@code jdk.incubator.vector}) loops of the non-GEMM float32 kernels.
+ *
+ * <p>This is the only non-GEMM class that imports the incubator module, and
+ * {@link Float32Kernels} touches it only when its {@code simd} flag is set, so a JVM started
+ * without {@code --add-modules jdk.incubator.vector} never loads it.
+ *
+ * <p>Every loop has the same shape: whole vectors up to {@code species.loopBound(n)}, then a
+ * scalar tail. Reductions keep two vector accumulators (to hide the FMA latency), reduce them
+ * with {@code reduceLanes}, and add the tail. Float accumulation makes sums depend on the vector
+ * width; the error grows with the reduction length, and callers that need more (the row norms of
+ * weight normalization) accumulate blocks of at most {@link #BLOCK} elements into a double.
+ */
+final class PanamaVectorOps {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** Length of the float blocks that {@link #sumSquaresDouble} adds into its double total. */
+    static final int BLOCK = 1024;
+
+    /** Below this a float sum of squares may have lost squares to underflow (1e-38 / 1e-30 is fine). */
+    private static final float TINY = 1e-30f;
+
+    private PanamaVectorOps() {
+    }
+
+    /** Sum of {@code a[off .. off+n)}, float accumulators. */
+    static float sum(float[] a, int off, int n) {
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int i = 0;
+        int bound2 = n - 2 * L + 1;
+        for (; i < bound2; i += 2 * L) {
+            acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
+            acc1 = acc1.add(FloatVector.fromArray(S, a, off + i + L));
+        }
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[off + i];
+        }
+        return s;
+    }
+
+    /** Dot product of {@code a[aOff ..]} and {@code b[bOff ..]} over n elements, float accumulators. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int i = 0;
+        int bound2 = n - 2 * L + 1;
+        for (; i < bound2; i += 2 * L) {
+            acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+            acc1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), acc1);
+        }
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[aOff + i] * b[bOff + i];
+        }
+        return s;
+    }
+
+    /**
+     * Sum of squares of n elements, accumulated in float over blocks of {@link #BLOCK} elements
+     * and in double across blocks, so the rounding error does not grow with the row length. A
+     * block whose float sum overflowed, or came out so small that squares may have underflowed,
+     * is summed again in double.
+     */
+    static double sumSquaresDouble(float[] a, int off, int n) {
+        double total = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            int len = Math.min(BLOCK, n - start);
+            float block = dot(a, off + start, a, off + start, len);
+            if (Float.isFinite(block) && block >= TINY) {
+                total += block;
+            } else {
+                for (int i = off + start; i < off + start + len; i++) {
+                    double v = a[i];
+                    total += v * v;
+                }
+            }
+        }
+        return total;
+    }
+
+    /** {@code y[yOff + i] += alpha * x[xOff + i]}. */
+    static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    /** {@code out[i] = a[i] * b[i]} (out may alias a or b). */
+    static void mul(float[] a, float[] b, float[] out, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = a[i] * b[i];
+        }
+    }
+
+    /** {@code y[yOff + i] = scale * u[uOff + i] + shift}. */
+    static void scaleShift(float scale, float shift, float[] u, int uOff, float[] y, int yOff, int n) {
+        FloatVector vs = FloatVector.broadcast(S, scale);
+        FloatVector vb = FloatVector.broadcast(S, shift);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, u, uOff + i).fma(vs, vb).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = scale * u[uOff + i] + shift;
+        }
+    }
+
+    /** {@code y[i] = x[i] > 0 ? x[i] : 0}; NaN and minus infinity give 0, as in the reference. */
+    static void relu(float[] x, float[] y, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            float v = x[i];
+            y[i] = v > 0 ? v : 0f;
+        }
+    }
+
+    /** {@code y[i] = x[i] > 0 ? x[i] : slope * x[i]}. */
+    static void leakyRelu(float slope, float[] x, float[] y, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            VectorMask<Float> positive = v.compare(VectorOperators.GT, 0f);
+            v.mul(slope).blend(v, positive).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            float v = x[i];
+            y[i] = v > 0 ? v : slope * v;
+        }
+    }
+
+    /** {@code dx[i] = x[i] > 0 ? dy[i] : slope * dy[i]} (ReLU when slope is 0). */
+    static void leakyReluBackward(float slope, float[] x, float[] dy, float[] dx, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, i);
+            VectorMask<Float> positive = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+            g.mul(slope).blend(g, positive).intoArray(dx, i);
+        }
+        for (; i < n; i++) {
+            dx[i] = x[i] > 0 ? dy[i] : slope * dy[i];
+        }
+    }
+
+    /** {@code dst[dOff + i] += src[sOff + i]}: the scatter-add of col2im. */
+    static void add(float[] src, int sOff, float[] dst, int dOff, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i))
+                    .intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dOff + i] += src[sOff + i];
+        }
+    }
+}
