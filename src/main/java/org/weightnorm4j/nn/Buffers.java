@@ -1,0 +1,17 @@
+package org.weightnorm4j.nn;
+
+import org.weightnorm4j.tensor.Tensor;
+
+/** Reuse of a layer's work tensors across calls: reallocates only when type or shape change. */
+public final class Buffers {
+    private Buffers() {
+    }
+
+    /** {@code current} when it already has the type and shape of {@code like}/{@code shape}, else a new zero tensor. */
+    public static Tensor ensure(Tensor current, Tensor like, int... shape) {
+        if (current != null && current.dtype() == like.dtype() && current.hasShape(shape)) {
+            return current;
+        }
+        return like.zerosLike(shape);
+    }
+}

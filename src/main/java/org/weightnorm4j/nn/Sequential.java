@@ -1,0 +1,281 @@
+package org.weightnorm4j.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.weightnorm4j.tensor.Tensor;
+
+/**
+ * An ordered list of layers that is itself a {@link Layer}: forward runs them first to last,
+ * backward last to first.
+ *
+ * <p><b>Names.</b> {@link #namedParams()} and {@link #namedBuffers()} use PyTorch's state-dict
+ * names {@code "{i}.{local}"}, where {@code i} counts <em>every</em> module of the equivalent
+ * {@code torch.nn.Sequential}, activations and dropout included. For the MLP
+ * {@code [Flatten, Linear, ReLU, Linear, ReLU, Linear]} the first dense weight is {@code "1.weight"}.
+ * A layer that replaces several PyTorch modules (see {@link PyTorchModules}) advances the index by
+ * that many; a nested {@code Sequential} contributes names {@code "{i}.{j}.{local}"}.
+ *
+ * <p>Build one with the fluent builder:
+ * <pre>{@code
+ * Sequential mlp = Sequential.builder()
+ *         .add(new Flatten())
+ *         .add(dense1).add(ActivationLayer.relu())
+ *         .add(dense2)
+ *         .seed(42)          // seeds dropout and noise layers, one stream per module index (default 0)
+ *         .build();
+ * }</pre>
+ */
+public final class Sequential implements Layer {
+    private final List<Layer> layers;
+    /** PyTorch module index of each layer (the first module it stands for). */
+    private final int[] indices;
+
+    /**
+     * A sequential of the given layers, in order. Random layers keep the seeds they were built
+     * with (the {@link #builder()} instead derives them from one model seed).
+     */
+    public Sequential(List<? extends Layer> layers) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a Sequential needs at least one layer");
+        }
+        this.layers = List.copyOf(layers);
+        this.indices = new int[this.layers.size()];
+        int next = 0;
+        for (int k = 0; k < indices.length; k++) {
+            indices[k] = next;
+            next += moduleCount(this.layers.get(k));
+        }
+        checkUniqueNames();
+    }
+
+    /** Starts a fluent builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The layers, in order (unmodifiable). */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** The PyTorch module index of layer number {@code k} of {@link #layers()}. */
+    public int moduleIndex(int k) {
+        return indices[k];
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Mode mode) {
+        Tensor h = x;
+        for (Layer layer : layers) {
+            h = layer.forward(h, mode);
+        }
+        return h;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Tensor g = dy;
+        for (int k = layers.size() - 1; k >= 0; k--) {
+            g = layers.get(k).backward(g);
+        }
+        return g;
+    }
+
+    /** Every trainable parameter, layer by layer, in the order of {@link #namedParams()}. */
+    @Override
+    public List<Param> params() {
+        return List.copyOf(namedParams().values());
+    }
+
+    /** Same as {@link #namedBuffers()}. */
+    @Override
+    public Map<String, Tensor> buffers() {
+        return namedBuffers();
+    }
+
+    /** Parameters under their PyTorch state-dict names, e.g. {@code "1.weight_v"}, in layer order. */
+    public LinkedHashMap<String, Param> namedParams() {
+        LinkedHashMap<String, Param> out = new LinkedHashMap<>();
+        for (int k = 0; k < layers.size(); k++) {
+            Layer layer = layers.get(k);
+            if (layer instanceof Sequential inner) {
+                for (Map.Entry<String, Param> e : inner.namedParams().entrySet()) {
+                    out.put(indices[k] + "." + e.getKey(), e.getValue());
+                }
+            } else {
+                for (Param p : layer.params()) {
+                    out.put(indices[k] + "." + p.name(), p);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Non-trainable state under PyTorch state-dict names, e.g. {@code "2.running_mean"}, in layer order. */
+    public LinkedHashMap<String, Tensor> namedBuffers() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        for (int k = 0; k < layers.size(); k++) {
+            for (Map.Entry<String, Tensor> e : layers.get(k).buffers().entrySet()) {
+                out.put(indices[k] + "." + e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The layers that draw random numbers, keyed by module index path (e.g. {@code "5"}, or
+     * {@code "2.1"} inside a nested Sequential): what a checkpoint saves to resume their streams.
+     */
+    public LinkedHashMap<String, RandomState> namedRandomStates() {
+        LinkedHashMap<String, RandomState> out = new LinkedHashMap<>();
+        for (int k = 0; k < layers.size(); k++) {
+            Layer layer = layers.get(k);
+            if (layer instanceof Sequential inner) {
+                for (Map.Entry<String, RandomState> e : inner.namedRandomStates().entrySet()) {
+                    out.put(indices[k] + "." + e.getKey(), e.getValue());
+                }
+            } else if (layer instanceof RandomState random) {
+                out.put(Integer.toString(indices[k]), random);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Gives every random layer its own seed derived from {@code seed} and its module index path,
+     * so that two dropout layers never draw the same masks.
+     */
+    public void seedRandomLayers(long seed) {
+        for (int k = 0; k < layers.size(); k++) {
+            Layer layer = layers.get(k);
+            long child = RandomStreams.derive(seed, indices[k]);
+            if (layer instanceof Sequential inner) {
+                inner.seedRandomLayers(child);
+            } else if (layer instanceof RandomState random) {
+                random.setRandomSeed(child);
+            }
+        }
+    }
+
+    /** Sets every parameter gradient to zero (the explicit step before each backward of a new minibatch). */
+    public void zeroGrad() {
+        for (Param p : params()) {
+            p.zeroGrad();
+        }
+    }
+
+    /** Total number of trainable scalars. */
+    public long parameterCount() {
+        long n = 0;
+        for (Param p : params()) {
+            n += p.value().size();
+        }
+        return n;
+    }
+
+    /**
+     * A multi-line summary, one line per layer with its PyTorch index and parameter count, then the
+     * total. (Unlike leaf layers, whose description is one line.)
+     */
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Sequential (%d layers, %,d parameters)", layers.size(), parameterCount()));
+        for (int k = 0; k < layers.size(); k++) {
+            Layer layer = layers.get(k);
+            long count = 0;
+            for (Param p : layer.params()) {
+                count += p.value().size();
+            }
+            String text = layer.describe().replace("\n", "\n      ");
+            sb.append(String.format(Locale.ROOT, "%n  (%d) %-44s %,12d", indices[k], text, count));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    private static int moduleCount(Layer layer) {
+        if (layer instanceof PyTorchModules m) {
+            if (m.pyTorchModuleCount() < 1) {
+                throw new IllegalArgumentException(layer.describe() + " claims " + m.pyTorchModuleCount()
+                        + " PyTorch modules; a layer stands for at least one");
+            }
+            return m.pyTorchModuleCount();
+        }
+        return 1;
+    }
+
+    private void checkUniqueNames() {
+        int expected = 0;
+        for (Layer layer : layers) {
+            expected += layer instanceof Sequential inner ? inner.namedParams().size() : layer.params().size();
+        }
+        if (namedParams().size() != expected) {
+            throw new IllegalArgumentException("two parameters of one layer share a name; local names must be unique: "
+                    + namedParams().keySet());
+        }
+    }
+
+    /** Fluent construction: {@code Sequential.builder().add(a).add(b).seed(7).build()}. */
+    public static final class Builder {
+        private final List<Layer> layers = new ArrayList<>();
+        private long seed;
+
+        private Builder() {
+        }
+
+        /** Appends a layer. */
+        public Builder add(Layer layer) {
+            if (layer == null) {
+                throw new IllegalArgumentException("cannot add a null layer (position " + layers.size() + ")");
+            }
+            layers.add(layer);
+            return this;
+        }
+
+        /** Appends several layers, in order. */
+        public Builder addAll(Layer... more) {
+            for (Layer layer : more) {
+                add(layer);
+            }
+            return this;
+        }
+
+        /** Appends several layers, in order. */
+        public Builder addAll(List<? extends Layer> more) {
+            for (Layer layer : more) {
+                add(layer);
+            }
+            return this;
+        }
+
+        /**
+         * The model seed (default 0). When the model is built, every random layer (dropout, noise)
+         * gets a seed derived from this one and its module index, replacing the seed it was
+         * constructed with, so that no two layers of a model share a random stream.
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The layers added so far (unmodifiable view). */
+        public List<Layer> layers() {
+            return Collections.unmodifiableList(layers);
+        }
+
+        public Sequential build() {
+            Sequential model = new Sequential(layers);
+            model.seedRandomLayers(seed);
+            return model;
+        }
+    }
+}
