@@ -1,33 +1,111 @@
 package org.weightnorm4j.tensor;
 
+import java.util.Locale;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Picks the float32 backend once, at start-up, and says why.
+ * Picks the float32 backend once, at start-up, and logs what it picked and why.
  *
- * <p>System property {@code weightnorm4j.kernels}: {@code auto} (default), {@code scalar} or
- * {@code reference}.
+ * <p>System property {@value #PROPERTY}:
+ * <ul>
+ *   <li>{@code auto} (default): the Vector API GEMM ({@code PanamaGemm}) when the module
+ *       {@code jdk.incubator.vector} is in the boot layer and the preferred float vector is at
+ *       least 256 bits wide; otherwise the plain Java {@link ScalarGemm}, with a log line saying
+ *       why (typically: run the JVM with {@code --add-modules jdk.incubator.vector}).</li>
+ *   <li>{@code simd}: the Vector API, or fail at start-up if it cannot be used.</li>
+ *   <li>{@code scalar}: plain Java kernels only.</li>
+ *   <li>{@code reference}: the double-precision {@link ReferenceKernels} (slow; for debugging).</li>
+ * </ul>
+ *
+ * <p>{@code PanamaGemm} is loaded reflectively and only once the module is known to be present, so
+ * a JVM started without the module never fails with {@code NoClassDefFoundError}.
  */
 public final class KernelProvider {
     private static final Logger LOG = Logger.getLogger(KernelProvider.class.getName());
     public static final String PROPERTY = "weightnorm4j.kernels";
-
-    private static final KernelBackend FLOAT32 = choose();
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    static final String PANAMA_GEMM = "org.weightnorm4j.tensor.PanamaGemm";
+    /** Narrower vectors than this make the Vector API slower than the JIT's own loops. */
+    static final int MIN_VECTOR_BITS = 256;
 
     private KernelProvider() {
     }
 
     /** The backend used for FLOAT32 tensors. */
     public static KernelBackend float32() {
-        return FLOAT32;
+        return Holder.FLOAT32;
     }
 
-    private static KernelBackend choose() {
-        String wanted = System.getProperty(PROPERTY, "auto");
-        if (wanted.equals("reference")) {
-            LOG.info("kernels: reference (forced by -D" + PROPERTY + "=reference)");
-            return ReferenceKernels.INSTANCE;
+    /** Initialised on first use, so a bad property value surfaces where kernels are first needed. */
+    private static final class Holder {
+        static final KernelBackend FLOAT32 = choose(System.getProperty(PROPERTY, "auto"));
+    }
+
+    /** The backend for a value of {@value #PROPERTY}; logs the choice. */
+    static KernelBackend choose(String wanted) {
+        String mode = wanted.trim().toLowerCase(Locale.ROOT);
+        switch (mode) {
+            case "reference":
+                LOG.info("kernels: reference (forced by -D" + PROPERTY + "=reference)");
+                return ReferenceKernels.INSTANCE;
+            case "scalar":
+                LOG.info("kernels: scalar (forced by -D" + PROPERTY + "=scalar)");
+                return new Float32Kernels(new ScalarGemm(), false);
+            case "simd": {
+                String why = simdUnavailableReason();
+                if (why != null) {
+                    throw new IllegalStateException("-D" + PROPERTY + "=simd but " + why);
+                }
+                GemmKernel gemm = loadPanamaGemm();
+                LOG.info("kernels: " + gemm.name() + " (forced by -D" + PROPERTY + "=simd)");
+                return new Float32Kernels(gemm, true);
+            }
+            case "auto": {
+                String why = simdUnavailableReason();
+                if (why != null) {
+                    LOG.warning("kernels: scalar, because " + why);
+                    return new Float32Kernels(new ScalarGemm(), false);
+                }
+                GemmKernel gemm = loadPanamaGemm();
+                LOG.info("kernels: " + gemm.name() + " (Vector API found; -D" + PROPERTY + "=scalar forces plain Java)");
+                return new Float32Kernels(gemm, true);
+            }
+            default:
+                throw new IllegalArgumentException("-D" + PROPERTY + "=" + wanted
+                        + " is not one of auto, simd, scalar, reference");
         }
-        return ReferenceKernels.INSTANCE;
+    }
+
+    /** Null when the Vector API can serve the kernels, else a sentence saying why not and what to do. */
+    static String simdUnavailableReason() {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            return "the Vector API is unavailable: run the JVM with --add-modules " + VECTOR_MODULE;
+        }
+        int bits;
+        try {
+            bits = preferredVectorBits();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return "the Vector API failed to load (" + e + ")";
+        }
+        if (bits < MIN_VECTOR_BITS) {
+            return "this CPU's preferred float vector is " + bits + " bits, below the " + MIN_VECTOR_BITS
+                    + " bits the SIMD kernels need";
+        }
+        return null;
+    }
+
+    /** The preferred float vector width, asked of PanamaGemm; call only when the module is present. */
+    private static int preferredVectorBits() throws ReflectiveOperationException {
+        return (Integer) Class.forName(PANAMA_GEMM).getDeclaredMethod("preferredVectorBits").invoke(null);
+    }
+
+    private static GemmKernel loadPanamaGemm() {
+        try {
+            return (GemmKernel) Class.forName(PANAMA_GEMM).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            LOG.log(Level.SEVERE, "cannot load " + PANAMA_GEMM, e);
+            throw new IllegalStateException("cannot load " + PANAMA_GEMM + ": " + e, e);
+        }
     }
 }

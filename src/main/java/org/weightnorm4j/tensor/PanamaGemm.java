@@ -1,0 +1,347 @@
+package org.weightnorm4j.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 GEMM on the Vector API ({@code jdk.incubator.vector}); the only GEMM class that imports
+ * it. {@link KernelProvider} loads this class only when the module is present.
+ *
+ * <p>The structure is the classic Goto/BLIS one. {@code C} is cut into one block per thread
+ * (rows, or columns when {@code C} is wide), each thread loops over blocks of {@code k}
+ * ({@link #KC}) and of columns ({@link #NC}), copies ("packs") the current pieces of
+ * {@code op(A)} and {@code op(B)} into contiguous panels, then runs a register-tiled micro-kernel
+ * over {@link #MR} rows × {@link #NR} columns. Packing is where the transposes happen, so the
+ * micro-kernel sees one layout for all four variants, and where edges are zero-padded, so it
+ * never needs a tail case.
+ *
+ * <p>The micro-kernel keeps the 8 × 2 vector tile of C in sixteen vector accumulators and
+ * updates them with one broadcast of A and two loads of B per step of k. It writes the tile to
+ * a small scratch array and a separate method merges the valid part into C. That keeps the
+ * micro-kernel small enough for C2 to inline every Vector API call into it: if it does not, the
+ * accumulators are boxed and the kernel runs ten times slower.
+ *
+ * <p>Every element of C is computed by exactly one thread, summing over k in the same order
+ * whatever the thread count, so results do not depend on threads or scheduling. Work buffers
+ * live in a per-thread cache and are reused, so a call allocates nothing in the steady state.
+ */
+final class PanamaGemm implements GemmKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** Rows of the register tile. */
+    static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed block: an MR × KC panel of A and a KC × NR panel of B stay in L1/L2. */
+    static final int KC = 256;
+    /** Rows of A packed at once (fits the L2 cache). */
+    static final int MC = 128;
+    /** Columns of B packed at once (fits the shared L3 cache). */
+    static final int NC = 2048;
+    /** Below this many multiply-adds one thread does the whole product. */
+    static final long SMALL = 64L * 64 * 64;
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
+    /** Width of the preferred float vector on this CPU; {@link KernelProvider} asks it reflectively. */
+    static int preferredVectorBits() {
+        return S.vectorBitSize();
+    }
+
+    @Override
+    public String name() {
+        return "panama-" + S.vectorBitSize();
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        int threads = Parallel.threads();
+        if (threads == 1 || (long) m * n * k < SMALL) {
+            block(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        Job job = JOBS.get();
+        job.set(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads);
+        try {
+            Parallel.run(job.parts, job);
+        } finally {
+            job.clear();
+        }
+    }
+
+    /**
+     * Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of C on the calling thread,
+     * packing into this thread's buffers.
+     */
+    static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float[] c, int cOff, int ldc, boolean accumulate) {
+        Buffers buf = BUFFERS.get();
+        float[] ap = buf.a;
+        float[] bp = buf.b;
+        float[] tile = buf.tile;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean add = accumulate || pc > 0;
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bPanel = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            kernel(kc, ap, ir * kc, bp, bPanel, tile);
+                            merge(tile, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: {@code tile[MR][NR] = sum over p < kc of ap[p][r] * bp[p][j]}, where the
+     * packed panels hold MR values of A and NR values of B per step of p.
+     */
+    private static void kernel(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
+            FloatVector x = FloatVector.broadcast(S, ap[aIdx]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[aIdx + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[aIdx + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[aIdx + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[aIdx + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[aIdx + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[aIdx + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[aIdx + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            aIdx += MR;
+            bIdx += NR;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** Writes (or adds, when {@code add}) the top-left {@code mr × nr} of the tile into C. */
+    private static void merge(float[] tile, int mr, int nr, float[] c, int cIdx, int ldc, boolean add) {
+        if (nr == NR) {
+            for (int r = 0; r < mr; r++, cIdx += ldc) {
+                FloatVector t0 = FloatVector.fromArray(S, tile, r * NR);
+                FloatVector t1 = FloatVector.fromArray(S, tile, r * NR + L);
+                if (add) {
+                    t0 = t0.add(FloatVector.fromArray(S, c, cIdx));
+                    t1 = t1.add(FloatVector.fromArray(S, c, cIdx + L));
+                }
+                t0.intoArray(c, cIdx);
+                t1.intoArray(c, cIdx + L);
+            }
+            return;
+        }
+        for (int r = 0; r < mr; r++, cIdx += ldc) {
+            int t = r * NR;
+            if (add) {
+                for (int j = 0; j < nr; j++) {
+                    c[cIdx + j] += tile[t + j];
+                }
+            } else {
+                System.arraycopy(tile, t, c, cIdx, nr);
+            }
+        }
+    }
+
+    /**
+     * Packs rows {@code [i0, i0+mc)} and depths {@code [p0, p0+kc)} of op(A) into panels of MR rows:
+     * {@code ap[panel*MR*kc + p*MR + r] = op(A)[i0 + panel*MR + r][p0 + p]}, zero past the last row.
+     */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int dst = ir * kc;
+            if (transA) {
+                // A is stored k × m: the MR values of one step p are contiguous.
+                int src = aOff + p0 * lda + i0 + ir;
+                for (int p = 0; p < kc; p++, src += lda, dst += MR) {
+                    System.arraycopy(a, src, ap, dst, mr);
+                    for (int r = mr; r < MR; r++) {
+                        ap[dst + r] = 0f;
+                    }
+                }
+            } else {
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (i0 + ir + r) * lda + p0;
+                    int d = dst + r;
+                    for (int p = 0; p < kc; p++, d += MR) {
+                        ap[d] = a[src + p];
+                    }
+                }
+                for (int r = mr; r < MR; r++) {
+                    int d = dst + r;
+                    for (int p = 0; p < kc; p++, d += MR) {
+                        ap[d] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs depths {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of op(B) into panels of NR
+     * columns: {@code bp[panel*NR*kc + p*NR + j] = op(B)[p0 + p][j0 + panel*NR + j]}, zero past the
+     * last column.
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int dst = jr * kc;
+            if (!transB) {
+                // B is stored k × n: the NR values of one step p are contiguous.
+                int src = bOff + p0 * ldb + j0 + jr;
+                if (nr == NR) {
+                    for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                        System.arraycopy(b, src, bp, dst, nr);
+                        for (int j = nr; j < NR; j++) {
+                            bp[dst + j] = 0f;
+                        }
+                    }
+                }
+            } else {
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (j0 + jr + j) * ldb + p0;
+                    int d = dst + j;
+                    for (int p = 0; p < kc; p++, d += NR) {
+                        bp[d] = b[src + p];
+                    }
+                }
+                for (int j = nr; j < NR; j++) {
+                    int d = dst + j;
+                    for (int p = 0; p < kc; p++, d += NR) {
+                        bp[d] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** One thread's packing buffers and register-tile scratch, allocated once per thread. */
+    private static final class Buffers {
+        final float[] a = new float[MC * KC];
+        final float[] b = new float[KC * ((NC + NR - 1) / NR) * NR];
+        final float[] tile = new float[MR * NR];
+    }
+
+    /**
+     * One multithreaded call: splits C into {@code parts} stripes (of rows when C is taller than
+     * wide, else of columns), each a multiple of the register tile. Reused per calling thread so a
+     * call allocates nothing.
+     */
+    private static final class Job implements java.util.function.IntConsumer {
+        boolean transA, transB, accumulate, byRows;
+        int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, parts, step;
+        float[] a, b, c;
+
+        void set(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, int threads) {
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            this.accumulate = accumulate;
+            int rowTiles = (m + MR - 1) / MR;
+            int colTiles = (n + NR - 1) / NR;
+            byRows = rowTiles >= colTiles;
+            int tiles = byRows ? rowTiles : colTiles;
+            int perPart = (tiles + threads - 1) / threads;
+            step = perPart * (byRows ? MR : NR);
+            parts = (tiles + perPart - 1) / perPart;
+        }
+
+        void clear() {
+            a = null;
+            b = null;
+            c = null;
+        }
+
+        @Override
+        public void accept(int part) {
+            if (byRows) {
+                int i0 = part * step;
+                block(transA, transB, i0, Math.min(m, i0 + step), 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            } else {
+                int j0 = part * step;
+                block(transA, transB, 0, m, j0, Math.min(n, j0 + step), k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package org.weightnorm4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Both float32 GEMMs against the double-precision {@link ReferenceKernels} over many shapes, the
+ * four transpose variants, accumulate and overwrite, offsets and padded leading dimensions.
+ *
+ * <p>The tolerance is the textbook bound for a float dot product of length k computed in any
+ * order: {@code |error| <= (k + 2) u (|c0| + sum_p |a_ip| |b_pj|)} with unit roundoff
+ * {@code u = 2^-24} (the +2 covers the add into C and the final rounding).
+ */
+class GemmTest {
+    private static final double U = 0x1p-24;
+
+    private int savedThreads;
+
+    @BeforeEach
+    void saveThreads() {
+        savedThreads = Parallel.threads();
+    }
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    static List<GemmKernel> kernels() {
+        return List.of(new PanamaGemm(), new ScalarGemm());
+    }
+
+    /** m, n, k triples: edge sizes around the register tile and the blocks, and a few large ones. */
+    static Stream<Arguments> cases() {
+        int[][] shapes = {
+                {1, 1, 1}, {1, 7, 17}, {7, 1, 33}, {17, 33, 1}, {8, 32, 256}, {9, 33, 257},
+                {33, 17, 7}, {64, 64, 64}, {65, 31, 100}, {1023, 17, 5}, {5, 1023, 9}, {7, 9, 1023},
+                {130, 67, 300}, {300, 257, 520}, {20, 2100, 300}, {3, 2051, 2},
+        };
+        List<Arguments> out = new ArrayList<>();
+        long seed = 1;
+        for (GemmKernel kernel : kernels()) {
+            for (int[] s : shapes) {
+                for (int variant = 0; variant < 4; variant++) {
+                    boolean transA = (variant & 1) != 0, transB = (variant & 2) != 0;
+                    boolean accumulate = (seed & 1) == 0;
+                    out.add(Arguments.of(kernel, s[0], s[1], s[2], transA, transB, accumulate, seed++));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} m={1} n={2} k={3} transA={4} transB={5} accumulate={6}")
+    @MethodSource("cases")
+    void matchesTheDoubleReference(GemmKernel kernel, int m, int n, int k, boolean transA, boolean transB,
+                                   boolean accumulate, long seed) {
+        Problem p = new Problem(new SplittableRandom(seed), m, n, k, transA, transB);
+        float[] c = p.c.clone();
+        kernel.gemm(transA, transB, m, n, k, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, c, p.cOff, p.ldc, accumulate);
+        p.check(kernel.name(), c, accumulate);
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        for (GemmKernel kernel : kernels()) {
+            Problem p = new Problem(new SplittableRandom(99), 150, 140, 330, false, true);
+            float[] first = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                float[] c = p.c.clone();
+                kernel.gemm(false, true, 150, 140, 330, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, c, p.cOff, p.ldc, true);
+                p.check(kernel.name(), c, true);
+                if (first == null) {
+                    first = c;
+                } else {
+                    assertArrayEquals(first, c, kernel.name() + " with " + threads + " threads");
+                }
+            }
+        }
+    }
+
+    @Test
+    void kZeroClearsOrKeepsC() {
+        for (GemmKernel kernel : kernels()) {
+            float[] c = {1, 2, 3, 4, 5, 6};
+            kernel.gemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, c, 1, 3, true);
+            assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, c, kernel.name());
+            kernel.gemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, c, 1, 3, false);
+            assertArrayEquals(new float[] {1, 0, 0, 4, 0, 0}, c, kernel.name());
+        }
+    }
+
+    @Test
+    void facadeNamesTheSizesOfABadOperand() {
+        float[] a = new float[6], b = new float[6], c = new float[4];
+        IllegalArgumentException shortB = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.gemm(false, false, 2, 2, 3, a, 0, 3, b, 1, 2, c, 0, 2, false));
+        assertTrue(shortB.getMessage().contains("B [3 x 2]") && shortB.getMessage().contains("7"), shortB.getMessage());
+        IllegalArgumentException badLd = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.gemm(true, false, 2, 2, 3, a, 0, 1, b, 0, 2, c, 0, 2, false));
+        assertTrue(badLd.getMessage().contains("leading dimension of A is 1") && badLd.getMessage().contains("2 columns"),
+                badLd.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.gemm(false, false, -1, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false));
+        assertTrue(negative.getMessage().contains("m=-1"), negative.getMessage());
+    }
+
+    @Test
+    void matmulNamesBothShapes() {
+        Tensor x = Tensor.zeros(4, 3);
+        Tensor w = Tensor.zeros(5, 2);
+        Tensor y = Tensor.zeros(4, 5);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.matmul(x, false, w, true, y, false));
+        assertTrue(e.getMessage().contains("[4, 3]") && e.getMessage().contains("[5, 2]"), e.getMessage());
+        Tensor wOk = Tensor.zeros(5, 3);
+        Tensor yBad = Tensor.zeros(4, 6);
+        IllegalArgumentException out = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.matmul(x, false, wOk, true, yBad, false));
+        assertTrue(out.getMessage().contains("[4, 6]") && out.getMessage().contains("[4, 5]"), out.getMessage());
+    }
+
+    @Test
+    void matmulThroughTheFacadeUsesTheFloat32Backend() {
+        SplittableRandom r = new SplittableRandom(5);
+        Tensor x = Tensor.wrap(randoms(r, 6 * 4), 6, 4);
+        Tensor w = Tensor.wrap(randoms(r, 3 * 4), 3, 4);
+        Tensor y = Tensor.zeros(6, 3);
+        Kernels.matmul(x, false, w, true, y, false);
+        for (int i = 0; i < 6; i++) {
+            for (int j = 0; j < 3; j++) {
+                double sum = 0, abs = 0;
+                for (int p = 0; p < 4; p++) {
+                    sum += (double) x.data()[i * 4 + p] * w.data()[j * 4 + p];
+                    abs += Math.abs((double) x.data()[i * 4 + p] * w.data()[j * 4 + p]);
+                }
+                assertEquals(sum, y.data()[i * 3 + j], 6 * U * abs + Float.MIN_NORMAL);
+            }
+        }
+    }
+
+    private static float[] randoms(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextDouble(-1, 1);
+        }
+        return x;
+    }
+
+    /** Random operands stored with offsets and padded leading dimensions, plus guard values around C. */
+    private static final class Problem {
+        final int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
+        final boolean transA, transB;
+        final float[] a, b, c;
+
+        Problem(SplittableRandom r, int m, int n, int k, boolean transA, boolean transB) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.transA = transA;
+            this.transB = transB;
+            int aRows = transA ? k : m, aCols = transA ? m : k;
+            int bRows = transB ? n : k, bCols = transB ? k : n;
+            aOff = r.nextInt(4);
+            lda = aCols + r.nextInt(3);
+            bOff = r.nextInt(4);
+            ldb = bCols + r.nextInt(3);
+            cOff = r.nextInt(4);
+            ldc = n + r.nextInt(3);
+            a = randoms(r, aOff + (aRows - 1) * lda + aCols + r.nextInt(3));
+            b = randoms(r, bOff + (bRows - 1) * ldb + bCols + r.nextInt(3));
+            c = randoms(r, cOff + (m - 1) * ldc + n + r.nextInt(3));
+        }
+
+        double av(int i, int p) {
+            return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+        }
+
+        double bv(int p, int j) {
+            return transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+        }
+
+        /** Checks every element of C against the double reference, and that nothing else changed. */
+        void check(String kernel, float[] got, boolean accumulate) {
+            double[] ad = toDouble(a), bd = toDouble(b);
+            double[] ref = new double[m * n];
+            ReferenceKernels.INSTANCE.gemm(transA, transB, m, n, k, ad, aOff, lda, bd, bOff, ldb, ref, 0, n, false);
+            double[] absA = abs(ad), absB = abs(bd);
+            double[] mag = new double[m * n];
+            ReferenceKernels.INSTANCE.gemm(transA, transB, m, n, k, absA, aOff, lda, absB, bOff, ldb, mag, 0, n, false);
+            boolean[] inside = new boolean[c.length];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int ci = cOff + i * ldc + j;
+                    inside[ci] = true;
+                    double c0 = accumulate ? c[ci] : 0;
+                    double expected = c0 + ref[i * n + j];
+                    double bound = (k + 2) * U * (Math.abs(c0) + mag[i * n + j]) + Float.MIN_NORMAL;
+                    double err = Math.abs(got[ci] - expected);
+                    if (!(err <= bound)) {
+                        fail(kernel + " m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB
+                                + " accumulate=" + accumulate + ": C[" + i + "][" + j + "] = " + got[ci]
+                                + " but expected " + expected + " (error " + err + " > bound " + bound + ")");
+                    }
+                }
+            }
+            for (int idx = 0; idx < c.length; idx++) {
+                if (!inside[idx] && Float.floatToRawIntBits(got[idx]) != Float.floatToRawIntBits(c[idx])) {
+                    fail(kernel + " wrote outside C at array index " + idx);
+                }
+            }
+        }
+
+        private static double[] toDouble(float[] x) {
+            double[] d = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                d[i] = x[i];
+            }
+            return d;
+        }
+
+        private static double[] abs(double[] x) {
+            double[] d = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                d[i] = Math.abs(x[i]);
+            }
+            return d;
+        }
+    }
+}
