@@ -1,0 +1,134 @@
+package org.weightnorm4j.nn;
+
+import java.util.Arrays;
+import java.util.List;
+import org.weightnorm4j.tensor.ConvSpec;
+import org.weightnorm4j.tensor.Kernels;
+import org.weightnorm4j.tensor.Tensor;
+
+/**
+ * A 2-D convolution on NCHW images, {@code x [N, C, H, W] → y [N, O, OH, OW]}, with any kernel
+ * size, stride and zero padding; its filters {@code [O, C, KH, KW]} come from a
+ * {@link LinearWeights} (plain or weight-normalized; for weight norm each filter is one unit).
+ *
+ * <p>Forward: {@code u = conv(x, d)}, then {@code y = s ⊙ u + b} per output channel. Backward:
+ * {@code ∇w L} = the usual filter-gradient convolution of {@code x} and {@code ∇y}, handed to the
+ * weights; {@code ∇b} = sum of {@code ∇y} over batch and space; {@code ∇x} = the data-gradient
+ * convolution of {@code s ⊙ ∇y} with {@code d}.
+ */
+public final class Conv2d implements LinearLayer {
+    private final LinearWeights weights;
+    private final ConvSpec spec;
+    private final int outChannels;
+    private final int inChannels;
+
+    private Tensor x;
+    private Tensor scale;
+    private Tensor u;
+    private Tensor y;
+    private Tensor gradW;
+    private Tensor scaledDy;
+    private Tensor dx;
+
+    /** A convolution with these filters ({@code [out, in, kh, kw]}) and geometry. */
+    public Conv2d(LinearWeights weights, ConvSpec spec) {
+        int[] shape = weights.shape();
+        if (shape.length != 4) {
+            throw new IllegalArgumentException("Conv2d: weights must be [out, in, kh, kw] but are " + Arrays.toString(shape));
+        }
+        this.weights = weights;
+        this.spec = spec;
+        this.outChannels = shape[0];
+        this.inChannels = shape[1];
+    }
+
+    public ConvSpec spec() {
+        return spec;
+    }
+
+    public int inChannels() {
+        return inChannels;
+    }
+
+    public int outChannels() {
+        return outChannels;
+    }
+
+    /** Output shape {@code [N, O, OH, OW]} for an input shape {@code [N, C, H, W]}. */
+    public int[] outputShape(int[] inputShape) {
+        int[] w = weights.shape();
+        return new int[] {inputShape[0], outChannels, spec.outSize(inputShape[2], w[2]), spec.outSize(inputShape[3], w[3])};
+    }
+
+    @Override
+    public LinearWeights weights() {
+        return weights;
+    }
+
+    @Override
+    public Conv2d withWeights(LinearWeights other) {
+        if (!Arrays.equals(other.shape(), weights.shape())) {
+            throw new IllegalArgumentException(describe() + ": new weights " + Arrays.toString(other.shape())
+                    + " do not match " + Arrays.toString(weights.shape()));
+        }
+        return new Conv2d(other, spec);
+    }
+
+    @Override
+    public Tensor forward(Tensor input, Mode mode) {
+        if (input.rank() != 4 || input.dim(1) != inChannels) {
+            throw new IllegalArgumentException(describe() + ": expected input [N, " + inChannels + ", H, W] but got "
+                    + Arrays.toString(input.shape()));
+        }
+        x = input;
+        scale = weights.prepareScale(describe());
+        Param b = weights.bias();
+        int[] outShape = outputShape(input.shape());
+        u = Buffers.ensure(u, input, outShape);
+        Kernels.conv2dForward(input, weights.direction(), u, spec);            // u = conv(x, d)
+        if (scale == null && b == null) {
+            return u;
+        }
+        y = Buffers.ensure(y, input, outShape);
+        Kernels.channelScaleShift(u, scale, b == null ? null : b.value(), y);  // y = s ⊙ u + b
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        if (x == null) {
+            throw new IllegalStateException(describe() + ": backward called before forward");
+        }
+        dy.requireShape(describe() + " output gradient", outputShape(x.shape()));
+        gradW = Buffers.ensure(gradW, dy, weights.shape());
+        Kernels.conv2dBackwardFilter(x, dy, gradW, spec, false);            // ∇w L
+        weights.accumulateGradients(gradW);
+        Param b = weights.bias();
+        if (b != null) {
+            Kernels.channelSums(dy, b.grad(), true);                        // ∇b L = Σ_{n,h,w} ∇y
+        }
+        Tensor g = dy;
+        if (scale != null) {
+            scaledDy = Buffers.ensure(scaledDy, dy, dy.shape());
+            Kernels.channelScaleShift(dy, scale, null, scaledDy);          // s ⊙ ∇y
+            g = scaledDy;
+        }
+        dx = Buffers.ensure(dx, dy, x.shape());
+        Kernels.conv2dBackwardData(g, weights.direction(), dx, spec);       // ∇x
+        return dx;
+    }
+
+    @Override
+    public List<Param> params() {
+        return weights.params();
+    }
+
+    @Override
+    public String describe() {
+        int[] w = weights.shape();
+        return "Conv2d(" + inChannels + "->" + outChannels + ", " + w[2] + "x" + w[3]
+                + (spec.stride() != 1 ? ", stride " + spec.stride() : "")
+                + (spec.padding() != 0 ? ", pad " + spec.padding() : "")
+                + ", " + weights.kind() + (weights.bias() == null ? ", no bias" : "") + ")";
+    }
+}

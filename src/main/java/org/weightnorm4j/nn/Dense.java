@@ -1,0 +1,116 @@
+package org.weightnorm4j.nn;
+
+import java.util.Arrays;
+import java.util.List;
+import org.weightnorm4j.tensor.Kernels;
+import org.weightnorm4j.tensor.Tensor;
+
+/**
+ * A fully connected layer, {@code x [N, in] → y [N, out]}, whose weights come from a
+ * {@link LinearWeights} (plain or weight-normalized). Images must be flattened first
+ * ({@code Flatten}).
+ *
+ * <p>Forward: {@code u = x dᵀ} (one GEMM with the stored direction {@code d}), then
+ * {@code y = s ⊙ u + b} per output unit. Backward, given {@code ∇y}: {@code ∇w L = ∇yᵀ x}
+ * (one GEMM) handed to the weights, {@code ∇b = Σ_n ∇y}, and {@code ∇x = (s ⊙ ∇y) d}.
+ */
+public final class Dense implements LinearLayer {
+    private final LinearWeights weights;
+    private final int in;
+    private final int out;
+
+    private Tensor x;
+    private Tensor scale;
+    private Tensor u;
+    private Tensor y;
+    private Tensor gradW;
+    private Tensor scaledDy;
+    private Tensor dx;
+
+    /** A dense layer with these weights ({@code [out, in]}). */
+    public Dense(LinearWeights weights) {
+        int[] shape = weights.shape();
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("Dense: weights must be [out, in] but are " + Arrays.toString(shape));
+        }
+        this.weights = weights;
+        this.out = shape[0];
+        this.in = shape[1];
+    }
+
+    public int in() {
+        return in;
+    }
+
+    public int out() {
+        return out;
+    }
+
+    @Override
+    public LinearWeights weights() {
+        return weights;
+    }
+
+    @Override
+    public Dense withWeights(LinearWeights other) {
+        if (!Arrays.equals(other.shape(), weights.shape())) {
+            throw new IllegalArgumentException(describe() + ": new weights " + Arrays.toString(other.shape())
+                    + " do not match " + Arrays.toString(weights.shape()));
+        }
+        return new Dense(other);
+    }
+
+    @Override
+    public Tensor forward(Tensor input, Mode mode) {
+        if (input.rank() != 2 || input.dim(1) != in) {
+            throw new IllegalArgumentException(describe() + ": expected input [N, " + in + "] but got "
+                    + Arrays.toString(input.shape()) + (input.rank() > 2 ? "; add a Flatten layer before it" : ""));
+        }
+        x = input;
+        int n = input.dim(0);
+        scale = weights.prepareScale(describe());
+        Param b = weights.bias();
+        u = Buffers.ensure(u, input, n, out);
+        Kernels.matmul(input, false, weights.direction(), true, u, false);    // u = x dᵀ
+        if (scale == null && b == null) {
+            return u;
+        }
+        y = Buffers.ensure(y, input, n, out);
+        Kernels.channelScaleShift(u, scale, b == null ? null : b.value(), y); // y = s ⊙ u + b
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        if (x == null) {
+            throw new IllegalStateException(describe() + ": backward called before forward");
+        }
+        dy.requireShape(describe() + " output gradient", x.dim(0), out);
+        gradW = Buffers.ensure(gradW, dy, out, in);
+        Kernels.matmul(dy, true, x, false, gradW, false);                  // ∇w L = ∇yᵀ x
+        weights.accumulateGradients(gradW);
+        Param b = weights.bias();
+        if (b != null) {
+            Kernels.channelSums(dy, b.grad(), true);                        // ∇b L = Σ_n ∇y
+        }
+        Tensor g = dy;
+        if (scale != null) {
+            scaledDy = Buffers.ensure(scaledDy, dy, dy.shape());
+            Kernels.channelScaleShift(dy, scale, null, scaledDy);          // s ⊙ ∇y
+            g = scaledDy;
+        }
+        dx = Buffers.ensure(dx, dy, x.dim(0), in);
+        Kernels.matmul(g, false, weights.direction(), false, dx, false);    // ∇x = (s ⊙ ∇y) d
+        return dx;
+    }
+
+    @Override
+    public List<Param> params() {
+        return weights.params();
+    }
+
+    @Override
+    public String describe() {
+        return "Dense(" + in + "->" + out + ", " + weights.kind() + (weights.bias() == null ? ", no bias" : "") + ")";
+    }
+}

@@ -1,0 +1,169 @@
+package org.weightnorm4j.norm;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.weightnorm4j.nn.Buffers;
+import org.weightnorm4j.nn.Layer;
+import org.weightnorm4j.nn.Mode;
+import org.weightnorm4j.nn.Param;
+import org.weightnorm4j.tensor.DType;
+import org.weightnorm4j.tensor.Kernels;
+import org.weightnorm4j.tensor.Tensor;
+
+/**
+ * Batch normalization (Ioffe &amp; Szegedy 2015) per channel, over the batch and, for images, space;
+ * PyTorch's {@code BatchNorm1d}/{@code BatchNorm2d} semantics:
+ * <ul>
+ *   <li>training: {@code x̂ = (x − μ_B)/√(σ²_B + ε)} with the biased batch variance,
+ *       {@code y = γ x̂ + β}; the running estimates move by momentum 0.1, and the running
+ *       variance uses the unbiased batch variance {@code σ²_B · m/(m−1)};</li>
+ *   <li>evaluation: the running mean and variance replace the batch statistics.</li>
+ * </ul>
+ * Parameters {@code weight} (γ, ones) and {@code bias} (β, zeros); buffers {@code running_mean}
+ * (zeros) and {@code running_var} (ones). {@code ε = 1e-5}.
+ */
+public final class BatchNorm implements Layer {
+    public static final double EPS = 1e-5;
+    public static final double MOMENTUM = 0.1;
+
+    private final int channels;
+    private final Param weight;
+    private final Param bias;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+
+    private Tensor xhat;
+    private Tensor invStd;
+    private Tensor y;
+    private Tensor dx;
+    private Tensor tmp;
+    private Tensor scaleC;
+    private Tensor shiftC;
+    private Tensor sums;
+    private Tensor dots;
+
+    public BatchNorm(int channels, DType dtype) {
+        this.channels = channels;
+        Tensor gamma = Tensor.zeros(dtype, channels);
+        gamma.fill(1);
+        this.weight = new Param("weight", gamma);
+        this.bias = new Param("bias", Tensor.zeros(dtype, channels));
+        this.runningMean = Tensor.zeros(dtype, channels);
+        this.runningVar = Tensor.zeros(dtype, channels);
+        runningVar.fill(1);
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public Param weight() {
+        return weight;
+    }
+
+    public Param bias() {
+        return bias;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Mode mode) {
+        if (x.rank() < 2 || x.dim(1) != channels) {
+            throw new IllegalArgumentException(describe() + ": expected input [N, " + channels + ", ...] but got "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        int m = x.size() / channels;
+        scaleC = Buffers.ensure(scaleC, x, channels);
+        shiftC = Buffers.ensure(shiftC, x, channels);
+        invStd = Buffers.ensure(invStd, x, channels);
+        y = Buffers.ensure(y, x, x.shape());
+        if (mode == Mode.TRAIN) {
+            if (m < 2) {
+                throw new IllegalArgumentException(describe() + ": training needs more than one value per channel, got input "
+                        + java.util.Arrays.toString(x.shape()));
+            }
+            sums = Buffers.ensure(sums, x, channels);
+            dots = Buffers.ensure(dots, x, channels);
+            tmp = Buffers.ensure(tmp, x, x.shape());
+            Kernels.channelSums(x, sums, false);
+            for (int c = 0; c < channels; c++) {
+                shiftC.set(c, -sums.get(c) / m);
+            }
+            Kernels.channelScaleShift(x, null, shiftC, tmp);                 // x − μ_B (two passes: no cancellation)
+            Kernels.channelDots(tmp, tmp, dots, false);
+            for (int c = 0; c < channels; c++) {
+                double mean = sums.get(c) / m;
+                double var = dots.get(c) / m;                                // biased batch variance σ²_B
+                double is = 1 / Math.sqrt(var + EPS);
+                invStd.set(c, is);
+                scaleC.set(c, is);
+                runningMean.set(c, (1 - MOMENTUM) * runningMean.get(c) + MOMENTUM * mean);
+                runningVar.set(c, (1 - MOMENTUM) * runningVar.get(c) + MOMENTUM * var * m / (m - 1));
+            }
+            xhat = Buffers.ensure(xhat, x, x.shape());
+            Kernels.channelScaleShift(tmp, scaleC, null, xhat);              // x̂ = (x − μ)/√(σ² + ε)
+            Kernels.channelScaleShift(xhat, weight.value(), bias.value(), y); // y = γ x̂ + β
+            return y;
+        }
+        for (int c = 0; c < channels; c++) {
+            double is = 1 / Math.sqrt(runningVar.get(c) + EPS);
+            double gamma = weight.value().get(c);
+            scaleC.set(c, gamma * is);
+            shiftC.set(c, bias.value().get(c) - gamma * is * runningMean.get(c));
+        }
+        xhat = null;
+        Kernels.channelScaleShift(x, scaleC, shiftC, y);
+        return y;
+    }
+
+    /**
+     * Training-mode backward: {@code ∇β = Σ ∇y}, {@code ∇γ = Σ ∇y x̂},
+     * {@code ∇x = γ/√(σ²+ε) · (∇y − mean(∇y) − x̂ · mean(∇y x̂))}.
+     */
+    @Override
+    public Tensor backward(Tensor dy) {
+        if (xhat == null) {
+            throw new IllegalStateException(describe() + ": backward needs a preceding forward in TRAIN mode");
+        }
+        xhat.requireSameShape(describe() + " backward (x̂ vs ∇y)", dy);
+        int m = dy.size() / channels;
+        sums = Buffers.ensure(sums, dy, channels);
+        dots = Buffers.ensure(dots, dy, channels);
+        Kernels.channelSums(dy, sums, false);
+        Kernels.channelDots(dy, xhat, dots, false);
+        for (int c = 0; c < channels; c++) {
+            bias.grad().set(c, bias.grad().get(c) + sums.get(c));
+            weight.grad().set(c, weight.grad().get(c) + dots.get(c));
+            double k = weight.value().get(c) * invStd.get(c);
+            scaleC.set(c, k);
+            shiftC.set(c, -k * sums.get(c) / m);
+        }
+        dx = Buffers.ensure(dx, dy, dy.shape());
+        Kernels.channelScaleShift(dy, scaleC, shiftC, dx);                   // k (∇y − mean ∇y)
+        for (int c = 0; c < channels; c++) {
+            scaleC.set(c, -weight.value().get(c) * invStd.get(c) * dots.get(c) / m);
+        }
+        tmp = Buffers.ensure(tmp, dy, dy.shape());
+        Kernels.channelScaleShift(xhat, scaleC, null, tmp);                  // − k x̂ mean(∇y x̂)
+        Kernels.axpy(1, tmp, dx);
+        return dx;
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> b = new LinkedHashMap<>();
+        b.put("running_mean", runningMean);
+        b.put("running_var", runningVar);
+        return b;
+    }
+
+    @Override
+    public String describe() {
+        return "BatchNorm(" + channels + ")";
+    }
+}

@@ -1,0 +1,118 @@
+package org.weightnorm4j.norm;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.weightnorm4j.nn.Initializers;
+import org.weightnorm4j.nn.Layer;
+import org.weightnorm4j.nn.LinearLayer;
+import org.weightnorm4j.nn.Mode;
+import org.weightnorm4j.nn.Param;
+import org.weightnorm4j.tensor.Kernels;
+import org.weightnorm4j.tensor.Tensor;
+
+/**
+ * Data-dependent initialisation of weight-normalized layers (§3 of the paper).
+ *
+ * <p>For each weight-normalized layer, in order: draw {@code v ~ N(0, vStd²)} (the paper: 0.05),
+ * run the init batch through the network up to that layer, compute per unit
+ * {@code t = v·x/||v||}, and set
+ * <pre>
+ *   g ← s/σ[t],   b ← −μ[t]·s/σ[t]
+ * </pre>
+ * where {@code μ[t]}, {@code σ[t]} are the mean and standard deviation of {@code t} over the
+ * batch (and space, for a convolution) and {@code s} is the {@code init_scale} of the authors'
+ * code (default 1). The layer's pre-activations {@code y = g t + b} then have mean 0 and standard
+ * deviation {@code s} on the init batch. A layer without bias (before a mean-only batch norm)
+ * gets only {@code g}.
+ *
+ * <p>Statistics follow the authors' code: population variance, {@code σ = √(Var + 1e-10)}
+ * ({@code shared/bench/torch_peer.py} uses PyTorch's unbiased {@code std() + 1e-8}, a relative
+ * difference of {@code 1/(2m)}). The other layers run in {@link Mode#TRAIN}, as the peer does
+ * (a dropout before a layer therefore shapes its statistics; mean-only batch norms update
+ * their running means).
+ */
+public final class DataDependentInit {
+
+    /** Options; the paper's values are {@link #paper(long)}. */
+    public record Options(double vStd, double initScale, long seed) {
+        public Options {
+            if (!(vStd > 0) || !(initScale > 0)) {
+                throw new IllegalArgumentException("data-dependent init: vStd and initScale must be > 0, got vStd="
+                        + vStd + ", initScale=" + initScale);
+            }
+        }
+
+        /** {@code v ~ N(0, 0.05²)}, {@code init_scale = 1}. */
+        public static Options paper(long seed) {
+            return new Options(Initializers.PAPER_V_STD, 1.0, seed);
+        }
+    }
+
+    private static final double VARIANCE_EPS = 1e-10;
+
+    private DataDependentInit() {
+    }
+
+    /**
+     * Initialises every weight-normalized layer of {@code layers} from {@code batch} (the caller
+     * chooses its size; the paper used 500 images) and returns how many were initialised.
+     */
+    public static int apply(List<? extends Layer> layers, Tensor batch, Options options) {
+        SplittableRandom rng = new SplittableRandom(options.seed());
+        Tensor h = batch;
+        int count = 0;
+        for (Layer layer : layers) {
+            if (layer instanceof LinearLayer linear && linear.weights() instanceof WeightNormWeights wn) {
+                h = initLayer(linear, wn, h, options, rng);
+                count++;
+            } else {
+                h = layer.forward(h, Mode.TRAIN);
+            }
+        }
+        return count;
+    }
+
+    /** One layer: returns its output after initialisation ({@code y = g t + b}). */
+    private static Tensor initLayer(LinearLayer layer, WeightNormWeights wn, Tensor x, Options options,
+                                    SplittableRandom rng) {
+        if (wn.scope() != WeightNorm.Scope.PER_UNIT) {
+            throw new IllegalArgumentException("data-dependent init: " + layer.describe()
+                    + " normalizes the whole tensor; §3 sets one g per unit, so use per-unit weight norm");
+        }
+        Initializers.normal(wn.v().value(), options.vStd(), rng);         // v ~ N(0, 0.05²)
+        wn.g().value().fill(1);
+        Param bias = wn.bias();
+        if (bias != null) {
+            bias.value().fill(0);
+        }
+        Tensor t = layer.forward(x, Mode.TRAIN).copy();                   // t = v·x/||v|| (g = 1, b = 0)
+        int units = t.dim(1);
+        int m = t.size() / units;
+        Tensor sums = t.zerosLike(units);
+        Kernels.channelSums(t, sums, false);
+        Tensor negMean = t.zerosLike(units);
+        for (int u = 0; u < units; u++) {
+            negMean.set(u, -sums.get(u) / m);
+        }
+        Tensor centred = t.zerosLike();
+        Kernels.channelScaleShift(t, null, negMean, centred);             // t − μ[t]
+        Tensor sq = t.zerosLike(units);
+        Kernels.channelDots(centred, centred, sq, false);
+        Tensor scale = t.zerosLike(units);
+        Tensor shift = t.zerosLike(units);
+        for (int u = 0; u < units; u++) {
+            double mean = -negMean.get(u);
+            double sigma = Math.sqrt(sq.get(u) / m + VARIANCE_EPS);
+            double gu = options.initScale() / sigma;                       // g ← s/σ[t]
+            wn.g().value().set(u, gu);
+            scale.set(u, gu);
+            if (bias != null) {
+                bias.value().set(u, -mean * gu);                           // b ← −μ[t] s/σ[t]
+                shift.set(u, -mean * gu);
+            }
+        }
+        Tensor y = t.zerosLike();
+        Kernels.channelScaleShift(t, scale, bias == null ? null : shift, y); // y = g t + b, what the layer now computes
+        return y;
+    }
+}
