@@ -254,10 +254,11 @@ public final class Float32Kernels implements KernelBackend {
                     }
                 }
             }
+            // The derivatives through y are formed in double: 1 - y² and y + alpha cancel badly in float.
             case ELU -> {
-                float alpha = (float) f.param();
+                double alpha = f.param();
                 for (int i = 0; i < n; i++) {
-                    d[i] = xs[i] > 0 ? g[i] : (ys[i] + alpha) * g[i];
+                    d[i] = xs[i] > 0 ? g[i] : (float) ((ys[i] + alpha) * g[i]);
                 }
             }
             case SOFTPLUS -> {
@@ -268,14 +269,14 @@ public final class Float32Kernels implements KernelBackend {
             }
             case TANH -> {
                 for (int i = 0; i < n; i++) {
-                    float t = ys[i];
-                    d[i] = (1f - t * t) * g[i];
+                    double t = ys[i];
+                    d[i] = (float) ((1 - t * t) * g[i]);
                 }
             }
             case SIGMOID -> {
                 for (int i = 0; i < n; i++) {
-                    float s = ys[i];
-                    d[i] = s * (1f - s) * g[i];
+                    double s = ys[i];
+                    d[i] = (float) (s * (1 - s) * g[i]);
                 }
             }
             default -> throw new IllegalArgumentException("activation " + f + " has no float32 kernel");
