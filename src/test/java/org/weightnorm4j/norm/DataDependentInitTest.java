@@ -1,0 +1,143 @@
+package org.weightnorm4j.norm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.weightnorm4j.nn.ActivationLayer;
+import org.weightnorm4j.nn.Conv2d;
+import org.weightnorm4j.nn.Dense;
+import org.weightnorm4j.nn.Layer;
+import org.weightnorm4j.nn.Mode;
+import org.weightnorm4j.nn.Sequential;
+import org.weightnorm4j.tensor.ConvSpec;
+import org.weightnorm4j.tensor.DType;
+import org.weightnorm4j.tensor.Tensor;
+
+/** §3: after data-dependent init every WN layer's pre-activations have mean 0 and std init_scale on the init batch. */
+class DataDependentInitTest {
+
+    @ParameterizedTest(name = "init_scale {0}")
+    @ValueSource(doubles = {1.0, 0.5})
+    void denseLayersStartWithStandardizedPreActivations(double initScale) {
+        SplittableRandom rng = new SplittableRandom(1);
+        List<Layer> layers = new ArrayList<>(LinearUnit.dense(Parameterization.WN, 6, 5, DType.FLOAT64, rng));
+        layers.add(ActivationLayer.relu());
+        layers.addAll(LinearUnit.dense(Parameterization.WN, 5, 4, DType.FLOAT64, rng));
+        Tensor x = shiftedGaussian(rng, 64, 6);
+        assertEquals(2, DataDependentInit.apply(layers, x, new DataDependentInit.Options(0.05, initScale, 7)));
+        Tensor h = x;
+        for (Layer layer : layers) {
+            h = layer.forward(h, Mode.TRAIN);
+            if (layer instanceof Dense) {
+                assertStandardized(h, initScale);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "float32 = {0}")
+    @ValueSource(booleans = {false, true})
+    void convLayersUseStatisticsOverBatchAndSpace(boolean float32) {
+        DType dtype = float32 ? DType.FLOAT32 : DType.FLOAT64;
+        SplittableRandom rng = new SplittableRandom(2);
+        List<Layer> layers = new ArrayList<>(LinearUnit.conv(Parameterization.WN, 2, 3, 3, new ConvSpec(1, 1), dtype, rng));
+        layers.add(ActivationLayer.leakyRelu(0.1));
+        layers.addAll(LinearUnit.conv(Parameterization.WN, 3, 4, 3, ConvSpec.valid(), dtype, rng));
+        Tensor x = shiftedGaussian(rng, 8, 2, 6, 6).to(dtype);
+        Sequential model = new Sequential(layers);
+        DataDependentInit.apply(model.layers(), x, DataDependentInit.Options.paper(3));
+        Tensor h = x;
+        for (Layer layer : model.layers()) {
+            h = layer.forward(h, Mode.TRAIN);
+            if (layer instanceof Conv2d) {
+                assertStandardized(h, 1.0);
+            }
+        }
+    }
+
+    @Test
+    void layerWithoutBiasGetsOnlyG() {
+        SplittableRandom rng = new SplittableRandom(3);
+        List<Layer> unit = LinearUnit.dense(Parameterization.WN_MOBN, 4, 3, DType.FLOAT64, rng);
+        Tensor x = shiftedGaussian(rng, 50, 4);
+        DataDependentInit.apply(unit, x, DataDependentInit.Options.paper(1));
+        Tensor t = unit.get(0).forward(x, Mode.TRAIN);
+        int units = 3, m = 50;
+        for (int u = 0; u < units; u++) {
+            double mean = 0, sq = 0;
+            for (int n = 0; n < m; n++) {
+                mean += t.get(n * units + u);
+            }
+            mean /= m;
+            for (int n = 0; n < m; n++) {
+                double d = t.get(n * units + u) - mean;
+                sq += d * d;
+            }
+            assertEquals(1, Math.sqrt(sq / m), 1e-6, "std of unit " + u);
+        }
+        Tensor y = unit.get(1).forward(t, Mode.TRAIN);
+        assertStandardized(y, 1.0);
+    }
+
+    @Test
+    void vIsDrawnFromTheConfiguredNormal() {
+        SplittableRandom rng = new SplittableRandom(4);
+        List<Layer> unit = LinearUnit.dense(Parameterization.WN, 100, 50, DType.FLOAT64, rng);
+        DataDependentInit.apply(unit, shiftedGaussian(rng, 10, 100), new DataDependentInit.Options(0.05, 1, 9));
+        Tensor v = ((WeightNormWeights) ((Dense) unit.get(0)).weights()).v().value();
+        double sq = 0;
+        for (int i = 0; i < v.size(); i++) {
+            sq += v.get(i) * v.get(i);
+        }
+        assertEquals(0.05, Math.sqrt(sq / v.size()), 0.002);
+    }
+
+    @Test
+    void wholeTensorWeightNormIsRejectedWithAReason() {
+        SplittableRandom rng = new SplittableRandom(5);
+        Dense dense = new Dense(WeightNormWeights.paperInit(new int[] {2, 3}, true, WeightNorm.Scope.WHOLE_TENSOR, 0.05,
+                DType.FLOAT64, rng));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DataDependentInit.apply(List.of(dense), shiftedGaussian(rng, 4, 3), DataDependentInit.Options.paper(1)));
+        assertTrue(e.getMessage().contains("per-unit"), e.getMessage());
+    }
+
+    /** Gaussian data with a non-zero mean and non-unit scale, so that init has something to undo. */
+    private static Tensor shiftedGaussian(SplittableRandom rng, int... shape) {
+        Tensor t = Tensor.zeros(DType.FLOAT64, shape);
+        for (int i = 0; i < t.size(); i++) {
+            t.set(i, 0.7 + 2.5 * rng.nextGaussian());
+        }
+        return t;
+    }
+
+    /** Per channel over batch and space: mean ≈ 0, population std ≈ scale. */
+    static void assertStandardized(Tensor h, double scale) {
+        int c = h.dim(1), s = h.sizeFrom(2), n = h.dim(0);
+        double tol = h.isFloat32() ? 1e-4 : 1e-6;
+        for (int ch = 0; ch < c; ch++) {
+            double mean = 0;
+            for (int b = 0; b < n; b++) {
+                for (int i = 0; i < s; i++) {
+                    mean += h.get((b * c + ch) * s + i);
+                }
+            }
+            mean /= n * s;
+            double sq = 0;
+            for (int b = 0; b < n; b++) {
+                for (int i = 0; i < s; i++) {
+                    double d = h.get((b * c + ch) * s + i) - mean;
+                    sq += d * d;
+                }
+            }
+            assertEquals(0, mean, tol * scale, "mean of unit " + ch);
+            assertEquals(scale, Math.sqrt(sq / (n * s)), tol * scale, "std of unit " + ch);
+        }
+    }
+}
