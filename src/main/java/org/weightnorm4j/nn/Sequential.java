@@ -2,10 +2,12 @@ package org.weightnorm4j.nn;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.weightnorm4j.tensor.Tensor;
 
 /**
@@ -214,13 +216,17 @@ public final class Sequential implements Layer {
     }
 
     private void checkUniqueNames() {
-        int expected = 0;
         for (Layer layer : layers) {
-            expected += layer instanceof Sequential inner ? inner.namedParams().size() : layer.params().size();
-        }
-        if (namedParams().size() != expected) {
-            throw new IllegalArgumentException("two parameters of one layer share a name; local names must be unique: "
-                    + namedParams().keySet());
+            if (layer instanceof Sequential) {
+                continue; // checked when it was built
+            }
+            Set<String> seen = new HashSet<>();
+            for (Param p : layer.params()) {
+                if (!seen.add(p.name())) {
+                    throw new IllegalArgumentException(layer.describe() + " has two parameters named '" + p.name()
+                            + "'; local parameter names must be unique within a layer");
+                }
+            }
         }
     }
 
