@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Train neural networks with Weight Normalization (Salimans & Kingma, 2016): w = g v/||v||.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DataCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,338 @@
+package org.weightnorm4j.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Acquires Fashion-MNIST into a directory (by default the user cache), without root.
+ *
+ * <p>Two sources:
+ * <ul>
+ *   <li><b>apt</b>: {@code apt-get download dataset-fashion-mnist} into a temporary directory (no
+ *       root needed to download a package), {@code dpkg-deb -x} to unpack it there, then the four
+ *       files from its {@code usr/share/datasets/fashion-mnist}.</li>
+ *   <li><b>http</b>: the four files from the dataset's published location,
+ *       {@value #DEFAULT_BASE_URL} by default (the Fashion-MNIST repository; its README also lists
+ *       the S3 mirror {@code http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/}),
+ *       overridable with the system property {@value #BASE_URL_PROPERTY} or the constructor.</li>
+ * </ul>
+ * {@link Source#AUTO} tries apt where {@code apt-get} and {@code dpkg-deb} exist and falls back to
+ * http if that fails.
+ *
+ * <p>Either way every file is written to a temporary file in the destination directory, flushed to
+ * disk, its SHA-256 compared with {@link #FASHION_MNIST_FILES}, and only then renamed (atomically)
+ * to its final name. A mismatch deletes the temporary file and reports expected and actual
+ * digests; a file already present with an accepted digest is kept as it is.
+ */
+public final class FashionMnistFetcher {
+    /** System property overriding the HTTP base URL (tests point it at a loopback server). */
+    public static final String BASE_URL_PROPERTY = "weightnorm4j.fashionMnist.url";
+    /** The Fashion-MNIST project's own copy of the files (HTTPS). */
+    public static final String DEFAULT_BASE_URL = "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/";
+    /** The Debian package that installs the dataset under {@code /usr/share/datasets/fashion-mnist}. */
+    public static final String DEBIAN_PACKAGE = "dataset-fashion-mnist";
+    static final String DEBIAN_DIR = "usr/share/datasets/fashion-mnist";
+
+    /**
+     * The four files and their accepted SHA-256 digests. Two per file because the two sources
+     * differ byte-wise: upstream's gzip headers store the original file name, Debian's
+     * ({@code gzip -n}) do not, so Debian's files are 24 bytes shorter with the same content.
+     * Upstream digests: those published for the Fashion-MNIST files (the upstream README publishes
+     * MD5s 8d4fb7e6…, 25c81989…, bef4ecab…, bb300cfd…; these SHA-256 values are the ones widely
+     * used to pin the same files). Debian digests: computed from {@code dataset-fashion-mnist}'s
+     * files in {@code /usr/share/datasets/fashion-mnist}.
+     */
+    public static final List<FileChecksum> FASHION_MNIST_FILES = List.of(
+            new FileChecksum("train-images-idx3-ubyte.gz", Set.of(
+                    "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+                    "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7"), 64L << 20),
+            new FileChecksum("train-labels-idx1-ubyte.gz", Set.of(
+                    "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+                    "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056"), 1L << 20),
+            new FileChecksum("t10k-images-idx3-ubyte.gz", Set.of(
+                    "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+                    "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa"), 16L << 20),
+            new FileChecksum("t10k-labels-idx1-ubyte.gz", Set.of(
+                    "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+                    "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"), 1L << 20));
+
+    /** Where to get the files from. */
+    public enum Source { AUTO, APT, HTTP }
+
+    private final List<FileChecksum> files;
+    private final URI baseUrl;
+    private final String aptGet;
+    private final String dpkgDeb;
+    private final Consumer<String> log;
+
+    /**
+     * @param files what to fetch and how to verify it ({@link #FASHION_MNIST_FILES} in production)
+     * @param baseUrl the HTTP directory holding the files (ends with '/'), or null for the
+     *     {@value #BASE_URL_PROPERTY} property or else {@value #DEFAULT_BASE_URL}
+     * @param aptGet the {@code apt-get} command, {@code dpkgDeb} the {@code dpkg-deb} command
+     * @param log receives one line per action
+     */
+    public FashionMnistFetcher(List<FileChecksum> files, URI baseUrl, String aptGet, String dpkgDeb, Consumer<String> log) {
+        this.files = List.copyOf(files);
+        URI base = baseUrl != null ? baseUrl : URI.create(System.getProperty(BASE_URL_PROPERTY, DEFAULT_BASE_URL));
+        String s = base.toString();
+        this.baseUrl = s.endsWith("/") ? base : URI.create(s + "/");
+        if (!"http".equalsIgnoreCase(this.baseUrl.getScheme()) && !"https".equalsIgnoreCase(this.baseUrl.getScheme())) {
+            throw new IllegalArgumentException("base URL must be http or https, got " + base);
+        }
+        this.aptGet = aptGet;
+        this.dpkgDeb = dpkgDeb;
+        this.log = log;
+    }
+
+    /** The production fetcher: the real checksums, the system's apt tools, the default or configured URL. */
+    public static FashionMnistFetcher standard(URI baseUrlOrNull, Consumer<String> log) {
+        return new FashionMnistFetcher(FASHION_MNIST_FILES, baseUrlOrNull, "apt-get", "dpkg-deb", log);
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * Fetches every file into {@code dest} (created if needed) and returns it.
+     *
+     * @throws IOException naming the file, URL or command that failed and why
+     */
+    public Path fetch(Path dest, Source source) throws IOException {
+        Files.createDirectories(dest);
+        if (!Files.isWritable(dest)) {
+            throw new IOException(dest + ": directory is not writable; choose another with --dest DIR");
+        }
+        if (missing(dest).isEmpty()) {
+            log.accept("all " + files.size() + " files already present and verified in " + dest);
+            return dest;
+        }
+        switch (source) {
+            case APT -> fetchApt(dest);
+            case HTTP -> fetchHttp(dest);
+            case AUTO -> {
+                if (onPath(aptGet) && onPath(dpkgDeb)) {
+                    try {
+                        fetchApt(dest);
+                        return dest;
+                    } catch (IOException e) {
+                        log.accept("apt failed (" + e.getMessage() + "); falling back to HTTP");
+                    }
+                } else {
+                    log.accept("apt-get/dpkg-deb not available; using HTTP");
+                }
+                fetchHttp(dest);
+            }
+            default -> throw new IllegalStateException("unknown source " + source);
+        }
+        return dest;
+    }
+
+    /** The files not yet present in {@code dest} with an accepted digest. */
+    public List<FileChecksum> missing(Path dest) throws IOException {
+        List<FileChecksum> out = new ArrayList<>();
+        for (FileChecksum f : files) {
+            Path p = dest.resolve(f.name());
+            if (!Files.isRegularFile(p) || !f.accepts(sha256(p))) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** Downloads the missing files over HTTP(S). */
+    public void fetchHttp(Path dest) throws IOException {
+        HttpClient client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
+        for (FileChecksum f : missing(dest)) {
+            URI url = baseUrl.resolve(f.name());
+            log.accept("downloading " + url);
+            HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2)).GET().build();
+            HttpResponse<InputStream> response;
+            try {
+                response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(url + ": download interrupted", e);
+            } catch (IOException e) {
+                throw new IOException(url + ": cannot download (" + e.getMessage() + "); check the network, or use"
+                        + " --source apt, or copy the files into " + dest + " by hand", e);
+            }
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new IOException(url + ": server answered HTTP " + response.statusCode());
+                }
+                install(body, url.toString(), dest, f);
+            }
+        }
+    }
+
+    /** Downloads and unpacks Debian's package, then installs its files. */
+    public void fetchApt(Path dest) throws IOException {
+        Path work = Files.createTempDirectory("weightnorm4j-apt-");
+        try {
+            log.accept("apt-get download " + DEBIAN_PACKAGE);
+            run(work, aptGet, "download", DEBIAN_PACKAGE);
+            Path deb;
+            try (Stream<Path> s = Files.list(work)) {
+                deb = s.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst()
+                        .orElseThrow(() -> new IOException(aptGet + " download " + DEBIAN_PACKAGE + " produced no .deb file in " + work));
+            }
+            Path extracted = work.resolve("x");
+            log.accept("dpkg-deb -x " + deb.getFileName());
+            run(work, dpkgDeb, "-x", deb.toString(), extracted.toString());
+            Path dir = extracted.resolve(DEBIAN_DIR);
+            for (FileChecksum f : missing(dest)) {
+                Path src = dir.resolve(f.name());
+                if (!Files.isRegularFile(src)) {
+                    throw new IOException(deb.getFileName() + " does not contain " + DEBIAN_DIR + "/" + f.name());
+                }
+                try (InputStream in = Files.newInputStream(src)) {
+                    install(in, src + " (from " + deb.getFileName() + ")", dest, f);
+                }
+            }
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /**
+     * Copies {@code in} to a temporary file beside the target, verifies its SHA-256 and size, and
+     * renames it into place; on any failure the temporary file is deleted.
+     */
+    void install(InputStream in, String origin, Path dest, FileChecksum f) throws IOException {
+        Path target = dest.resolve(f.name());
+        Path tmp = Files.createTempFile(dest, "." + f.name() + ".", ".part");
+        boolean done = false;
+        try {
+            MessageDigest md = sha256Digest();
+            long written = 0;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = Channels.newOutputStream(ch);
+                 DigestInputStream din = new DigestInputStream(in, md)) {
+                byte[] buf = new byte[1 << 16];
+                int r;
+                while ((r = din.read(buf)) >= 0) {
+                    written += r;
+                    if (written > f.maxBytes()) {
+                        throw new IOException(origin + ": larger than the " + f.maxBytes() + " bytes " + f.name()
+                                + " can be; not the expected file");
+                    }
+                    out.write(buf, 0, r);
+                }
+                out.flush();
+                ch.force(true);
+            }
+            String actual = HexFormat.of().formatHex(md.digest());
+            if (!f.accepts(actual)) {
+                throw new DataFileException(target, "SHA-256 mismatch for the download from " + origin + ": expected "
+                        + String.join(" or ", f.sha256().stream().sorted().toList()) + ", got " + actual + " ("
+                        + written + " bytes); the download is corrupt or not the official file, nothing was installed");
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+            log.accept("verified " + f.name() + " (" + written + " bytes, sha256 " + actual + ")");
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** SHA-256 of a file, lower-case hex. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md = sha256Digest();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM lacks SHA-256, which every Java platform must provide", e);
+        }
+    }
+
+    private void run(Path dir, String... command) throws IOException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output;
+        try (InputStream in = p.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try {
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + ": timed out");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(String.join(" ", command) + ": interrupted", e);
+        }
+        if (p.exitValue() != 0) {
+            String tail = output.length() > 600 ? "..." + output.substring(output.length() - 600) : output;
+            throw new IOException(String.join(" ", command) + " failed with exit code " + p.exitValue() + ": " + tail.strip());
+        }
+    }
+
+    private static boolean onPath(String command) {
+        if (command.contains("/")) {
+            return Files.isExecutable(Path.of(command));
+        }
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // A leftover temporary directory is harmless; the fetch result does not depend on it.
+        }
+    }
+}
