@@ -1,0 +1,47 @@
+package org.weightnorm4j.report;
+
+import java.util.Objects;
+
+/**
+ * One piece of a report {@link Section}: a paragraph, a figure, a {@link Table} or a
+ * preformatted block. All text is plain text; the report escapes it.
+ */
+public sealed interface Block permits Block.Paragraph, Block.Figure, Block.Preformatted, Table {
+
+    /**
+     * Running text. Blank lines separate paragraphs.
+     *
+     * @param text plain text
+     */
+    record Paragraph(String text) implements Block {
+        public Paragraph {
+            Objects.requireNonNull(text, "paragraph text");
+        }
+    }
+
+    /**
+     * A chart with its caption. The report numbers figures and writes each as PNG and SVG.
+     *
+     * @param chart   what to draw
+     * @param caption plain text under the chart; may be empty
+     */
+    record Figure(ChartSpec chart, String caption) implements Block {
+        public Figure {
+            Objects.requireNonNull(chart, "figure chart");
+            Objects.requireNonNull(caption, "figure caption");
+        }
+    }
+
+    /**
+     * Text shown as is, in a monospaced font: logs, ASCII tables, vectors.
+     *
+     * @param title a short label above it; may be empty
+     * @param text  the text
+     */
+    record Preformatted(String title, String text) implements Block {
+        public Preformatted {
+            Objects.requireNonNull(title, "preformatted title");
+            Objects.requireNonNull(text, "preformatted text");
+        }
+    }
+}
