@@ -30,6 +30,7 @@ import org.weightnorm4j.tensor.Tensor;
  */
 public final class Adam implements Optimizer {
     private final List<Param> params;
+    private final List<String> names;
     private final double beta2;
     private final double eps;
     private final double weightDecay;
@@ -40,13 +41,18 @@ public final class Adam implements Optimizer {
     private double beta1Product = 1;
     private long steps;
 
-    public Adam(List<Param> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
+    /**
+     * @param params parameters under model-wide unique names (the names key the saved state),
+     *               e.g. {@code Sequential.namedParams()}
+     */
+    public Adam(Map<String, Param> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
         Hyper.requirePositive("Adam learning rate", lr);
         Hyper.requireUnit("Adam beta1", beta1);
         Hyper.requireUnit("Adam beta2", beta2);
         Hyper.requirePositive("Adam epsilon", eps);
         Hyper.requireNonNegative("Adam weight decay", weightDecay);
-        this.params = List.copyOf(params);
+        this.params = List.copyOf(params.values());
+        this.names = List.copyOf(params.keySet());
         this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -56,6 +62,11 @@ public final class Adam implements Optimizer {
             m.add(p.value().zerosLike());
             v.add(p.value().zerosLike());
         }
+    }
+
+    /** Parameters keyed by their own names, which must be unique. */
+    public Adam(List<Param> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        this(NamedParams.byOwnName(params), lr, beta1, beta2, eps, weightDecay);
     }
 
     /** Adam with the paper's defaults: β1 0.9, β2 0.999, ε 1e-8, no weight decay. */
@@ -128,8 +139,8 @@ public final class Adam implements Optimizer {
     public OptimizerState state() {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
-            tensors.put(params.get(i).name() + ".exp_avg", m.get(i).copy());
-            tensors.put(params.get(i).name() + ".exp_avg_sq", v.get(i).copy());
+            tensors.put(names.get(i) + ".exp_avg", m.get(i).copy());
+            tensors.put(names.get(i) + ".exp_avg_sq", v.get(i).copy());
         }
         Map<String, Double> scalars = new LinkedHashMap<>();
         scalars.put("step", (double) steps);
@@ -142,7 +153,7 @@ public final class Adam implements Optimizer {
     @Override
     public void loadState(OptimizerState state) {
         for (int i = 0; i < params.size(); i++) {
-            String name = params.get(i).name();
+            String name = names.get(i);
             m.get(i).copyFrom(state.require("Adam", name + ".exp_avg", m.get(i).shape()));
             v.get(i).copyFrom(state.require("Adam", name + ".exp_avg_sq", v.get(i).shape()));
         }

@@ -25,17 +25,25 @@ import org.weightnorm4j.tensor.Tensor;
  */
 public final class ParameterAverage {
     private final List<Param> params;
+    private final List<String> names;
     private final double decay;
     private final List<Tensor> averages = new ArrayList<>();
     private final List<Tensor> saved = new ArrayList<>();
     private long updates;
     private boolean swapped;
 
+    /** Parameters keyed by their own names, which must be unique. */
     public ParameterAverage(List<Param> params, double decay) {
+        this(NamedParams.byOwnName(params), decay);
+    }
+
+    /** @param params parameters under model-wide unique names (they key the saved state) */
+    public ParameterAverage(Map<String, Param> params, double decay) {
         if (!(decay > 0 && decay <= 1)) {
             throw new IllegalArgumentException("parameter average decay must be in (0, 1], got " + decay);
         }
-        this.params = List.copyOf(params);
+        this.params = List.copyOf(params.values());
+        this.names = List.copyOf(params.keySet());
         this.decay = decay;
         for (Param p : this.params) {
             averages.add(p.value().copy());
@@ -96,7 +104,7 @@ public final class ParameterAverage {
     public OptimizerState state() {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
-            tensors.put(params.get(i).name() + ".ema", averages.get(i).copy());
+            tensors.put(names.get(i) + ".ema", averages.get(i).copy());
         }
         return new OptimizerState(tensors, Map.of("updates", (double) updates, "decay", decay));
     }
@@ -105,7 +113,7 @@ public final class ParameterAverage {
     public void loadState(OptimizerState state) {
         for (int i = 0; i < params.size(); i++) {
             Tensor a = averages.get(i);
-            a.copyFrom(state.require("parameter average", params.get(i).name() + ".ema", a.shape()));
+            a.copyFrom(state.require("parameter average", names.get(i) + ".ema", a.shape()));
         }
         updates = (long) state.requireScalar("parameter average", "updates");
     }

@@ -25,6 +25,7 @@ import org.weightnorm4j.tensor.Tensor;
  */
 public final class Sgd implements Optimizer {
     private final List<Param> params;
+    private final List<String> names;
     private final double momentum;
     private final boolean nesterov;
     private final double weightDecay;
@@ -32,7 +33,11 @@ public final class Sgd implements Optimizer {
     private double lr;
     private long steps;
 
-    public Sgd(List<Param> params, double lr, double momentum, boolean nesterov, double weightDecay) {
+    /**
+     * @param params parameters under model-wide unique names (the names key the saved state),
+     *               e.g. {@code Sequential.namedParams()}
+     */
+    public Sgd(Map<String, Param> params, double lr, double momentum, boolean nesterov, double weightDecay) {
         Hyper.requirePositive("SGD learning rate", lr);
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("SGD momentum must be in [0, 1), got " + momentum);
@@ -41,7 +46,8 @@ public final class Sgd implements Optimizer {
             throw new IllegalArgumentException("SGD with Nesterov momentum needs momentum > 0");
         }
         Hyper.requireNonNegative("SGD weight decay", weightDecay);
-        this.params = List.copyOf(params);
+        this.params = List.copyOf(params.values());
+        this.names = List.copyOf(params.keySet());
         this.lr = lr;
         this.momentum = momentum;
         this.nesterov = nesterov;
@@ -51,6 +57,11 @@ public final class Sgd implements Optimizer {
                 buffers.add(p.value().zerosLike());
             }
         }
+    }
+
+    /** Parameters keyed by their own names, which must be unique. */
+    public Sgd(List<Param> params, double lr, double momentum, boolean nesterov, double weightDecay) {
+        this(NamedParams.byOwnName(params), lr, momentum, nesterov, weightDecay);
     }
 
     /** Plain SGD: no momentum, no weight decay. */
@@ -107,7 +118,7 @@ public final class Sgd implements Optimizer {
     public OptimizerState state() {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (int i = 0; i < buffers.size(); i++) {
-            tensors.put(params.get(i).name() + ".momentum_buffer", buffers.get(i).copy());
+            tensors.put(names.get(i) + ".momentum_buffer", buffers.get(i).copy());
         }
         return new OptimizerState(tensors, Map.of("step", (double) steps, "lr", lr));
     }
@@ -116,7 +127,7 @@ public final class Sgd implements Optimizer {
     public void loadState(OptimizerState state) {
         for (int i = 0; i < buffers.size(); i++) {
             Tensor b = buffers.get(i);
-            b.copyFrom(state.require("SGD", params.get(i).name() + ".momentum_buffer", b.shape()));
+            b.copyFrom(state.require("SGD", names.get(i) + ".momentum_buffer", b.shape()));
         }
         steps = (long) state.requireScalar("SGD", "step");
         lr = state.requireScalar("SGD", "lr");

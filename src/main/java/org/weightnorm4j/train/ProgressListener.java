@@ -1,0 +1,97 @@
+package org.weightnorm4j.train;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Shows how training goes. On a terminal ({@code System.console() != null}) one line is redrawn
+ * in place: a bar for the epoch, loss, accuracy, images/s and the time left. Elsewhere (CI, a
+ * pipe, a log file) it prints a plain line five times per epoch instead, so logs stay readable.
+ * Either way each epoch ends with a line holding its training and test metrics.
+ */
+public final class ProgressListener implements TrainingListener {
+    private static final int BAR = 24;
+    private final PrintStream out;
+    private final boolean interactive;
+    private int epochs;
+    private long firstStep = -1;
+    private long startNanos;
+    private long lastDraw;
+    private double lossSum;
+    private double accSum;
+    private int count;
+
+    /** Draws in place when {@code interactive}, else prints periodic lines. */
+    public ProgressListener(PrintStream out, boolean interactive) {
+        this.out = out;
+        this.interactive = interactive;
+    }
+
+    /** Interactive exactly when a console is attached. */
+    public static ProgressListener forConsole(PrintStream out) {
+        return new ProgressListener(out, System.console() != null);
+    }
+
+    @Override
+    public void onStart(Trainer trainer) {
+        epochs = trainer.config().epochs();
+        startNanos = System.nanoTime();
+        firstStep = trainer.step();
+    }
+
+    @Override
+    public void onStep(StepRecord r) {
+        lossSum += r.loss();
+        accSum += r.accuracy();
+        count++;
+        long now = System.nanoTime();
+        double seconds = (now - startNanos) * 1e-9;
+        long done = r.step() - firstStep;
+        double imagesPerSecond = seconds > 0 ? done * r.batchSize() / seconds : 0;
+        long total = (long) epochs * r.stepsPerEpoch();
+        double eta = done > 0 ? (total - r.step()) * seconds / done : Double.NaN;
+        String text = String.format(Locale.ROOT, "epoch %d/%d %s %d/%d loss %.4f acc %.3f %.0f img/s ETA %s",
+                r.epoch(), epochs, bar(r.stepInEpoch(), r.stepsPerEpoch()), r.stepInEpoch(), r.stepsPerEpoch(),
+                lossSum / count, accSum / count, imagesPerSecond, duration(eta));
+        if (interactive) {
+            if (now - lastDraw > 100_000_000L || r.stepInEpoch() == r.stepsPerEpoch()) {
+                out.print("\r" + text + "   ");
+                out.flush();
+                lastDraw = now;
+            }
+        } else {
+            int every = Math.max(1, r.stepsPerEpoch() / 5);
+            if (r.stepInEpoch() % every == 0 && r.stepInEpoch() != r.stepsPerEpoch()) {
+                out.println(text);
+            }
+        }
+    }
+
+    @Override
+    public void onEpoch(EpochRecord r) {
+        if (interactive) {
+            out.print("\r");
+        }
+        out.println(String.format(Locale.ROOT,
+                "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | lr %.3g | %.0f img/s",
+                r.epoch(), epochs, r.trainLoss(), r.trainAccuracy(), r.testLoss(), r.testAccuracy(), r.lr(),
+                r.imagesPerSecond()));
+        lossSum = 0;
+        accSum = 0;
+        count = 0;
+    }
+
+    private static String bar(int done, int total) {
+        int filled = total == 0 ? BAR : (int) ((long) done * BAR / total);
+        return "[" + "=".repeat(filled) + " ".repeat(BAR - filled) + "]";
+    }
+
+    static String duration(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            return "?";
+        }
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}

@@ -1,0 +1,426 @@
+package org.weightnorm4j.train;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.weightnorm4j.data.BatchIterator;
+import org.weightnorm4j.data.Dataset;
+import org.weightnorm4j.nn.Mode;
+import org.weightnorm4j.nn.Param;
+import org.weightnorm4j.nn.RandomState;
+import org.weightnorm4j.nn.Sequential;
+import org.weightnorm4j.nn.SoftmaxCrossEntropy;
+import org.weightnorm4j.norm.DataDependentInit;
+import org.weightnorm4j.norm.WeightNormStats;
+import org.weightnorm4j.norm.WeightNormed;
+import org.weightnorm4j.optim.Adam;
+import org.weightnorm4j.optim.Optimizer;
+import org.weightnorm4j.optim.OptimizerState;
+import org.weightnorm4j.optim.ParameterAverage;
+import org.weightnorm4j.optim.Schedule;
+import org.weightnorm4j.tensor.Tensor;
+import org.weightnorm4j.train.checkpoint.Checkpoint;
+import org.weightnorm4j.train.checkpoint.CheckpointException;
+import org.weightnorm4j.train.checkpoint.Sidecar;
+
+/**
+ * The training loop: minibatch steps over epochs, evaluation on the test split after each epoch,
+ * listeners, checkpoints and exact resume.
+ *
+ * <p>One step, in order: set the scheduled learning rate (and Adam's β1) for the fractional epoch
+ * {@code steps done / steps per epoch}; zero the gradients; forward in training mode; softmax
+ * cross-entropy; check the loss is finite; backward; check every gradient is finite
+ * ({@link NonFiniteGuard}); optimizer step; update the parameter average, if enabled.
+ *
+ * <p><b>Determinism and resume.</b> Everything random is a pure function of the seed and a
+ * position: the data order and augmentation of (epoch, step) ({@link BatchIterator}), each dropout
+ * or noise layer's draw k ({@link RandomState}), the initialisation. The optimizer state, the
+ * average, the random counters, the position and the epoch's running sums are saved in each
+ * checkpoint, so a run resumed from any checkpoint ends with the same metrics, bit for bit, as one
+ * that never stopped (same thread count: the kernels' reductions are ordered by thread count).
+ */
+public final class Trainer {
+    static final int STATE_VERSION = 1;
+
+    /** What {@code model.json} records besides the tensors: how to rebuild the model. */
+    public record ModelInfo(JsonObject architecture, String parameterization, String dataset) {
+    }
+
+    private final Sequential model;
+    private final Dataset train;
+    private final Dataset test;
+    private final TrainConfig config;
+    private final ModelInfo info;
+    private final Path outDir;
+    private final Optimizer optimizer;
+    private final ParameterAverage average;
+    private final Schedule lrSchedule;
+    private final Schedule beta1Schedule;
+    private final BatchIterator batches;
+    private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+    private final NonFiniteGuard guard;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    // Position and running sums: all saved in trainer.json.
+    private long step;
+    private int epoch;
+    private int stepInEpoch;
+    private double epochLossSum;
+    private long epochCorrect;
+    private long epochSeen;
+    private int epochSteps;
+    private double trainSeconds;
+    private double epochTrainSeconds;
+    private double elapsedBefore;
+    private boolean initialised;
+    private EpochRecord lastEpoch;
+
+    private Path lastCheckpoint;
+    private volatile boolean stopRequested;
+
+    /**
+     * @param model  the network (its output: logits {@code [N, classes]})
+     * @param test   the evaluation split, or null to skip evaluation
+     * @param outDir where checkpoints go, or null for none
+     */
+    public Trainer(Sequential model, Dataset train, Dataset test, TrainConfig config, ModelInfo info, Path outDir) {
+        this.model = model;
+        this.train = train;
+        this.test = test;
+        this.config = config;
+        this.info = info;
+        this.outDir = outDir;
+        Map<String, Param> params = model.namedParams();
+        this.optimizer = config.newOptimizer(params);
+        this.average = config.emaDecay() > 0 ? new ParameterAverage(params, config.emaDecay()) : null;
+        this.lrSchedule = config.lrSchedule();
+        this.beta1Schedule = config.beta1Schedule();
+        this.batches = new BatchIterator(train, config.batchSize(), true, config.seed(), BatchIterator.LastBatch.DROP,
+                config.augmentation());
+        this.guard = new NonFiniteGuard(model);
+    }
+
+    public Trainer addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    public Sequential model() {
+        return model;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public int stepsPerEpoch() {
+        return batches.stepsPerEpoch();
+    }
+
+    /** Steps completed. */
+    public long step() {
+        return step;
+    }
+
+    /** Epochs completed. */
+    public int completedEpochs() {
+        return epoch;
+    }
+
+    /** Asks the loop to return after the current step, without a checkpoint (as a kill would). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Data-dependent initialisation (§3) of the weight-normalized layers on {@link TrainConfig#initBatch()}
+     * training images, when the model has any; called by {@link #run()} for a fresh run.
+     */
+    void initialise() {
+        initialised = true;
+        if (config.initBatch() == 0 || WeightNormed.find(model.layers()).isEmpty()) {
+            return;
+        }
+        int n = Math.min(config.initBatch(), train.size());
+        BatchIterator it = new BatchIterator(train, n, true, config.seed() ^ 0x696e6974L, BatchIterator.LastBatch.DROP,
+                org.weightnorm4j.data.Augmentation.NONE);
+        it.startEpoch(0);
+        DataDependentInit.apply(model.layers(), it.next().images(), DataDependentInit.Options.paper(config.seed()));
+    }
+
+    /** Trains until {@link TrainConfig#epochs()} epochs are complete (or a stop is requested); returns the summary. */
+    public TrainingSummary run() {
+        long started = System.nanoTime();
+        if (!initialised) {
+            initialise();
+        }
+        listeners.forEach(l -> l.onStart(this));
+        int spe = batches.stepsPerEpoch();
+        while (epoch < config.epochs()) {
+            batches.seek(epoch, stepInEpoch);
+            while (batches.hasNext()) {
+                trainStep(batches.next(), spe);
+                if (stopRequested) {
+                    return null;
+                }
+                if (config.checkpointEverySteps() > 0 && step % config.checkpointEverySteps() == 0 && batches.hasNext()) {
+                    saveCheckpointIfConfigured(elapsed(started));
+                }
+            }
+            endEpoch();
+            boolean last = epoch == config.epochs();
+            if (last || (config.checkpointEveryEpochs() > 0 && epoch % config.checkpointEveryEpochs() == 0)) {
+                saveCheckpointIfConfigured(elapsed(started));
+            }
+        }
+        double wall = elapsed(started);
+        TrainingSummary summary = new TrainingSummary(epoch, step,
+                lastEpoch == null ? Double.NaN : lastEpoch.trainLoss(), lastEpoch == null ? Double.NaN : lastEpoch.trainAccuracy(),
+                lastEpoch == null ? Double.NaN : lastEpoch.testLoss(), lastEpoch == null ? Double.NaN : lastEpoch.testAccuracy(),
+                wall, trainSeconds, trainSeconds > 0 ? step * (double) config.batchSize() / trainSeconds : 0);
+        listeners.forEach(l -> l.onFinish(summary));
+        return summary;
+    }
+
+    private double elapsed(long started) {
+        return elapsedBefore + (System.nanoTime() - started) * 1e-9;
+    }
+
+    private void trainStep(BatchIterator.Batch batch, int spe) {
+        long t0 = System.nanoTime();
+        double epochPosition = (double) step / spe;
+        double lr = lrSchedule.at(epochPosition);
+        optimizer.setLearningRate(lr);
+        if (optimizer instanceof Adam adam) {
+            adam.setBeta1(beta1Schedule.at(epochPosition));
+        }
+        model.zeroGrad();
+        Tensor logits = model.forward(batch.images(), Mode.TRAIN);
+        double l = loss.forward(logits, batch.labels());
+        long thisStep = step + 1;
+        guard.checkLoss(l, thisStep, epoch + 1, lastCheckpoint);
+        model.backward(loss.backward());
+        guard.checkGradients(thisStep, epoch + 1, lastCheckpoint);
+        optimizer.step();
+        if (average != null) {
+            average.update();
+        }
+        int correct = loss.correctCount();
+        step = thisStep;
+        stepInEpoch++;
+        epochLossSum += l;
+        epochCorrect += correct;
+        epochSeen += batch.size();
+        epochSteps++;
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        trainSeconds += seconds;
+        epochTrainSeconds += seconds;
+        boolean logged = step % config.logEverySteps() == 0;
+        StepRecord r = new StepRecord(step, epoch + 1, stepInEpoch, spe, batch.size(), l, (double) correct / batch.size(),
+                lr, logged, logged ? weightNormStats() : Map.of());
+        listeners.forEach(x -> x.onStep(r));
+    }
+
+    private void endEpoch() {
+        Evaluation eval = null;
+        if (test != null) {
+            if (average != null) {
+                average.swapIn();
+            }
+            try {
+                eval = Evaluation.of(model, test, config.evalBatch());
+            } finally {
+                if (average != null) {
+                    average.swapOut();
+                }
+            }
+        }
+        lastEpoch = new EpochRecord(epoch + 1, step, epochLossSum / Math.max(1, epochSteps),
+                (double) epochCorrect / Math.max(1, epochSeen), eval == null ? Double.NaN : eval.loss(),
+                eval == null ? Double.NaN : eval.accuracy(), optimizer.learningRate(), weightNormStats(),
+                epochTrainSeconds, epochTrainSeconds > 0 ? epochSeen / epochTrainSeconds : 0);
+        epoch++;
+        stepInEpoch = 0;
+        epochLossSum = 0;
+        epochCorrect = 0;
+        epochSeen = 0;
+        epochSteps = 0;
+        epochTrainSeconds = 0;
+        EpochRecord r = lastEpoch;
+        listeners.forEach(x -> x.onEpoch(r));
+    }
+
+    /** Mean ||v||, g and g/||v|| of each weight-normalized layer, keyed by PyTorch module index. */
+    public Map<String, WeightNormStats> weightNormStats() {
+        Map<String, WeightNormStats> out = new LinkedHashMap<>();
+        for (WeightNormed.Found f : WeightNormed.find(model.layers())) {
+            out.put(Integer.toString(model.moduleIndex(f.index())), f.weights().weightNormStats());
+        }
+        return out;
+    }
+
+    /** Evaluates the model (with averaged parameters, if enabled) on a dataset. */
+    public Evaluation evaluate(Dataset data) {
+        if (average != null) {
+            average.swapIn();
+        }
+        try {
+            return Evaluation.of(model, data, config.evalBatch());
+        } finally {
+            if (average != null) {
+                average.swapOut();
+            }
+        }
+    }
+
+    private void saveCheckpointIfConfigured(double elapsedSeconds) {
+        if (outDir != null) {
+            saveCheckpoint(outDir, elapsedSeconds);
+        }
+    }
+
+    /** Writes a complete checkpoint of the current state into {@code dir} (atomically, see {@link Checkpoint}). */
+    public void saveCheckpoint(Path dir, double elapsedSeconds) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        OptimizerState os = optimizer.state();
+        tensors.putAll(os.tensors());
+        Map<String, Tensor> weights;
+        JsonObject state = new JsonObject();
+        if (average != null) {
+            OptimizerState as = average.state();
+            tensors.putAll(as.tensors());
+            for (Map.Entry<String, Param> e : model.namedParams().entrySet()) {
+                tensors.put("raw." + e.getKey(), e.getValue().value().copy());
+            }
+            average.swapIn();
+            try {
+                weights = new LinkedHashMap<>();
+                Checkpoint.stateDict(model).forEach((k, v) -> weights.put(k, v.copy()));
+            } finally {
+                average.swapOut();
+            }
+            state.add("average", scalars(as.scalars()));
+        } else {
+            weights = Checkpoint.stateDict(model);
+        }
+        state.addProperty("state_version", STATE_VERSION);
+        state.addProperty("step", step);
+        state.addProperty("completed_epochs", epoch);
+        state.addProperty("step_in_epoch", stepInEpoch);
+        JsonObject sums = new JsonObject();
+        sums.addProperty("loss_sum", epochLossSum);
+        sums.addProperty("correct", epochCorrect);
+        sums.addProperty("seen", epochSeen);
+        sums.addProperty("steps", epochSteps);
+        sums.addProperty("train_seconds", epochTrainSeconds);
+        state.add("epoch_sums", sums);
+        state.addProperty("train_seconds", trainSeconds);
+        state.addProperty("elapsed_seconds", elapsedSeconds);
+        state.addProperty("optimizer", config.optimizer());
+        state.add("optimizer_scalars", scalars(os.scalars()));
+        JsonObject counters = new JsonObject();
+        model.namedRandomStates().forEach((k, v) -> counters.addProperty(k, v.randomCounter()));
+        state.add("random_counters", counters);
+        state.add("config", config.toJson());
+        Sidecar sidecar = new Sidecar(Checkpoint.FORMAT_VERSION, info.architecture(), info.parameterization(),
+                info.dataset(), epoch, step, config.seed(), average != null);
+        Checkpoint.save(dir, weights, sidecar, new Checkpoint.TrainingState(tensors, state));
+        lastCheckpoint = dir;
+    }
+
+    /** The training config saved in a checkpoint (to rebuild the trainer before {@link #restore}). */
+    public static TrainConfig configOf(Checkpoint.TrainingState state) {
+        return TrainConfig.fromJson(state.json().getAsJsonObject("config"));
+    }
+
+    /**
+     * Restores the model, optimizer, average, random counters, position and running sums from the
+     * checkpoint in {@code dir}. The trainer must have been built like the one that wrote it
+     * (same model, data and {@link #configOf config}).
+     */
+    public void restore(Path dir) {
+        Checkpoint.TrainingState state = Checkpoint.readTrainingState(dir);
+        JsonObject s = state.json();
+        try {
+            int version = s.get("state_version").getAsInt();
+            if (version != STATE_VERSION) {
+                throw new CheckpointException(dir.resolve(Checkpoint.STATE_FILE) + " has trainer state version " + version
+                        + "; this weightnorm4j reads version " + STATE_VERSION);
+            }
+            if (!s.get("optimizer").getAsString().equals(config.optimizer())) {
+                throw new CheckpointException(dir + " was trained with " + s.get("optimizer").getAsString()
+                        + ", not " + config.optimizer() + "; resume with the optimizer it was saved with");
+            }
+            Path optimizerFile = dir.resolve(Checkpoint.OPTIMIZER_FILE);
+            if (average != null) {
+                Map<String, Tensor> raw = new LinkedHashMap<>();
+                for (String name : model.namedParams().keySet()) {
+                    raw.put(name, state.tensors().get("raw." + name));
+                    if (raw.get(name) == null) {
+                        throw new CheckpointException(optimizerFile + " lacks the raw parameter 'raw." + name + "'");
+                    }
+                }
+                Checkpoint.loadModel(dir, model); // buffers (and averaged params, overwritten next)
+                Map<String, Tensor> target = new LinkedHashMap<>();
+                model.namedParams().forEach((k, v) -> target.put(k, v.value()));
+                Checkpoint.loadInto(optimizerFile, raw, target);
+                average.loadState(new OptimizerState(state.tensors(), doubles(s.getAsJsonObject("average"))));
+            } else {
+                Checkpoint.loadModel(dir, model);
+            }
+            optimizer.loadState(new OptimizerState(state.tensors(), doubles(s.getAsJsonObject("optimizer_scalars"))));
+            JsonObject counters = s.getAsJsonObject("random_counters");
+            for (Map.Entry<String, RandomState> e : model.namedRandomStates().entrySet()) {
+                JsonElement c = counters.get(e.getKey());
+                if (c == null) {
+                    throw new CheckpointException(dir.resolve(Checkpoint.STATE_FILE) + " has no random counter for layer "
+                            + e.getKey() + "; the checkpoint was saved for a different model");
+                }
+                e.getValue().setRandomCounter(c.getAsLong());
+            }
+            step = s.get("step").getAsLong();
+            epoch = s.get("completed_epochs").getAsInt();
+            stepInEpoch = s.get("step_in_epoch").getAsInt();
+            JsonObject sums = s.getAsJsonObject("epoch_sums");
+            epochLossSum = sums.get("loss_sum").getAsDouble();
+            epochCorrect = sums.get("correct").getAsLong();
+            epochSeen = sums.get("seen").getAsLong();
+            epochSteps = sums.get("steps").getAsInt();
+            epochTrainSeconds = sums.get("train_seconds").getAsDouble();
+            trainSeconds = s.get("train_seconds").getAsDouble();
+            elapsedBefore = s.get("elapsed_seconds").getAsDouble();
+        } catch (NullPointerException | IllegalStateException | ClassCastException | UnsupportedOperationException
+                 | NumberFormatException e) {
+            throw new CheckpointException(dir.resolve(Checkpoint.STATE_FILE) + " is missing a field or has one of the"
+                    + " wrong type (" + e.getMessage() + "); it was not written by this weightnorm4j", e);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("cannot resume from " + dir + ": " + e.getMessage(), e);
+        }
+        if (stepInEpoch > batches.stepsPerEpoch()) {
+            throw new CheckpointException("cannot resume from " + dir + ": it stopped at step " + stepInEpoch
+                    + " of an epoch of " + batches.stepsPerEpoch() + " steps; the data or batch size differ");
+        }
+        initialised = true;
+        lastCheckpoint = dir;
+    }
+
+    private static JsonObject scalars(Map<String, Double> m) {
+        JsonObject o = new JsonObject();
+        m.forEach(o::addProperty);
+        return o;
+    }
+
+    private static Map<String, Double> doubles(JsonObject o) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        o.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsDouble()));
+        return m;
+    }
+}
