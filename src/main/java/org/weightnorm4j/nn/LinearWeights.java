@@ -45,7 +45,7 @@ public interface LinearWeights {
      */
     void accumulateGradients(Tensor gradW);
 
-    /** All trainable parameters with their local PyTorch names ({@code weight}, or {@code weight_g}, {@code weight_v}; then {@code bias}). */
+    /** All trainable parameters with their local PyTorch names, in PyTorch's state-dict order: {@code weight, bias} or {@code bias, weight_g, weight_v}. */
     List<Param> params();
 
     /** Short name for descriptions: {@code "normal"} or {@code "wn"}. */

@@ -21,7 +21,9 @@ import org.weightnorm4j.tensor.Tensor;
  *   <li>evaluation: the running mean and variance replace the batch statistics.</li>
  * </ul>
  * Parameters {@code weight} (γ, ones) and {@code bias} (β, zeros); buffers {@code running_mean}
- * (zeros) and {@code running_var} (ones). {@code ε = 1e-5}.
+ * (zeros), {@code running_var} (ones) and {@code num_batches_tracked} (the number of training
+ * batches seen, a scalar; PyTorch keeps it as int64 and uses it only when momentum is None).
+ * {@code ε = 1e-5}.
  */
 public final class BatchNorm implements Layer {
     public static final double EPS = 1e-5;
@@ -32,6 +34,8 @@ public final class BatchNorm implements Layer {
     private final Param bias;
     private final Tensor runningMean;
     private final Tensor runningVar;
+    /** PyTorch's {@code num_batches_tracked} (a scalar; PyTorch stores it as int64), kept so a strict state-dict load works. */
+    private final Tensor batchesTracked;
 
     private Tensor xhat;
     private Tensor invStd;
@@ -52,6 +56,7 @@ public final class BatchNorm implements Layer {
         this.runningMean = Tensor.zeros(dtype, channels);
         this.runningVar = Tensor.zeros(dtype, channels);
         runningVar.fill(1);
+        this.batchesTracked = Tensor.zeros(dtype, new int[0]);
     }
 
     public int channels() {
@@ -86,6 +91,7 @@ public final class BatchNorm implements Layer {
             dots = Buffers.ensure(dots, x, channels);
             tmp = Buffers.ensure(tmp, x, x.shape());
             Kernels.channelSums(x, sums, false);
+            batchesTracked.set(0, batchesTracked.get(0) + 1);
             for (int c = 0; c < channels; c++) {
                 shiftC.set(c, -sums.get(c) / m);
             }
@@ -159,6 +165,7 @@ public final class BatchNorm implements Layer {
         Map<String, Tensor> b = new LinkedHashMap<>();
         b.put("running_mean", runningMean);
         b.put("running_var", runningVar);
+        b.put("num_batches_tracked", batchesTracked);
         return b;
     }
 

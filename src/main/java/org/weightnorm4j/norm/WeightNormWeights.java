@@ -187,10 +187,13 @@ public final class WeightNormWeights implements LinearWeights, WeightNormed {
 
     @Override
     public List<Param> params() {
-        List<Param> ps = new ArrayList<>(List.of(g, v));
+        // PyTorch's order: the wrapped module's own bias first, then weight_g and weight_v (registered by weight_norm).
+        List<Param> ps = new ArrayList<>();
         if (bias != null) {
             ps.add(bias);
         }
+        ps.add(g);
+        ps.add(v);
         return List.copyOf(ps);
     }
 

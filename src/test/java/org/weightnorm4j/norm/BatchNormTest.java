@@ -55,6 +55,9 @@ class BatchNormTest {
             assertEquals(0.9 + 0.1 * var * m / (m - 1), bn.buffers().get("running_var").get(c), 1e-12,
                     "running variance uses the unbiased estimate, as PyTorch");
         }
+        assertEquals(1, bn.buffers().get("num_batches_tracked").get(0), 0, "one training batch seen");
+        bn.forward(x, Mode.EVAL);
+        assertEquals(1, bn.buffers().get("num_batches_tracked").get(0), 0, "evaluation does not count");
     }
 
     @Test

@@ -37,16 +37,16 @@ class ParameterizationTest {
         assertNames(LinearUnit.conv(Parameterization.BN, 3, 8, 3, ConvSpec.same(3), DType.FLOAT32, rng),
                 List.of(List.of("weight"), List.of("weight", "bias")));
         assertNames(LinearUnit.conv(Parameterization.WN, 3, 8, 3, ConvSpec.same(3), DType.FLOAT32, rng),
-                List.of(List.of("weight_g", "weight_v", "bias")));
+                List.of(List.of("bias", "weight_g", "weight_v")));
         assertNames(LinearUnit.dense(Parameterization.WN_MOBN, 3, 8, DType.FLOAT32, rng),
                 List.of(List.of("weight_g", "weight_v"), List.of("bias")));
         assertNames(LinearUnit.dense(Parameterization.MOBN, 3, 8, DType.FLOAT32, rng),
                 List.of(List.of("weight"), List.of("bias")));
         Layer wnConv = LinearUnit.conv(Parameterization.WN, 3, 8, 3, ConvSpec.same(3), DType.FLOAT32, rng).get(0);
-        assertEquals(List.of(8, 1, 1, 1), shape(wnConv.params().get(0)));
-        assertEquals(List.of(8, 3, 3, 3), shape(wnConv.params().get(1)));
+        assertEquals(List.of(8, 1, 1, 1), shape(wnConv.params().get(1)));
+        assertEquals(List.of(8, 3, 3, 3), shape(wnConv.params().get(2)));
         Layer wnDense = LinearUnit.dense(Parameterization.WN, 3, 8, DType.FLOAT32, rng).get(0);
-        assertEquals(List.of(8, 1), shape(wnDense.params().get(0)));
+        assertEquals(List.of(8, 1), shape(wnDense.params().get(1)));
     }
 
     private static void assertNames(List<Layer> unit, List<List<String>> expected) {

@@ -203,7 +203,7 @@ class WeightNormTest {
         Tensor s = wn.prepareScale("t");
         assertEquals(2, s.get(0), 1e-15);
         assertEquals(2, s.get(1), 1e-15);
-        assertTrue(wn.params().get(0).value().rank() == 0, "weight_g is a scalar like PyTorch's dim=None");
+        assertTrue(wn.g().value().rank() == 0, "weight_g is a scalar like PyTorch's dim=None");
     }
 
     @Test
