@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
         description = "Train neural networks with Weight Normalization (Salimans & Kingma, 2016): w = g v/||v||.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DemoCommand.class,
+                BenchCommand.class,
                 DataCommand.class,
+                ExplainCommand.class,
         })
 public final class Main implements Runnable {
 

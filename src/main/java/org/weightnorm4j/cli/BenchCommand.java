@@ -1,0 +1,247 @@
+package org.weightnorm4j.cli;
+
+import com.google.gson.Gson;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.weightnorm4j.tensor.ConvSpec;
+import org.weightnorm4j.tensor.KernelProvider;
+import org.weightnorm4j.tensor.Kernels;
+import org.weightnorm4j.tensor.Parallel;
+import org.weightnorm4j.tensor.Tensor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code weightnorm bench gemm|conv}: kernel benchmarks that print one JSON object per line, in
+ * the format of the peers in {@code shared/bench} so the numbers can be set side by side
+ * (docs/BENCHMARKS.md). Each benchmark warms the JIT up first, then times single calls on
+ * preallocated operands and reports the median and the best repeat.
+ */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Kernel benchmarks; one JSON object per line.",
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class})
+public final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options every benchmark shares. */
+    static class Common {
+        @Option(names = "--threads", description = "Threads for the kernels; 0 (the default) means one per core.",
+                defaultValue = "0")
+        int threads = 0;
+
+        @Option(names = "--reps", description = "Timed repeats; 0 (the default) repeats as the peers do: 50 below 10^8 "
+                + "floating-point operations per call, 15 below 3*10^9, else 7.", defaultValue = "0")
+        int reps = 0;
+
+        @Option(names = "--warmup-seconds", description = "Time spent warming the JIT up per case (default: ${DEFAULT-VALUE}).",
+                defaultValue = "1.5")
+        double warmupSeconds = 1.5;
+
+        /** Checks the options (usage errors name the option) and sets the pool's thread count. */
+        void apply(CommandLine cl) {
+            if (threads < 0) {
+                throw new CommandLine.ParameterException(cl, "--threads must be >= 0 (0 means one per core) but got " + threads);
+            }
+            if (reps < 0) {
+                throw new CommandLine.ParameterException(cl, "--reps must be >= 0 (0 means automatic) but got " + reps);
+            }
+            if (!(warmupSeconds >= 0)) {
+                throw new CommandLine.ParameterException(cl, "--warmup-seconds must be >= 0 but got " + warmupSeconds);
+            }
+            Parallel.setThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+        }
+
+        /**
+         * Runs {@code body} until the warm-up time has passed (at least 3 times), then times
+         * {@code reps} calls; {@code flops} is the work of one call, which sets the automatic repeats
+         * (the openblas peer's 50/15/7 for its 256, 1024, 2048 sizes).
+         */
+        Timing time(double flops, Runnable body) {
+            int reps = this.reps > 0 ? this.reps : flops < 1e8 ? 50 : flops < 3e9 ? 15 : 7;
+            long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            for (int i = 0; i < 3 || System.nanoTime() < warmupEnd; i++) {
+                body.run();
+            }
+            long allocated = allocatedBytes();
+            double[] seconds = new double[reps];
+            for (int r = 0; r < reps; r++) {
+                long t0 = System.nanoTime();
+                body.run();
+                seconds[r] = (System.nanoTime() - t0) * 1e-9;
+            }
+            long perCall = (allocatedBytes() - allocated) / reps;
+            return new Timing(seconds, perCall);
+        }
+    }
+
+    /** Seconds of each timed repeat, and bytes the calling thread allocated per call while timed. */
+    record Timing(double[] seconds, long allocatedBytesPerCall) {
+        double best() {
+            return Arrays.stream(seconds).min().orElseThrow();
+        }
+
+        double median() {
+            double[] s = seconds.clone();
+            Arrays.sort(s);
+            int n = s.length;
+            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        }
+    }
+
+    /** {@code bench gemm}: C = A·B for square float32 matrices through {@link Kernels#gemm}. */
+    @Command(name = "gemm", mixinStandardHelpOptions = true,
+            description = "SGEMM C = A.B for square sizes; prints {\"bench\":\"gemm\",\"m\":..,\"gflops_median\":..,\"gflops_best\":..} per size.")
+    static final class Gemm implements Runnable {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Option(names = "--sizes", split = ",", description = "Matrix sizes, comma separated (default: ${DEFAULT-VALUE}).",
+                defaultValue = "256,1024,2048")
+        List<Integer> sizes;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            run(spec.commandLine(), spec.commandLine().getOut());
+        }
+
+        /** Runs the benchmark; {@code cl} is the command line that usage errors refer to. */
+        void run(CommandLine cl, PrintWriter out) {
+            common.apply(cl);
+            for (int size : sizes) {
+                if (size < 1) {
+                    throw new CommandLine.ParameterException(cl, "--sizes must be positive but got " + size);
+                }
+                SplittableRandom random = new SplittableRandom(size);
+                float[] a = random(random, size * size);
+                float[] b = random(random, size * size);
+                float[] c = new float[size * size];
+                Timing t = common.time(2.0 * size * size * size, () -> Kernels.gemm(false, false, size, size, size, a, 0, size, b, 0, size, c, 0, size, false));
+                double flops = 2.0 * size * size * size;
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("bench", "gemm");
+                line.put("m", size);
+                line.put("n", size);
+                line.put("k", size);
+                line.put("threads", Parallel.threads());
+                line.put("kernel", KernelProvider.float32().name());
+                line.put("gflops_median", round(flops / t.median() / 1e9));
+                line.put("gflops_best", round(flops / t.best() / 1e9));
+                line.put("alloc_bytes_per_call", t.allocatedBytesPerCall());
+                print(out, line);
+            }
+        }
+    }
+
+    /**
+     * {@code bench conv}: forward, backward-data and backward-filter of the four convolution layers
+     * of the reference workloads (the LAYERS of {@code shared/bench/torch_ops_peer.py}), FLOPs counted
+     * as that script does: {@code 3 * 2 * batch * cout * oh * ow * cin * k * k}.
+     */
+    @Command(name = "conv", mixinStandardHelpOptions = true,
+            description = "Conv2d forward + backward of the reference layers; prints {\"bench\":\"conv2d-fwd-bwd\",\"layer\":..,\"ms_median\":..} per layer.")
+    static final class Conv implements Runnable {
+        /** (name, in channels, out channels, kernel, padding, height = width); batch from --batch. */
+        record Layer(String name, int cin, int cout, int kernel, int padding, int hw) {
+        }
+
+        static final List<Layer> LAYERS = List.of(
+                new Layer("cnn.conv2 64->64 3x3 28x28", 64, 64, 3, 1, 28),
+                new Layer("cnn.conv4 128->128 3x3 14x14", 128, 128, 3, 1, 14),
+                new Layer("paper.conv2 96->96 3x3 32x32", 96, 96, 3, 1, 32),
+                new Layer("paper.conv5 192->192 3x3 16x16", 192, 192, 3, 1, 16));
+
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Option(names = "--batch", description = "Images per batch (default: ${DEFAULT-VALUE}, as the peer).", defaultValue = "100")
+        int batch;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            PrintWriter out = spec.commandLine().getOut();
+            common.apply(spec.commandLine());
+            if (batch < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be >= 1");
+            }
+            for (Layer layer : LAYERS) {
+                ConvSpec conv = new ConvSpec(1, layer.padding());
+                int oh = conv.outSize(layer.hw(), layer.kernel());
+                SplittableRandom random = new SplittableRandom(layer.cin() * 1000L + layer.hw());
+                Tensor x = Tensor.wrap(random(random, batch * layer.cin() * layer.hw() * layer.hw()),
+                        batch, layer.cin(), layer.hw(), layer.hw());
+                Tensor w = Tensor.wrap(random(random, layer.cout() * layer.cin() * layer.kernel() * layer.kernel()),
+                        layer.cout(), layer.cin(), layer.kernel(), layer.kernel());
+                Tensor y = Tensor.zeros(batch, layer.cout(), oh, oh);
+                Tensor dy = Tensor.wrap(random(random, y.size()), batch, layer.cout(), oh, oh);
+                Tensor dx = x.zerosLike();
+                Tensor dw = w.zerosLike();
+                double flops = 3.0 * 2 * batch * layer.cout() * oh * oh * layer.cin() * layer.kernel() * layer.kernel();
+                Timing t = common.time(flops, () -> {
+                    Kernels.conv2dForward(x, w, y, conv);
+                    Kernels.conv2dBackwardData(dy, w, dx, conv);
+                    Kernels.conv2dBackwardFilter(x, dy, dw, conv, false);
+                });
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("bench", "conv2d-fwd-bwd");
+                line.put("layer", layer.name());
+                line.put("batch", batch);
+                line.put("threads", Parallel.threads());
+                line.put("kernel", KernelProvider.float32().name());
+                line.put("ms_median", round(t.median() * 1e3));
+                line.put("ms_best", round(t.best() * 1e3));
+                line.put("gflops_best", round(flops / t.best() / 1e9));
+                line.put("alloc_bytes_per_call", t.allocatedBytesPerCall());
+                print(out, line);
+            }
+        }
+    }
+
+    private static final Gson GSON = new Gson();
+
+    private static void print(PrintWriter out, Map<String, Object> line) {
+        out.println(GSON.toJson(line));
+        out.flush();
+    }
+
+    /** Four significant digits: more would be noise. */
+    private static double round(double x) {
+        return x == 0 || !Double.isFinite(x) ? x : new java.math.BigDecimal(x).round(new java.math.MathContext(4)).doubleValue();
+    }
+
+    private static float[] random(SplittableRandom random, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) random.nextDouble(-1, 1);
+        }
+        return x;
+    }
+
+    /** Bytes allocated so far by the calling thread, or 0 where the JVM cannot tell. */
+    private static long allocatedBytes() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        if (bean instanceof com.sun.management.ThreadMXBean) {
+            return ((com.sun.management.ThreadMXBean) bean).getCurrentThreadAllocatedBytes();
+        }
+        return 0;
+    }
+}

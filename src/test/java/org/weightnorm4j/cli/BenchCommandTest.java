@@ -1,0 +1,86 @@
+package org.weightnorm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.weightnorm4j.tensor.Parallel;
+import picocli.CommandLine;
+
+/** The bench command's output format and option checks (tiny sizes; no timing is asserted). */
+class BenchCommandTest {
+    private int savedThreads;
+
+    @BeforeEach
+    void save() {
+        savedThreads = Parallel.threads();
+    }
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    private static List<String> run(StringWriter err, String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        assertEquals(0, code, "exit code; stderr: " + err);
+        return Arrays.stream(out.toString().split("\n")).filter(s -> !s.isBlank()).collect(Collectors.toList());
+    }
+
+    @Test
+    void gemmPrintsOneJsonObjectPerSize() {
+        List<String> lines = run(new StringWriter(), "bench", "gemm", "--sizes", "7,33", "--reps", "2",
+                "--warmup-seconds", "0", "--threads", "2");
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        int[] sizes = {7, 33};
+        for (int i = 0; i < 2; i++) {
+            JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+            assertEquals("gemm", o.get("bench").getAsString());
+            assertEquals(sizes[i], o.get("m").getAsInt());
+            assertEquals(sizes[i], o.get("n").getAsInt());
+            assertEquals(sizes[i], o.get("k").getAsInt());
+            assertEquals(2, o.get("threads").getAsInt());
+            assertTrue(o.get("kernel").getAsString().length() > 0);
+            assertTrue(o.get("gflops_best").getAsDouble() >= o.get("gflops_median").getAsDouble(), lines.get(i));
+            assertTrue(o.get("gflops_median").getAsDouble() > 0, lines.get(i));
+        }
+    }
+
+    @Test
+    void convPrintsOneJsonObjectPerLayer() {
+        List<String> lines = run(new StringWriter(), "bench", "conv", "--batch", "1", "--reps", "1", "--warmup-seconds", "0");
+        assertEquals(BenchCommand.Conv.LAYERS.size(), lines.size(), String.join("\n", lines));
+        for (int i = 0; i < lines.size(); i++) {
+            JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+            assertEquals("conv2d-fwd-bwd", o.get("bench").getAsString());
+            assertEquals(BenchCommand.Conv.LAYERS.get(i).name(), o.get("layer").getAsString());
+            assertTrue(o.get("ms_best").getAsDouble() <= o.get("ms_median").getAsDouble(), lines.get(i));
+            assertTrue(o.get("gflops_best").getAsDouble() > 0, lines.get(i));
+        }
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("bench", "gemm", "--sizes", "0", "--warmup-seconds", "0"));
+        assertTrue(err.toString().contains("--sizes must be positive but got 0"), err.toString());
+        assertEquals(2, cli.execute("bench", "gemm", "--reps", "-1"));
+        assertTrue(err.toString().contains("--reps must be >= 0"), err.toString());
+    }
+}
