@@ -16,7 +16,6 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 BenchCommand.class,
                 DataCommand.class,
-                ExplainCommand.class,
         })
 public final class Main implements Runnable {
 
