@@ -139,8 +139,8 @@ class SequentialTest {
                 .build();
         assertEquals(Set.of("1.weight", "2.weight", "2.bias", "8.weight", "9.weight", "9.bias"),
                 model.namedParams().keySet());
-        assertEquals(Set.of("2.running_mean", "2.running_var", "9.running_mean", "9.running_var"),
-                model.namedBuffers().keySet());
+        assertEquals(List.of("2.running_mean", "2.running_var", "2.num_batches_tracked",
+                "9.running_mean", "9.running_var", "9.num_batches_tracked"), new ArrayList<>(model.namedBuffers().keySet()));
         assertEquals(List.of("0", "5"), new ArrayList<>(model.namedRandomStates().keySet()));
     }
 
