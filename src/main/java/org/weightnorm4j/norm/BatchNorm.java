@@ -38,6 +38,9 @@ public final class BatchNorm implements Layer {
     private final Tensor batchesTracked;
 
     private Tensor xhat;
+    /** The input of the last forward and whether it trained (backward differs: batch statistics depend on x). */
+    private Tensor input;
+    private boolean training;
     private Tensor invStd;
     private Tensor y;
     private Tensor dx;
@@ -46,6 +49,11 @@ public final class BatchNorm implements Layer {
     private Tensor shiftC;
     private Tensor sums;
     private Tensor dots;
+
+    /** Float32 parameters and buffers. */
+    public BatchNorm(int channels) {
+        this(channels, DType.FLOAT32);
+    }
 
     public BatchNorm(int channels, DType dtype) {
         this.channels = channels;
@@ -82,7 +90,9 @@ public final class BatchNorm implements Layer {
         shiftC = Buffers.ensure(shiftC, x, channels);
         invStd = Buffers.ensure(invStd, x, channels);
         y = Buffers.ensure(y, x, x.shape());
-        if (mode == Mode.TRAIN) {
+        input = x;
+        training = mode == Mode.TRAIN;
+        if (training) {
             if (m < 2) {
                 throw new IllegalArgumentException(describe() + ": training needs more than one value per channel, got input "
                         + java.util.Arrays.toString(x.shape()));
@@ -114,24 +124,28 @@ public final class BatchNorm implements Layer {
         for (int c = 0; c < channels; c++) {
             double is = 1 / Math.sqrt(runningVar.get(c) + EPS);
             double gamma = weight.value().get(c);
+            invStd.set(c, is);
             scaleC.set(c, gamma * is);
             shiftC.set(c, bias.value().get(c) - gamma * is * runningMean.get(c));
         }
-        xhat = null;
-        Kernels.channelScaleShift(x, scaleC, shiftC, y);
+        Kernels.channelScaleShift(x, scaleC, shiftC, y);                       // y = γ (x − μ_run)/√(σ²_run + ε) + β
         return y;
     }
 
     /**
      * Training-mode backward: {@code ∇β = Σ ∇y}, {@code ∇γ = Σ ∇y x̂},
-     * {@code ∇x = γ/√(σ²+ε) · (∇y − mean(∇y) − x̂ · mean(∇y x̂))}.
+     * {@code ∇x = γ/√(σ²+ε) · (∇y − mean(∇y) − x̂ · mean(∇y x̂))}. After an evaluation forward the
+     * statistics are constants: {@code ∇x = γ/√(σ²_run+ε) ∇y}.
      */
     @Override
     public Tensor backward(Tensor dy) {
-        if (xhat == null) {
-            throw new IllegalStateException(describe() + ": backward needs a preceding forward in TRAIN mode");
+        if (input == null) {
+            throw new IllegalStateException(describe() + ": backward called before forward");
         }
-        xhat.requireSameShape(describe() + " backward (x̂ vs ∇y)", dy);
+        input.requireSameShape(describe() + " backward (x vs ∇y)", dy);
+        if (!training) {
+            return evalBackward(dy);
+        }
         int m = dy.size() / channels;
         sums = Buffers.ensure(sums, dy, channels);
         dots = Buffers.ensure(dots, dy, channels);
@@ -152,6 +166,26 @@ public final class BatchNorm implements Layer {
         tmp = Buffers.ensure(tmp, dy, dy.shape());
         Kernels.channelScaleShift(xhat, scaleC, null, tmp);                  // − k x̂ mean(∇y x̂)
         Kernels.axpy(1, tmp, dx);
+        return dx;
+    }
+
+    private Tensor evalBackward(Tensor dy) {
+        for (int c = 0; c < channels; c++) {
+            shiftC.set(c, -runningMean.get(c) * invStd.get(c));
+        }
+        xhat = Buffers.ensure(xhat, dy, dy.shape());
+        Kernels.channelScaleShift(input, invStd, shiftC, xhat);               // x̂ with the running statistics
+        sums = Buffers.ensure(sums, dy, channels);
+        dots = Buffers.ensure(dots, dy, channels);
+        Kernels.channelSums(dy, sums, false);
+        Kernels.channelDots(dy, xhat, dots, false);
+        for (int c = 0; c < channels; c++) {
+            bias.grad().set(c, bias.grad().get(c) + sums.get(c));
+            weight.grad().set(c, weight.grad().get(c) + dots.get(c));
+            scaleC.set(c, weight.value().get(c) * invStd.get(c));
+        }
+        dx = Buffers.ensure(dx, dy, dy.shape());
+        Kernels.channelScaleShift(dy, scaleC, null, dx);
         return dx;
     }
 

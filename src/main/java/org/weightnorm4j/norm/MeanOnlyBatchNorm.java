@@ -36,6 +36,11 @@ public final class MeanOnlyBatchNorm implements Layer {
     private Tensor dx;
     private boolean trained;
 
+    /** Float32 parameters and buffers. */
+    public MeanOnlyBatchNorm(int channels) {
+        this(channels, DType.FLOAT32);
+    }
+
     public MeanOnlyBatchNorm(int channels, DType dtype) {
         this.channels = channels;
         this.bias = new Param("bias", Tensor.zeros(dtype, channels));

@@ -40,6 +40,11 @@ public final class PlainWeights implements LinearWeights {
         return new PlainWeights(w, b);
     }
 
+    /** {@link #pytorchDefault(int[], boolean, DType, RandomGenerator)} in float32. */
+    public static PlainWeights pytorchDefault(int[] shape, boolean withBias, RandomGenerator rng) {
+        return pytorchDefault(shape, withBias, DType.FLOAT32, rng);
+    }
+
     /** The weight parameter {@code w}. */
     public Param weight() {
         return weight;

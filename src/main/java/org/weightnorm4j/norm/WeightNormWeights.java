@@ -94,6 +94,11 @@ public final class WeightNormWeights implements LinearWeights, WeightNormed {
         return new WeightNormWeights(g, v, withBias ? Tensor.zeros(dtype, shape[0]) : null, scope);
     }
 
+    /** {@link #paperInit} in float32, per unit, with the paper's {@code vStd = 0.05}. */
+    public static WeightNormWeights paperInit(int[] shape, boolean withBias, RandomGenerator rng) {
+        return paperInit(shape, withBias, WeightNorm.Scope.PER_UNIT, Initializers.PAPER_V_STD, DType.FLOAT32, rng);
+    }
+
     /** {@code g}, named {@code weight_g}. */
     public Param g() {
         return g;
@@ -204,24 +209,15 @@ public final class WeightNormWeights implements LinearWeights, WeightNormed {
 
     @Override
     public WeightNormStats weightNormStats() {
-        double[] n = WeightNorm.norms(v.value(), WeightNorm.Scope.PER_UNIT, "weight-norm statistics");
+        double[] n = WeightNorm.norms(v.value(), scope, "weight-norm statistics of " + kind() + " " + Arrays.toString(shape()));
         double sumN = 0, sumG = 0, sumS = 0;
-        for (int u = 0; u < out; u++) {
-            double gu = g.value().get(scope == WeightNorm.Scope.PER_UNIT ? u : 0);
-            double nu = scope == WeightNorm.Scope.PER_UNIT ? n[u] : wholeNorm(n);
-            sumN += nu;
+        for (int u = 0; u < n.length; u++) {
+            double gu = g.value().get(u);
+            sumN += n[u];
             sumG += gu;
-            sumS += gu / nu;
+            sumS += gu / n[u];                                        // s = g/||v||
         }
-        return new WeightNormStats(sumN / out, sumG / out, sumS / out);
-    }
-
-    private static double wholeNorm(double[] rowNorms) {
-        double sq = 0;
-        for (double r : rowNorms) {
-            sq += r * r;
-        }
-        return Math.sqrt(sq);
+        return new WeightNormStats(sumN / n.length, sumG / n.length, sumS / n.length);
     }
 
     private static Tensor ensure(Tensor current, Tensor like, int... shape) {

@@ -61,6 +61,16 @@ class BatchNormTest {
     }
 
     @Test
+    void evaluationGradientsMatchFiniteDifferences() {
+        SplittableRandom rng = new SplittableRandom(8);
+        BatchNorm bn = new BatchNorm(2, DType.FLOAT64);
+        bn.forward(uniform(rng, 4, 2, 2, 2), Mode.TRAIN);       // non-trivial running statistics
+        bn.weight().value().set(0, 1.5);
+        bn.bias().value().set(1, -0.3);
+        GradientCheck.create().mode(Mode.EVAL).check(bn, uniform(rng, 3, 2, 2, 2)).assertPassed();
+    }
+
+    @Test
     void evaluationUsesRunningStatistics() {
         BatchNorm bn = new BatchNorm(1, DType.FLOAT64);
         bn.buffers().get("running_mean").set(0, 2);
