@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 BenchCommand.class,
                 DataCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
+                ExplainCommand.class,
         })
 public final class Main implements Runnable {
 
