@@ -12,7 +12,7 @@ import java.util.function.IntConsumer;
  * <ul>
  *   <li>forward: {@code Y_b = W · col_b};</li>
  *   <li>backward-data: {@code dX_b = col2im(Wᵀ · dY_b)};</li>
- *   <li>backward-filter: {@code dW = Σ_b dY_b · col_bᵀ}.</li>
+ *   <li>backward-filter: {@code dW = Σ_b dY_b · col_bᵀ}, computed as {@code dWᵀ = Σ_b col_b · dY_bᵀ}.</li>
  * </ul>
  * A 1x1 convolution with stride 1 and no padding needs no rearrangement: {@code x_b} viewed as
  * {@code [C, H·W]} already is {@code col_b}, and {@code dX_b = Wᵀ · dY_b} directly.
@@ -21,9 +21,9 @@ import java.util.function.IntConsumer;
  * part each. A GEMM called from inside a part runs on that part's thread only (nested
  * {@link Parallel#run} calls run inline), so the two cores each multiply whole images with no
  * synchronisation between them; with a single part the GEMM is called from the caller's thread
- * and may spread itself over the pool. Backward-filter gives each part its own partial dW
- * (part 0 writes straight into dW) and adds the partials in part order afterwards, so the result
- * depends on the thread count but never on scheduling.
+ * and may spread itself over the pool. Backward-filter gives each part its own partial
+ * {@code dWᵀ} and adds the partials in part order afterwards, so the result depends on the thread
+ * count but never on scheduling.
  *
  * <p>Work buffers (columns, partial dW) live in {@link Job} objects that are kept in a free list
  * and reused, so a call allocates nothing once the buffers have grown to the largest layer; two
@@ -58,7 +58,12 @@ final class Float32Conv {
     void backwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
         Job job = acquire(BACKWARD_DATA, dx, w, dy, spec);
         try {
-            job.prepareColumns(!job.g.pointwise());
+            job.transposed = !job.g.pointwise() && job.g.stride == 1 && job.g.kh == job.g.kw && job.g.pad < job.g.kh;
+            if (job.transposed) {
+                job.prepareTransposedConvolution();
+            } else {
+                job.prepareColumns(!job.g.pointwise());
+            }
             job.execute();
         } finally {
             release(job);
@@ -120,6 +125,12 @@ final class Float32Conv {
      */
     private final class Job implements IntConsumer {
         final Im2col.Geometry g = new Im2col.Geometry();
+        /** Backward-data as a convolution of dY: the geometry of dY seen as its input. */
+        final Im2col.Geometry gy = new Im2col.Geometry();
+        /** Backward-data runs as a convolution of dY with the flipped filters (stride 1, square kernel). */
+        boolean transposed;
+        /** The flipped filters {@code W'[c, (o, p, q)] = W[o, c, KH-1-p, KW-1-q]} of that convolution. */
+        float[] flipped = new float[0];
         int op;
         int n;
         int o;
@@ -138,9 +149,34 @@ final class Float32Conv {
             cols = grow(cols, 0, parts, g.rows() * g.cols());
         }
 
-        /** Parts 1.. accumulate their images into private buffers; part 0 writes into dW itself. */
+        /**
+         * Backward-data of a stride-1 convolution is itself a convolution: {@code dX = dY ⋆ W'}
+         * with padding {@code K−1−pad} and the filters flipped and with their two channel axes
+         * swapped. Written that way it is {@code dX_b = W' · im2col(dY_b)}: a GEMM with the long
+         * reduction {@code O·K·K} (instead of {@code O}) and no scatter-add of col2im.
+         */
+        void prepareTransposedConvolution() {
+            int c = g.c, kh = g.kh, kw = g.kw;
+            gy.set(o, g.oh, g.ow, kh, kw, 1, kh - 1 - g.pad, g.h, g.w);
+            int size = c * o * kh * kw;
+            if (flipped.length < size) {
+                flipped = new float[size];
+            }
+            for (int ch = 0; ch < c; ch++) {
+                for (int oc = 0; oc < o; oc++) {
+                    for (int p = 0; p < kh; p++) {
+                        for (int q = 0; q < kw; q++) {
+                            flipped[((ch * o + oc) * kh + p) * kw + q] = w[((oc * c + ch) * kh + (kh - 1 - p)) * kw + (kw - 1 - q)];
+                        }
+                    }
+                }
+            }
+            cols = grow(cols, 0, parts, gy.rows() * gy.cols());
+        }
+
+        /** Every part accumulates the transposed filter gradient of its images into a buffer of its own. */
         void preparePartials() {
-            partials = grow(partials, 1, parts, o * g.rows());
+            partials = grow(partials, 0, parts, o * g.rows());
         }
 
         void execute() {
@@ -185,6 +221,11 @@ final class Float32Conv {
             int dyOff = b * o * cols;
             if (g.pointwise()) {
                 gemm.gemm(true, false, k, cols, o, w, 0, k, y, dyOff, cols, x, dxOff, cols, false);
+            } else if (transposed) {
+                float[] col = this.cols[part];
+                Im2col.im2col(gy, y, dyOff, col);
+                int hw = g.h * g.w;
+                gemm.gemm(false, false, g.c, hw, gy.rows(), flipped, 0, gy.rows(), col, 0, hw, x, dxOff, hw, false);
             } else {
                 float[] col = this.cols[part];
                 gemm.gemm(true, false, k, cols, o, w, 0, k, y, dyOff, cols, col, 0, cols, false);
@@ -193,32 +234,36 @@ final class Float32Conv {
             }
         }
 
+        /**
+         * Adds this image's {@code dWᵀ = col_b · dY_bᵀ} ({@code [C·KH·KW, O]}) to the part's
+         * partial. Computing the transpose makes the long side of the product the rows of A, which
+         * the GEMM packs once per block, instead of packing the wide {@code col_bᵀ} as a transposed B.
+         */
         private void backwardFilterImage(int b, int part, boolean firstOfPart) {
             int k = g.rows(), cols = g.cols();
             int xOff = b * g.c * g.h * g.w;
             int dyOff = b * o * cols;
-            float[] target = part == 0 ? w : partials[part];
-            boolean add = firstOfPart ? part == 0 && accumulate : true;
+            float[] partial = partials[part];
             if (g.pointwise()) {
-                gemm.gemm(false, true, o, k, cols, y, dyOff, cols, x, xOff, cols, target, 0, k, add);
+                gemm.gemm(false, true, k, o, cols, x, xOff, cols, y, dyOff, cols, partial, 0, o, !firstOfPart);
             } else {
                 float[] col = this.cols[part];
                 Im2col.im2col(g, x, xOff, col);
-                gemm.gemm(false, true, o, k, cols, y, dyOff, cols, col, 0, cols, target, 0, k, add);
+                gemm.gemm(false, true, k, o, cols, col, 0, cols, y, dyOff, cols, partial, 0, o, !firstOfPart);
             }
         }
 
-        /** dW += partial_1 + partial_2 + ..., always in this order. */
+        /** {@code dW[oc, r] (+)= Σ_p partial_p[r, oc]}, the parts always added in order 0, 1, 2, ... */
         void reducePartials() {
-            int size = o * g.rows();
-            for (int p = 1; p < parts; p++) {
-                float[] partial = partials[p];
-                if (simd) {
-                    PanamaVectorOps.add(partial, 0, w, 0, size);
-                } else {
-                    for (int i = 0; i < size; i++) {
-                        w[i] += partial[i];
+            int k = g.rows();
+            for (int r = 0; r < k; r++) {
+                for (int oc = 0; oc < o; oc++) {
+                    int wi = oc * k + r;
+                    float sum = accumulate ? w[wi] : 0f;
+                    for (int p = 0; p < parts; p++) {
+                        sum += partials[p][r * o + oc];
                     }
+                    w[wi] = sum;
                 }
             }
         }
