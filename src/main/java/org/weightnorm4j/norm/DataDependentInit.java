@@ -48,6 +48,9 @@ public final class DataDependentInit {
         }
     }
 
+    /** The init batch size the paper used on CIFAR-10. */
+    public static final int PAPER_BATCH_SIZE = 500;
+
     private static final double VARIANCE_EPS = 1e-10;
 
     private DataDependentInit() {
@@ -70,6 +73,26 @@ public final class DataDependentInit {
             }
         }
         return count;
+    }
+
+    /**
+     * Initialises from the first {@code batchSize} examples of {@code data} (all of them if it has
+     * fewer; the paper: {@link #PAPER_BATCH_SIZE}). Returns how many layers were initialised.
+     */
+    public static int apply(List<? extends Layer> layers, Tensor data, int batchSize, Options options) {
+        if (batchSize < 2) {
+            throw new IllegalArgumentException("data-dependent init needs a batch of at least 2 examples to estimate σ[t], got "
+                    + batchSize);
+        }
+        int n = Math.min(batchSize, data.dim(0));
+        int[] shape = data.shape();
+        shape[0] = n;
+        Tensor batch = data.zerosLike(shape);
+        int len = batch.size();
+        for (int i = 0; i < len; i++) {
+            batch.set(i, data.get(i));                                    // the first n examples (row-major)
+        }
+        return apply(layers, batch, options);
     }
 
     /** One layer: returns its output after initialisation ({@code y = g t + b}). */

@@ -86,6 +86,20 @@ class DataDependentInitTest {
     }
 
     @Test
+    void batchSizeSelectsTheFirstExamples() {
+        SplittableRandom rng = new SplittableRandom(6);
+        List<Layer> unit = LinearUnit.dense(Parameterization.WN, 3, 2, DType.FLOAT64, rng);
+        Tensor data = shiftedGaussian(rng, 40, 3);
+        DataDependentInit.apply(unit, data, 25, DataDependentInit.Options.paper(2));
+        Tensor first = Tensor.zeros(DType.FLOAT64, 25, 3);
+        for (int i = 0; i < first.size(); i++) {
+            first.set(i, data.get(i));
+        }
+        assertStandardized(unit.get(0).forward(first, Mode.TRAIN), 1.0);
+        assertThrows(IllegalArgumentException.class, () -> DataDependentInit.apply(unit, data, 1, DataDependentInit.Options.paper(2)));
+    }
+
+    @Test
     void vIsDrawnFromTheConfiguredNormal() {
         SplittableRandom rng = new SplittableRandom(4);
         List<Layer> unit = LinearUnit.dense(Parameterization.WN, 100, 50, DType.FLOAT64, rng);
