@@ -39,6 +39,11 @@ public final class BenchCommand implements Runnable {
 
     /** Options every benchmark shares. */
     static class Common {
+        /** Longest warm-up while calls still allocate (see {@link #time}). */
+        static final double MAX_WARMUP_SECONDS = 10;
+        /** A warmed-up call allocates less than this (all threads together). */
+        static final long WARM_ALLOCATION_BYTES = 4096;
+
         @Option(names = "--threads", description = "Threads for the kernels; 0 (the default) means one per core.",
                 defaultValue = "0")
         int threads = 0;
@@ -66,15 +71,26 @@ public final class BenchCommand implements Runnable {
         }
 
         /**
-         * Runs {@code body} until the warm-up time has passed (at least 3 times), then times
-         * {@code reps} calls; {@code flops} is the work of one call, which sets the automatic repeats
-         * (the openblas peer's 50/15/7 for its 256, 1024, 2048 sizes).
+         * Warms up, then times {@code reps} calls of {@code body}; {@code flops} is the work of one
+         * call, which sets the automatic repeats (the openblas peer's 50/15/7 for its 256, 1024, 2048
+         * sizes). Warm-up runs at least 3 calls and {@link #warmupSeconds}, and goes on (up to
+         * {@link #MAX_WARMUP_SECONDS}) while a call still allocates: Vector API code that C2 has not
+         * compiled yet boxes its vectors, which a busy machine can delay for seconds.
          */
         Timing time(double flops, Runnable body) {
             int reps = this.reps > 0 ? this.reps : flops < 1e8 ? 50 : flops < 3e9 ? 15 : 7;
-            long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-            for (int i = 0; i < 3 || System.nanoTime() < warmupEnd; i++) {
+            long start = System.nanoTime();
+            long warmupEnd = start + (long) (warmupSeconds * 1e9);
+            // --warmup-seconds 0 (the tests) means no warm-up beyond three calls.
+            long giveUp = warmupSeconds == 0 ? start : start + (long) (Math.max(warmupSeconds, MAX_WARMUP_SECONDS) * 1e9);
+            for (int i = 0; ; i++) {
+                long before = allocatedBytes();
                 body.run();
+                long now = System.nanoTime();
+                boolean allocates = allocatedBytes() - before > WARM_ALLOCATION_BYTES;
+                if (i >= 2 && now >= warmupEnd && (!allocates || now >= giveUp)) {
+                    break;
+                }
             }
             long allocated = allocatedBytes();
             double[] seconds = new double[reps];
@@ -88,7 +104,7 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    /** Seconds of each timed repeat, and bytes the calling thread allocated per call while timed. */
+    /** Seconds of each timed repeat, and bytes all threads allocated per call while timed. */
     record Timing(double[] seconds, long allocatedBytesPerCall) {
         double best() {
             return Arrays.stream(seconds).min().orElseThrow();
@@ -236,12 +252,19 @@ public final class BenchCommand implements Runnable {
         return x;
     }
 
-    /** Bytes allocated so far by the calling thread, or 0 where the JVM cannot tell. */
+    /**
+     * Bytes allocated so far by all live threads (the kernels' workers included), or 0 where the
+     * JVM cannot tell. Allocates a little itself, far below {@link Common#WARM_ALLOCATION_BYTES}.
+     */
     private static long allocatedBytes() {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        if (bean instanceof com.sun.management.ThreadMXBean) {
-            return ((com.sun.management.ThreadMXBean) bean).getCurrentThreadAllocatedBytes();
+        if (!(bean instanceof com.sun.management.ThreadMXBean)) {
+            return 0;
         }
-        return 0;
+        long total = 0;
+        for (long bytes : ((com.sun.management.ThreadMXBean) bean).getThreadAllocatedBytes(bean.getAllThreadIds())) {
+            total += Math.max(0, bytes);
+        }
+        return total;
     }
 }
