@@ -1,6 +1,6 @@
 package org.weightnorm4j.train;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -11,7 +11,7 @@ import java.util.Locale;
  */
 public final class ProgressListener implements TrainingListener {
     private static final int BAR = 24;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean interactive;
     private int epochs;
     private long firstStep = -1;
@@ -22,13 +22,13 @@ public final class ProgressListener implements TrainingListener {
     private int count;
 
     /** Draws in place when {@code interactive}, else prints periodic lines. */
-    public ProgressListener(PrintStream out, boolean interactive) {
+    public ProgressListener(PrintWriter out, boolean interactive) {
         this.out = out;
         this.interactive = interactive;
     }
 
     /** Interactive exactly when a console is attached. */
-    public static ProgressListener forConsole(PrintStream out) {
+    public static ProgressListener forConsole(PrintWriter out) {
         return new ProgressListener(out, System.console() != null);
     }
 
@@ -63,6 +63,7 @@ public final class ProgressListener implements TrainingListener {
             int every = Math.max(1, r.stepsPerEpoch() / 5);
             if (r.stepInEpoch() % every == 0 && r.stepInEpoch() != r.stepsPerEpoch()) {
                 out.println(text);
+                out.flush();
             }
         }
     }
@@ -76,6 +77,7 @@ public final class ProgressListener implements TrainingListener {
                 "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | lr %.3g | %.0f img/s",
                 r.epoch(), epochs, r.trainLoss(), r.trainAccuracy(), r.testLoss(), r.testAccuracy(), r.lr(),
                 r.imagesPerSecond()));
+        out.flush();
         lossSum = 0;
         accSum = 0;
         count = 0;

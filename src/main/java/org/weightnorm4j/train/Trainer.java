@@ -46,8 +46,11 @@ import org.weightnorm4j.train.checkpoint.Sidecar;
 public final class Trainer {
     static final int STATE_VERSION = 1;
 
-    /** What {@code model.json} records besides the tensors: how to rebuild the model. */
-    public record ModelInfo(JsonObject architecture, String parameterization, String dataset) {
+    /**
+     * What {@code model.json} records besides the tensors: how to rebuild the model and prepare its
+     * inputs (see {@link Sidecar}).
+     */
+    public record ModelInfo(JsonObject architecture, String parameterization, String dataset, String preprocessing) {
     }
 
     private final Sequential model;
@@ -331,7 +334,7 @@ public final class Trainer {
         state.add("random_counters", counters);
         state.add("config", config.toJson());
         Sidecar sidecar = new Sidecar(Checkpoint.FORMAT_VERSION, info.architecture(), info.parameterization(),
-                info.dataset(), epoch, step, config.seed(), average != null);
+                info.dataset(), info.preprocessing(), epoch, step, config.seed(), average != null);
         Checkpoint.save(dir, weights, sidecar, new Checkpoint.TrainingState(tensors, state));
         lastCheckpoint = dir;
     }

@@ -47,6 +47,6 @@ final class SyntheticTask {
     static Trainer.ModelInfo info(Parameterization p) {
         com.google.gson.JsonObject arch = new com.google.gson.JsonObject();
         arch.addProperty("name", "synthetic-mlp");
-        return new Trainer.ModelInfo(arch, p.cliName(), "synthetic");
+        return new Trainer.ModelInfo(arch, p.cliName(), "synthetic", "none");
     }
 }

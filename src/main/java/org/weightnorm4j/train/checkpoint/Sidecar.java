@@ -17,13 +17,16 @@ import java.nio.file.Path;
  * @param architecture      the model spec (the JSON model-spec format of {@code docs/CHECKPOINTS.md})
  * @param parameterization  e.g. {@code "wn"}
  * @param dataset           the dataset trained on, e.g. {@code "fashion-mnist"}
+ * @param preprocessing     how inputs were transformed before the model: {@code "none"},
+ *                          {@code "normalize"} (per-channel mean/std of the training split) or
+ *                          {@code "zca"} (ZCA whitening fitted on the training split)
  * @param epoch             completed epochs
  * @param step              completed optimizer steps
  * @param seed              the run's seed
  * @param averaged          whether the tensors are moving averages of the parameters
  */
 public record Sidecar(int formatVersion, JsonObject architecture, String parameterization, String dataset,
-                      long epoch, long step, long seed, boolean averaged) {
+                      String preprocessing, long epoch, long step, long seed, boolean averaged) {
 
     /** The JSON text written to {@code model.json}. */
     public JsonObject toJson() {
@@ -33,6 +36,7 @@ public record Sidecar(int formatVersion, JsonObject architecture, String paramet
         o.add("architecture", architecture);
         o.addProperty("parameterization", parameterization);
         o.addProperty("dataset", dataset);
+        o.addProperty("preprocessing", preprocessing);
         o.addProperty("epoch", epoch);
         o.addProperty("step", step);
         o.addProperty("seed", seed);
@@ -55,7 +59,7 @@ public record Sidecar(int formatVersion, JsonObject architecture, String paramet
                 throw new CheckpointException(file + " has no 'architecture' object; it is not a weightnorm4j checkpoint");
             }
             return new Sidecar(version, arch.getAsJsonObject(), o.get("parameterization").getAsString(),
-                    o.get("dataset").getAsString(), o.get("epoch").getAsLong(), o.get("step").getAsLong(),
+                    o.get("dataset").getAsString(), o.get("preprocessing").getAsString(), o.get("epoch").getAsLong(), o.get("step").getAsLong(),
                     o.get("seed").getAsLong(), o.has("averaged_parameters") && o.get("averaged_parameters").getAsBoolean());
         } catch (NullPointerException | IllegalStateException | ClassCastException | UnsupportedOperationException
                  | NumberFormatException e) {

@@ -37,7 +37,7 @@ class CheckpointTest {
     private static Sidecar sidecar() {
         JsonObject arch = new JsonObject();
         arch.addProperty("preset", "test");
-        return new Sidecar(Checkpoint.FORMAT_VERSION, arch, "wn-mobn", "synthetic", 2, 40, 7, false);
+        return new Sidecar(Checkpoint.FORMAT_VERSION, arch, "wn-mobn", "synthetic", "none", 2, 40, 7, false);
     }
 
     @Test

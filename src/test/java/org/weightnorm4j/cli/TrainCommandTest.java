@@ -1,0 +1,151 @@
+package org.weightnorm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The train and eval commands end to end on a tiny Fashion-MNIST-shaped dataset written as IDX files. */
+class TrainCommandTest {
+    @TempDir
+    static Path data;
+    @TempDir
+    Path tmp;
+
+    /** 240 training and 60 test 28x28 images: class k lights up row band k, plus noise. */
+    @BeforeAll
+    static void writeDataset() throws IOException {
+        writeSplit("train", 240, 1);
+        writeSplit("t10k", 60, 2);
+    }
+
+    private static void writeSplit(String prefix, int n, long seed) throws IOException {
+        SplittableRandom r = new SplittableRandom(seed);
+        ByteBuffer images = ByteBuffer.allocate(16 + n * 784).putInt(0x803).putInt(n).putInt(28).putInt(28);
+        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        for (int i = 0; i < n; i++) {
+            int k = r.nextInt(10);
+            labels.put((byte) k);
+            for (int p = 0; p < 784; p++) {
+                int row = p / 28;
+                int v = (row / 2 == k ? 180 : 20) + r.nextInt(60);
+                images.put((byte) v);
+            }
+        }
+        Files.write(data.resolve(prefix + "-images-idx3-ubyte"), images.array());
+        Files.write(data.resolve(prefix + "-labels-idx1-ubyte"), labels.array());
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private String[] train(Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("train", "--model", "mlp", "--param", "wn", "--dataset", "fashion-mnist",
+                "--data", data.toString(), "--epochs", "2", "--batch", "16", "--seed", "3", "--threads", "1",
+                "--out", out.toString()));
+        for (int i = 0; i < more.length; i++) {
+            int at = a.indexOf(more[i]);
+            boolean hasValue = i + 1 < more.length && !more[i + 1].startsWith("--");
+            if (at >= 0 && hasValue) {
+                a.set(at + 1, more[++i]);
+            } else {
+                a.add(more[i]);
+                if (hasValue) {
+                    a.add(more[++i]);
+                }
+            }
+        }
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void trainsThenEvaluatesToTheSameAccuracy() throws IOException {
+        Path out = tmp.resolve("run");
+        Result r = run(train(out));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("done: test accuracy"), r.out());
+        for (String f : List.of("metrics.csv", "summary.json", "model.safetensors", "model.json", "optimizer.safetensors",
+                "trainer.json")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        double acc = summary.get("test_accuracy").getAsDouble();
+        assertTrue(acc > 0.8, "synthetic test accuracy " + acc);
+        assertEquals(2 * (240 / 16), summary.get("steps").getAsInt());
+
+        Result e = run("eval", "--checkpoint", out.toString(), "--data", data.toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        JsonObject eval = JsonParser.parseString(e.out()).getAsJsonObject();
+        assertEquals(acc, eval.get("accuracy").getAsDouble());
+        assertEquals(60, eval.get("examples").getAsInt());
+
+        Result again = run(train(out));
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("already holds a checkpoint") && again.err().contains("--resume"), again.err());
+        Result finished = run("train", "--resume", out.toString(), "--data", data.toString());
+        assertEquals(0, finished.code(), finished.err());
+        assertTrue(finished.out().contains("nothing to do"), finished.out());
+    }
+
+    @Test
+    void aRunStoppedMidwayAndResumedEndsExactlyLikeAStraightRun() throws IOException {
+        Path straight = tmp.resolve("straight");
+        assertEquals(0, run(train(straight, "--quiet", "--checkpoint-every-steps", "10", "--param", "wn-mobn")).code());
+        Path broken = tmp.resolve("broken");
+        Result stopped = run(train(broken, "--quiet", "--checkpoint-every-steps", "10", "--param", "wn-mobn",
+                "--stop-after-steps", "24"));
+        assertEquals(0, stopped.code(), stopped.err());
+        assertTrue(stopped.out().contains("stopped after step 24"), stopped.out());
+        Result refused = run("train", "--resume", broken.toString(), "--epochs", "3");
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("--epochs cannot be changed when resuming"), refused.err());
+        Result resumed = run("train", "--resume", broken.toString(), "--data", data.toString(), "--threads", "1");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resuming " + broken + " at step 20"), resumed.out());
+        assertEquals(Files.readString(straight.resolve("metrics.csv")), Files.readString(broken.resolve("metrics.csv")));
+        for (String f : List.of("model.safetensors", "optimizer.safetensors")) {
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(straight.resolve(f)), Files.readAllBytes(broken.resolve(f))), f);
+        }
+    }
+
+    @Test
+    void badUsageExitsWithTwoAndFailuresWithOne() {
+        Result badParam = run(train(tmp.resolve("x"), "--param", "wm"));
+        assertEquals(2, badParam.code());
+        assertTrue(badParam.err().contains("unknown parameterization 'wm'"), badParam.err());
+        Result badModel = run(train(tmp.resolve("x"), "--model", "resnet"));
+        assertEquals(2, badModel.code());
+        Result missing = run("eval", "--checkpoint", tmp.resolve("nope").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().startsWith("error: checkpoint directory") && missing.err().strip().lines().count() == 1,
+                missing.err());
+        Result noData = run("train", "--data", tmp.resolve("empty").toString(), "--out", tmp.resolve("y").toString(),
+                "--dataset", "mnist", "--quiet");
+        assertEquals(1, noData.code());
+        assertEquals(0, run("train", "--help").code());
+        assertEquals(0, run("eval", "--help").code());
+    }
+}
