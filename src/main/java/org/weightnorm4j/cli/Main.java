@@ -18,8 +18,6 @@ import picocli.CommandLine.Command;
                 DataCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
-                TrainCommand.class,
-                EvalCommand.class,
                 ExplainCommand.class,
         })
 public final class Main implements Runnable {
