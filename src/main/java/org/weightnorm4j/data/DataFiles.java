@@ -65,9 +65,9 @@ final class DataFiles {
             }
             int r = in.read(buf, filled, buf.length - filled);
             if (r < 0) {
-                throw new DataFileException(file, "truncated: " + what + " need " + total + " bytes after byte "
-                        + offset + ", but the data ends after " + filled + " of them (expected "
-                        + (offset + total) + " bytes in all, got " + (offset + filled) + ")");
+                throw new DataFileException(file, "truncated: " + what + " take " + total + " bytes from byte "
+                        + offset + " on, but the data ends after " + filled + " of them (expected "
+                        + (offset + total) + " bytes in all, got " + (offset + filled) + "); fetch the file again");
             }
             filled += r;
         }
