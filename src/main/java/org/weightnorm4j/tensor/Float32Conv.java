@@ -17,26 +17,31 @@ import java.util.function.IntConsumer;
  * A 1x1 convolution with stride 1 and no padding needs no rearrangement: {@code x_b} viewed as
  * {@code [C, H·W]} already is {@code col_b}, and {@code dX_b = Wᵀ · dY_b} directly.
  *
- * <p>Threading: the batch is cut into {@code min(threads, N)} contiguous blocks of images, one
- * part each. A GEMM called from inside a part runs on that part's thread only (nested
- * {@link Parallel#run} calls run inline), so the two cores each multiply whole images with no
- * synchronisation between them; with a single part the GEMM is called from the caller's thread
- * and may spread itself over the pool. Backward-filter gives each part its own partial
+ * <p>Threading: the batch is cut into {@code min(N, 4·threads)} contiguous blocks of images, one
+ * part each; the pool hands parts out as threads become free, so a core slowed down by another
+ * process simply takes fewer blocks. A GEMM called from inside a part runs on that part's thread
+ * only (nested {@link Parallel#run} calls run inline), so the cores each multiply whole images
+ * with no synchronisation between them; with a single image the GEMM is called from the caller's
+ * thread and may spread itself over the pool. Backward-filter gives each part its own partial
  * {@code dWᵀ} and adds the partials in part order afterwards, so the result depends on the thread
  * count but never on scheduling.
  *
- * <p>Work buffers (columns, partial dW) live in {@link Job} objects that are kept in a free list
- * and reused, so a call allocates nothing once the buffers have grown to the largest layer; two
- * threads calling at once simply take two jobs.
+ * <p>Work buffers are reused, so a call allocates nothing once they have grown to the largest
+ * layer: the column matrix belongs to the thread (one per pool thread, used by one part at a
+ * time); the partial gradients and flipped filters belong to a {@link Job}, kept in a free list
+ * so that two threads calling at once simply take two jobs.
  */
 final class Float32Conv {
     private static final int FORWARD = 0;
     private static final int BACKWARD_DATA = 1;
     private static final int BACKWARD_FILTER = 2;
+    /** Parts per thread: enough for the pool to balance uneven cores, few enough to keep partial dW small. */
+    private static final int PARTS_PER_THREAD = 4;
 
     private final GemmKernel gemm;
     private final boolean simd;
     private final ArrayDeque<Job> free = new ArrayDeque<>();
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     Float32Conv(GemmKernel gemm, boolean simd) {
         this.gemm = gemm;
@@ -47,7 +52,6 @@ final class Float32Conv {
     void forward(Tensor x, Tensor w, Tensor y, ConvSpec spec) {
         Job job = acquire(FORWARD, x, w, y, spec);
         try {
-            job.prepareColumns(!job.g.pointwise());
             job.execute();
         } finally {
             release(job);
@@ -61,8 +65,6 @@ final class Float32Conv {
             job.transposed = !job.g.pointwise() && job.g.stride == 1 && job.g.kh == job.g.kw && job.g.pad < job.g.kh;
             if (job.transposed) {
                 job.prepareTransposedConvolution();
-            } else {
-                job.prepareColumns(!job.g.pointwise());
             }
             job.execute();
         } finally {
@@ -81,7 +83,6 @@ final class Float32Conv {
                 }
                 return;
             }
-            job.prepareColumns(!job.g.pointwise());
             job.preparePartials();
             job.execute();
             job.reducePartials();
@@ -105,7 +106,8 @@ final class Float32Conv {
         job.n = x.dim(0);
         job.o = w.dim(0);
         job.g.set(x.dim(1), x.dim(2), x.dim(3), w.dim(2), w.dim(3), spec.stride(), spec.padding(), y.dim(2), y.dim(3));
-        job.parts = Math.max(1, Math.min(Parallel.threads(), job.n));
+        job.parts = Math.max(1, Math.min(PARTS_PER_THREAD * Parallel.threads(), job.n));
+        job.reducing = false;
         return job;
     }
 
@@ -139,15 +141,11 @@ final class Float32Conv {
         float[] x;
         float[] w;
         float[] y;
-        float[][] cols = new float[0][];
         float[][] partials = new float[0][];
-
-        void prepareColumns(boolean needed) {
-            if (!needed) {
-                return;
-            }
-            cols = grow(cols, 0, parts, g.rows() * g.cols());
-        }
+        /** Set while the parts add up the partial filter gradients instead of running images. */
+        boolean reducing;
+        /** The number of row blocks of that reduction. */
+        int reduceBlocks;
 
         /**
          * Backward-data of a stride-1 convolution is itself a convolution: {@code dX = dY ⋆ W'}
@@ -171,7 +169,6 @@ final class Float32Conv {
                     }
                 }
             }
-            cols = grow(cols, 0, parts, gy.rows() * gy.cols());
         }
 
         /** Every part accumulates the transposed filter gradient of its images into a buffer of its own. */
@@ -187,9 +184,13 @@ final class Float32Conv {
             }
         }
 
-        /** Runs the images of one contiguous block of the batch. */
+        /** Runs the images of one contiguous block of the batch (or, when reducing, one block of dW rows). */
         @Override
         public void accept(int part) {
+            if (reducing) {
+                reduceRows(part);
+                return;
+            }
             int first = (int) ((long) part * n / parts);
             int end = (int) ((long) (part + 1) * n / parts);
             for (int b = first; b < end; b++) {
@@ -208,7 +209,7 @@ final class Float32Conv {
             if (g.pointwise()) {
                 gemm.gemm(false, false, o, cols, k, w, 0, k, x, xOff, cols, y, yOff, cols, false);
             } else {
-                float[] col = this.cols[part];
+                float[] col = columns(k * cols);
                 Im2col.im2col(g, x, xOff, col);
                 gemm.gemm(false, false, o, cols, k, w, 0, k, col, 0, cols, y, yOff, cols, false);
             }
@@ -222,12 +223,12 @@ final class Float32Conv {
             if (g.pointwise()) {
                 gemm.gemm(true, false, k, cols, o, w, 0, k, y, dyOff, cols, x, dxOff, cols, false);
             } else if (transposed) {
-                float[] col = this.cols[part];
+                float[] col = columns(gy.rows() * gy.cols());
                 Im2col.im2col(gy, y, dyOff, col);
                 int hw = g.h * g.w;
                 gemm.gemm(false, false, g.c, hw, gy.rows(), flipped, 0, gy.rows(), col, 0, hw, x, dxOff, hw, false);
             } else {
-                float[] col = this.cols[part];
+                float[] col = columns(k * cols);
                 gemm.gemm(true, false, k, cols, o, w, 0, k, y, dyOff, cols, col, 0, cols, false);
                 Arrays.fill(x, dxOff, dxOff + imageSize, 0f);
                 Im2col.col2im(g, col, x, dxOff, simd);
@@ -247,16 +248,37 @@ final class Float32Conv {
             if (g.pointwise()) {
                 gemm.gemm(false, true, k, o, cols, x, xOff, cols, y, dyOff, cols, partial, 0, o, !firstOfPart);
             } else {
-                float[] col = this.cols[part];
+                float[] col = columns(k * cols);
                 Im2col.im2col(g, x, xOff, col);
                 gemm.gemm(false, true, k, o, cols, col, 0, cols, y, dyOff, cols, partial, 0, o, !firstOfPart);
             }
         }
 
-        /** {@code dW[oc, r] (+)= Σ_p partial_p[r, oc]}, the parts always added in order 0, 1, 2, ... */
+        /**
+         * {@code dW[oc, r] (+)= Σ_p partial_p[r, oc]}, the parts always added in order 0, 1, 2, ...
+         * Spread over the pool by blocks of rows r: each element is summed by one thread in that
+         * fixed order, so the split does not change the result.
+         */
         void reducePartials() {
+            int blocks = Math.min(Parallel.threads(), g.rows());
+            if (blocks <= 1) {
+                reduceRows(0, g.rows());
+                return;
+            }
+            reducing = true;
+            reduceBlocks = blocks;
+            Parallel.run(blocks, this);
+            reducing = false;
+        }
+
+        private void reduceRows(int block) {
             int k = g.rows();
-            for (int r = 0; r < k; r++) {
+            reduceRows((int) ((long) block * k / reduceBlocks), (int) ((long) (block + 1) * k / reduceBlocks));
+        }
+
+        private void reduceRows(int from, int to) {
+            int k = g.rows();
+            for (int r = from; r < to; r++) {
                 for (int oc = 0; oc < o; oc++) {
                     int wi = oc * k + r;
                     float sum = accumulate ? w[wi] : 0f;
@@ -266,6 +288,15 @@ final class Float32Conv {
                     w[wi] = sum;
                 }
             }
+        }
+
+        /** The calling thread's column buffer, grown to at least {@code size} floats. */
+        private float[] columns(int size) {
+            Scratch sc = scratch.get();
+            if (sc.columns.length < size) {
+                sc.columns = new float[size];
+            }
+            return sc.columns;
         }
 
         /** Makes buffers[from .. count) hold at least {@code size} floats each, reusing what is there. */
@@ -280,5 +311,10 @@ final class Float32Conv {
             }
             return buffers;
         }
+    }
+
+    /** A thread's column matrix, reused by every part the thread runs. */
+    private static final class Scratch {
+        float[] columns = new float[0];
     }
 }
