@@ -57,7 +57,11 @@ public final class Conv2d implements LinearLayer {
     /** Output shape {@code [N, O, OH, OW]} for an input shape {@code [N, C, H, W]}. */
     public int[] outputShape(int[] inputShape) {
         int[] w = weights.shape();
-        return new int[] {inputShape[0], outChannels, spec.outSize(inputShape[2], w[2]), spec.outSize(inputShape[3], w[3])};
+        try {
+            return new int[] {inputShape[0], outChannels, spec.outSize(inputShape[2], w[2]), spec.outSize(inputShape[3], w[3])};
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(describe() + " on input " + Arrays.toString(inputShape) + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
