@@ -29,6 +29,9 @@ final class ChartStyle {
     /** Lines with more points than this are drawn without markers: markers would hide the line. */
     static final int MAX_POINTS_WITH_MARKERS = 40;
 
+    /** Up to this many equally spaced x values, every one may carry a tick (epochs 1..20). */
+    static final int MAX_DATA_TICKS = 25;
+
     private static final Color GRID = new Color(0xE3E3E3);
     private static final Color BORDER = new Color(0xBBBBBB);
     private static final Color TEXT = new Color(0x222222);
@@ -36,7 +39,14 @@ final class ChartStyle {
     private ChartStyle() {
     }
 
-    static void apply(XYStyler st, ChartSpec spec) {
+    /**
+     * A log axis labels only powers of ten when at least this many fall in its range; otherwise
+     * it labels 2, 3, ..., 9 times each power too. (XChart's default, powers only, leaves an
+     * axis from 0.13 to 3 with the single label "1", and one from 7 to 9 with none.)
+     */
+    static final int MIN_POWERS_OF_TEN = 2;
+
+    static void apply(XYStyler st, ChartSpec spec, PlotData data) {
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
         st.setPlotBorderColor(BORDER);
@@ -61,8 +71,27 @@ final class ChartStyle {
         st.setYAxisTitleVisible(!spec.yLabel().isEmpty());
         st.setXAxisLogarithmic(spec.logX());
         st.setYAxisLogarithmic(spec.logY());
+        if (spec.logX()) {
+            st.setXAxisLogarithmicDecadeOnly(powersOfTen(data.range(true)) >= MIN_POWERS_OF_TEN);
+            st.setXAxisTickLabelsFormattingFunction(Numbers::compact);
+        }
+        if (spec.logY()) {
+            st.setYAxisLogarithmicDecadeOnly(powersOfTen(data.range(false)) >= MIN_POWERS_OF_TEN);
+            st.setYAxisTickLabelsFormattingFunction(Numbers::compact);
+        }
         st.setDefaultSeriesRenderStyle(spec.style() == ChartSpec.Style.SCATTER
                 ? XYSeries.XYSeriesRenderStyle.Scatter : XYSeries.XYSeriesRenderStyle.Line);
+    }
+
+    /** @return how many powers of ten lie in [min, max] (a positive range; null counts none) */
+    static int powersOfTen(double[] range) {
+        if (range == null) {
+            return 0;
+        }
+        // A tiny tolerance so that 1e-3, which log10 may put a hair above -3, counts.
+        double lo = Math.ceil(Math.log10(range[0]) - 1e-9);
+        double hi = Math.floor(Math.log10(range[1]) + 1e-9);
+        return (int) Math.max(0, hi - lo + 1);
     }
 
     /** Colour, marker and line width of the {@code index}-th series (counting every series of the spec). */

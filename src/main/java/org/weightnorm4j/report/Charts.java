@@ -1,5 +1,6 @@
 package org.weightnorm4j.report;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Draws a {@link ChartSpec} as PNG or SVG with XChart, without a display (it sets
@@ -24,6 +26,8 @@ public final class Charts {
     static {
         Headless.ensure();
     }
+
+    private static final Color TRANSPARENT = new Color(0, 0, 0, 0);
 
     private Charts() {
     }
@@ -115,13 +119,16 @@ public final class Charts {
                 .width(spec.width()).height(spec.height())
                 .title(spec.title()).xAxisTitle(spec.xLabel()).yAxisTitle(spec.yLabel())
                 .build();
-        ChartStyle.apply(chart.getStyler(), spec);
+        ChartStyle.apply(chart.getStyler(), spec, data);
         for (PlotData.Drawn d : data.drawn()) {
             int index = indexOf(spec, d.name());
             // Internal names are positional so that legend texts never collide in XChart's map.
             XYSeries s = chart.addSeries("s" + index, d.x(), d.y());
             s.setLabel(d.legend());
             ChartStyle.applySeries(s, index, d.x().length, spec.style());
+        }
+        if (!spec.logX()) {
+            breakEqualSpacing(chart, data);
         }
         List<String> missing = data.missing(spec);
         if (!missing.isEmpty()) {
@@ -132,6 +139,23 @@ public final class Charts {
             chart.addAnnotation(new AnnotationTextPanel(text, 70, 40, true));
         }
         return chart;
+    }
+
+    /**
+     * XChart puts the x ticks of equally spaced x values on the data themselves (every k-th
+     * point: 1, 15, 29, ...), which reads well for 20 epochs and badly for 400 steps. One
+     * invisible point between the first two x values makes XChart choose round tick values.
+     */
+    private static void breakEqualSpacing(XYChart chart, PlotData data) {
+        double[] xs = data.distinctX();
+        if (xs.length <= ChartStyle.MAX_DATA_TICKS) {
+            return;
+        }
+        double y = data.drawn().get(0).y()[0];
+        XYSeries hidden = chart.addSeries("spacing", new double[] {(xs[0] + xs[1]) / 2}, new double[] {y});
+        hidden.setShowInLegend(false);
+        hidden.setMarker(SeriesMarkers.NONE);
+        hidden.setLineColor(TRANSPARENT);
     }
 
     private static int indexOf(ChartSpec spec, String name) {

@@ -45,6 +45,27 @@ public final class Numbers {
     }
 
     /**
+     * {@link #format(double)} made short for axis ticks and notes: {@code "1e-4"} rather than
+     * {@code "1.000e-04"}, {@code "2.5e6"} rather than {@code "2.500e+06"}.
+     *
+     * @param x any double
+     * @return its short text
+     */
+    public static String compact(double x) {
+        String s = format(x);
+        int e = s.indexOf('e');
+        if (e < 0) {
+            return s;
+        }
+        String mantissa = s.substring(0, e);
+        if (mantissa.contains(".")) {
+            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        int exponent = Integer.parseInt(s.substring(e + 1).replace("+", ""));
+        return mantissa + "e" + exponent;
+    }
+
+    /**
      * @param n an integer
      * @return its decimal digits, exactly (so that {@code format(123456789L)} is not rounded)
      */

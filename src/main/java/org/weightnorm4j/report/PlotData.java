@@ -29,6 +29,27 @@ record PlotData(List<Drawn> drawn, List<String> notes) {
         notes = List.copyOf(notes);
     }
 
+    /**
+     * @param xAxis the x axis (else the y axis)
+     * @return {min, max} over the drawn points on that axis, or null if nothing is drawn
+     */
+    double[] range(boolean xAxis) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Drawn d : drawn) {
+            for (double v : xAxis ? d.x() : d.y()) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        return lo <= hi ? new double[] {lo, hi} : null;
+    }
+
+    /** @return the distinct x values of the drawn points, ascending */
+    double[] distinctX() {
+        return drawn.stream().flatMapToDouble(d -> java.util.Arrays.stream(d.x())).sorted().distinct().toArray();
+    }
+
     /** @return the names of series with no drawable point at all */
     List<String> missing(ChartSpec spec) {
         List<String> out = new ArrayList<>();
@@ -69,7 +90,7 @@ record PlotData(List<Drawn> drawn, List<String> notes) {
             }
             String quoted = "'" + s.name() + "'";
             if (nonFinite > 0) {
-                String where = Double.isFinite(firstBadX) ? " (the first at x = " + Numbers.format(firstBadX) + ")" : "";
+                String where = Double.isFinite(firstBadX) ? " (the first at x = " + Numbers.compact(firstBadX) + ")" : "";
                 notes.add(quoted + ": " + count(nonFinite, n) + " NaN or infinite" + where + " and not drawn.");
             }
             if (nonPositive > 0) {

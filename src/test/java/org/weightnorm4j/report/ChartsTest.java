@@ -136,6 +136,15 @@ class ChartsTest {
     }
 
     @Test
+    void logAxesLabelMoreThanPowersOfTenWhenFewFallInTheRange() {
+        assertEquals(1, ChartStyle.powersOfTen(new double[] {0.13, 3}));
+        assertEquals(0, ChartStyle.powersOfTen(new double[] {7, 9}));
+        assertEquals(5, ChartStyle.powersOfTen(new double[] {1e-4, 1}));
+        assertEquals(2, ChartStyle.powersOfTen(new double[] {0.001, 0.01}));
+        assertEquals(0, ChartStyle.powersOfTen(null));
+    }
+
+    @Test
     void aConstantSeriesAndASinglePointRender() throws Exception {
         ChartSpec spec = ChartSpec.builder("flat")
                 .series(Series.ofY("flat", new double[] {1, 1, 1}))

@@ -83,6 +83,10 @@ class SpecsTest {
         assertEquals("-Inf", Numbers.format(Double.NEGATIVE_INFINITY));
         assertEquals("123456789012", Numbers.format(123456789012L));
         assertEquals("0.5", Numbers.format(0.5f));
+        assertEquals("1e-4", Numbers.compact(1e-4));
+        assertEquals("2.5e6", Numbers.compact(2.5e6));
+        assertEquals("-1.235e-5", Numbers.compact(-1.2345e-5));
+        assertEquals("0.01", Numbers.compact(0.01));
     }
 
     @Test
