@@ -1,5 +1,6 @@
 package org.weightnorm4j.tensor;
 
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -7,13 +8,14 @@ import jdk.incubator.vector.VectorSpecies;
  * Float32 GEMM on the Vector API ({@code jdk.incubator.vector}); the only GEMM class that imports
  * it. {@link KernelProvider} loads this class only when the module is present.
  *
- * <p>The structure is the classic Goto/BLIS one. {@code C} is cut into one block per thread
- * (rows, or columns when {@code C} is wide), each thread loops over blocks of {@code k}
- * ({@link #KC}) and of columns ({@link #NC}), copies ("packs") the current pieces of
- * {@code op(A)} and {@code op(B)} into contiguous panels, then runs a register-tiled micro-kernel
- * over {@link #MR} rows × {@link #NR} columns. Packing is where the transposes happen, so the
- * micro-kernel sees one layout for all four variants, and where edges are zero-padded, so it
- * never needs a tail case.
+ * <p>The structure is the classic Goto/BLIS one. For each block of {@link #KC} depths and
+ * {@link #NC} columns, the threads first copy ("pack") that block of {@code op(B)} into contiguous
+ * panels of {@link #NR} columns, shared by all; then parts of {@link #MC} rows (times a chunk of
+ * the panels, when C has few rows) each pack their rows of {@code op(A)} into panels of
+ * {@link #MR} rows and run a register-tiled micro-kernel over every MR × NR tile. Packing is where
+ * the transposes happen, so the micro-kernel sees one layout for all four variants, and where
+ * edges are zero-padded, so it never needs a tail case. Products smaller than {@link #SMALL}
+ * multiply-adds run on the calling thread alone.
  *
  * <p>The micro-kernel keeps the 8 × 2 vector tile of C in sixteen vector accumulators and
  * updates them with one broadcast of A and two loads of B per step of k. It writes the tile to
@@ -23,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Every element of C is computed by exactly one thread, summing over k in the same order
  * whatever the thread count, so results do not depend on threads or scheduling. Work buffers
- * live in a per-thread cache and are reused, so a call allocates nothing in the steady state.
+ * (per thread for A, per calling thread for the shared B) are kept and reused, so a call
+ * allocates nothing in the steady state.
  */
 final class PanamaGemm implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -77,48 +80,63 @@ final class PanamaGemm implements GemmKernel {
         }
         int threads = Parallel.threads();
         if (threads == 1 || (long) m * n * k < SMALL) {
-            block(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            sequential(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
         Job job = JOBS.get();
-        job.set(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads);
+        job.set(transA, transB, m, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         try {
-            Parallel.run(job.parts, job);
+            for (int jc = 0; jc < n; jc += NC) {
+                int nc = Math.min(NC, n - jc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    job.block(jc, nc, pc, Math.min(KC, k - pc), accumulate || pc > 0, threads);
+                    Parallel.run(job.packParts, job);
+                    job.computing = true;
+                    Parallel.run(job.rowBlocks * job.colChunks, job);
+                }
+            }
         } finally {
             job.clear();
         }
     }
 
-    /**
-     * Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of C on the calling thread,
-     * packing into this thread's buffers.
-     */
-    static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
-                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                      float[] c, int cOff, int ldc, boolean accumulate) {
+    /** The whole product on the calling thread, with this thread's buffers. */
+    private static void sequential(boolean transA, boolean transB, int m, int n, int k,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float[] c, int cOff, int ldc, boolean accumulate) {
         Buffers buf = BUFFERS.get();
-        float[] ap = buf.a;
-        float[] bp = buf.packedB(Math.min(k, KC), Math.min(j1 - j0, NC));
-        float[] tile = buf.tile;
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
+        float[] bp = buf.packedB(Math.min(k, KC), Math.min(n, NC));
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                boolean add = accumulate || pc > 0;
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bPanel = jr * kc;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            kernel(kc, ap, ir * kc, bp, bPanel, tile);
-                            merge(tile, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
-                        }
-                    }
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                for (int ic = 0; ic < m; ic += MC) {
+                    macroKernel(transA, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc, bp, 0, nc, nc,
+                            c, cOff + jc, ldc, accumulate || pc > 0, buf);
                 }
+            }
+        }
+    }
+
+    /**
+     * Packs rows {@code [ic, ic+mc)} of the current depth block of op(A) into this thread's
+     * buffer, then multiplies them by the packed B panels covering block columns
+     * {@code [jFrom, jTo)} (multiples of NR, except {@code jTo = nc}), writing or adding into C
+     * whose block starts at {@code cBlock}.
+     */
+    private static void macroKernel(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+                                    float[] bp, int jFrom, int jTo, int nc, float[] c, int cBlock, int ldc,
+                                    boolean add, Buffers buf) {
+        float[] ap = buf.a;
+        float[] tile = buf.tile;
+        packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+        for (int jr = jFrom; jr < jTo; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bPanel = jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+                kernel(kc, ap, ir * kc, bp, bPanel, tile);
+                merge(tile, Math.min(MR, mc - ir), nr, c, cBlock + (ic + ir) * ldc + jr, ldc, add);
             }
         }
     }
@@ -248,13 +266,14 @@ final class PanamaGemm implements GemmKernel {
 
     /**
      * Packs depths {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of op(B) into panels of NR
-     * columns: {@code bp[panel*NR*kc + p*NR + j] = op(B)[p0 + p][j0 + panel*NR + j]}, zero past the
-     * last column.
+     * columns: {@code bp[bpOff + panel*NR*kc + p*NR + j] = op(B)[p0 + p][j0 + panel*NR + j]}, zero
+     * past the last column.
      */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] bp) {
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
+                              float[] bp, int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int dst = jr * kc;
+            int dst = bpOff + jr * kc;
             if (!transB) {
                 // B is stored k × n: the NR values of one step p are contiguous.
                 int src = bOff + p0 * ldb + j0 + jr;
@@ -309,21 +328,27 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * One multithreaded call: splits C into {@code parts} stripes (of rows when C is taller than
-     * wide, else of columns), each a multiple of the register tile. Reused per calling thread so a
-     * call allocates nothing.
+     * One multithreaded call, reused per calling thread so a call allocates nothing. For each block
+     * of depths and columns it runs two parallel phases: the threads pack B's panels into this
+     * job's shared buffer, then each part multiplies one block of MC rows (packing them itself) by
+     * one chunk of the panels. Parts are claimed dynamically, so a thread slowed by other work
+     * takes fewer; the packed B is shared, not copied per thread.
      */
-    private static final class Job implements java.util.function.IntConsumer {
-        boolean transA, transB, accumulate, byRows;
-        int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, parts, step;
-        float[] a, b, c;
+    private static final class Job implements IntConsumer {
+        /** Compute parts to aim for per thread: enough to even out threads that run at different speeds. */
+        private static final int PARTS_PER_THREAD = 4;
 
-        void set(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
-                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, int threads) {
+        boolean transA, transB, add, computing;
+        int m, k, aOff, lda, bOff, ldb, cOff, ldc;
+        int jc, nc, pc, kc, panels, packParts, rowBlocks, colChunks, panelsPerChunk;
+        float[] a, b, c;
+        private float[] bp = new float[0];
+
+        void set(boolean transA, boolean transB, int m, int k, float[] a, int aOff, int lda,
+                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
             this.transA = transA;
             this.transB = transB;
             this.m = m;
-            this.n = n;
             this.k = k;
             this.a = a;
             this.aOff = aOff;
@@ -334,14 +359,27 @@ final class PanamaGemm implements GemmKernel {
             this.c = c;
             this.cOff = cOff;
             this.ldc = ldc;
-            this.accumulate = accumulate;
-            int rowTiles = (m + MR - 1) / MR;
-            int colTiles = (n + NR - 1) / NR;
-            byRows = rowTiles >= colTiles;
-            int tiles = byRows ? rowTiles : colTiles;
-            int perPart = (tiles + threads - 1) / threads;
-            step = perPart * (byRows ? MR : NR);
-            parts = (tiles + perPart - 1) / perPart;
+        }
+
+        /** Prepares the packing phase of the block at columns {@code jc}, depths {@code pc}. */
+        void block(int jc, int nc, int pc, int kc, boolean add, int threads) {
+            this.jc = jc;
+            this.nc = nc;
+            this.pc = pc;
+            this.kc = kc;
+            this.add = add;
+            this.computing = false;
+            panels = (nc + NR - 1) / NR;
+            int needed = kc * panels * NR;
+            if (bp.length < needed) {
+                bp = new float[needed];
+            }
+            packParts = Math.min(threads, panels);
+            rowBlocks = (m + MC - 1) / MC;
+            int wanted = PARTS_PER_THREAD * threads;
+            colChunks = Math.max(1, Math.min(panels, (wanted + rowBlocks - 1) / rowBlocks));
+            panelsPerChunk = (panels + colChunks - 1) / colChunks;
+            colChunks = (panels + panelsPerChunk - 1) / panelsPerChunk;
         }
 
         void clear() {
@@ -352,13 +390,21 @@ final class PanamaGemm implements GemmKernel {
 
         @Override
         public void accept(int part) {
-            if (byRows) {
-                int i0 = part * step;
-                block(transA, transB, i0, Math.min(m, i0 + step), 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-            } else {
-                int j0 = part * step;
-                block(transA, transB, 0, m, j0, Math.min(n, j0 + step), k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            if (!computing) {
+                int perPart = (panels + packParts - 1) / packParts;
+                int from = part * perPart * NR;
+                int to = Math.min(nc, (part + 1) * perPart * NR);
+                if (from < to) {
+                    packB(transB, b, bOff, ldb, pc, kc, jc + from, to - from, bp, from * kc);
+                }
+                return;
             }
+            int ic = (part / colChunks) * MC;
+            int chunk = part % colChunks;
+            int jFrom = chunk * panelsPerChunk * NR;
+            int jTo = Math.min(nc, (chunk + 1) * panelsPerChunk * NR);
+            macroKernel(transA, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc, bp, jFrom, jTo, nc,
+                    c, cOff + jc, ldc, add, BUFFERS.get());
         }
     }
 }
