@@ -39,7 +39,7 @@ public record TrainingSummary(int epochs, long steps, double trainLoss, double t
 
     /** Writes {@code json} atomically to {@code file}, pretty-printed (NaN allowed for a missing test split). */
     public static void write(Path file, JsonObject json) {
-        byte[] bytes = (new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json)
+        byte[] bytes = (new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().disableHtmlEscaping().create().toJson(json)
                 + "\n").getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> out.write(bytes));
     }
