@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Bounded, validating reads of data files that may be gzip-compressed.
@@ -35,10 +34,18 @@ final class DataFiles {
         }
     }
 
-    /** Opens the file, decompressing on the fly when it is gzip. */
+    /** Opens the file, decompressing on the fly when it is gzip (strictly: see {@link StrictGzipInputStream}). */
     static InputStream open(Path file, boolean gzip) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
+        if (gzip) {
+            InputStream raw = Files.newInputStream(file);
+            try {
+                return new StrictGzipInputStream(raw, file);
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+        }
+        return new BufferedInputStream(Files.newInputStream(file), 1 << 16);
     }
 
     /** The most content bytes the file can hold: its size, or the deflate bound for gzip. */

@@ -92,6 +92,34 @@ class IdxReaderTest {
         assertTrue(e.getMessage().contains("trailing data"), e.getMessage());
     }
 
+    @Test
+    void garbageAfterTheGzipStreamIsRejectedButConcatenatedMembersAreNot() throws Exception {
+        byte[] bytes = Fixtures.idx(new int[] {3}, new byte[] {1, 2, 3});
+        byte[] gz = Fixtures.gzip(bytes);
+        byte[] withGarbage = Arrays.copyOf(gz, gz.length + 3);
+        withGarbage[gz.length] = 'x';
+        Path p = Fixtures.write(tmp.resolve("garbage.gz"), withGarbage);
+        DataFileException e = assertThrows(DataFileException.class, () -> IdxReader.readLabels(p, 10));
+        assertTrue(e.getMessage().contains("trailing data after the gzip stream"), e.getMessage());
+
+        // The same content split over two gzip members is valid gzip and reads back whole.
+        byte[] first = Fixtures.gzip(Arrays.copyOf(bytes, 6));
+        byte[] second = Fixtures.gzip(Arrays.copyOfRange(bytes, 6, bytes.length));
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        Path q = Fixtures.write(tmp.resolve("members.gz"), both);
+        assertArrayEquals(new int[] {1, 2, 3}, IdxReader.readLabels(q, 10));
+    }
+
+    @Test
+    void gzipCrcMismatchIsReported() {
+        byte[] gz = Fixtures.gzip(Fixtures.idx(new int[] {3}, new byte[] {1, 2, 3}));
+        gz[gz.length - 8] ^= 1; // first byte of the stored CRC-32
+        Path p = Fixtures.write(tmp.resolve("crc.gz"), gz);
+        DataFileException e = assertThrows(DataFileException.class, () -> IdxReader.readLabels(p, 10));
+        assertTrue(e.getMessage().contains("CRC mismatch"), e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void hugeDimensionsFailBeforeAllocating(boolean gzip) {

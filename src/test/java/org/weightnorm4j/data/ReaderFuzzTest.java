@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded fuzzing of the IDX and CIFAR-10 readers (issue 7, item 1): truncations at random offsets,
- * random bit flips, and headers claiming random (often huge) dimensions, raw and gzip. Each case
+ * random bit flips, headers claiming random (often huge) dimensions, and garbage appended, raw and gzip. Each case
  * must end in a {@link DataFileException} naming the file or in a correct read: never another
  * exception, an OutOfMemoryError, a hang, or data other than what was written.
  */
@@ -25,7 +25,7 @@ class ReaderFuzzTest {
     @TempDir
     Path tmp;
 
-    private enum Mutation { TRUNCATE, FLIP_BITS, HUGE_DIMS }
+    private enum Mutation { TRUNCATE, FLIP_BITS, HUGE_DIMS, APPEND_GARBAGE }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -48,6 +48,12 @@ class ReaderFuzzTest {
             byte[] file = gzip ? Fixtures.gzip(content) : content;
             if (m == Mutation.TRUNCATE) {
                 file = Arrays.copyOf(file, rng.nextInt(file.length));
+            } else if (m == Mutation.APPEND_GARBAGE) {
+                int extra = 1 + rng.nextInt(64);
+                file = Arrays.copyOf(file, file.length + extra);
+                for (int i = file.length - extra; i < file.length; i++) {
+                    file[i] = (byte) rng.nextInt(256);
+                }
             } else if (m == Mutation.FLIP_BITS) {
                 file = file.clone();
                 int flips = 1 + rng.nextInt(4);
@@ -59,6 +65,9 @@ class ReaderFuzzTest {
             Path p = Fixtures.write(tmp.resolve("case-" + c + (gzip ? ".gz" : "")), file);
             try {
                 IdxReader.IdxArray a = IdxReader.read(p);
+                if (m == Mutation.APPEND_GARBAGE) {
+                    fail("case " + c + ": garbage appended to a " + (gzip ? "gzip" : "raw") + " file was accepted");
+                }
                 long n = 1;
                 for (int d : a.dims()) {
                     n *= d;
