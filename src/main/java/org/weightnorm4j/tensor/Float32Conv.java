@@ -11,7 +11,9 @@ import java.util.function.IntConsumer;
  * ({@link Im2col}):
  * <ul>
  *   <li>forward: {@code Y_b = W · col_b};</li>
- *   <li>backward-data: {@code dX_b = col2im(Wᵀ · dY_b)};</li>
+ *   <li>backward-data: {@code dX_b = col2im(Wᵀ · dY_b)}, or for stride 1 and a square kernel the
+ *       equivalent convolution of dY with the flipped filters (see
+ *       {@link Job#prepareTransposedConvolution()});</li>
  *   <li>backward-filter: {@code dW = Σ_b dY_b · col_bᵀ}, computed as {@code dWᵀ = Σ_b col_b · dY_bᵀ}.</li>
  * </ul>
  * A 1x1 convolution with stride 1 and no padding needs no rearrangement: {@code x_b} viewed as
@@ -108,6 +110,7 @@ final class Float32Conv {
         job.g.set(x.dim(1), x.dim(2), x.dim(3), w.dim(2), w.dim(3), spec.stride(), spec.padding(), y.dim(2), y.dim(3));
         job.parts = Math.max(1, Math.min(PARTS_PER_THREAD * Parallel.threads(), job.n));
         job.reducing = false;
+        job.transposed = false;
         return job;
     }
 

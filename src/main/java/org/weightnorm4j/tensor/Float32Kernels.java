@@ -304,6 +304,16 @@ public final class Float32Kernels implements KernelBackend {
         float[] sc = scale == null ? null : scale.data();
         float[] sh = shift == null ? null : shift.data();
         int n = u.dim(0), c = u.dim(1), s = u.sizeFrom(2);
+        if (s == 1 && sc != null && sh != null) {
+            // A dense layer's [N, C]: one row of channels per example, a loop the JIT vectorises.
+            for (int b = 0; b < n; b++) {
+                int base = b * c;
+                for (int ch = 0; ch < c; ch++) {
+                    ys[base + ch] = sc[ch] * us[base + ch] + sh[ch];
+                }
+            }
+            return;
+        }
         for (int b = 0; b < n; b++) {
             for (int ch = 0; ch < c; ch++) {
                 float a = sc == null ? 1f : sc[ch];
@@ -330,8 +340,14 @@ public final class Float32Kernels implements KernelBackend {
         int n = x.dim(0), c = x.dim(1), s = x.sizeFrom(2);
         for (int ch = 0; ch < c; ch++) {
             double total = 0;
-            for (int b = 0; b < n; b++) {
-                total += sum(xs, (b * c + ch) * s, s);
+            if (s == 1) {
+                for (int b = 0; b < n; b++) {
+                    total += xs[b * c + ch];
+                }
+            } else {
+                for (int b = 0; b < n; b++) {
+                    total += sum(xs, (b * c + ch) * s, s);
+                }
             }
             os[ch] = (float) (accumulate ? os[ch] + total : total);
         }
@@ -347,8 +363,15 @@ public final class Float32Kernels implements KernelBackend {
         int n = a.dim(0), c = a.dim(1), s = a.sizeFrom(2);
         for (int ch = 0; ch < c; ch++) {
             double total = 0;
-            for (int bi = 0; bi < n; bi++) {
-                total += dot(as, bs, (bi * c + ch) * s, s);
+            if (s == 1) {
+                for (int bi = 0; bi < n; bi++) {
+                    int i = bi * c + ch;
+                    total += (double) as[i] * bs[i];
+                }
+            } else {
+                for (int bi = 0; bi < n; bi++) {
+                    total += dot(as, bs, (bi * c + ch) * s, s);
+                }
             }
             os[ch] = (float) (accumulate ? os[ch] + total : total);
         }
