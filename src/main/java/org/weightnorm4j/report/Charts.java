@@ -135,8 +135,9 @@ public final class Charts {
             String text = data.drawn().isEmpty()
                     ? "Nothing to draw: every point is NaN, infinite or off the log axis."
                     : "Not drawn (no finite point): " + String.join(", ", missing);
-            // Screen coordinates: top-left corner of the plot area, clear of the title.
-            chart.addAnnotation(new AnnotationTextPanel(text, 70, 40, true));
+            // Screen coordinates place the box's lower-left corner, with y counted from the bottom:
+            // this puts the box at the top left of the plot area, just under the title.
+            chart.addAnnotation(new AnnotationTextPanel(text, 70, spec.height() - 75, true));
         }
         return chart;
     }
