@@ -23,7 +23,7 @@ import org.weightnorm4j.tensor.Tensor;
  * <p>Numerics: the covariance is accumulated in double from float32 GEMMs over chunks of
  * {@value #CHUNK} images (so rounding error grows with the chunk, not with N); the
  * eigendecomposition is in double. Cost: O(N D²) for the covariance, about 10 D³ for the decomposition
- * (D = 784: about 3 s; D = 3072, CIFAR-10: minutes, so fit once and reuse).
+ * (D = 784: about 3 s; D = 3072, CIFAR-10: an estimated 1.5 CPU-minutes, so fit once and reuse).
  */
 public final class ZcaWhitening {
     /** The authors' regularisation (their {@code nn.ZCA} default). */
