@@ -1,33 +1,129 @@
 package org.weightnorm4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.weightnorm4j.data.DatasetLocator;
+import org.weightnorm4j.data.FashionMnistFetcher;
+import org.weightnorm4j.data.KnownDataset;
+import org.weightnorm4j.experiments.CompareExperiment;
+import org.weightnorm4j.experiments.CompareReport;
+import org.weightnorm4j.experiments.CompareResult;
+import org.weightnorm4j.experiments.NoiseExperiment;
+import org.weightnorm4j.experiments.NoiseReport;
+import org.weightnorm4j.experiments.NoiseResult;
+import org.weightnorm4j.experiments.Workload;
+import org.weightnorm4j.norm.Parameterization;
+import org.weightnorm4j.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code weightnorm demo}: the README's first command. The training demo is not written yet (a
- * later issue adds it); until then this says so and runs a short GEMM benchmark, which shows
- * that the build, the launcher and the SIMD kernels work on this machine.
+ * {@code weightnorm demo}: the first thing to run. Gets Fashion-MNIST if it is missing, compares
+ * the five parameterizations on the {@code mlp} for a couple of epochs, runs a short {@code noise}
+ * experiment, and prints a summary and where the two reports are. Sized to finish within about
+ * five minutes on two cores.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The main demo. For now: says the training demo is not there yet and runs a short GEMM benchmark.")
-public final class DemoCommand implements Runnable {
-
-    /** Matrix sizes of the short benchmark. */
-    static final List<Integer> SIZES = List.of(256, 1024);
+        description = {"The main demo: fetch Fashion-MNIST if missing, 'compare' the five parameterizations on the mlp"
+                + " for a few epochs, a short 'noise' run, then a summary table and the reports' paths.",
+                "Rerunning with the same --out skips the compare runs that already finished."})
+public final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/demo", description = "Output directory. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding Fashion-MNIST (else found or fetched as 'weightnorm data' does).")
+    Path data;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "Epochs of each compare run. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--train-limit", paramLabel = "N", defaultValue = "" + DemoCommand.TRAIN_LIMIT,
+            description = "Training images used by compare (0 = all 60000). Default: ${DEFAULT-VALUE}.")
+    int trainLimit;
+
+    @Option(names = "--noise-steps", paramLabel = "N", defaultValue = "300", description = "Steps per batch size of the noise run. Default: ${DEFAULT-VALUE}.")
+    long noiseSteps;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--quiet", description = "No progress bars.")
+    boolean quiet;
+
+    /** Training images of the demo's compare: enough to separate the curves, small enough for 5 minutes on 2 cores. */
+    static final int TRAIN_LIMIT = 30000;
+
     @Override
-    public void run() {
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("The training demo does not exist yet; running the kernel benchmark instead:"
-                + " weightnorm bench gemm --sizes 256,1024");
-        out.flush();
-        BenchCommand.Gemm gemm = new BenchCommand.Gemm();
-        gemm.sizes = SIZES;
-        gemm.run(spec.commandLine(), out);
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        CompareCommand.Shared.threads(spec, threads);
+        PrintWriter o = spec.commandLine().getOut();
+        ensureFashionMnist(o);
+        Workload compareData = CompareCommand.Shared.usage(spec,
+                () -> Workload.load("mlp", "fashion-mnist", data, null, trainLimit, 0));
+        CompareExperiment.Settings cs = CompareCommand.Shared.usage(spec, () -> new CompareExperiment.Settings(
+                List.of(Parameterization.values()),
+                CompareCommand.defaultRecipe("mlp", epochs, null, "adam", null, 0, seed), Double.NaN));
+        Path compareDir = out.resolve("compare");
+        o.println("== 1/2 compare: " + compareData.describe() + ", " + cs.params().size() + " parameterizations; "
+                + cs.train().describe() + "; " + Parallel.threads() + " threads");
+        o.flush();
+        CompareResult cr = new CompareExperiment(compareData, cs, compareDir, o, !quiet).run();
+        Path compareReport = CompareReport.write(cr, CompareCommand.Shared.argv(spec, "demo"), compareDir);
+
+        NoiseExperiment.Settings ns = CompareCommand.Shared.usage(spec, () -> NoiseCommand.settings(List.of(16, 64, 256), 0,
+                noiseSteps, "sgd", null, 0, 0, seed));
+        Workload noiseData = compareData;
+        Path noiseDir = out.resolve("noise");
+        o.println("== 2/2 noise: wn mlp, plain SGD lr " + ns.train().lr() + ", batches " + ns.batches() + ", " + noiseSteps
+                + " steps each");
+        o.flush();
+        NoiseResult nr = new NoiseExperiment(noiseData, ns, noiseDir, o, !quiet).run();
+        Path noiseReport = NoiseReport.write(nr, CompareCommand.Shared.argv(spec, "demo"), noiseDir);
+
+        o.println();
+        o.println("== summary: compare (" + compareData.describe() + ", " + epochs + " epoch(s))");
+        o.println(CompareCommand.CompareSummary.table(cr));
+        o.println();
+        o.println("== summary: noise (||v|| growth of the wn mlp under plain SGD, by batch size)");
+        o.println(NoiseCommand.summary(nr));
+        o.println();
+        o.println("reports:");
+        o.println("  compare: " + compareReport.toAbsolutePath());
+        o.println("  noise:   " + noiseReport.toAbsolutePath());
+        o.printf(Locale.ROOT, "demo finished in %.0f s%n", (System.nanoTime() - started) * 1e-9);
+        o.flush();
+        return 0;
+    }
+
+    /** Fetches Fashion-MNIST into the user cache when no standard place (or --data) holds it. */
+    private void ensureFashionMnist(PrintWriter o) throws Exception {
+        DatasetLocator locator = DatasetLocator.standard(data);
+        boolean found = locator.probe(KnownDataset.FASHION_MNIST).stream().anyMatch(DatasetLocator.Probe::found);
+        if (found) {
+            return;
+        }
+        if (data != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--data " + data + " does not hold Fashion-MNIST;"
+                    + " leave --data out to fetch it, or run 'weightnorm data fetch fashion-mnist --dest " + data + "'");
+        }
+        Path target = locator.cacheDir(KnownDataset.FASHION_MNIST);
+        o.println("Fashion-MNIST not found; fetching it into " + target + " (as 'weightnorm data fetch fashion-mnist')");
+        o.flush();
+        FashionMnistFetcher.standard(null, line -> {
+            o.println("  " + line);
+            o.flush();
+        }).fetch(target, FashionMnistFetcher.Source.AUTO);
     }
 }

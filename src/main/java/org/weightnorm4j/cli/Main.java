@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 EvalCommand.class,
                 ExplainCommand.class,
+                CompareCommand.class,
+                NoiseCommand.class,
+                LrSweepCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,174 @@
+package org.weightnorm4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.weightnorm4j.experiments.CompareExperiment;
+import org.weightnorm4j.experiments.CompareReport;
+import org.weightnorm4j.experiments.CompareResult;
+import org.weightnorm4j.experiments.ListArgs;
+import org.weightnorm4j.experiments.TrainSettings;
+import org.weightnorm4j.experiments.Workload;
+import org.weightnorm4j.tensor.Parallel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code weightnorm compare}: the paper's Figure 1, one model under several parameterizations, one report. */
+@Command(name = "compare",
+        mixinStandardHelpOptions = true,
+        description = {"Train the same model, data, seed and recipe under several parameterizations (data-dependent"
+                + " init for the weight-normalized ones) and write one report (training loss and test error per epoch,"
+                + " final numbers, images/s, first epoch to a training-loss target, the paper's CIFAR-10 numbers).",
+                "Resumable: each parameterization runs in OUT/NAME with checkpoints; rerunning with the same --out skips"
+                        + " finished runs and resumes the others."})
+public final class CompareCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "mlp|cnn|paper-cifar", defaultValue = "mlp", description = "Preset. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--dataset", paramLabel = "NAME", description = "fashion-mnist, mnist or cifar10. Default: cifar10 for paper-cifar, else fashion-mnist.")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding the dataset files (see 'weightnorm data info').")
+    Path data;
+
+    @Option(names = "--params", paramLabel = "LIST", defaultValue = "normal,bn,wn,wn-mobn,mobn",
+            description = "Parameterizations, comma-separated (or 'all'). Default: ${DEFAULT-VALUE}.")
+    String params;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs per run. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Minibatch size. Default: 128 for mlp, else 100.")
+    Integer batch;
+
+    @Option(names = "--optimizer", paramLabel = "adam|sgd", defaultValue = "adam", description = "Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (constant). Default: adam 1e-3 for mlp, 3e-3 otherwise; sgd 0.01.")
+    Double lr;
+
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
+    double momentum;
+
+    @Option(names = "--loss-target", paramLabel = "L",
+            description = "Report the first epoch each run's training loss is at or below L. Default: the lowest loss every run reached.")
+    Double lossTarget;
+
+    @Option(names = "--preprocess", paramLabel = "none|normalize|zca", description = "Default: zca for paper-cifar, normalize on cifar10, else none.")
+    String preprocess;
+
+    @Option(names = "--train-limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N training images (0 = all).")
+    int trainLimit;
+
+    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N test images (0 = all).")
+    int testLimit;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/compare-MODEL-DATASET-sSEED).")
+    Path out;
+
+    @Option(names = "--quiet", description = "No progress bar; one line per run.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        Shared.threads(spec, threads);
+        PrintWriter o = spec.commandLine().getOut();
+        Workload w = Shared.usage(spec, () -> Workload.load(model, dataset, data, preprocess, trainLimit, testLimit));
+        CompareExperiment.Settings settings = Shared.usage(spec, () -> new CompareExperiment.Settings(
+                ListArgs.params("--params", params), defaultRecipe(model, epochs, batch, optimizer, lr, momentum, seed),
+                lossTarget == null ? Double.NaN : lossTarget));
+        Path dir = out != null ? out : Path.of("runs", "compare-" + model + "-" + w.datasetName() + "-s" + seed);
+        o.println("compare: " + w.describe() + "; " + settings.train().describe() + "; " + Parallel.threads()
+                + " threads; output " + dir);
+        o.flush();
+        CompareResult r = new CompareExperiment(w, settings, dir, o, !quiet).run();
+        Path report = CompareReport.write(r, Shared.argv(spec, "compare"), dir);
+        o.println(CompareSummary.table(r));
+        o.println("report: " + report);
+        o.flush();
+        return 0;
+    }
+
+    /** The recipe {@code compare} and {@code demo} use: {@code weightnorm train}'s per-model defaults, constant rate. */
+    static TrainSettings defaultRecipe(String model, int epochs, Integer batch, String optimizer, Double lr, double momentum,
+                                       long seed) {
+        boolean mlp = model.equals("mlp");
+        boolean sgd = optimizer.equalsIgnoreCase("sgd");
+        int b = batch != null ? batch : mlp ? 128 : 100;
+        double rate = lr != null ? lr : sgd ? 0.01 : mlp ? 1e-3 : 3e-3;
+        return new TrainSettings(epochs, b, optimizer, rate, sgd ? momentum : 0, 0,
+                model.equals("paper-cifar") ? 500 : b, seed);
+    }
+
+    /** The final-numbers table printed at the end of {@code compare} and {@code demo}. */
+    static final class CompareSummary {
+        private CompareSummary() {
+        }
+
+        static String table(CompareResult r) {
+            List<String> lines = new ArrayList<>();
+            lines.add(String.format(Locale.ROOT, "%-9s %-9s %6s %11s %13s %9s %14s", "param", "status", "epochs",
+                    "train loss", "test error %", "images/s", "epochs to " + String.format(Locale.ROOT, "%.3g", r.lossTarget())));
+            for (var o : r.outcomes()) {
+                var last = o.last();
+                var e = Double.isFinite(r.lossTarget()) ? o.firstEpochAtOrBelow(r.lossTarget()) : java.util.OptionalInt.empty();
+                lines.add(String.format(Locale.ROOT, "%-9s %-9s %6d %11s %13s %9.0f %14s", o.param().cliName(),
+                        o.diverged() ? "diverged" : "finished", o.epochs().size(),
+                        last == null ? "-" : String.format(Locale.ROOT, "%.4f", last.trainLoss()),
+                        last == null ? "-" : String.format(Locale.ROOT, "%.2f", last.testErrorPercent()),
+                        o.imagesPerSecond(), e.isPresent() ? Integer.toString(e.getAsInt()) : "not reached"));
+            }
+            return String.join("\n", lines);
+        }
+    }
+
+    /** Helpers shared by the experiment commands (compare, noise, lr-sweep, demo). */
+    static final class Shared {
+        private Shared() {
+        }
+
+        /** Applies {@code --threads}, refusing values below 1. */
+        static void threads(CommandLine.Model.CommandSpec spec, Integer threads) {
+            if (threads != null) {
+                if (threads < 1) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+                }
+                Parallel.setThreads(threads);
+            }
+        }
+
+        /** Runs {@code body}, turning a bad value (IllegalArgumentException) into a usage error (exit code 2). */
+        static <T> T usage(CommandLine.Model.CommandSpec spec, Callable<T> body) throws Exception {
+            try {
+                return body.call();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+
+        /** The command line for a report: {@code weightnorm NAME ARGS...}. */
+        static List<String> argv(CommandLine.Model.CommandSpec spec, String name) {
+            List<String> argv = new ArrayList<>(List.of("weightnorm", name));
+            CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+            if (pr != null) {
+                List<String> args = pr.expandedArgs();
+                int at = args.indexOf(name);                  // the parse result may hold the whole line
+                argv.addAll(at >= 0 ? args.subList(at + 1, args.size()) : args);
+            }
+            return argv;
+        }
+    }
+}

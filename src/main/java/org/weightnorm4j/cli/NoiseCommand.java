@@ -1,0 +1,122 @@
+package org.weightnorm4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.weightnorm4j.experiments.ListArgs;
+import org.weightnorm4j.experiments.NoiseExperiment;
+import org.weightnorm4j.experiments.NoiseReport;
+import org.weightnorm4j.experiments.NoiseResult;
+import org.weightnorm4j.experiments.NormGrowthProbe;
+import org.weightnorm4j.experiments.TrainSettings;
+import org.weightnorm4j.experiments.Workload;
+import org.weightnorm4j.tensor.Parallel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code weightnorm noise}: how gradient noise makes ||v|| grow and shrinks the effective learning rate (§2.1). */
+@Command(name = "noise",
+        mixinStandardHelpOptions = true,
+        description = {"Train the same weight-normalized model for the same number of steps at several batch sizes"
+                + " (smaller = noisier gradients), optionally with label noise; log per step and per layer ||v||, g/||v||"
+                + " and the angle between successive updates; check ||v_t+1||² = ||v_t||² + ||Δv_t||² (exact for plain"
+                + " SGD only) and write a report with the conclusion."})
+public final class NoiseCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "mlp|cnn|paper-cifar", defaultValue = "mlp", description = "Preset (built with wn). Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--dataset", paramLabel = "NAME", description = "Default: cifar10 for paper-cifar, else fashion-mnist.")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding the dataset files.")
+    Path data;
+
+    @Option(names = "--batches", paramLabel = "LIST", defaultValue = "16,64,256", description = "Batch sizes. Default: ${DEFAULT-VALUE}.")
+    String batches;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "500", description = "Optimizer steps per batch size. Default: ${DEFAULT-VALUE}.")
+    long steps;
+
+    @Option(names = "--label-noise", paramLabel = "P", defaultValue = "0",
+            description = "Replace each training label by another class with probability P. Default: ${DEFAULT-VALUE}.")
+    double labelNoise;
+
+    @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd", description = "Default: ${DEFAULT-VALUE} (plain: no momentum).")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate. Default: sgd " + NoiseCommand.SGD_LR + ", adam 1e-3.")
+    Double lr;
+
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
+    double momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0", description = "L2 weight decay. Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--train-limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N training images (0 = all).")
+    int trainLimit;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default: runs/noise-MODEL-DATASET-sSEED).")
+    Path out;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    /** Plain SGD's default learning rate: large enough for ||v|| to move visibly in a few hundred steps. */
+    static final double SGD_LR = 0.1;
+
+    @Override
+    public Integer call() throws Exception {
+        CompareCommand.Shared.threads(spec, threads);
+        PrintWriter o = spec.commandLine().getOut();
+        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(model, dataset, data, null, trainLimit, 1));
+        NoiseExperiment.Settings settings = CompareCommand.Shared.usage(spec, () -> settings(ListArgs.ints("--batches", batches),
+                labelNoise, steps, optimizer, lr, momentum, weightDecay, seed));
+        Path dir = out != null ? out : Path.of("runs", "noise-" + model + "-" + w.datasetName() + "-s" + seed);
+        o.println("noise: " + w.describe() + "; batches " + settings.batches() + ", " + steps + " steps each; "
+                + Parallel.threads() + " threads; output " + dir);
+        o.flush();
+        NoiseResult r = new NoiseExperiment(w, settings, dir, o, !quiet).run();
+        Path report = NoiseReport.write(r, CompareCommand.Shared.argv(spec, "noise"), dir);
+        o.println(summary(r));
+        o.println("report: " + report);
+        o.flush();
+        return 0;
+    }
+
+    /** The settings {@code noise} and {@code demo} use. */
+    static NoiseExperiment.Settings settings(java.util.List<Integer> batches, double labelNoise, long steps, String optimizer,
+                                             Double lr, double momentum, double weightDecay, long seed) {
+        boolean sgd = optimizer.equalsIgnoreCase("sgd");
+        double rate = lr != null ? lr : sgd ? SGD_LR : 1e-3;
+        TrainSettings t = new TrainSettings(1, batches.get(0), optimizer, rate, sgd ? momentum : 0, weightDecay, 256, seed);
+        return new NoiseExperiment.Settings(batches, labelNoise, steps, t);
+    }
+
+    /** ||v|| growth per layer and batch, and the identity's deviation, for the terminal. */
+    static String summary(NoiseResult r) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-8s %6s %7s %11s %11s %9s %12s%n", "layer", "batch",
+                "steps", "||v|| start", "||v|| end", "growth", "max dev."));
+        for (int l = 0; l < r.layerCount(); l++) {
+            for (NoiseExperiment.BatchRun run : r.runs()) {
+                NormGrowthProbe.Layer layer = run.layers().get(l);
+                var samples = layer.samples();
+                double end = samples.isEmpty() ? layer.initialMeanVNorm() : samples.get(samples.size() - 1).meanVNorm();
+                s.append(String.format(Locale.ROOT, "%-8d %6d %7d %11.4f %11.4f %8.3fx %12.2e%n", l + 1, run.batch(),
+                        run.steps(), layer.initialMeanVNorm(), end, layer.growthFactor(), layer.maxDeviation()));
+            }
+        }
+        return s.toString().stripTrailing();
+    }
+}

@@ -1,0 +1,66 @@
+package org.weightnorm4j.experiments;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.weightnorm4j.norm.Parameterization;
+
+/** Parses the comma-separated lists the experiment commands take, with errors that name the option. */
+public final class ListArgs {
+    private ListArgs() {
+    }
+
+    /** {@code "normal,wn"} → the parameterizations; {@code "all"} → all five. */
+    public static List<Parameterization> params(String option, String text) {
+        if (text.trim().equalsIgnoreCase("all")) {
+            return List.of(Parameterization.values());
+        }
+        List<Parameterization> out = new ArrayList<>();
+        for (String part : split(option, text)) {
+            try {
+                out.add(Parameterization.parse(part));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(option + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** {@code "16,64,256"} → the integers. */
+    public static List<Integer> ints(String option, String text) {
+        List<Integer> out = new ArrayList<>();
+        for (String part : split(option, text)) {
+            try {
+                out.add(Integer.parseInt(part));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + ": '" + part + "' is not an integer (give e.g. 16,64,256)");
+            }
+        }
+        return out;
+    }
+
+    /** {@code "1e-4,1e-3"} → the numbers. */
+    public static List<Double> doubles(String option, String text) {
+        List<Double> out = new ArrayList<>();
+        for (String part : split(option, text)) {
+            try {
+                out.add(Double.parseDouble(part));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + ": '" + part + "' is not a number (give e.g. 1e-4,1e-3,1e-2)");
+            }
+        }
+        return out;
+    }
+
+    private static List<String> split(String option, String text) {
+        List<String> parts = new ArrayList<>();
+        for (String p : text.split(",")) {
+            if (!p.isBlank()) {
+                parts.add(p.trim());
+            }
+        }
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException(option + " is empty: give a comma-separated list");
+        }
+        return parts;
+    }
+}
