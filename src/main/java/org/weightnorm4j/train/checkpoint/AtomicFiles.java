@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes files so that a crash, a full disk or a kill at any moment leaves either the old file or
@@ -45,6 +46,7 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            makeReadable(tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = Channels.newOutputStream(ch)) {
                 body.writeTo(out);
@@ -78,6 +80,15 @@ public final class AtomicFiles {
             ch.force(true);
         } catch (IOException e) {
             // Some platforms (Windows) cannot open a directory; the rename is still atomic there.
+        }
+    }
+
+    /** Temporary files start private (0600); a checkpoint is an ordinary file (0644), readable by others. */
+    private static void makeReadable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its default permissions apply
         }
     }
 

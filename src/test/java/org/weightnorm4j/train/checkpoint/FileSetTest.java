@@ -45,6 +45,8 @@ class FileSetTest {
         assertEquals("one", Files.readString(dir.resolve("a.txt")));
         assertEquals("two", Files.readString(dir.resolve("b.txt")));
         assertEquals(List.of("a.txt", "b.txt"), listing());
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a.txt"))),
+                "a checkpoint is an ordinary readable file, not a private temporary one");
     }
 
     @Test
