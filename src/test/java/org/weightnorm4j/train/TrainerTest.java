@@ -77,7 +77,7 @@ class TrainerTest {
     void resumeAfterAStopEqualsTheUninterruptedRun(String param, String optimizer, double ema, int stopAt) throws IOException {
         Parameterization p = Parameterization.parse(param);
         TrainConfig c = config().optimizer(optimizer, optimizer.equals("sgd") ? 0.05 : 0.01).emaDecay(ema)
-                .linearDecay(2).beta1(0.9, 0.5, 2).augmentation(true, 1).checkpointEvery(1, 6).build();
+                .linearDecay(2).beta1(0.9, 0.5, 2).augmentation(true, 1).checkpointEvery(1, 6).logEverySteps(1).build();
         Path straight = Files.createDirectories(tmp.resolve("straight"));
         TrainingSummary expected = trainer(p, c, straight).run();
 
@@ -92,6 +92,10 @@ class TrainerTest {
             }
         });
         assertNull(first.run());
+        // Rows after the last checkpoint, and a row torn by the kill, must disappear on resume.
+        Path metrics = broken.resolve("metrics.csv");
+        assertTrue(Files.readString(metrics).contains("\nstep," + stopAt + ","), "the stopped run logged its last step");
+        Files.writeString(metrics, "step,99999,9,0.0", java.nio.file.StandardOpenOption.APPEND);
         Trainer second = trainer(p, Trainer.configOf(Checkpoint.readTrainingState(broken)), broken);
         second.restore(broken);
         assertTrue(second.step() < stopAt && second.step() > 0, "resumed from step " + second.step());
