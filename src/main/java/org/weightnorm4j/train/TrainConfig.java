@@ -68,6 +68,10 @@ public record TrainConfig(int epochs, int batchSize, String optimizer, double lr
         if (checkpointEveryEpochs < 0 || checkpointEverySteps < 0 || initBatch < 0 || augmentShift < 0) {
             throw new IllegalArgumentException("checkpoint intervals, init batch and augmentation shift must be >= 0");
         }
+        if (schedule.equals("linear-decay") && !(decayStartEpoch >= 0 && decayStartEpoch < epochs)) {
+            throw new IllegalArgumentException("linear-decay schedule: the decay must start in [0, epochs) = [0, " + epochs
+                    + "), got epoch " + decayStartEpoch);
+        }
         if (!(emaDecay >= 0 && emaDecay < 1)) {
             throw new IllegalArgumentException("EMA decay must be in [0, 1) (0 = off), got " + emaDecay);
         }
@@ -94,7 +98,7 @@ public record TrainConfig(int epochs, int batchSize, String optimizer, double lr
     /** The learning rate as a function of the epoch. */
     public Schedule lrSchedule() {
         return switch (schedule) {
-            case "linear-decay" -> Schedule.linearDecay(lr, Math.min(decayStartEpoch, epochs * 0.999999), epochs);
+            case "linear-decay" -> Schedule.linearDecay(lr, decayStartEpoch, epochs);
             case "cosine" -> Schedule.cosine(lr, 0, epochs);
             case "step" -> Schedule.step(lr, stepGamma, stepEvery);
             default -> Schedule.constant(lr);
