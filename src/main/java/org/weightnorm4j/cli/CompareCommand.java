@@ -124,12 +124,12 @@ public final class CompareCommand implements Callable<Integer> {
                     "train loss", "test error %", "images/s", "epochs to " + String.format(Locale.ROOT, "%.3g", r.lossTarget())));
             for (var o : r.outcomes()) {
                 var last = o.last();
-                var e = Double.isFinite(r.lossTarget()) ? o.firstEpochAtOrBelow(r.lossTarget()) : java.util.OptionalInt.empty();
+                var e = Double.isFinite(r.lossTarget()) ? o.firstReached(r.lossTarget()) : java.util.OptionalDouble.empty();
                 lines.add(String.format(Locale.ROOT, "%-9s %-9s %6d %11s %13s %9.0f %14s", o.param().cliName(),
                         o.diverged() ? "diverged" : "finished", o.epochs().size(),
                         last == null ? "-" : String.format(Locale.ROOT, "%.4f", last.trainLoss()),
                         last == null ? "-" : String.format(Locale.ROOT, "%.2f", last.testErrorPercent()),
-                        o.imagesPerSecond(), e.isPresent() ? Integer.toString(e.getAsInt()) : "not reached"));
+                        o.imagesPerSecond(), e.isPresent() ? String.format(Locale.ROOT, "%.1f", e.getAsDouble()) : "not reached"));
             }
             return String.join("\n", lines);
         }

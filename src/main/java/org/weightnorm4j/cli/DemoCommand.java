@@ -86,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
                 noiseSteps, "sgd", null, 0, 0, seed));
         Workload noiseData = compareData;
         Path noiseDir = out.resolve("noise");
-        o.println("== 2/2 noise: wn mlp, plain SGD lr " + ns.train().lr() + ", batches " + ns.batches() + ", " + noiseSteps
+        o.println("== 2/2 noise: wn mlp on " + noiseData.data().train().size() + " training images, plain SGD lr " + ns.train().lr() + ", batches " + ns.batches() + ", " + noiseSteps
                 + " steps each");
         o.flush();
         NoiseResult nr = new NoiseExperiment(noiseData, ns, noiseDir, o, !quiet).run();

@@ -84,7 +84,8 @@ public final class NoiseCommand implements Callable<Integer> {
         NoiseExperiment.Settings settings = CompareCommand.Shared.usage(spec, () -> settings(ListArgs.ints("--batches", batches),
                 labelNoise, steps, optimizer, lr, momentum, weightDecay, seed));
         Path dir = out != null ? out : Path.of("runs", "noise-" + model + "-" + w.datasetName() + "-s" + seed);
-        o.println("noise: " + w.describe() + "; batches " + settings.batches() + ", " + steps + " steps each; "
+        o.println("noise: " + w.modelName() + " (wn) on " + w.datasetName() + ", " + w.data().train().size()
+                + " training images; batches " + settings.batches() + ", " + steps + " steps each; "
                 + Parallel.threads() + " threads; output " + dir);
         o.flush();
         NoiseResult r = new NoiseExperiment(w, settings, dir, o, !quiet).run();

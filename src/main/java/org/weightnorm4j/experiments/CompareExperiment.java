@@ -143,7 +143,7 @@ public final class CompareExperiment {
             log.println("  diverged: " + message);
             log.flush();
         }
-        RunOutcome o = new RunOutcome(p, diverged, message, history.points(), net.parameterCount(),
+        RunOutcome o = new RunOutcome(p, diverged, message, history.points(), history.segments(), net.parameterCount(),
                 EpochHistory.imagesPerSecond(history.points()), false);
         JsonObject result = new JsonObject();
         result.addProperty("status", diverged ? "diverged" : "finished");
@@ -156,10 +156,11 @@ public final class CompareExperiment {
 
     private RunOutcome readOutcome(Parameterization p, Path dir) {
         JsonObject r = JsonFiles.readObject(dir.resolve(RESULT_FILE));
-        List<EpochHistory.Point> points = Files.exists(dir.resolve(EpochHistory.FILE_NAME))
-                ? EpochHistory.read(dir.resolve(EpochHistory.FILE_NAME)) : List.of();
+        Path h = dir.resolve(EpochHistory.FILE_NAME);
+        List<EpochHistory.Point> points = Files.exists(h) ? EpochHistory.read(h) : List.of();
+        List<EpochHistory.Segment> segments = Files.exists(h) ? EpochHistory.readSegments(h) : List.of();
         return new RunOutcome(p, "diverged".equals(r.get("status").getAsString()), r.get("message").getAsString(), points,
-                r.get("parameters").getAsLong(), JsonFiles.number(r, "images_per_second"), true);
+                segments, r.get("parameters").getAsLong(), JsonFiles.number(r, "images_per_second"), true);
     }
 
     /** Everything that must match for a rerun to continue this run. */

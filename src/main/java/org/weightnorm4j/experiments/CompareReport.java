@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalInt;
+import java.util.OptionalDouble;
 import org.weightnorm4j.report.ChartSpec;
 import org.weightnorm4j.report.Report;
 import org.weightnorm4j.report.Section;
@@ -29,20 +29,25 @@ public final class CompareReport {
 
     static Report build(CompareResult r, List<String> command) {
         ChartSpec.Builder loss = ChartSpec.builder("Training loss per epoch").xLabel("epoch")
-                .yLabel("mean training loss (cross-entropy)").logY();
+                .yLabel("training loss (cross-entropy)").logY();
         ChartSpec.Builder error = ChartSpec.builder("Test error per epoch").xLabel("epoch").yLabel("test error (%)");
         for (RunOutcome o : r.outcomes()) {
             int n = o.epochs().size();
             double[] x = new double[n];
-            double[] l = new double[n];
             double[] e = new double[n];
             for (int i = 0; i < n; i++) {
                 EpochHistory.Point p = o.epochs().get(i);
                 x[i] = p.epoch();
-                l[i] = p.trainLoss();
                 e[i] = p.testErrorPercent();
             }
-            loss.series(new Series(o.param().cliName(), x, l));
+            int m = o.segments().size();
+            double[] sx = new double[m];
+            double[] sl = new double[m];
+            for (int i = 0; i < m; i++) {
+                sx[i] = o.segments().get(i).epoch();
+                sl[i] = o.segments().get(i).meanLoss();
+            }
+            loss.series(new Series(o.param().cliName(), sx, sl));
             error.series(new Series(o.param().cliName(), x, e));
         }
         Table.Builder finals = Table.builder("parameterization", "status", "epochs", "final train loss",
@@ -66,7 +71,7 @@ public final class CompareReport {
                     o == null || o.last() == null ? null : o.last().testErrorPercent());
         }
         Section curves = Section.builder("Curves")
-                .chart(loss.build(), "Mean minibatch training loss of each epoch (training mode), log scale.")
+                .chart(loss.build(), "Mean minibatch training loss (training mode) over each tenth of an epoch, log scale.")
                 .chart(error.build(), "Test error after each epoch (evaluation mode).")
                 .build();
         Section numbers = Section.builder("Final numbers").table(finals.build()).paragraph(convergence(r)).build();
@@ -93,8 +98,8 @@ public final class CompareReport {
         if (!Double.isFinite(target)) {
             return null;
         }
-        OptionalInt e = o.firstEpochAtOrBelow(target);
-        return e.isPresent() ? (Object) e.getAsInt() : "not reached";
+        OptionalDouble e = o.firstReached(target);
+        return e.isPresent() ? (Object) e.getAsDouble() : "not reached";
     }
 
     private static RunOutcome find(CompareResult r, String param) {
@@ -113,13 +118,13 @@ public final class CompareReport {
         }
         List<String> parts = new ArrayList<>();
         for (RunOutcome o : r.outcomes()) {
-            OptionalInt e = o.firstEpochAtOrBelow(r.lossTarget());
-            parts.add(o.param().cliName() + (e.isPresent() ? " in epoch " + e.getAsInt() : " not within "
-                    + o.epochs().size() + " epoch(s)" + (o.diverged() ? " (diverged)" : "")));
+            OptionalDouble e = o.firstReached(r.lossTarget());
+            parts.add(o.param().cliName() + (e.isPresent() ? String.format(Locale.ROOT, " after %.1f epochs", e.getAsDouble())
+                    : " not within " + o.epochs().size() + " epoch(s)" + (o.diverged() ? " (diverged)" : "")));
         }
         String how = r.targetGiven() ? "the given target" : "the lowest loss every non-diverged run reached";
-        return String.format(Locale.ROOT, "Training loss target %.4g (%s) was first reached by: %s.", r.lossTarget(), how,
-                String.join(", ", parts));
+        return String.format(Locale.ROOT, "Training loss target %.4g (%s; loss averaged over tenths of an epoch) was first"
+                + " reached by: %s.", r.lossTarget(), how, String.join(", ", parts));
     }
 
     /** Plain-words conclusions with the measured numbers. */
@@ -144,23 +149,28 @@ public final class CompareReport {
         s.append("\n\n").append(convergence(r));
         RunOutcome normal = find(r, "normal");
         if (normal != null && Double.isFinite(r.lossTarget())) {
-            OptionalInt n = normal.firstEpochAtOrBelow(r.lossTarget());
+            OptionalDouble n = normal.firstReached(r.lossTarget());
             List<String> claims = new ArrayList<>();
             for (String wn : List.of("wn", "wn-mobn")) {
                 RunOutcome o = find(r, wn);
                 if (o == null) {
                     continue;
                 }
-                OptionalInt e = o.firstEpochAtOrBelow(r.lossTarget());
+                OptionalDouble e = o.firstReached(r.lossTarget());
                 String verdict;
                 if (e.isEmpty()) {
                     verdict = "did not reach it";
-                } else if (n.isEmpty() || e.getAsInt() < n.getAsInt()) {
-                    verdict = "reached it in fewer epochs than normal";
-                } else if (e.getAsInt() == n.getAsInt()) {
-                    verdict = "reached it in the same epoch as normal (one epoch is the resolution here)";
+                } else if (n.isEmpty()) {
+                    verdict = "reached it and normal did not";
+                } else if (e.getAsDouble() < n.getAsDouble()) {
+                    verdict = String.format(Locale.ROOT, "reached it sooner than normal (%.1f vs %.1f epochs)",
+                            e.getAsDouble(), n.getAsDouble());
+                } else if (e.getAsDouble() == n.getAsDouble()) {
+                    verdict = String.format(Locale.ROOT, "reached it at the same time as normal (%.1f epochs; a tenth of an"
+                            + " epoch is the resolution here)", e.getAsDouble());
                 } else {
-                    verdict = "needed more epochs than normal";
+                    verdict = String.format(Locale.ROOT, "needed longer than normal (%.1f vs %.1f epochs)",
+                            e.getAsDouble(), n.getAsDouble());
                 }
                 claims.add(wn + " " + verdict);
             }

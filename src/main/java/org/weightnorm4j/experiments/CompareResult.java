@@ -19,9 +19,10 @@ public record CompareResult(Workload workload, CompareExperiment.Settings settin
     }
 
     /**
-     * The target used when none is given: the highest of the runs' best training losses, i.e. the
-     * lowest loss that every run which did not diverge reached. Comparing the first epoch at which
-     * each run reached it is then always possible. NaN when no run completed an epoch.
+     * The target used when none is given: the highest of the runs' best training losses (segment
+     * means, see {@link RunOutcome#bestTrainLoss}), i.e. the lowest loss that every run which did not
+     * diverge reached. When each run reached it can then always be compared. NaN when no run
+     * completed a segment.
      */
     public static double autoTarget(List<RunOutcome> outcomes) {
         double target = Double.NaN;

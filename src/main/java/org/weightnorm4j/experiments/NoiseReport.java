@@ -49,14 +49,18 @@ public final class NoiseReport {
                 x[0] = 0;
                 vn[0] = run.layers().get(l).initialMeanVNorm();
                 sc[0] = run.layers().get(l).initialMeanScale();
-                double[] ax = new double[s.size()];
-                double[] raw = new double[s.size()];
+                // The angle needs two updates: it starts at step 2.
+                int angles = Math.max(0, s.size() - 1);
+                double[] ax = new double[angles];
+                double[] raw = new double[angles];
                 for (int i = 0; i < s.size(); i++) {
                     x[i + 1] = s.get(i).step();
                     vn[i + 1] = s.get(i).meanVNorm();
                     sc[i + 1] = s.get(i).meanScale();
-                    ax[i] = s.get(i).step();
-                    raw[i] = s.get(i).updateAngle();
+                    if (i > 0) {
+                        ax[i - 1] = s.get(i).step();
+                        raw[i - 1] = s.get(i).updateAngle();
+                    }
                 }
                 String label = "batch " + run.batch();
                 norm.series(new Series(label, x, vn));
@@ -88,8 +92,9 @@ public final class NoiseReport {
         NoiseExperiment.Settings s = r.settings();
         report.section(Section.builder("Measured numbers").table(t.build()).build());
         report.section(Section.builder("Settings")
-                .paragraph("Model and data: " + r.workload().describe() + "; parameterization wn (weight norm with"
-                        + " data-dependent init).")
+                .paragraph("Model and data: " + r.workload().modelName() + " on " + r.workload().datasetName() + " ("
+                        + r.workload().data().train().size() + " training images, preprocessing " + r.workload().preprocessing()
+                        + "); parameterization wn (weight norm with data-dependent init); no test evaluation.")
                 .paragraph(String.format(Locale.ROOT, "Batch sizes %s, %d steps each; optimizer %s, learning rate %s,"
                                 + " momentum %s, weight decay %s; label noise %s (%d labels changed); seed %d.",
                         s.batches(), s.steps(), s.train().optimizer(), s.train().lr(), s.train().momentum(),

@@ -1,7 +1,7 @@
 package org.weightnorm4j.experiments;
 
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.OptionalDouble;
 import org.weightnorm4j.norm.Parameterization;
 
 /**
@@ -11,15 +11,17 @@ import org.weightnorm4j.norm.Parameterization;
  * @param diverged        whether training stopped on a non-finite loss or gradient
  * @param message         why it diverged (the trainer's message), else empty
  * @param epochs          the metrics of every completed epoch
+ * @param segments        mean training loss over each tenth of an epoch (see {@link EpochHistory})
  * @param parameters      trainable parameter count of the model
  * @param imagesPerSecond training throughput over the completed epochs
  * @param reused          whether this run had already finished in an earlier invocation and was not rerun
  */
 public record RunOutcome(Parameterization param, boolean diverged, String message, List<EpochHistory.Point> epochs,
-                         long parameters, double imagesPerSecond, boolean reused) {
+                         List<EpochHistory.Segment> segments, long parameters, double imagesPerSecond, boolean reused) {
 
     public RunOutcome {
         epochs = List.copyOf(epochs);
+        segments = List.copyOf(segments);
     }
 
     /** The last completed epoch, or null when none completed. */
@@ -27,24 +29,27 @@ public record RunOutcome(Parameterization param, boolean diverged, String messag
         return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
     }
 
-    /** The lowest epoch-mean training loss reached, or NaN when no epoch completed. */
+    /** The lowest segment-mean training loss reached, or NaN when no segment completed. */
     public double bestTrainLoss() {
         double best = Double.NaN;
-        for (EpochHistory.Point p : epochs) {
-            if (Double.isFinite(p.trainLoss()) && !(p.trainLoss() >= best)) {
-                best = p.trainLoss();
+        for (EpochHistory.Segment s : segments) {
+            if (Double.isFinite(s.meanLoss()) && !(s.meanLoss() >= best)) {
+                best = s.meanLoss();
             }
         }
         return best;
     }
 
-    /** The first epoch (from 1) whose mean training loss is at or below {@code target}, if any. */
-    public OptionalInt firstEpochAtOrBelow(double target) {
-        for (EpochHistory.Point p : epochs) {
-            if (p.trainLoss() <= target) {
-                return OptionalInt.of(p.epoch());
+    /**
+     * When the training loss first fell to {@code target} or below: the end, in epochs, of the first
+     * segment (a tenth of an epoch) whose mean minibatch loss is at or below it, if any.
+     */
+    public OptionalDouble firstReached(double target) {
+        for (EpochHistory.Segment s : segments) {
+            if (s.meanLoss() <= target) {
+                return OptionalDouble.of(s.epoch());
             }
         }
-        return OptionalInt.empty();
+        return OptionalDouble.empty();
     }
 }

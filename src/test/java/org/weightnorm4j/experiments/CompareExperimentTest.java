@@ -38,6 +38,8 @@ class CompareExperimentTest {
         for (RunOutcome o : r.outcomes()) {
             assertFalse(o.diverged());
             assertEquals(1, o.epochs().size());
+            assertEquals(6, o.segments().size(), "one segment per step: 6 steps per epoch");
+            assertEquals(1.0, o.segments().get(5).epoch(), 0.0);
             assertTrue(Double.isFinite(o.last().trainLoss()) && Double.isFinite(o.last().testAccuracy()));
             assertTrue(o.imagesPerSecond() > 0);
             assertTrue(Files.exists(out.resolve(o.param().cliName()).resolve(CompareExperiment.RESULT_FILE)));
@@ -102,6 +104,7 @@ class CompareExperimentTest {
                 assertEquals(a.get(e).trainLoss(), b.get(e).trainLoss(), 0.0, "train loss, epoch " + (e + 1));
                 assertEquals(a.get(e).testAccuracy(), b.get(e).testAccuracy(), 0.0, "test accuracy, epoch " + (e + 1));
             }
+            assertEquals(straight.outcomes().get(i).segments(), resumed.outcomes().get(i).segments(), "loss segments");
         }
     }
 
@@ -119,16 +122,16 @@ class CompareExperimentTest {
         RunOutcome diverged = outcome(Parameterization.BN, true, 3.0);
         double target = CompareResult.autoTarget(List.of(a, b, diverged));
         assertEquals(0.6, target, 0.0);
-        assertEquals(3, a.firstEpochAtOrBelow(target).getAsInt());
-        assertEquals(2, b.firstEpochAtOrBelow(target).getAsInt());
-        assertTrue(diverged.firstEpochAtOrBelow(target).isEmpty());
+        assertEquals(1.5, a.firstReached(target).getAsDouble(), 0.0);
+        assertEquals(1.0, b.firstReached(target).getAsDouble(), 0.0);
+        assertTrue(diverged.firstReached(target).isEmpty());
     }
 
     private static RunOutcome outcome(Parameterization p, boolean diverged, double... losses) {
-        List<EpochHistory.Point> pts = new java.util.ArrayList<>();
+        List<EpochHistory.Segment> segments = new java.util.ArrayList<>();
         for (int i = 0; i < losses.length; i++) {
-            pts.add(new EpochHistory.Point(i + 1, 10L * (i + 1), losses[i], 0.5, 1.0, 0.5, 1e-3, 1.0, 100));
+            segments.add(new EpochHistory.Segment(0.5 * (i + 1), 5L * (i + 1), losses[i]));   // two segments per epoch
         }
-        return new RunOutcome(p, diverged, "", pts, 10, 100, false);
+        return new RunOutcome(p, diverged, "", List.of(), segments, 10, 100, false);
     }
 }
