@@ -86,10 +86,10 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Shared.threads(spec, threads);
         PrintWriter o = spec.commandLine().getOut();
-        Workload w = Shared.usage(spec, () -> Workload.load(model, dataset, data, preprocess, trainLimit, testLimit));
         CompareExperiment.Settings settings = Shared.usage(spec, () -> new CompareExperiment.Settings(
                 ListArgs.params("--params", params), defaultRecipe(model, epochs, batch, optimizer, lr, momentum, seed),
                 lossTarget == null ? Double.NaN : lossTarget));
+        Workload w = Shared.usage(spec, () -> Workload.load(model, dataset, data, preprocess, trainLimit, testLimit));
         Path dir = out != null ? out : Path.of("runs", "compare-" + model + "-" + w.datasetName() + "-s" + seed);
         o.println("compare: " + w.describe() + "; " + settings.train().describe() + "; " + Parallel.threads()
                 + " threads; output " + dir);

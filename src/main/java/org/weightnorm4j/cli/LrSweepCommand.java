@@ -76,11 +76,11 @@ public final class LrSweepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CompareCommand.Shared.threads(spec, threads);
         PrintWriter o = spec.commandLine().getOut();
-        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(model, dataset, data, null, trainLimit, testLimit));
         boolean sgd = optimizer.equalsIgnoreCase("sgd");
         LrSweep.Settings settings = CompareCommand.Shared.usage(spec, () -> new LrSweep.Settings(
                 ListArgs.params("--params", params), ListArgs.doubles("--lrs", lrs),
                 new TrainSettings(epochs, batch, optimizer, 1e-3, sgd ? momentum : 0, 0, batch, seed)));
+        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(model, dataset, data, null, trainLimit, testLimit));
         if (settings.decades() < 3) {
             o.printf(Locale.ROOT, "note: the grid spans %.1f decades; the issue asks for >= 3 to see where runs diverge%n",
                     settings.decades());

@@ -80,9 +80,9 @@ public final class NoiseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CompareCommand.Shared.threads(spec, threads);
         PrintWriter o = spec.commandLine().getOut();
-        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(model, dataset, data, null, trainLimit, 1));
         NoiseExperiment.Settings settings = CompareCommand.Shared.usage(spec, () -> settings(ListArgs.ints("--batches", batches),
                 labelNoise, steps, optimizer, lr, momentum, weightDecay, seed));
+        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(model, dataset, data, null, trainLimit, 1));
         Path dir = out != null ? out : Path.of("runs", "noise-" + model + "-" + w.datasetName() + "-s" + seed);
         o.println("noise: " + w.modelName() + " (wn) on " + w.datasetName() + ", " + w.data().train().size()
                 + " training images; batches " + settings.batches() + ", " + steps + " steps each; "

@@ -53,6 +53,9 @@ public final class NoiseExperiment {
             if (new LinkedHashSet<>(batches).size() != batches.size()) {
                 throw new IllegalArgumentException("--batches lists a size twice: " + batches);
             }
+            if (!(labelNoise >= 0 && labelNoise <= 1)) {
+                throw new IllegalArgumentException("--label-noise must be a probability in [0, 1], got " + labelNoise);
+            }
             if (steps < 1) {
                 throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
             }

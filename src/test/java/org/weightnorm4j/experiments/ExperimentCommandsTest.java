@@ -1,0 +1,55 @@
+package org.weightnorm4j.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.weightnorm4j.cli.Main;
+import picocli.CommandLine;
+
+/** The experiment commands refuse bad values with a usage error (exit code 2) naming the option, before loading data. */
+class ExperimentCommandsTest {
+
+    private static String[] run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void compareRejectsAnUnknownParameterization() {
+        String[] r = run("compare", "--params", "normal,bogus");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("--params") && r[2].contains("wn-mobn"), r[2]);
+    }
+
+    @Test
+    void noiseRejectsARepeatedBatchSizeAndABadLabelNoise() {
+        String[] r = run("noise", "--batches", "16,16");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("--batches"), r[2]);
+        r = run("noise", "--label-noise", "1.5");
+        assertEquals("2", r[0], r[2]);
+    }
+
+    @Test
+    void lrSweepRejectsANonPositiveRate() {
+        String[] r = run("lr-sweep", "--lrs", "1e-3,0");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("--lrs"), r[2]);
+    }
+
+    @Test
+    void everyExperimentCommandIsRegistered() {
+        CommandLine cli = Main.commandLine();
+        for (String name : new String[] {"compare", "noise", "lr-sweep", "demo"}) {
+            assertTrue(cli.getSubcommands().containsKey(name), name);
+        }
+    }
+}
