@@ -17,8 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * edges are zero-padded, so it never needs a tail case. Products smaller than {@link #SMALL}
  * multiply-adds run on the calling thread alone.
  *
- * <p>The micro-kernel keeps the 8 × 2 vector tile of C in sixteen vector accumulators and
- * updates them with one broadcast of A and two loads of B per step of k. It writes the tile to
+ * <p>The micro-kernel keeps the 8 × 2 vector tile of C (6 × 2 where the CPU has only 16 vector
+ * registers) in vector accumulators and updates them with one broadcast of A per row and two
+ * loads of B per step of k. It writes the tile to
  * a small scratch array and a separate method merges the valid part into C. That keeps the
  * micro-kernel small enough for C2 to inline every Vector API call into it: if it does not, the
  * accumulators are boxed and the kernel runs ten times slower.
@@ -32,8 +33,12 @@ final class PanamaGemm implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    /** Rows of the register tile. */
-    static final int MR = 8;
+    /**
+     * Rows of the register tile: 8 with 32 vector registers (AVX-512: 16 accumulators, 2 of B, 1
+     * broadcast), 6 with 16 (AVX2: 12 + 2 + 1; 8 rows would spill, measured at 60 against 105
+     * GFLOP/s per core with {@code -XX:UseAVX=2}).
+     */
+    static final int MR = S.vectorBitSize() >= 512 ? 8 : 6;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     /**
@@ -43,8 +48,8 @@ final class PanamaGemm implements GemmKernel {
      * of A (32 KiB) and a KC × NR panel of B (128 KiB) then live in L2, which still feeds the FMAs.
      */
     static final int KC = 1024;
-    /** Rows of A packed at once: the packed block of A (128 KiB) stays in L2 beside B's panel. */
-    static final int MC = 32;
+    /** Rows of A packed at once (a multiple of MR): the packed block of A (128 KiB) stays in L2 beside B's panel. */
+    static final int MC = 4 * MR;
     /** Columns of B packed at once: the KC × NC packed block (8 MiB at most) stays in L3. */
     static final int NC = 2048;
     /** Below this many multiply-adds one thread does the whole product. */
@@ -135,17 +140,21 @@ final class PanamaGemm implements GemmKernel {
             int nr = Math.min(NR, nc - jr);
             int bPanel = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
-                kernel(kc, ap, ir * kc, bp, bPanel, tile);
+                if (MR == 8) {
+                    kernel8(kc, ap, ir * kc, bp, bPanel, tile);
+                } else {
+                    kernel6(kc, ap, ir * kc, bp, bPanel, tile);
+                }
                 merge(tile, Math.min(MR, mc - ir), nr, c, cBlock + (ic + ir) * ldc + jr, ldc, add);
             }
         }
     }
 
     /**
-     * The micro-kernel: {@code tile[MR][NR] = sum over p < kc of ap[p][r] * bp[p][j]}, where the
-     * packed panels hold MR values of A and NR values of B per step of p.
+     * The micro-kernel for MR = 8: {@code tile[MR][NR] = sum over p < kc of ap[p][r] * bp[p][j]},
+     * where the packed panels hold MR values of A and NR values of B per step of p.
      */
-    private static void kernel(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
+    private static void kernel8(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -181,7 +190,7 @@ final class PanamaGemm implements GemmKernel {
             x = FloatVector.broadcast(S, ap[aIdx + 7]);
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
-            aIdx += MR;
+            aIdx += 8;
             bIdx += NR;
         }
         c00.intoArray(tile, 0);
@@ -200,6 +209,52 @@ final class PanamaGemm implements GemmKernel {
         c61.intoArray(tile, 6 * NR + L);
         c70.intoArray(tile, 7 * NR);
         c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** The micro-kernel for MR = 6 (16 vector registers); same contract as {@link #kernel8}. */
+    private static void kernel6(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
+            FloatVector x = FloatVector.broadcast(S, ap[aIdx]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[aIdx + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[aIdx + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[aIdx + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[aIdx + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[aIdx + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            aIdx += 6;
+            bIdx += NR;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
     }
 
     /** Writes (or adds, when {@code add}) the top-left {@code mr × nr} of the tile into C. */
