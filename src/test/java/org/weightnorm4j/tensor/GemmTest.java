@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,6 +96,53 @@ class GemmTest {
                     assertArrayEquals(first, c, kernel.name() + " with " + threads + " threads");
                 }
             }
+        }
+    }
+
+    /**
+     * The other micro-kernel: in a JVM limited to AVX2 the preferred vector is 256 bits and
+     * PanamaGemm uses its 6-row kernel. Runs on x86-64 only, where {@code -XX:UseAVX} exists.
+     */
+    @Test
+    void theAvx2KernelMatchesTheReferenceToo() throws IOException, InterruptedException {
+        String arch = System.getProperty("os.arch");
+        Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "needs x86-64, not " + arch);
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process process = new ProcessBuilder(List.of(java, "-XX:UseAVX=2", "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), Avx2Probe.class.getName()))
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "probe JVM did not finish");
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("checked MR=6"), output);
+    }
+
+    /** Runs in the AVX2-limited JVM: every shape and variant through the 6-row kernel; exits 1 on a mismatch. */
+    public static final class Avx2Probe {
+        public static void main(String[] args) {
+            if (PanamaGemm.MR != 6) {
+                System.out.println("expected the 6-row kernel with 256-bit vectors but MR=" + PanamaGemm.MR);
+                System.exit(1);
+            }
+            PanamaGemm kernel = new PanamaGemm();
+            int[][] shapes = {{1, 1, 1}, {7, 17, 33}, {33, 7, 17}, {25, 49, 1100}, {130, 67, 300}, {20, 2100, 300}};
+            long seed = 1000;
+            for (int[] sh : shapes) {
+                for (int variant = 0; variant < 8; variant++) {
+                    boolean transA = (variant & 1) != 0, transB = (variant & 2) != 0, accumulate = (variant & 4) != 0;
+                    Problem p = new Problem(new SplittableRandom(seed++), sh[0], sh[1], sh[2], transA, transB);
+                    float[] c = p.c.clone();
+                    kernel.gemm(transA, transB, sh[0], sh[1], sh[2], p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, c, p.cOff, p.ldc, accumulate);
+                    try {
+                        p.check(kernel.name(), c, accumulate);
+                    } catch (AssertionError e) {
+                        System.out.println(e.getMessage());
+                        System.exit(1);
+                    }
+                }
+            }
+            System.out.println("checked MR=" + PanamaGemm.MR + " " + kernel.name());
         }
     }
 
