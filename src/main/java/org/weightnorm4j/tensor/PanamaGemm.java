@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #MR} rows and run a register-tiled micro-kernel over every MR × NR tile. Packing is where
  * the transposes happen, so the micro-kernel sees one layout for all four variants, and where
  * edges are zero-padded, so it never needs a tail case. Products smaller than {@link #SMALL}
- * multiply-adds run on the calling thread alone.
+ * multiply-adds, and calls made from inside a parallel part (a convolution that runs one GEMM per
+ * image on each thread), run on the calling thread alone.
  *
  * <p>The micro-kernel keeps the 8 × 2 vector tile of C (6 × 2 where the CPU has only 16 vector
  * registers) in vector accumulators and updates them with one broadcast of A per row and two
@@ -84,7 +85,7 @@ final class PanamaGemm implements GemmKernel {
             return;
         }
         int threads = Parallel.threads();
-        if (threads == 1 || (long) m * n * k < SMALL) {
+        if (threads == 1 || (long) m * n * k < SMALL || Parallel.insideParallel()) {
             sequential(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }

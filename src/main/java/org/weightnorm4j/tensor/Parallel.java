@@ -42,6 +42,15 @@ public final class Parallel {
     }
 
     /**
+     * Whether the calling thread is running a part of a job right now (as a worker, or as the
+     * caller taking its share). A {@link #run} from here would run inline, so a kernel can choose
+     * its single-threaded path directly.
+     */
+    public static boolean insideParallel() {
+        return Thread.currentThread() instanceof Worker || LOCK.isHeldByCurrentThread();
+    }
+
+    /**
      * Sets the number of threads (caller included); takes effect for the next job. Waits for a job
      * that is running to finish.
      */

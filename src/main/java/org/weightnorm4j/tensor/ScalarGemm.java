@@ -48,7 +48,7 @@ final class ScalarGemm implements GemmKernel {
             return;
         }
         int parts = Math.min(Parallel.threads(), (m + MIN_ROWS_PER_PART - 1) / MIN_ROWS_PER_PART);
-        if (parts <= 1 || (long) m * n * k < SMALL) {
+        if (parts <= 1 || (long) m * n * k < SMALL || Parallel.insideParallel()) {
             rows(transA, transB, 0, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }

@@ -146,6 +146,29 @@ class GemmTest {
         }
     }
 
+    /** As a convolution calls it: one product per parallel part, at once on every thread. */
+    @Test
+    void callsFromInsideParallelPartsDoNotShareBuffers() {
+        Parallel.setThreads(2);
+        for (GemmKernel kernel : kernels()) {
+            int parts = 6;
+            Problem[] problems = new Problem[parts];
+            float[][] results = new float[parts][];
+            for (int i = 0; i < parts; i++) {
+                problems[i] = new Problem(new SplittableRandom(500 + i), 70, 90, 200, i % 2 == 1, i % 3 == 1);
+                results[i] = problems[i].c.clone();
+            }
+            Parallel.run(parts, i -> {
+                Problem p = problems[i];
+                kernel.gemm(p.transA, p.transB, p.m, p.n, p.k, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb,
+                        results[i], p.cOff, p.ldc, false);
+            });
+            for (int i = 0; i < parts; i++) {
+                problems[i].check(kernel.name() + " part " + i, results[i], false);
+            }
+        }
+    }
+
     @Test
     void kZeroClearsOrKeepsC() {
         for (GemmKernel kernel : kernels()) {

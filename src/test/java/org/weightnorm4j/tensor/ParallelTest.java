@@ -67,6 +67,20 @@ class ParallelTest {
     }
 
     @Test
+    void knowsWhenItIsInsideAPart() {
+        Parallel.setThreads(2);
+        assertTrue(!Parallel.insideParallel());
+        AtomicInteger inside = new AtomicInteger();
+        Parallel.run(8, i -> {
+            if (Parallel.insideParallel()) {
+                inside.incrementAndGet();
+            }
+        });
+        assertEquals(8, inside.get());
+        assertTrue(!Parallel.insideParallel());
+    }
+
+    @Test
     void exceptionsReachTheCaller() {
         Parallel.setThreads(2);
         IllegalStateException boom = new IllegalStateException("part 3 failed");
