@@ -92,8 +92,8 @@ public final class LrSweepCommand implements Callable<Integer> {
         LrSweepResult r = new LrSweep(w, settings, o, !quiet).run();
         Path report = LrSweepReport.write(r, CompareCommand.Shared.argv(spec, "lr-sweep"), dir);
         for (LrSweep.Point p : r.points()) {
-            o.printf(Locale.ROOT, "%-8s lr %-8s %s%n", p.param().cliName(), p.lr(), p.diverged() ? "diverged at step "
-                    + p.divergedAtStep() : String.format(Locale.ROOT, "train loss %.4f, test accuracy %.4f", p.trainLoss(),
+            o.printf(Locale.ROOT, "%-8s lr %-8s %s%n", p.param().cliName(), p.lr(), p.diverged() ? r.status(p)
+                    : String.format(Locale.ROOT, "%s: train loss %.4g, test accuracy %.4f", r.status(p), p.trainLoss(),
                     p.testAccuracy()));
         }
         o.println("report: " + report);

@@ -30,8 +30,9 @@ public final class LrSweepReport {
                 .yLabel("test accuracy (%)");
         Table.Builder t = Table.builder("parameterization", "learning rate", "status", "final train loss",
                 "final train accuracy %", "final test loss", "final test accuracy %");
-        t.caption("A diverged run stopped at a non-finite loss or gradient (the trainer's guard); its final values are empty"
-                + " and its points are missing from the charts.");
+        t.caption(String.format(Locale.ROOT, "A diverged run stopped at a non-finite loss or gradient (the trainer's guard);"
+                + " its final values are empty and its points are missing from the charts. A run that blew up ended with a"
+                + " training loss above twice the chance level, 2 ln K = %.3f.", r.blowUpLoss()));
         for (Parameterization p : r.settings().params()) {
             List<LrSweep.Point> pts = r.of(p);
             double[] x = new double[pts.size()];
@@ -42,7 +43,7 @@ public final class LrSweepReport {
                 x[i] = pt.lr();
                 l[i] = pt.trainLoss();
                 a[i] = 100 * pt.testAccuracy();
-                t.row(p.cliName(), pt.lr(), pt.diverged() ? "diverged at step " + pt.divergedAtStep() : "trained",
+                t.row(p.cliName(), pt.lr(), r.status(pt),
                         pt.diverged() ? null : pt.trainLoss(), pt.diverged() ? null : 100 * pt.trainAccuracy(),
                         pt.diverged() ? null : pt.testLoss(), pt.diverged() ? null : 100 * pt.testAccuracy());
             }
@@ -66,35 +67,41 @@ public final class LrSweepReport {
                 .build();
     }
 
-    /** Per parameterization, where it diverged, in plain words. */
+    /** Per parameterization, where it failed (diverged, or blew up), in plain words. */
     static String conclusions(LrSweepResult r) {
         List<String> parts = new ArrayList<>();
         for (Parameterization p : r.settings().params()) {
-            OptionalDouble div = r.smallestDiverging(p);
+            OptionalDouble bad = r.smallestFailing(p);
             OptionalDouble ok = r.largestStable(p);
-            if (div.isEmpty()) {
-                parts.add(String.format(Locale.ROOT, "%s trained without diverging at every learning rate up to %s.",
+            String how = bad.isEmpty() ? "" : r.of(p).stream().filter(x -> x.lr() == bad.getAsDouble()).findFirst()
+                    .map(x -> x.diverged() ? "diverged" : String.format(Locale.ROOT, "ended with training loss %.3g", x.trainLoss()))
+                    .orElse("");
+            if (bad.isEmpty()) {
+                parts.add(String.format(Locale.ROOT, "%s trained at every learning rate of the grid, up to %s.",
                         p.cliName(), ok.getAsDouble()));
             } else if (ok.isEmpty()) {
-                parts.add(String.format(Locale.ROOT, "%s diverged at every learning rate, from %s.", p.cliName(), div.getAsDouble()));
+                parts.add(String.format(Locale.ROOT, "%s failed at every learning rate (at %s it %s).", p.cliName(),
+                        bad.getAsDouble(), how));
             } else {
-                parts.add(String.format(Locale.ROOT, "%s diverged first at learning rate %s; the largest rate it trained at was %s.",
-                        p.cliName(), div.getAsDouble(), ok.getAsDouble()));
+                parts.add(String.format(Locale.ROOT, "%s failed first at learning rate %s (it %s); the largest rate it trained"
+                        + " at was %s.", p.cliName(), bad.getAsDouble(), how, ok.getAsDouble()));
             }
         }
         OptionalDouble normal = r.settings().params().contains(Parameterization.NORMAL)
-                ? r.smallestDiverging(Parameterization.NORMAL) : OptionalDouble.empty();
+                ? r.smallestFailing(Parameterization.NORMAL) : OptionalDouble.empty();
         if (normal.isPresent()) {
             for (Parameterization p : List.of(Parameterization.WN, Parameterization.WN_MOBN)) {
                 if (r.settings().params().contains(p)) {
-                    boolean stable = r.of(p).stream().noneMatch(x -> x.diverged() && x.lr() <= normal.getAsDouble());
-                    parts.add(String.format(Locale.ROOT, "At %s, where normal diverged, %s %s.", normal.getAsDouble(),
-                            p.cliName(), stable ? "did not" : "diverged too"));
+                    boolean stable = r.of(p).stream().noneMatch(x -> r.failed(x) && x.lr() <= normal.getAsDouble());
+                    parts.add(String.format(Locale.ROOT, "At %s, where normal failed, %s %s.", normal.getAsDouble(),
+                            p.cliName(), stable ? "still trained" : "failed too (or earlier)"));
                 }
             }
         } else if (r.settings().params().contains(Parameterization.NORMAL)) {
-            parts.add("normal did not diverge on this grid; extend --lrs upwards to find where it does.");
+            parts.add("normal trained at every rate of this grid; extend --lrs upwards to find where it fails.");
         }
+        parts.add(String.format(Locale.ROOT, "(Failed: diverged to NaN/Inf, or blew up to a final training loss above twice"
+                + " the chance level, 2 ln %d = %.3f.)", r.workload().data().train().classes(), r.blowUpLoss()));
         return String.join(" ", parts);
     }
 }

@@ -171,7 +171,10 @@ public final class NoiseReport {
                     + " expected to hold, and it did not: the relative deviation reached %.2g (for comparison, the mean"
                     + " relative change ||Δv||²/||v||² per step was up to %.2g). %s", optimizer, dev, growth,
                     s.train().weightDecay() > 0
-                            ? "Weight decay adds −ηλv to every update, pulling ||v|| back down, so ||v|| no longer only grows."
+                            ? String.format(Locale.ROOT, "Weight decay adds −ηλv to every update, pulling ||v|| back down:"
+                              + " it changes ||v||² by about −2ηλ||v||² per step (2ηλ = %.3g here), so ||v|| no longer"
+                              + " only grows, and where the decay outweighs the noise it shrinks.",
+                              2 * s.train().lr() * s.train().weightDecay())
                             : s.train().optimizer().equals("adam")
                             ? "Adam rescales each coordinate of the update, so Δv is no longer orthogonal to v; ||v|| can"
                               + " grow or shrink, and Adam's normalised steps make its size depend little on the gradient's scale."
