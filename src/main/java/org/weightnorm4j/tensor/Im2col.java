@@ -78,6 +78,9 @@ final class Im2col {
                     int rowBase = ((ch * kh + p) * kw + q) * ohw;
                     int j0 = g.firstValidColumn(q);
                     int j1 = g.endValidColumn(q);
+                    if (stride == 1 && ow == w && copyShifted(g, x, xOff + ch * h * w, col, rowBase, p, q, j0, j1)) {
+                        continue;
+                    }
                     for (int i = 0; i < oh; i++) {
                         int dst = rowBase + i * ow;
                         int yi = i * stride - pad + p;
@@ -104,6 +107,40 @@ final class Im2col {
                 }
             }
         }
+    }
+
+    /**
+     * The row {@code (c, p, q)} of a stride-1 convolution whose output is as wide as its input
+     * ("same" padding): its valid rows are one contiguous run of the image, shifted by
+     * {@code (p − pad)·W + q − pad}. One copy moves them; the columns that wrapped around the
+     * image edge and the rows above and below it are then zeroed. Returns false (nothing done)
+     * when the image is too small for the run to exist.
+     */
+    private static boolean copyShifted(Geometry g, float[] x, int imageOff, float[] col, int rowBase, int p, int q,
+                                       int j0, int j1) {
+        int ow = g.ow, oh = g.oh, w = g.w, pad = g.pad;
+        int i0 = Math.max(0, pad - p);
+        int i1 = Math.min(oh, g.h + pad - p);
+        // The first and last entries of the run may lie outside the image: start at j0, end at j1.
+        int length = (i1 - i0) * ow - j0 - (ow - j1);
+        if (i1 <= i0 || length <= 0) {
+            return false;
+        }
+        Arrays.fill(col, rowBase, rowBase + i0 * ow, 0f);
+        int src = imageOff + (i0 + p - pad) * w + q - pad;
+        int dst = rowBase + i0 * ow;
+        System.arraycopy(x, src + j0, col, dst + j0, length);
+        for (int i = i0; i < i1; i++) {
+            int row = rowBase + i * ow;
+            for (int j = 0; j < j0; j++) {
+                col[row + j] = 0f;
+            }
+            for (int j = j1; j < ow; j++) {
+                col[row + j] = 0f;
+            }
+        }
+        Arrays.fill(col, rowBase + i1 * ow, rowBase + oh * ow, 0f);
+        return true;
     }
 
     /**
