@@ -218,6 +218,11 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalStateException(dir + " already holds a checkpoint; continue it with --resume " + dir
                     + ", or choose another --out");
         }
+        if (!quiet && !pre.equals("none")) {
+            spec.commandLine().getOut().println("loading " + ds + " and fitting '" + pre + "' preprocessing on the training split"
+                    + (pre.equals("zca") ? " (ZCA on CIFAR-10 takes minutes)" : "") + " ...");
+            spec.commandLine().getOut().flush();
+        }
         DatasetSplits splits = Inputs.load(ds, data, pre, 0, 0);
         int[] shape = {splits.train().channels(), splits.train().height(), splits.train().width()};
         ModelSpec modelSpec = isFile
