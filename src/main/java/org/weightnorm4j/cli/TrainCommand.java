@@ -291,8 +291,21 @@ public final class TrainCommand implements Callable<Integer> {
             });
         }
         createDirectory(dir);
-        TrainingSummary s = trainer.run();
+        boolean barDrawn = !quiet && System.console() != null;
+        TrainingSummary s;
+        try {
+            s = trainer.run();
+        } catch (RuntimeException e) {
+            if (barDrawn) {
+                o.println(); // end the progress line before the error message
+                o.flush();
+            }
+            throw e;
+        }
         if (s == null) {
+            if (barDrawn) {
+                o.println();
+            }
             o.println("stopped after step " + trainer.step() + " (--stop-after-steps); continue with --resume " + dir);
             o.flush();
             return 0;
