@@ -56,6 +56,7 @@ public final class MetricsLog implements TrainingListener {
                     }
                 }
             }
+            Files.createDirectories(file.toAbsolutePath().getParent());
             byte[] bytes = (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8);
             AtomicFiles.write(file, o -> o.write(bytes));
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);

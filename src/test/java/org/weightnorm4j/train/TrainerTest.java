@@ -40,8 +40,7 @@ class TrainerTest {
 
     @Test
     void learnsTheSyntheticTaskAndWritesMetricsAndCheckpoint() throws IOException {
-        Path out = tmp.resolve("run");
-        Files.createDirectories(out);
+        Path out = tmp.resolve("run"); // created by the metrics log and the checkpoint
         TrainingSummary s = trainer(Parameterization.WN, config().build(), out).run();
         assertEquals(4, s.epochs());
         assertEquals(4 * (600 / 32), s.steps());
