@@ -126,7 +126,7 @@ public final class NoiseReport {
         NoiseExperiment.Settings s = r.settings();
         List<String> paragraphs = new ArrayList<>();
         String optimizer = s.plainSgd() ? "plain SGD (no momentum, no weight decay)"
-                : s.train().optimizer() + (s.train().optimizer().equals("sgd") ? " with momentum " + s.train().momentum() : "")
+                : (s.train().optimizer().equals("sgd") ? "SGD (momentum " + s.train().momentum() + ")" : "Adam")
                   + (s.train().weightDecay() > 0 ? " with weight decay " + s.train().weightDecay() : "");
         for (int l = 0; l < r.layerCount(); l++) {
             List<String> growth = new ArrayList<>();
@@ -141,12 +141,17 @@ public final class NoiseReport {
                 angle.add(String.format(Locale.ROOT, "%.1f° at batch %d", layer.meanUpdateAngle(), run.batch()));
             }
             String name = r.runs().get(0).layers().get(l).name();
-            StringBuilder p = new StringBuilder(String.format(Locale.ROOT, "%s%s: over %d steps of %s, ||v|| grew %s.",
-                    Character.toUpperCase(name.charAt(0)), name.substring(1), s.steps(), optimizer, String.join(", ", growth)));
+            final int layer = l;
+            boolean allGrew = r.runs().stream().allMatch(run -> run.layers().get(layer).growthFactor() >= 1);
+            StringBuilder p = new StringBuilder(String.format(Locale.ROOT, "%s%s: over %d steps of %s, ||v|| %s %s.",
+                    Character.toUpperCase(name.charAt(0)), name.substring(1), s.steps(), optimizer,
+                    allGrew ? "grew" : "changed by", String.join(", ", growth)));
             if (r.runs().size() > 1) {
                 p.append(r.growthDecreasesWithBatch(l)
-                        ? " The smaller the batch (the noisier the gradient), the more ||v|| grew, as §2.1 predicts."
-                        : " Here the growth did not strictly decrease with the batch size.");
+                        ? (allGrew ? " The smaller the batch (the noisier the gradient), the more ||v|| grew, as §2.1 predicts."
+                                   : " The smaller the batch (the noisier the gradient), the larger the factor: the noise"
+                                     + " pushed ||v|| up against the decay, as §2.1 predicts.")
+                        : " Here the factor did not strictly decrease with the batch size.");
             }
             p.append(" The scale g/||v|| went ").append(String.join(", ", scale)).append(".");
             p.append(" Mean angle between successive updates: ").append(String.join(", ", angle)).append(".");
