@@ -19,7 +19,8 @@ import org.weightnorm4j.train.TrainingListener;
  * an epoch's end and its checkpoint leaves one epoch too many), then appended to.
  *
  * <p>Besides one {@link Point} per epoch it keeps {@link Segment}s: the mean minibatch loss over
- * each tenth of an epoch, so that "the first time the training loss fell below a target" can be
+ * each tenth of an epoch (the last tenth absorbs the steps left over when the epoch's step count
+ * is not a multiple of ten), so that "the first time the training loss fell below a target" can be
  * told to a tenth of an epoch rather than to a whole one.
  */
 public final class EpochHistory implements TrainingListener {
@@ -92,7 +93,9 @@ public final class EpochHistory implements TrainingListener {
         lossSum += r.loss();
         lossCount++;
         int every = Math.max(1, r.stepsPerEpoch() / SEGMENTS_PER_EPOCH);
-        if (r.stepInEpoch() % every == 0 || r.stepInEpoch() == r.stepsPerEpoch()) {
+        // The epoch's last segment absorbs the remainder, so that no segment averages fewer than `every` steps.
+        boolean boundary = r.stepInEpoch() % every == 0 && r.stepsPerEpoch() - r.stepInEpoch() >= every;
+        if (boundary || r.stepInEpoch() == r.stepsPerEpoch()) {
             segments.add(new Segment((double) r.step() / r.stepsPerEpoch(), r.step(), lossSum / lossCount));
             lossSum = 0;
             lossCount = 0;
