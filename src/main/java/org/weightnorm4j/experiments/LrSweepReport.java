@@ -25,9 +25,9 @@ public final class LrSweepReport {
 
     static Report build(LrSweepResult r, List<String> command) {
         ChartSpec.Builder loss = ChartSpec.builder("Final training loss vs learning rate").xLabel("learning rate").logX()
-                .yLabel("mean training loss, last epoch").logY().style(ChartSpec.Style.LINE);
+                .yLabel("mean training loss, last epoch").logY().size(1000, 520);
         ChartSpec.Builder acc = ChartSpec.builder("Final test accuracy vs learning rate").xLabel("learning rate").logX()
-                .yLabel("test accuracy (%)");
+                .yLabel("test accuracy (%)").size(1000, 520);
         Table.Builder t = Table.builder("parameterization", "learning rate", "status", "final train loss",
                 "final train accuracy %", "final test loss", "final test accuracy %");
         t.caption(String.format(Locale.ROOT, "A diverged run stopped at a non-finite loss or gradient (the trainer's guard);"
@@ -41,7 +41,7 @@ public final class LrSweepReport {
             for (int i = 0; i < pts.size(); i++) {
                 LrSweep.Point pt = pts.get(i);
                 x[i] = pt.lr();
-                l[i] = pt.trainLoss();
+                l[i] = r.failed(pt) ? Double.NaN : pt.trainLoss();    // a blown-up 1e30 would flatten every other curve
                 a[i] = 100 * pt.testAccuracy();
                 t.row(p.cliName(), pt.lr(), r.status(pt),
                         pt.diverged() ? null : pt.trainLoss(), pt.diverged() ? null : 100 * pt.trainAccuracy(),
@@ -53,8 +53,9 @@ public final class LrSweepReport {
         return Report.builder("lr-sweep: " + r.workload().modelName() + " on " + r.workload().datasetName())
                 .conclusions(conclusions(r))
                 .section(Section.builder("Final numbers vs learning rate")
-                        .chart(loss.build(), "Log-log. Missing points: diverged runs.")
-                        .chart(acc.build(), "Test accuracy after the last epoch.")
+                        .chart(loss.build(), "Log-log. Missing points: runs that failed (diverged, or blew up above 2 ln K;"
+                                + " their numbers are in the table).")
+                        .chart(acc.build(), "Test accuracy after the last epoch; missing points: diverged runs.")
                         .table(t.build())
                         .build())
                 .section(Section.builder("Settings")
