@@ -165,6 +165,62 @@ class ConvKernelsTest {
         }
     }
 
+    /**
+     * Two threads convolving at once on one backend (each takes its own job and column buffer)
+     * get exactly what they get alone.
+     */
+    @Test
+    void concurrentCallersDoNotShareWorkBuffers() throws Exception {
+        Float32Kernels k = new Float32Kernels(Float32Fixtures.PROVIDER_GEMM, true);
+        SplittableRandom rnd = new SplittableRandom(13);
+        Case[] shapes = {new Case(6, 5, 9, 7, 4, 3, 3, 1, 1), new Case(5, 3, 11, 12, 6, 5, 5, 2, 2)};
+        Tensor[][] inputs = new Tensor[2][];
+        Tensor[][] alone = new Tensor[2][];
+        for (int t = 0; t < 2; t++) {
+            Case cs = shapes[t];
+            inputs[t] = new Tensor[] {random(rnd, cs.n(), cs.c(), cs.h(), cs.w()), random(rnd, cs.o(), cs.c(), cs.kh(), cs.kw())};
+            alone[t] = runAll(k, cs, inputs[t]);
+        }
+        Thread[] threads = new Thread[2];
+        Throwable[] failures = new Throwable[2];
+        for (int t = 0; t < 2; t++) {
+            int id = t;
+            threads[t] = new Thread(() -> {
+                try {
+                    for (int r = 0; r < 30; r++) {
+                        Tensor[] got = runAll(k, shapes[id], inputs[id]);
+                        for (int i = 0; i < got.length; i++) {
+                            assertArrayEquals(alone[id][i].data(), got[i].data(), "thread " + id + " result " + i);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures[id] = e;
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        for (Throwable f : failures) {
+            if (f != null) {
+                throw new AssertionError(f);
+            }
+        }
+    }
+
+    /** Forward, backward-data and backward-filter of one case, with the forward output as dY. */
+    private static Tensor[] runAll(Float32Kernels k, Case cs, Tensor[] xw) {
+        ConvSpec spec = new ConvSpec(cs.stride(), cs.pad());
+        Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
+        Tensor dx = xw[0].zerosLike();
+        Tensor dw = xw[1].zerosLike();
+        k.conv2dForward(xw[0], xw[1], y, spec);
+        k.conv2dBackwardData(y, xw[1], dx, spec);
+        k.conv2dBackwardFilter(xw[0], y, dw, spec, false);
+        return new Tensor[] {y, dx, dw};
+    }
+
     // ---- gradients of the reference against finite differences (FLOAT64 through Kernels) ----------
 
     static Stream<Case> gradientCases() {
