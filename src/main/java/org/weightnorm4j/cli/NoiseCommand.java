@@ -107,15 +107,16 @@ public final class NoiseCommand implements Callable<Integer> {
 
     /** ||v|| growth per layer and batch, and the identity's deviation, for the terminal. */
     static String summary(NoiseResult r) {
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-8s %6s %7s %11s %11s %9s %12s%n", "layer", "batch",
-                "steps", "||v|| start", "||v|| end", "growth", "max dev."));
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-8s %6s %7s %11s %11s %9s %15s %12s%n", "layer", "batch",
+                "steps", "||v|| start", "||v|| end", "growth", "from step 10", "max dev."));
         for (int l = 0; l < r.layerCount(); l++) {
             for (NoiseExperiment.BatchRun run : r.runs()) {
                 NormGrowthProbe.Layer layer = run.layers().get(l);
                 var samples = layer.samples();
                 double end = samples.isEmpty() ? layer.initialMeanVNorm() : samples.get(samples.size() - 1).meanVNorm();
-                s.append(String.format(Locale.ROOT, "%-8d %6d %7d %11.4f %11.4f %8.3fx %12.2e%n", l + 1, run.batch(),
-                        run.steps(), layer.initialMeanVNorm(), end, layer.growthFactor(), layer.maxDeviation()));
+                s.append(String.format(Locale.ROOT, "%-8d %6d %7d %11.4f %11.4f %8.3fx %14.4fx %12.2e%n", l + 1, run.batch(),
+                        run.steps(), layer.initialMeanVNorm(), end, layer.growthFactor(), layer.growthFactorAfter(10),
+                        layer.maxDeviation()));
             }
         }
         return s.toString().stripTrailing();

@@ -19,6 +19,11 @@ import org.weightnorm4j.report.Table;
 public final class NoiseReport {
     /** Steps averaged in the update-angle curves (the raw angle is very noisy). */
     static final int ANGLE_WINDOW = 25;
+    /**
+     * The growth is also reported from this step on: in the first steps the freshly initialised
+     * network gets large, consistent gradients that make ||v|| jump whatever the batch size.
+     */
+    static final int EARLY_STEPS = 10;
 
     private NoiseReport() {
     }
@@ -75,7 +80,7 @@ public final class NoiseReport {
                     .build());
         }
         Table.Builder t = Table.builder("layer", "batch", "steps", "||v|| start", "||v|| end", "growth ×",
-                "g/||v|| start", "g/||v|| end", "mean update angle °", "mean ||Δv||²/||v||² per step",
+                "growth × after step " + EARLY_STEPS, "g/||v|| start", "g/||v|| end", "mean update angle °", "mean ||Δv||²/||v||² per step",
                 "max rel. deviation of identity");
         t.caption("||v|| and g/||v||: means over the layer's units. Identity: ||v_t+1||² = ||v_t||² + ||Δv_t||², checked per"
                 + " unit at every step; deviation relative to ||v_t+1||².");
@@ -85,7 +90,7 @@ public final class NoiseReport {
                 List<NormGrowthProbe.Sample> s = layer.samples();
                 NormGrowthProbe.Sample last = s.isEmpty() ? null : s.get(s.size() - 1);
                 t.row(l + 1, run.batch(), run.steps(), layer.initialMeanVNorm(), last == null ? null : last.meanVNorm(),
-                        layer.growthFactor(), layer.initialMeanScale(), last == null ? null : last.meanScale(),
+                        layer.growthFactor(), layer.growthFactorAfter(EARLY_STEPS), layer.initialMeanScale(), last == null ? null : last.meanScale(),
                         layer.meanUpdateAngle(), layer.meanGrowthPerStep(), layer.maxDeviation());
             }
         }
@@ -152,6 +157,17 @@ public final class NoiseReport {
                                    : " The smaller the batch (the noisier the gradient), the larger the factor: the noise"
                                      + " pushed ||v|| up against the decay, as §2.1 predicts.")
                         : " Here the factor did not strictly decrease with the batch size.");
+            }
+            if (s.steps() >= 2L * EARLY_STEPS) {
+                List<String> late = new ArrayList<>();
+                for (NoiseExperiment.BatchRun run : r.runs()) {
+                    late.add(String.format(Locale.ROOT, "×%.4g at batch %d", run.layers().get(l).growthFactorAfter(EARLY_STEPS),
+                            run.batch()));
+                }
+                p.append(String.format(Locale.ROOT, " From step %d on (after the large gradients of the first steps):"
+                        + " %s", EARLY_STEPS, String.join(", ", late)));
+                p.append(r.runs().size() > 1 && r.growthAfterDecreasesWithBatch(l, EARLY_STEPS)
+                        ? ", again more at smaller batches." : ".");
             }
             p.append(" The scale g/||v|| went ").append(String.join(", ", scale)).append(".");
             p.append(" Mean angle between successive updates: ").append(String.join(", ", angle)).append(".");

@@ -38,10 +38,23 @@ public record NoiseResult(Workload workload, NoiseExperiment.Settings settings, 
      * than at every larger one (the paper's claim: more gradient noise, more growth).
      */
     public boolean growthDecreasesWithBatch(int layer) {
+        return decreasesWithBatch(layer, 0);
+    }
+
+    /** As {@link #growthDecreasesWithBatch}, for the growth after step {@code from} ({@link NormGrowthProbe.Layer#growthFactorAfter}). */
+    public boolean growthAfterDecreasesWithBatch(int layer, int from) {
+        return decreasesWithBatch(layer, from);
+    }
+
+    private boolean decreasesWithBatch(int layer, int from) {
         List<NoiseExperiment.BatchRun> sorted = runs.stream()
                 .sorted((a, b) -> Integer.compare(a.batch(), b.batch())).toList();
         for (int i = 1; i < sorted.size(); i++) {
-            if (!(sorted.get(i - 1).layers().get(layer).growthFactor() > sorted.get(i).layers().get(layer).growthFactor())) {
+            NormGrowthProbe.Layer small = sorted.get(i - 1).layers().get(layer);
+            NormGrowthProbe.Layer large = sorted.get(i).layers().get(layer);
+            double a = from == 0 ? small.growthFactor() : small.growthFactorAfter(from);
+            double b = from == 0 ? large.growthFactor() : large.growthFactorAfter(from);
+            if (!(a > b)) {
                 return false;
             }
         }

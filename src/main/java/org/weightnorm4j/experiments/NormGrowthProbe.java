@@ -98,6 +98,15 @@ public final class NormGrowthProbe implements TrainingListener {
             return samples.isEmpty() ? 1 : samples.get(samples.size() - 1).meanVNorm() / initialMeanVNorm;
         }
 
+        /**
+         * Mean {@code ||v||} after the last step over mean {@code ||v||} after step {@code from} (1 if
+         * the run did not go beyond it): the growth once the first steps' large gradients are past.
+         */
+        public double growthFactorAfter(int from) {
+            return samples.size() <= from ? 1
+                    : samples.get(samples.size() - 1).meanVNorm() / samples.get(from - 1).meanVNorm();
+        }
+
         /** The largest relative deviation from the norm-growth identity over all steps (0 if no step). */
         public double maxDeviation() {
             double m = 0;

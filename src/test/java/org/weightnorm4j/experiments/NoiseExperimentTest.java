@@ -37,12 +37,15 @@ class NoiseExperimentTest {
                     previous = s.meanVNorm();
                 }
                 assertTrue(l.growthFactor() > 1);
+                assertEquals(l.samples().get(29).meanVNorm() / l.samples().get(9).meanVNorm(), l.growthFactorAfter(10), 1e-15);
+                assertTrue(l.growthFactorAfter(10) >= 1 && l.growthFactorAfter(10) <= l.growthFactor());
             }
         }
         Path html = NoiseReport.write(r, List.of("weightnorm", "noise"), out);
         String page = Files.readString(html, StandardCharsets.UTF_8);
         assertTrue(page.contains("held at every step, unit and layer"), "conclusion on the identity");
         assertTrue(page.contains("grew ×"), "conclusion on the growth, with numbers");
+        assertTrue(page.contains("From step 10 on"), "growth after the first steps");
         assertTrue(page.contains("angle between successive updates"), "angle chart");
         assertTrue(Files.exists(out.resolve("noise-b8.csv")) && Files.exists(out.resolve("noise-b32.csv")));
         assertEquals(1 + 3 * 30, Files.readAllLines(out.resolve("noise-b8.csv")).size());
