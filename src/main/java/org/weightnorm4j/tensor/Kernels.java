@@ -78,8 +78,9 @@ public final class Kernels {
     /** 2x2 max pooling, stride 2; {@code argmax} has y.size() entries. */
     public static void maxPool2x2Forward(Tensor x, Tensor y, int[] argmax) {
         requireRank("maxPool2x2Forward input", x, 4);
-        y.requireShape("maxPool2x2Forward output for input " + Arrays.toString(x.shape()),
-                x.dim(0), x.dim(1), x.dim(2) / 2, x.dim(3) / 2);
+        if (!is(y, x.dim(0), x.dim(1), x.dim(2) / 2, x.dim(3) / 2)) {
+            throw shapeError("maxPool2x2Forward output", y, "input", x, x.dim(0), x.dim(1), x.dim(2) / 2, x.dim(3) / 2);
+        }
         x.requireSameType("maxPool2x2Forward", y);
         requireIndexLength("maxPool2x2Forward", argmax, y.size());
         backendFor(x).maxPool2x2Forward(x, y, argmax);
@@ -88,8 +89,10 @@ public final class Kernels {
     /** Routes dy back to the positions recorded by the forward pass. */
     public static void maxPool2x2Backward(Tensor dy, int[] argmax, Tensor dx) {
         requireRank("maxPool2x2Backward input gradient", dx, 4);
-        dy.requireShape("maxPool2x2Backward output gradient for input " + Arrays.toString(dx.shape()),
-                dx.dim(0), dx.dim(1), dx.dim(2) / 2, dx.dim(3) / 2);
+        if (!is(dy, dx.dim(0), dx.dim(1), dx.dim(2) / 2, dx.dim(3) / 2)) {
+            throw shapeError("maxPool2x2Backward output gradient", dy, "input", dx,
+                    dx.dim(0), dx.dim(1), dx.dim(2) / 2, dx.dim(3) / 2);
+        }
         dy.requireSameType("maxPool2x2Backward", dx);
         requireIndexLength("maxPool2x2Backward", argmax, dy.size());
         backendFor(dy).maxPool2x2Backward(dy, argmax, dx);
@@ -98,7 +101,9 @@ public final class Kernels {
     /** y[N,C] = mean over space of x[N,C,H,W]. */
     public static void globalAvgPoolForward(Tensor x, Tensor y) {
         requireRank("globalAvgPoolForward input", x, 4);
-        y.requireShape("globalAvgPoolForward output for input " + Arrays.toString(x.shape()), x.dim(0), x.dim(1));
+        if (!is(y, x.dim(0), x.dim(1))) {
+            throw shapeError("globalAvgPoolForward output", y, "input", x, x.dim(0), x.dim(1));
+        }
         x.requireSameType("globalAvgPoolForward", y);
         backendFor(x).globalAvgPoolForward(x, y);
     }
@@ -106,81 +111,125 @@ public final class Kernels {
     /** dx[N,C,H,W] = dy[N,C] / (H W). */
     public static void globalAvgPoolBackward(Tensor dy, Tensor dx) {
         requireRank("globalAvgPoolBackward input gradient", dx, 4);
-        dy.requireShape("globalAvgPoolBackward output gradient for input " + Arrays.toString(dx.shape()), dx.dim(0), dx.dim(1));
+        if (!is(dy, dx.dim(0), dx.dim(1))) {
+            throw shapeError("globalAvgPoolBackward output gradient", dy, "input", dx, dx.dim(0), dx.dim(1));
+        }
         dy.requireSameType("globalAvgPoolBackward", dx);
         backendFor(dy).globalAvgPoolBackward(dy, dx);
     }
 
     /** y = f(x). */
     public static void activationForward(Activation f, Tensor x, Tensor y) {
-        x.requireSameShape("activation " + f, y);
-        x.requireSameType("activation " + f, y);
+        requireSame("activation forward (x vs y)", x, y);
+        x.requireSameType("activation forward", y);
         backendFor(x).activationForward(f, x, y);
     }
 
     /** dx = f'(x) dy. */
     public static void activationBackward(Activation f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        x.requireSameShape("activation " + f + " backward (x vs y)", y);
-        x.requireSameShape("activation " + f + " backward (x vs dy)", dy);
-        x.requireSameShape("activation " + f + " backward (x vs dx)", dx);
+        requireSame("activation backward (x vs y)", x, y);
+        requireSame("activation backward (x vs dy)", x, dy);
+        requireSame("activation backward (x vs dx)", x, dx);
         backendFor(x).activationBackward(f, x, y, dy, dx);
     }
 
     /** y[n,c,s] = scale[c] u[n,c,s] + shift[c]; scale or shift may be null. */
     public static void channelScaleShift(Tensor u, Tensor scale, Tensor shift, Tensor y) {
-        u.requireSameShape("channelScaleShift", y);
+        requireSame("channelScaleShift (u vs y)", u, y);
         int c = channels("channelScaleShift", u);
-        if (scale != null) {
-            scale.requireShape("channelScaleShift scale for " + Arrays.toString(u.shape()), c);
+        if (scale != null && !is(scale, c)) {
+            throw shapeError("channelScaleShift scale", scale, "input", u, c);
         }
-        if (shift != null) {
-            shift.requireShape("channelScaleShift shift for " + Arrays.toString(u.shape()), c);
+        if (shift != null && !is(shift, c)) {
+            throw shapeError("channelScaleShift shift", shift, "input", u, c);
         }
         backendFor(u).channelScaleShift(u, scale, shift, y);
     }
 
     /** out[c] (+)= sum over batch and space of x. */
     public static void channelSums(Tensor x, Tensor out, boolean accumulate) {
-        out.requireShape("channelSums output for " + Arrays.toString(x.shape()), channels("channelSums", x));
+        int c = channels("channelSums", x);
+        if (!is(out, c)) {
+            throw shapeError("channelSums output", out, "input", x, c);
+        }
         backendFor(x).channelSums(x, out, accumulate);
     }
 
     /** out[c] (+)= sum over batch and space of a * b. */
     public static void channelDots(Tensor a, Tensor b, Tensor out, boolean accumulate) {
-        a.requireSameShape("channelDots", b);
-        out.requireShape("channelDots output for " + Arrays.toString(a.shape()), channels("channelDots", a));
+        requireSame("channelDots (a vs b)", a, b);
+        int c = channels("channelDots", a);
+        if (!is(out, c)) {
+            throw shapeError("channelDots output", out, "input", a, c);
+        }
         backendFor(a).channelDots(a, b, out, accumulate);
     }
 
     /** out[r] = sum of row r of m as [rows, rest]. */
     public static void rowSums(Tensor m, Tensor out) {
-        out.requireShape("rowSums output for " + Arrays.toString(m.shape()), m.dim(0));
+        if (!is(out, m.dim(0))) {
+            throw shapeError("rowSums output", out, "input", m, m.dim(0));
+        }
         backendFor(m).rowSums(m, out);
     }
 
     /** out[r] = ||row r|| of m as [rows, rest]: the per-unit norm ||v|| of weight normalization. */
     public static void rowL2Norms(Tensor m, Tensor out) {
-        out.requireShape("rowL2Norms output for " + Arrays.toString(m.shape()), m.dim(0));
+        if (!is(out, m.dim(0))) {
+            throw shapeError("rowL2Norms output", out, "input", m, m.dim(0));
+        }
         backendFor(m).rowL2Norms(m, out);
     }
 
     /** y += alpha x. */
     public static void axpy(double alpha, Tensor x, Tensor y) {
-        x.requireSameShape("axpy", y);
+        requireSame("axpy (x vs y)", x, y);
         x.requireSameType("axpy", y);
         backendFor(x).axpy(alpha, x, y);
     }
 
     /** out = a * b element-wise. */
     public static void mul(Tensor a, Tensor b, Tensor out) {
-        a.requireSameShape("mul", b);
-        a.requireSameShape("mul (output)", out);
+        requireSame("mul (a vs b)", a, b);
+        requireSame("mul (a vs output)", a, out);
         backendFor(a).mul(a, b, out);
     }
 
     /** x *= alpha. */
     public static void scale(double alpha, Tensor x) {
         backendFor(x).scale(alpha, x);
+    }
+
+    // Shape checks that allocate nothing when the shapes are right: the message is built only on failure.
+
+    private static boolean is(Tensor t, int d0) {
+        return t.rank() == 1 && t.dim(0) == d0;
+    }
+
+    private static boolean is(Tensor t, int d0, int d1) {
+        return t.rank() == 2 && t.dim(0) == d0 && t.dim(1) == d1;
+    }
+
+    private static boolean is(Tensor t, int d0, int d1, int d2, int d3) {
+        return t.rank() == 4 && t.dim(0) == d0 && t.dim(1) == d1 && t.dim(2) == d2 && t.dim(3) == d3;
+    }
+
+    private static void requireSame(String op, Tensor a, Tensor b) {
+        if (a.rank() != b.rank()) {
+            a.requireSameShape(op, b);
+        }
+        for (int i = 0; i < a.rank(); i++) {
+            if (a.dim(i) != b.dim(i)) {
+                a.requireSameShape(op, b);
+            }
+        }
+    }
+
+    private static IllegalArgumentException shapeError(String what, Tensor actual, String contextName, Tensor context,
+                                                       int... expected) {
+        return new IllegalArgumentException(what + ": expected shape " + Arrays.toString(expected) + " for "
+                + contextName + (context == null ? "" : " " + Arrays.toString(context.shape())) + " but got "
+                + Arrays.toString(actual.shape()));
     }
 
     private static int channels(String op, Tensor t) {
@@ -191,8 +240,12 @@ public final class Kernels {
     }
 
     private static void requireRank(String what, Tensor t, int rank) {
+        requireRank(what, "", t, rank);
+    }
+
+    private static void requireRank(String op, String which, Tensor t, int rank) {
         if (t.rank() != rank) {
-            throw new IllegalArgumentException(what + ": expected rank " + rank + " but got shape " + Arrays.toString(t.shape()));
+            throw new IllegalArgumentException(op + which + ": expected rank " + rank + " but got shape " + Arrays.toString(t.shape()));
         }
     }
 
@@ -203,9 +256,9 @@ public final class Kernels {
     }
 
     private static void checkConv(String op, Tensor x, Tensor w, Tensor y, ConvSpec spec) {
-        requireRank(op + " input", x, 4);
-        requireRank(op + " filters", w, 4);
-        requireRank(op + " output", y, 4);
+        requireRank(op, " input", x, 4);
+        requireRank(op, " filters", w, 4);
+        requireRank(op, " output", y, 4);
         x.requireSameType(op, w);
         x.requireSameType(op, y);
         if (w.dim(1) != x.dim(1)) {
@@ -214,8 +267,10 @@ public final class Kernels {
         }
         int oh = spec.outSize(x.dim(2), w.dim(2));
         int ow = spec.outSize(x.dim(3), w.dim(3));
-        y.requireShape(op + " output for input " + Arrays.toString(x.shape()) + " and filters " + Arrays.toString(w.shape())
-                + " with " + spec, x.dim(0), w.dim(0), oh, ow);
+        if (!is(y, x.dim(0), w.dim(0), oh, ow)) {
+            throw shapeError(op + " output", y, "input " + Arrays.toString(x.shape()) + ", filters "
+                    + Arrays.toString(w.shape()) + " and " + spec, null, x.dim(0), w.dim(0), oh, ow);
+        }
     }
 
     private static void checkGemm(boolean transA, boolean transB, int m, int n, int k,
