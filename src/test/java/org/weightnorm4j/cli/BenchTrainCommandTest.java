@@ -1,0 +1,79 @@
+package org.weightnorm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.weightnorm4j.tensor.Parallel;
+import picocli.CommandLine;
+
+/** {@code bench train}'s output format and option checks (synthetic data, tiny batches; no timing asserted). */
+class BenchTrainCommandTest {
+    private int savedThreads;
+
+    @BeforeEach
+    void save() {
+        savedThreads = Parallel.threads();
+    }
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    private static int execute(StringWriter out, StringWriter err, String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void printsOneLinePerParameterizationWithThePeersFields() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = execute(out, err, "bench", "train", "--workload", "mlp", "--param", "all", "--synthetic",
+                "--steps", "3", "--warmup", "1", "--batch", "8", "--threads", "1");
+        assertEquals(0, code, "stderr: " + err);
+        List<String> lines = Arrays.stream(out.toString().split("\n")).filter(s -> !s.isBlank()).collect(Collectors.toList());
+        List<String> params = List.of("normal", "bn", "wn", "wn-mobn", "mobn");
+        assertEquals(params.size(), lines.size(), out.toString());
+        for (int i = 0; i < lines.size(); i++) {
+            JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+            assertEquals("mlp", o.get("workload").getAsString());
+            assertEquals(params.get(i), o.get("param").getAsString());
+            assertEquals(8, o.get("batch").getAsInt());
+            assertEquals(1, o.get("threads").getAsInt());
+            assertEquals(3, o.get("steps_timed").getAsInt());
+            assertTrue(o.get("images_per_s_best").getAsDouble() >= o.get("images_per_s_median").getAsDouble(), lines.get(i));
+            assertTrue(o.get("images_per_s_median").getAsDouble() > 0, lines.get(i));
+            assertTrue(o.get("peak_heap_mb").getAsDouble() > 0, lines.get(i));
+            assertTrue(o.get("alloc_bytes_per_step").getAsLong() >= 0, lines.get(i));
+        }
+    }
+
+    @Test
+    void unknownWorkloadIsAUsageErrorNamingTheChoices() {
+        StringWriter err = new StringWriter();
+        int code = execute(new StringWriter(), err, "bench", "train", "--workload", "resnet", "--synthetic");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--workload must be one of [mlp, cnn, paper-cifar]"), err.toString());
+    }
+
+    @Test
+    void epochModeRefusesSyntheticData() {
+        StringWriter err = new StringWriter();
+        int code = execute(new StringWriter(), err, "bench", "train", "--epoch", "--synthetic");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--epoch trains on Fashion-MNIST"), err.toString());
+    }
+}
