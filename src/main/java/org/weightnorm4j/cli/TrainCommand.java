@@ -226,7 +226,7 @@ public final class TrainCommand implements Callable<Integer> {
         DatasetSplits splits = Inputs.load(ds, data, pre, 0, 0);
         int[] shape = {splits.train().channels(), splits.train().height(), splits.train().width()};
         ModelSpec modelSpec = isFile
-                ? ModelSpec.fromJson(Files.readString(Path.of(model)), model)
+                ? ModelSpec.read(Path.of(model))
                 : Models.preset(model, shape);
         if (!Arrays.equals(modelSpec.inputShape(), shape) && !(modelSpec.inputShape().length == 1
                 && modelSpec.inputShape()[0] == shape[0] * shape[1] * shape[2])) {

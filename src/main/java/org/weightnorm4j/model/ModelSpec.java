@@ -49,6 +49,19 @@ public record ModelSpec(String name, int[] inputShape, Parameterization param, L
     public static final String FORMAT = "weightnorm4j-model";
     /** The version of the JSON format this code reads and writes. */
     public static final int VERSION = 1;
+    /**
+     * At most this many weights and biases in the linear layers (2^27, 512 MiB as float32; training
+     * with Adam holds four such arrays). A spec claiming more, e.g. a 10^6 x 10^6 dense layer, is
+     * rejected before anything is allocated, instead of failing with an OutOfMemoryError later.
+     */
+    public static final long MAX_PARAMETERS = 1L << 27;
+    /**
+     * At most this many values per example at any point of the network (2^22, 16 MiB as float32):
+     * a minibatch of a few hundred such examples must still fit one Java array.
+     */
+    public static final long MAX_VALUES_PER_EXAMPLE = 1L << 22;
+    /** A model-spec file larger than this (1 MiB) is refused unread; real specs are a few KiB. */
+    public static final long MAX_FILE_BYTES = 1L << 20;
 
     /**
      * @param name       a label (e.g. the preset name), may be null
@@ -143,7 +156,9 @@ public record ModelSpec(String name, int[] inputShape, Parameterization param, L
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("model spec " + label(name) + ": \"layers\" is empty; a model needs at least one layer");
         }
+        checkValues("model spec " + label(name) + ": \"input\"", input);
         int[] shape = input;
+        long parameters = 0;
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec l = layers.get(i);
             if (l == null || l.type() == null) {
@@ -151,8 +166,51 @@ public record ModelSpec(String name, int[] inputShape, Parameterization param, L
             }
             String where = where(name, i, l);
             checkSettings(where, l);
-            shape = outputShape(where, shape, l);
+            int[] next = outputShape(where, shape, l);
+            checkValues(where + " output", next);
+            parameters = saturatingAdd(parameters, parameterCount(l, shape));
+            if (parameters > MAX_PARAMETERS) {
+                throw new IllegalArgumentException(where + " on input " + Arrays.toString(shape) + " brings the weights to "
+                        + (parameters == Long.MAX_VALUE ? "more than 2^63" : Long.toString(parameters))
+                        + ", above the limit of " + MAX_PARAMETERS + " (ModelSpec.MAX_PARAMETERS); use fewer units or"
+                        + " channels, or pool before it");
+            }
+            shape = next;
         }
+    }
+
+    /** Weights and biases of a linear layer on a per-example input {@code in} (saturating at Long.MAX_VALUE). */
+    private static long parameterCount(LayerSpec l, int[] in) {
+        return switch (l.type()) {
+            case DENSE -> saturatingAdd(saturatingMultiply(in[0], l.out()), l.out());
+            case CONV2D -> saturatingAdd(saturatingMultiply(saturatingMultiply(l.out(), in[0]),
+                    saturatingMultiply(l.kernel(), l.kernel())), l.out());
+            default -> 0;
+        };
+    }
+
+    /** Refuses a per-example shape with more than {@link #MAX_VALUES_PER_EXAMPLE} values. */
+    private static void checkValues(String where, int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n = saturatingMultiply(n, d);
+        }
+        if (n > MAX_VALUES_PER_EXAMPLE) {
+            throw new IllegalArgumentException(where + " " + Arrays.toString(shape) + " has "
+                    + (n == Long.MAX_VALUE ? "more than 2^63" : Long.toString(n)) + " values per example, above the limit of "
+                    + MAX_VALUES_PER_EXAMPLE + " (ModelSpec.MAX_VALUES_PER_EXAMPLE)");
+        }
+    }
+
+    private static long saturatingMultiply(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return (hi == 0 && lo >= 0) ? lo : Long.MAX_VALUE; // operands are >= 0 here
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
     }
 
     private static void checkSettings(String where, LayerSpec l) {
@@ -195,6 +253,10 @@ public record ModelSpec(String name, int[] inputShape, Parameterization param, L
             }
             case CONV2D -> {
                 requireImage(where, in);
+                if (Math.max(in[1], in[2]) + 2L * l.padding() > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(where + ": \"padding\" " + l.padding() + " is far larger than the input "
+                            + Arrays.toString(in));
+                }
                 ConvSpec spec = new ConvSpec(l.stride(), l.padding());
                 try {
                     yield new int[] {l.out(), spec.outSize(in[1], l.kernel()), spec.outSize(in[2], l.kernel())};
@@ -282,6 +344,36 @@ public record ModelSpec(String name, int[] inputShape, Parameterization param, L
     /** Pretty-printed JSON. */
     public String toJsonString() {
         return new GsonBuilder().setPrettyPrinting().create().toJson(toJson());
+    }
+
+    /**
+     * Reads a model-spec file ({@code --model FILE.json}). Errors name the file and say what is wrong:
+     * missing, a directory, larger than {@link #MAX_FILE_BYTES}, not UTF-8, or any problem of
+     * {@link #fromJson(String, String)}.
+     */
+    public static ModelSpec read(java.nio.file.Path file) {
+        String source = file.toString();
+        try {
+            if (java.nio.file.Files.isDirectory(file)) {
+                throw new IllegalArgumentException("model spec " + source + " is a directory, not a JSON file");
+            }
+            long size = java.nio.file.Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new IllegalArgumentException("model spec " + source + " has " + size + " bytes, more than the "
+                        + MAX_FILE_BYTES + " a model spec may have; is it the right file?");
+            }
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return fromJson(text, source);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("model spec " + source + " does not exist; pass a preset name ("
+                    + String.join(", ", Models.NAMES) + ") or the path of a JSON file (docs/MODEL_SPEC.md)", e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("model spec " + source + " is not UTF-8 text (" + e + ")", e);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read model spec " + source + ": " + e, e);
+        }
     }
 
     /**
