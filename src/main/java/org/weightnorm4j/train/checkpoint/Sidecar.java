@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.weightnorm4j.norm.Parameterization;
 
 /**
  * The {@code model.json} beside {@code model.safetensors}: enough to rebuild the model that the
@@ -44,28 +45,73 @@ public record Sidecar(int formatVersion, JsonObject architecture, String paramet
         return o;
     }
 
-    /** Reads and checks a sidecar; errors name the file. */
+    /**
+     * Reads and checks a sidecar; errors name the file and the field. Every field must have its
+     * JSON type (a number where a string belongs, or a fraction where an integer belongs, is an
+     * error, not a silent conversion), so a damaged file cannot describe a different model unnoticed.
+     */
     public static Sidecar read(Path file) {
         JsonObject o = readJsonObject(file, "model description");
-        try {
-            int version = o.get("format_version").getAsInt();
-            if (version != Checkpoint.FORMAT_VERSION) {
-                throw new CheckpointException(file + " has checkpoint format version " + version
-                        + "; this weightnorm4j reads version " + Checkpoint.FORMAT_VERSION
-                        + " (use the weightnorm4j release that wrote it)");
-            }
-            JsonElement arch = o.get("architecture");
-            if (arch == null || !arch.isJsonObject()) {
-                throw new CheckpointException(file + " has no 'architecture' object; it is not a weightnorm4j checkpoint");
-            }
-            return new Sidecar(version, arch.getAsJsonObject(), o.get("parameterization").getAsString(),
-                    o.get("dataset").getAsString(), o.get("preprocessing").getAsString(), o.get("epoch").getAsLong(), o.get("step").getAsLong(),
-                    o.get("seed").getAsLong(), o.has("averaged_parameters") && o.get("averaged_parameters").getAsBoolean());
-        } catch (NullPointerException | IllegalStateException | ClassCastException | UnsupportedOperationException
-                 | NumberFormatException e) {
-            throw new CheckpointException(file + " is missing a field or has one of the wrong type (" + e.getMessage()
-                    + "); it is not a weightnorm4j checkpoint sidecar", e);
+        if (o.has("format") && !"weightnorm4j-checkpoint".equals(string(o, "format", file))) {
+            throw new CheckpointException(file + ": \"format\" is '" + string(o, "format", file)
+                    + "', expected 'weightnorm4j-checkpoint'; it is not a weightnorm4j checkpoint sidecar");
         }
+        long version = integer(o, "format_version", file);
+        if (version != Checkpoint.FORMAT_VERSION) {
+            throw new CheckpointException(file + " has checkpoint format version " + version
+                    + "; this weightnorm4j reads version " + Checkpoint.FORMAT_VERSION
+                    + " (use the weightnorm4j release that wrote it)");
+        }
+        JsonElement arch = o.get("architecture");
+        if (arch == null || !arch.isJsonObject()) {
+            throw new CheckpointException(file + " has no 'architecture' object; it is not a weightnorm4j checkpoint");
+        }
+        String parameterization = string(o, "parameterization", file);
+        try {
+            Parameterization.parse(parameterization);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(file + ": \"parameterization\": " + e.getMessage(), e);
+        }
+        long epoch = integer(o, "epoch", file);
+        long step = integer(o, "step", file);
+        if (epoch < 0 || step < 0) {
+            throw new CheckpointException(file + ": \"epoch\" and \"step\" must be >= 0, got " + epoch + " and " + step);
+        }
+        boolean averaged = false;
+        if (o.has("averaged_parameters")) {
+            JsonElement a = o.get("averaged_parameters");
+            if (!a.isJsonPrimitive() || !a.getAsJsonPrimitive().isBoolean()) {
+                throw wrongType(file, "averaged_parameters", "true or false", a);
+            }
+            averaged = a.getAsBoolean();
+        }
+        return new Sidecar((int) version, arch.getAsJsonObject(), parameterization, string(o, "dataset", file),
+                string(o, "preprocessing", file), epoch, step, integer(o, "seed", file), averaged);
+    }
+
+    private static String string(JsonObject o, String field, Path file) {
+        JsonElement e = o.get(field);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw wrongType(file, field, "a string", e);
+        }
+        return e.getAsString();
+    }
+
+    private static long integer(JsonObject o, String field, Path file) {
+        JsonElement e = o.get(field);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw wrongType(file, field, "an integer", e);
+        }
+        try {
+            return e.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+        } catch (ArithmeticException | NumberFormatException ex) {
+            throw wrongType(file, field, "an integer", e);
+        }
+    }
+
+    private static CheckpointException wrongType(Path file, String field, String expected, JsonElement got) {
+        return new CheckpointException(file + ": \"" + field + "\" must be " + expected + ", "
+                + (got == null ? "but it is missing" : "got " + got) + "; it is not a weightnorm4j checkpoint sidecar");
     }
 
     /** Reads a JSON object from a file; errors name the file. */
