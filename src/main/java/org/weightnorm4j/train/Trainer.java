@@ -34,7 +34,8 @@ import org.weightnorm4j.train.checkpoint.Sidecar;
  * <p>One step, in order: set the scheduled learning rate (and Adam's β1) for the fractional epoch
  * {@code steps done / steps per epoch}; zero the gradients; forward in training mode; softmax
  * cross-entropy; check the loss is finite; backward; check every gradient is finite
- * ({@link NonFiniteGuard}); optimizer step; update the parameter average, if enabled.
+ * ({@link NonFiniteGuard}); optimizer step; check no weight-normalized unit's {@code v} became
+ * exactly zero; update the parameter average, if enabled.
  *
  * <p><b>Determinism and resume.</b> Everything random is a pure function of the seed and a
  * position: the data order and augmentation of (epoch, step) ({@link BatchIterator}), each dropout
@@ -206,13 +207,22 @@ public final class Trainer {
             adam.setBeta1(beta1Schedule.at(epochPosition));
         }
         model.zeroGrad();
-        Tensor logits = model.forward(batch.images(), Mode.TRAIN);
-        double l = loss.forward(logits, batch.labels());
         long thisStep = step + 1;
-        guard.checkLoss(l, thisStep, epoch + 1, lastCheckpoint);
+        Tensor logits;
+        try {
+            logits = model.forward(batch.images(), Mode.TRAIN);
+        } catch (IllegalArgumentException e) {
+            // A weight-norm unit with v = 0 (set from outside the loop) fails the forward pass; say where and when.
+            guard.checkDirections(thisStep, epoch + 1, "in the forward pass", lastCheckpoint);
+            throw e;
+        }
+        double l = loss.forward(logits, batch.labels());
+        guard.checkLoss(l, thisStep, epoch + 1, lastCheckpoint, batch.images());
         model.backward(loss.backward());
         guard.checkGradients(thisStep, epoch + 1, lastCheckpoint);
         optimizer.step();
+        // Before any checkpoint can save it: an update that zeroed a unit's v.
+        guard.checkDirections(thisStep, epoch + 1, "after its update", lastCheckpoint);
         if (average != null) {
             average.update();
         }

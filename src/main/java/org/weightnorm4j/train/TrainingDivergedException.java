@@ -1,8 +1,9 @@
 package org.weightnorm4j.train;
 
 /**
- * Training produced a non-finite loss or gradient. The message names the step, the layer and the
- * parameter, and where the last good checkpoint is.
+ * Training produced a non-finite loss or gradient, or a weight-normalized unit whose {@code v} is
+ * exactly zero. The message names the step, the layer and the parameter (or unit), and where the
+ * last good checkpoint is.
  */
 public final class TrainingDivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
