@@ -387,7 +387,10 @@ public record ModelSpec(String name, int[] inputShape, Parameterization param, L
         try {
             e = JsonParser.parseString(json);
         } catch (JsonParseException ex) {
-            throw new IllegalArgumentException(source + ": not valid JSON: " + ex.getMessage(), ex);
+            // Gson appends a troubleshooting link on a second line; the first says what and where.
+            String why = String.valueOf(ex.getMessage()).lines().findFirst().orElse("").replace(
+                    "com.google.gson.stream.MalformedJsonException: ", "");
+            throw new IllegalArgumentException(source + ": not valid JSON: " + why, ex);
         }
         if (!e.isJsonObject()) {
             throw new IllegalArgumentException(source + ": a model spec must be a JSON object");

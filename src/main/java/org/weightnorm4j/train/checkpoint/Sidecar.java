@@ -127,7 +127,10 @@ public record Sidecar(int formatVersion, JsonObject architecture, String paramet
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
         } catch (JsonParseException e) {
-            throw new CheckpointException(what + " " + file + " is not valid JSON (" + e.getMessage() + ")", e);
+            // Gson appends a troubleshooting link on a second line; the first says what and where.
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("").replace(
+                    "com.google.gson.stream.MalformedJsonException: ", "");
+            throw new CheckpointException(what + " " + file + " is not valid JSON (" + why + ")", e);
         }
     }
 }
