@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
  * steps timed after the warm-up steps, each step including the gather of its minibatch.
  *
  * <p>Besides the peer's fields it reports the bytes all threads allocated per timed step (the
- * steady state should allocate next to nothing) and the peak heap. With {@code --epoch} it instead
+ * steady state should allocate next to nothing), the peak heap (garbage included) and the live
+ * heap after a full collection at the end. With {@code --epoch} it instead
  * trains one whole epoch through {@link Trainer} (shuffling, and evaluation on the test split at
  * the end) and reports the training images per second over that wall time.
  */
@@ -176,6 +177,7 @@ public final class BenchTrainCommand implements Runnable {
         line.put("images_per_s_best", round(b / seconds[0]));
         line.put("alloc_bytes_per_step", allocatedPerStep);
         line.put("peak_heap_mb", round(peakHeapMb()));
+        line.put("live_heap_mb", round(liveHeapMb(model, adam, batches)));
         return line;
     }
 
@@ -248,7 +250,12 @@ public final class BenchTrainCommand implements Runnable {
         }
     }
 
+    /**
+     * Collects the garbage of earlier cases (so their models do not count in this one's peak) and
+     * starts the heap pools' peak counters afresh.
+     */
     private static void resetPeakHeap() {
+        System.gc();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 pool.resetPeakUsage();
@@ -256,7 +263,10 @@ public final class BenchTrainCommand implements Runnable {
         }
     }
 
-    /** Sum of the heap pools' peaks since {@link #resetPeakHeap}: an upper bound of the live heap's peak. */
+    /**
+     * Sum of the heap pools' peaks since {@link #resetPeakHeap}: an upper bound of the heap's peak
+     * (it includes garbage not yet collected, so it depends on the collector and -Xmx).
+     */
     private static double peakHeapMb() {
         long bytes = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -265,6 +275,17 @@ public final class BenchTrainCommand implements Runnable {
             }
         }
         return bytes / (1024.0 * 1024.0);
+    }
+
+    /**
+     * The heap in use after a full collection while the model, its optimizer and the batches are
+     * still reachable: what training needs, without the garbage that {@link #peakHeapMb} may count.
+     */
+    private static double liveHeapMb(Object... keepAlive) {
+        System.gc();
+        double mb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+        java.lang.ref.Reference.reachabilityFence(keepAlive);
+        return mb;
     }
 
     /** Bytes allocated so far by all live threads (the kernels' workers included), or 0 where the JVM cannot tell. */

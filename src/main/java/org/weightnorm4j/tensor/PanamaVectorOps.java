@@ -110,14 +110,14 @@ final class PanamaVectorOps {
         }
     }
 
-    /** {@code out[i] = a[i] * b[i]} (out may alias a or b). */
-    static void mul(float[] a, float[] b, float[] out, int n) {
-        int i = 0;
-        int bound = S.loopBound(n);
+    /** {@code out[i] = a[i] * b[i]} for {@code i} in {@code [off, off + n)} (out may alias a or b). */
+    static void mul(float[] a, float[] b, float[] out, int off, int n) {
+        int i = off;
+        int bound = off + S.loopBound(n);
         for (; i < bound; i += L) {
             FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(out, i);
         }
-        for (; i < n; i++) {
+        for (; i < off + n; i++) {
             out[i] = a[i] * b[i];
         }
     }
@@ -136,46 +136,49 @@ final class PanamaVectorOps {
         }
     }
 
-    /** {@code y[i] = x[i] > 0 ? x[i] : 0}; NaN and minus infinity give 0, as in the reference. */
-    static void relu(float[] x, float[] y, int n) {
+    /**
+     * {@code y[i] = x[i] > 0 ? x[i] : 0} for {@code i} in {@code [off, off + n)}; NaN and minus
+     * infinity give 0, as in the reference.
+     */
+    static void relu(float[] x, float[] y, int off, int n) {
         FloatVector zero = FloatVector.zero(S);
-        int i = 0;
-        int bound = S.loopBound(n);
+        int i = off;
+        int bound = off + S.loopBound(n);
         for (; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
         }
-        for (; i < n; i++) {
+        for (; i < off + n; i++) {
             float v = x[i];
             y[i] = v > 0 ? v : 0f;
         }
     }
 
-    /** {@code y[i] = x[i] > 0 ? x[i] : slope * x[i]}. */
-    static void leakyRelu(float slope, float[] x, float[] y, int n) {
-        int i = 0;
-        int bound = S.loopBound(n);
+    /** {@code y[i] = x[i] > 0 ? x[i] : slope * x[i]} for {@code i} in {@code [off, off + n)}. */
+    static void leakyRelu(float slope, float[] x, float[] y, int off, int n) {
+        int i = off;
+        int bound = off + S.loopBound(n);
         for (; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             VectorMask<Float> positive = v.compare(VectorOperators.GT, 0f);
             v.mul(slope).blend(v, positive).intoArray(y, i);
         }
-        for (; i < n; i++) {
+        for (; i < off + n; i++) {
             float v = x[i];
             y[i] = v > 0 ? v : slope * v;
         }
     }
 
-    /** {@code dx[i] = x[i] > 0 ? dy[i] : slope * dy[i]} (ReLU when slope is 0). */
-    static void leakyReluBackward(float slope, float[] x, float[] dy, float[] dx, int n) {
-        int i = 0;
-        int bound = S.loopBound(n);
+    /** {@code dx[i] = x[i] > 0 ? dy[i] : slope * dy[i]} for {@code i} in {@code [off, off + n)} (ReLU when slope is 0). */
+    static void leakyReluBackward(float slope, float[] x, float[] dy, float[] dx, int off, int n) {
+        int i = off;
+        int bound = off + S.loopBound(n);
         for (; i < bound; i += L) {
             FloatVector g = FloatVector.fromArray(S, dy, i);
             VectorMask<Float> positive = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
             g.mul(slope).blend(g, positive).intoArray(dx, i);
         }
-        for (; i < n; i++) {
+        for (; i < off + n; i++) {
             dx[i] = x[i] > 0 ? dy[i] : slope * dy[i];
         }
     }

@@ -57,6 +57,7 @@ class BenchTrainCommandTest {
             assertTrue(o.get("images_per_s_best").getAsDouble() >= o.get("images_per_s_median").getAsDouble(), lines.get(i));
             assertTrue(o.get("images_per_s_median").getAsDouble() > 0, lines.get(i));
             assertTrue(o.get("peak_heap_mb").getAsDouble() > 0, lines.get(i));
+            assertTrue(o.get("live_heap_mb").getAsDouble() > 0, lines.get(i));
             assertTrue(o.get("alloc_bytes_per_step").getAsLong() >= 0, lines.get(i));
         }
     }
