@@ -6,6 +6,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -351,27 +358,27 @@ public record ModelSpec(String name, int[] inputShape, Parameterization param, L
      * missing, a directory, larger than {@link #MAX_FILE_BYTES}, not UTF-8, or any problem of
      * {@link #fromJson(String, String)}.
      */
-    public static ModelSpec read(java.nio.file.Path file) {
+    public static ModelSpec read(Path file) {
         String source = file.toString();
         try {
-            if (java.nio.file.Files.isDirectory(file)) {
+            if (Files.isDirectory(file)) {
                 throw new IllegalArgumentException("model spec " + source + " is a directory, not a JSON file");
             }
-            long size = java.nio.file.Files.size(file);
+            long size = Files.size(file);
             if (size > MAX_FILE_BYTES) {
                 throw new IllegalArgumentException("model spec " + source + " has " + size + " bytes, more than the "
                         + MAX_FILE_BYTES + " a model spec may have; is it the right file?");
             }
-            byte[] bytes = java.nio.file.Files.readAllBytes(file);
-            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            byte[] bytes = Files.readAllBytes(file);
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .decode(ByteBuffer.wrap(bytes)).toString();
             return fromJson(text, source);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("model spec " + source + " does not exist; pass a preset name ("
                     + String.join(", ", Models.NAMES) + ") or the path of a JSON file (docs/MODEL_SPEC.md)", e);
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("model spec " + source + " is not UTF-8 text (" + e + ")", e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot read model spec " + source + ": " + e, e);
         }
     }
