@@ -162,7 +162,7 @@ public final class BenchTrainCommand implements Runnable {
             BatchIterator.Batch batch = batches.next();
             model.zeroGrad();
             loss.forward(model.forward(batch.images(), Mode.TRAIN), batch.labels());
-            model.backward(loss.backward());
+            model.backwardParamsOnly(loss.backward());
             adam.step();
             if (step >= warmup) {
                 seconds[step - warmup] = (System.nanoTime() - t0) * 1e-9;

@@ -100,6 +100,23 @@ public final class Conv2d implements LinearLayer {
 
     @Override
     public Tensor backward(Tensor dy) {
+        Tensor g = parameterGradients(dy, true);
+        dx = Buffers.ensure(dx, dy, x.shape());
+        Kernels.conv2dBackwardData(g, weights.direction(), dx, spec);       // ∇x
+        return dx;
+    }
+
+    /** Skips the backward-data convolution, whose result (the gradient of the images) nothing uses. */
+    @Override
+    public void backwardParamsOnly(Tensor dy) {
+        parameterGradients(dy, false);
+    }
+
+    /**
+     * Accumulates ∇w and ∇b; returns the gradient that ∇x convolves with {@code d}
+     * ({@code s ⊙ ∇y}, formed only when {@code forInput}).
+     */
+    private Tensor parameterGradients(Tensor dy, boolean forInput) {
         if (x == null) {
             throw new IllegalStateException(describe() + ": backward called before forward");
         }
@@ -111,15 +128,12 @@ public final class Conv2d implements LinearLayer {
         if (b != null) {
             Kernels.channelSums(dy, b.grad(), true);                        // ∇b L = Σ_{n,h,w} ∇y
         }
-        Tensor g = dy;
-        if (scale != null) {
-            scaledDy = Buffers.ensure(scaledDy, dy, dy.shape());
-            Kernels.channelScaleShift(dy, scale, null, scaledDy);          // s ⊙ ∇y
-            g = scaledDy;
+        if (scale == null || !forInput) {
+            return dy;
         }
-        dx = Buffers.ensure(dx, dy, x.shape());
-        Kernels.conv2dBackwardData(g, weights.direction(), dx, spec);       // ∇x
-        return dx;
+        scaledDy = Buffers.ensure(scaledDy, dy, dy.shape());
+        Kernels.channelScaleShift(dy, scale, null, scaledDy);              // s ⊙ ∇y
+        return scaledDy;
     }
 
     @Override

@@ -21,6 +21,15 @@ public interface Layer {
     /** Given the gradient of the loss with respect to the last output, returns the one with respect to its input. */
     Tensor backward(Tensor dy);
 
+    /**
+     * Accumulates the parameter gradients exactly as {@link #backward} does, for a layer whose
+     * input gradient nobody needs (the first trainable layer of a model, whose input is the data).
+     * Layers that can then skip work override it; the default runs {@link #backward}.
+     */
+    default void backwardParamsOnly(Tensor dy) {
+        backward(dy);
+    }
+
     /** Trainable parameters, with local PyTorch names such as {@code "weight_v"}, {@code "bias"}. */
     default List<Param> params() {
         return List.of();

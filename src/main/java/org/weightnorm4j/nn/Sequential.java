@@ -87,6 +87,27 @@ public final class Sequential implements Layer {
         return g;
     }
 
+    /**
+     * Backward for training: like {@link #backward}, but the first layer with parameters only
+     * accumulates its parameter gradients ({@link Layer#backwardParamsOnly}) and the layers before
+     * it are skipped, since the gradient with respect to the data is never used (PyTorch does not
+     * compute it either). Parameter gradients are the same, bit for bit, as after {@link #backward}.
+     */
+    @Override
+    public void backwardParamsOnly(Tensor dy) {
+        int first = 0;
+        while (first < layers.size() && layers.get(first).params().isEmpty()) {
+            first++;
+        }
+        Tensor g = dy;
+        for (int k = layers.size() - 1; k > first; k--) {
+            g = layers.get(k).backward(g);
+        }
+        if (first < layers.size()) {
+            layers.get(first).backwardParamsOnly(g);
+        }
+    }
+
     /** Every trainable parameter, layer by layer, in the order of {@link #namedParams()}. */
     @Override
     public List<Param> params() {

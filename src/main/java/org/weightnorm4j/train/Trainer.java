@@ -218,7 +218,7 @@ public final class Trainer {
         }
         double l = loss.forward(logits, batch.labels());
         guard.checkLoss(l, thisStep, epoch + 1, lastCheckpoint, batch.images());
-        model.backward(loss.backward());
+        model.backwardParamsOnly(loss.backward()); // no gradient for the images (issue 6)
         guard.checkGradients(thisStep, epoch + 1, lastCheckpoint);
         optimizer.step();
         // Before any checkpoint can save it: an update that zeroed a unit's v.
