@@ -185,7 +185,7 @@ public final class BenchTrainCommand implements Runnable {
     private Map<String, Object> epoch(String w, String p, int b, DatasetSplits data) {
         Sequential model = Models.preset(w).build(Parameterization.parse(p), seed, DType.FLOAT32);
         TrainConfig config = TrainConfig.builder().epochs(1).batchSize(b).optimizer("adam", lr(w)).schedule("constant")
-                .initBatch(b).evalBatch(1000).seed(seed).build();
+                .initBatch(b).seed(seed).build(); // evaluation batch: the TrainConfig default
         Trainer trainer = new Trainer(model, data.train(), data.test(), config, null, null);
         resetPeakHeap();
         long t0 = System.nanoTime();
