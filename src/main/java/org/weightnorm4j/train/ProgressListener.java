@@ -2,21 +2,25 @@ package org.weightnorm4j.train;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Shows how training goes. On a terminal ({@code System.console() != null}) one line is redrawn
- * in place: a bar for the epoch, loss, accuracy, images/s and the time left. Elsewhere (CI, a
- * pipe, a log file) it prints a plain line five times per epoch instead, so logs stay readable.
- * Either way each epoch ends with a line holding its training and test metrics.
+ * Shows how training goes. On a terminal ({@code System.console() != null}) a progress bar of
+ * the epoch (the {@code me.tongfei:progressbar} library, on standard output) with loss, accuracy,
+ * images/s and the time left. Elsewhere (CI, a pipe, a log file) it prints a plain line five times
+ * per epoch instead, so logs stay readable. Either way each epoch ends with a line holding its
+ * training and test metrics.
  */
 public final class ProgressListener implements TrainingListener {
-    private static final int BAR = 24;
     private final PrintWriter out;
+    private ProgressBar progressBar;
     private final boolean interactive;
     private int epochs;
     private long firstStep = -1;
     private long startNanos;
-    private long lastDraw;
     private double lossSum;
     private double accSum;
     private int count;
@@ -50,19 +54,25 @@ public final class ProgressListener implements TrainingListener {
         double imagesPerSecond = seconds > 0 ? done * r.batchSize() / seconds : 0;
         long total = (long) epochs * r.stepsPerEpoch();
         double eta = done > 0 ? (total - r.step()) * seconds / done : Double.NaN;
-        String text = String.format(Locale.ROOT, "epoch %d/%d %s %d/%d loss %.4f acc %.3f %.0f img/s ETA %s",
-                r.epoch(), epochs, bar(r.stepInEpoch(), r.stepsPerEpoch()), r.stepInEpoch(), r.stepsPerEpoch(),
-                lossSum / count, accSum / count, imagesPerSecond, duration(eta));
         if (interactive) {
-            if (now - lastDraw > 100_000_000L || r.stepInEpoch() == r.stepsPerEpoch()) {
-                out.print("\r" + text + "   ");
-                out.flush();
-                lastDraw = now;
+            if (progressBar == null) {
+                progressBar = new ProgressBarBuilder()
+                        .setTaskName("epoch " + r.epoch() + "/" + epochs)
+                        .setInitialMax(r.stepsPerEpoch())
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setUpdateIntervalMillis(100)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.out))
+                        .build();
             }
+            progressBar.stepTo(r.stepInEpoch());
+            progressBar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.3f %.0f img/s",
+                    lossSum / count, accSum / count, imagesPerSecond));
         } else {
             int every = Math.max(1, r.stepsPerEpoch() / 5);
             if (r.stepInEpoch() % every == 0 && r.stepInEpoch() != r.stepsPerEpoch()) {
-                out.println(text);
+                out.println(String.format(Locale.ROOT, "epoch %d/%d step %d/%d loss %.4f acc %.3f %.0f img/s ETA %s",
+                        r.epoch(), epochs, r.stepInEpoch(), r.stepsPerEpoch(), lossSum / count, accSum / count,
+                        imagesPerSecond, duration(eta)));
                 out.flush();
             }
         }
@@ -70,8 +80,9 @@ public final class ProgressListener implements TrainingListener {
 
     @Override
     public void onEpoch(EpochRecord r) {
-        if (interactive) {
-            out.print("\r");
+        if (progressBar != null) {
+            progressBar.close();
+            progressBar = null;
         }
         out.println(String.format(Locale.ROOT,
                 "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | lr %.3g | %.0f img/s",
@@ -81,11 +92,6 @@ public final class ProgressListener implements TrainingListener {
         lossSum = 0;
         accSum = 0;
         count = 0;
-    }
-
-    private static String bar(int done, int total) {
-        int filled = total == 0 ? BAR : (int) ((long) done * BAR / total);
-        return "[" + "=".repeat(filled) + " ".repeat(BAR - filled) + "]";
     }
 
     static String duration(double seconds) {
