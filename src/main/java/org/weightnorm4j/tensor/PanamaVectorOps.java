@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Every loop has the same shape: whole vectors up to {@code species.loopBound(n)}, then a
  * scalar tail. Reductions keep two vector accumulators (to hide the FMA latency), reduce them
- * with {@code reduceLanes}, and add the tail. Float accumulation makes sums depend on the vector
+ * lane by lane in a fixed order ({@link #sumLanes}), and add the tail. Float accumulation makes sums depend on the vector
  * width; the error grows with the reduction length, and callers that need more (the row norms of
  * weight normalization) accumulate blocks of at most {@link #BLOCK} elements into a double.
  */
@@ -31,6 +31,20 @@ final class PanamaVectorOps {
     private PanamaVectorOps() {
     }
 
+    /**
+     * The lanes of {@code v} added from lane 0 up. Not {@code reduceLanes(ADD)}: its order is
+     * unspecified, and on JDK 25 the interpreted and the compiled forms add in different orders,
+     * so the same call gave different bits before and after JIT compilation (a resumed run then
+     * drifted from an uninterrupted one).
+     */
+    private static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
     /** Sum of {@code a[off .. off+n)}, float accumulators. */
     static float sum(float[] a, int off, int n) {
         FloatVector acc0 = FloatVector.zero(S);
@@ -45,7 +59,7 @@ final class PanamaVectorOps {
         for (; i < bound; i += L) {
             acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc0.add(acc1));
         for (; i < n; i++) {
             s += a[off + i];
         }
@@ -66,7 +80,7 @@ final class PanamaVectorOps {
         for (; i < bound; i += L) {
             acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc0.add(acc1));
         for (; i < n; i++) {
             s += a[aOff + i] * b[bOff + i];
         }
