@@ -22,12 +22,11 @@ public final class Conv2d implements LinearLayer {
     private final int outChannels;
     private final int inChannels;
 
+    private final ScaleShift scaleShift;
+
     private Tensor x;
-    private Tensor scale;
     private Tensor u;
-    private Tensor y;
     private Tensor gradW;
-    private Tensor scaledDy;
     private Tensor dx;
 
     /** A convolution with these filters ({@code [out, in, kh, kw]}) and geometry. */
@@ -37,6 +36,7 @@ public final class Conv2d implements LinearLayer {
             throw new IllegalArgumentException("Conv2d: weights must be [out, in, kh, kw] but are " + Arrays.toString(shape));
         }
         this.weights = weights;
+        this.scaleShift = new ScaleShift(weights);
         this.spec = spec;
         this.outChannels = shape[0];
         this.inChannels = shape[1];
@@ -85,17 +85,10 @@ public final class Conv2d implements LinearLayer {
                     + Arrays.toString(input.shape()));
         }
         x = input;
-        scale = weights.prepareScale(describe());
-        Param b = weights.bias();
-        int[] outShape = outputShape(input.shape());
-        u = Buffers.ensure(u, input, outShape);
+        scaleShift.prepare(describe());
+        u = Buffers.ensure(u, input, outputShape(input.shape()));
         Kernels.conv2dForward(input, weights.direction(), u, spec);            // u = conv(x, d)
-        if (scale == null && b == null) {
-            return u;
-        }
-        y = Buffers.ensure(y, input, outShape);
-        Kernels.channelScaleShift(u, scale, b == null ? null : b.value(), y);  // y = s ⊙ u + b
-        return y;
+        return scaleShift.forward(u);                                          // y = s ⊙ u + b
     }
 
     @Override
@@ -123,17 +116,7 @@ public final class Conv2d implements LinearLayer {
         dy.requireShape(describe() + " output gradient", outputShape(x.shape()));
         gradW = Buffers.ensure(gradW, dy, weights.shape());
         Kernels.conv2dBackwardFilter(x, dy, gradW, spec, false);            // ∇w L
-        weights.accumulateGradients(gradW);
-        Param b = weights.bias();
-        if (b != null) {
-            Kernels.channelSums(dy, b.grad(), true);                        // ∇b L = Σ_{n,h,w} ∇y
-        }
-        if (scale == null || !forInput) {
-            return dy;
-        }
-        scaledDy = Buffers.ensure(scaledDy, dy, dy.shape());
-        Kernels.channelScaleShift(dy, scale, null, scaledDy);              // s ⊙ ∇y
-        return scaledDy;
+        return scaleShift.backward(dy, gradW, forInput);                 // Eq. 3, ∇b, s ⊙ ∇y
     }
 
     @Override

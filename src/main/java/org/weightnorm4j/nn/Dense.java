@@ -19,12 +19,11 @@ public final class Dense implements LinearLayer {
     private final int in;
     private final int out;
 
+    private final ScaleShift scaleShift;
+
     private Tensor x;
-    private Tensor scale;
     private Tensor u;
-    private Tensor y;
     private Tensor gradW;
-    private Tensor scaledDy;
     private Tensor dx;
 
     /** A dense layer with these weights ({@code [out, in]}). */
@@ -34,6 +33,7 @@ public final class Dense implements LinearLayer {
             throw new IllegalArgumentException("Dense: weights must be [out, in] but are " + Arrays.toString(shape));
         }
         this.weights = weights;
+        this.scaleShift = new ScaleShift(weights);
         this.out = shape[0];
         this.in = shape[1];
     }
@@ -68,16 +68,10 @@ public final class Dense implements LinearLayer {
         }
         x = input;
         int n = input.dim(0);
-        scale = weights.prepareScale(describe());
-        Param b = weights.bias();
+        scaleShift.prepare(describe());
         u = Buffers.ensure(u, input, n, out);
         Kernels.matmul(input, false, weights.direction(), true, u, false);    // u = x dᵀ
-        if (scale == null && b == null) {
-            return u;
-        }
-        y = Buffers.ensure(y, input, n, out);
-        Kernels.channelScaleShift(u, scale, b == null ? null : b.value(), y); // y = s ⊙ u + b
-        return y;
+        return scaleShift.forward(u);                                        // y = s ⊙ u + b
     }
 
     @Override
@@ -105,17 +99,7 @@ public final class Dense implements LinearLayer {
         dy.requireShape(describe() + " output gradient", x.dim(0), out);
         gradW = Buffers.ensure(gradW, dy, out, in);
         Kernels.matmul(dy, true, x, false, gradW, false);                  // ∇w L = ∇yᵀ x
-        weights.accumulateGradients(gradW);
-        Param b = weights.bias();
-        if (b != null) {
-            Kernels.channelSums(dy, b.grad(), true);                        // ∇b L = Σ_n ∇y
-        }
-        if (scale == null || !forInput) {
-            return dy;
-        }
-        scaledDy = Buffers.ensure(scaledDy, dy, dy.shape());
-        Kernels.channelScaleShift(dy, scale, null, scaledDy);              // s ⊙ ∇y
-        return scaledDy;
+        return scaleShift.backward(dy, gradW, forInput);                 // Eq. 3, ∇b, s ⊙ ∇y
     }
 
     @Override

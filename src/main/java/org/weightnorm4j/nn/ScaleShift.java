@@ -1,0 +1,59 @@
+package org.weightnorm4j.nn;
+
+import org.weightnorm4j.tensor.Kernels;
+import org.weightnorm4j.tensor.Tensor;
+
+/**
+ * What every linear layer ({@link Dense}, {@link Conv2d}) does around its own GEMM or
+ * convolution with the stored direction {@code d}: forward {@code y = s ⊙ u + b} per output unit;
+ * backward, given {@code ∇w L} from the layer's weight-gradient product, the gradients of the
+ * weights and bias, and {@code s ⊙ ∇y} for the layer's input gradient.
+ *
+ * <p>With weight normalization {@code s = g/||v||} (Eq. 2), so {@code w} is never built; with
+ * plain weights there is no scale. Holds the per-pass scale and reuses its output buffers.
+ */
+final class ScaleShift {
+    private final LinearWeights weights;
+    private Tensor scale;
+    private Tensor y;
+    private Tensor scaledDy;
+
+    ScaleShift(LinearWeights weights) {
+        this.weights = weights;
+    }
+
+    /** Computes this pass's scale {@code s} (null for plain weights); call before the layer's product. */
+    void prepare(String layer) {
+        scale = weights.prepareScale(layer);
+    }
+
+    /** {@code y = s ⊙ u + b}; returns {@code u} itself when there is neither scale nor bias. */
+    Tensor forward(Tensor u) {
+        Param b = weights.bias();
+        if (scale == null && b == null) {
+            return u;
+        }
+        y = Buffers.ensure(y, u, u.shape());
+        Kernels.channelScaleShift(u, scale, b == null ? null : b.value(), y);  // y = s ⊙ u + b
+        return y;
+    }
+
+    /**
+     * Hands {@code ∇w L} to the weights (Eq. 3 for weight norm), accumulates {@code ∇b L = Σ ∇y}
+     * over batch and space, and returns the gradient the layer's input gradient is formed from:
+     * {@code s ⊙ ∇y} when {@code forInput}, else {@code ∇y} (not needed).
+     */
+    Tensor backward(Tensor dy, Tensor gradW, boolean forInput) {
+        weights.accumulateGradients(gradW);
+        Param b = weights.bias();
+        if (b != null) {
+            Kernels.channelSums(dy, b.grad(), true);                            // ∇b L = Σ ∇y
+        }
+        if (scale == null || !forInput) {
+            return dy;
+        }
+        scaledDy = Buffers.ensure(scaledDy, dy, dy.shape());
+        Kernels.channelScaleShift(dy, scale, null, scaledDy);                  // s ⊙ ∇y
+        return scaledDy;
+    }
+}
