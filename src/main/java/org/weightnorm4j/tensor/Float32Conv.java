@@ -54,6 +54,8 @@ final class Float32Conv {
     void forward(Tensor x, Tensor w, Tensor y, ConvSpec spec) {
         Job job = acquire(FORWARD, x, w, y, spec);
         try {
+            int k = job.g.rows();
+            gemm.packA(false, job.o, k, job.w, 0, k, job.filters);
             job.execute();
         } finally {
             release(job);
@@ -65,8 +67,12 @@ final class Float32Conv {
         Job job = acquire(BACKWARD_DATA, dx, w, dy, spec);
         try {
             job.transposed = !job.g.pointwise() && job.g.stride == 1 && job.g.kh == job.g.kw && job.g.pad < job.g.kh;
+            int k = job.g.rows();
             if (job.transposed) {
                 job.prepareTransposedConvolution();
+                gemm.packA(false, job.g.c, job.gy.rows(), job.flipped, 0, job.gy.rows(), job.filters);
+            } else {
+                gemm.packA(true, k, job.o, job.w, 0, k, job.filters);
             }
             job.execute();
         } finally {
@@ -115,6 +121,7 @@ final class Float32Conv {
     }
 
     private void release(Job job) {
+        job.filters.release();
         job.x = null;
         job.w = null;
         job.y = null;
@@ -145,6 +152,12 @@ final class Float32Conv {
         float[] w;
         float[] y;
         float[][] partials = new float[0][];
+        /**
+         * The left operand shared by every image's product, packed once per call: W for forward,
+         * Wᵀ (or the flipped filters) for backward-data. Unused by backward-filter, whose left
+         * operand is each image's own column matrix.
+         */
+        final PackedA filters = new PackedA();
         /** Set while the parts add up the partial filter gradients instead of running images. */
         boolean reducing;
         /** The number of row blocks of that reduction. */
@@ -210,11 +223,11 @@ final class Float32Conv {
             int xOff = b * g.c * g.h * g.w;
             int yOff = b * o * cols;
             if (g.pointwise()) {
-                gemm.gemm(false, false, o, cols, k, w, 0, k, x, xOff, cols, y, yOff, cols, false);
+                gemm.gemmPackedA(filters, false, cols, x, xOff, cols, y, yOff, cols, false);
             } else {
                 float[] col = columns(k * cols);
                 Im2col.im2col(g, x, xOff, col);
-                gemm.gemm(false, false, o, cols, k, w, 0, k, col, 0, cols, y, yOff, cols, false);
+                gemm.gemmPackedA(filters, false, cols, col, 0, cols, y, yOff, cols, false);
             }
         }
 
@@ -224,15 +237,15 @@ final class Float32Conv {
             int dxOff = b * imageSize;
             int dyOff = b * o * cols;
             if (g.pointwise()) {
-                gemm.gemm(true, false, k, cols, o, w, 0, k, y, dyOff, cols, x, dxOff, cols, false);
+                gemm.gemmPackedA(filters, false, cols, y, dyOff, cols, x, dxOff, cols, false);
             } else if (transposed) {
                 float[] col = columns(gy.rows() * gy.cols());
                 Im2col.im2col(gy, y, dyOff, col);
                 int hw = g.h * g.w;
-                gemm.gemm(false, false, g.c, hw, gy.rows(), flipped, 0, gy.rows(), col, 0, hw, x, dxOff, hw, false);
+                gemm.gemmPackedA(filters, false, hw, col, 0, hw, x, dxOff, hw, false);
             } else {
                 float[] col = columns(k * cols);
-                gemm.gemm(true, false, k, cols, o, w, 0, k, y, dyOff, cols, col, 0, cols, false);
+                gemm.gemmPackedA(filters, false, cols, y, dyOff, cols, col, 0, cols, false);
                 Arrays.fill(x, dxOff, dxOff + imageSize, 0f);
                 Im2col.col2im(g, col, x, dxOff, simd);
             }

@@ -11,4 +11,22 @@ public interface GemmKernel {
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
               float[] c, int cOff, int ldc, boolean accumulate);
+
+    /**
+     * Prepares {@code op(A)} ({@code m × k}) for several calls of {@link #gemmPackedA} into
+     * {@code into}. The default only remembers the operand; a kernel with a packed layout copies
+     * it there once. The caller must not change A while it uses {@code into}.
+     */
+    default void packA(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA into) {
+        into.set(transA, m, k, a, aOff, lda);
+    }
+
+    /**
+     * {@code C (+)= op(A) · op(B)} with op(A) prepared by {@link #packA}; the same result, bit for
+     * bit, as {@link #gemm} with the original operand.
+     */
+    default void gemmPackedA(PackedA a, boolean transB, int n, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        gemm(a.transA, transB, a.m, n, a.k, a.a, a.aOff, a.lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
 }

@@ -118,35 +118,88 @@ final class PanamaGemm implements GemmKernel {
                 int kc = Math.min(KC, k - pc);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
                 for (int ic = 0; ic < m; ic += MC) {
-                    macroKernel(transA, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc, bp, 0, nc, nc,
-                            c, cOff + jc, ldc, accumulate || pc > 0, buf);
+                    int mc = Math.min(MC, m - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0);
+                    macroKernel(buf.a, 0, mc, kc, bp, 0, nc, nc, c, cOff + jc + ic * ldc, ldc, accumulate || pc > 0, buf);
                 }
             }
         }
     }
 
     /**
-     * Packs rows {@code [ic, ic+mc)} of the current depth block of op(A) into this thread's
-     * buffer, then multiplies them by the packed B panels covering block columns
-     * {@code [jFrom, jTo)} (multiples of NR, except {@code jTo = nc}), writing or adding into C
-     * whose block starts at {@code cBlock}.
+     * Lays out all of op(A) as {@link #sequential} packs it block by block: for the depth block
+     * starting at {@code pc}, the panels of MR rows from {@code pc · mPadded}, rows {@code [i, i+MR)}
+     * at {@code pc · mPadded + i · kc}. So the block {@code (ic, pc)} that {@link #macroKernel}
+     * reads starts at {@code pc · mPadded + ic · kc}.
      */
-    private static void macroKernel(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+    @Override
+    public void packA(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA into) {
+        into.set(transA, m, k, a, aOff, lda);
+        if (m == 0 || k == 0) {
+            return;
+        }
+        int mPadded = paddedRows(m);
+        int size = mPadded * k;
+        if (into.packed.length < size) {
+            into.packed = new float[size];
+        }
+        for (int pc = 0; pc < k; pc += KC) {
+            packA(transA, a, aOff, lda, 0, m, pc, Math.min(KC, k - pc), into.packed, pc * mPadded);
+        }
+        into.isPacked = true;
+    }
+
+    @Override
+    public void gemmPackedA(PackedA a, boolean transB, int n, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+        int m = a.m, k = a.k;
+        boolean oneThread = Parallel.threads() == 1 || (long) m * n * k < SMALL || Parallel.insideParallel();
+        if (!a.isPacked || !oneThread || n == 0) {
+            // The threaded path packs its own row blocks; the result is the same either way.
+            gemm(a.transA, transB, m, n, k, a.a, a.aOff, a.lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        Buffers buf = BUFFERS.get();
+        float[] bp = buf.packedB(Math.min(k, KC), Math.min(n, NC));
+        int mPadded = paddedRows(m);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                for (int ic = 0; ic < m; ic += MC) {
+                    macroKernel(a.packed, pc * mPadded + ic * kc, Math.min(MC, m - ic), kc, bp, 0, nc, nc,
+                            c, cOff + jc + ic * ldc, ldc, accumulate || pc > 0, buf);
+                }
+            }
+        }
+    }
+
+    /** Rows of op(A) rounded up to whole MR-row panels. */
+    private static int paddedRows(int m) {
+        return (m + MR - 1) / MR * MR;
+    }
+
+    /**
+     * Multiplies the packed rows {@code ap[apOff ..]} ({@code mc} rows, depth {@code kc}) by the
+     * packed B panels covering block columns {@code [jFrom, jTo)} (multiples of NR, except
+     * {@code jTo = nc}), writing or adding into C, whose block starts at {@code cBlock} (the row
+     * of the first packed row, the first column of the depth block).
+     */
+    private static void macroKernel(float[] ap, int apOff, int mc, int kc,
                                     float[] bp, int jFrom, int jTo, int nc, float[] c, int cBlock, int ldc,
                                     boolean add, Buffers buf) {
-        float[] ap = buf.a;
         float[] tile = buf.tile;
-        packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
         for (int jr = jFrom; jr < jTo; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bPanel = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 if (MR == 8) {
-                    kernel8(kc, ap, ir * kc, bp, bPanel, tile);
+                    kernel8(kc, ap, apOff + ir * kc, bp, bPanel, tile);
                 } else {
-                    kernel6(kc, ap, ir * kc, bp, bPanel, tile);
+                    kernel6(kc, ap, apOff + ir * kc, bp, bPanel, tile);
                 }
-                merge(tile, Math.min(MR, mc - ir), nr, c, cBlock + (ic + ir) * ldc + jr, ldc, add);
+                merge(tile, Math.min(MR, mc - ir), nr, c, cBlock + ir * ldc + jr, ldc, add);
             }
         }
     }
@@ -287,12 +340,13 @@ final class PanamaGemm implements GemmKernel {
 
     /**
      * Packs rows {@code [i0, i0+mc)} and depths {@code [p0, p0+kc)} of op(A) into panels of MR rows:
-     * {@code ap[panel*MR*kc + p*MR + r] = op(A)[i0 + panel*MR + r][p0 + p]}, zero past the last row.
+     * {@code ap[apOff + panel*MR*kc + p*MR + r] = op(A)[i0 + panel*MR + r][p0 + p]}, zero past the last row.
      */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] ap) {
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
+                              float[] ap, int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int dst = ir * kc;
+            int dst = apOff + ir * kc;
             if (transA) {
                 // A is stored k × m: the MR values of one step p are contiguous.
                 int src = aOff + p0 * lda + i0 + ir;
@@ -459,8 +513,10 @@ final class PanamaGemm implements GemmKernel {
             int chunk = part % colChunks;
             int jFrom = chunk * panelsPerChunk * NR;
             int jTo = Math.min(nc, (chunk + 1) * panelsPerChunk * NR);
-            macroKernel(transA, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc, bp, jFrom, jTo, nc,
-                    c, cOff + jc, ldc, add, BUFFERS.get());
+            int mc = Math.min(MC, m - ic);
+            Buffers buf = BUFFERS.get();
+            packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0);
+            macroKernel(buf.a, 0, mc, kc, bp, jFrom, jTo, nc, c, cOff + jc + ic * ldc, ldc, add, buf);
         }
     }
 }

@@ -80,6 +80,54 @@ class GemmTest {
         p.check(kernel.name(), c, accumulate);
     }
 
+    /** A prepacked left operand gives the product of the original, bit for bit, single- and multi-threaded. */
+    @ParameterizedTest(name = "{0} m={1} n={2} k={3} transA={4} transB={5} accumulate={6}")
+    @MethodSource("cases")
+    void aPackedLeftOperandGivesTheSameBits(GemmKernel kernel, int m, int n, int k, boolean transA, boolean transB,
+                                            boolean accumulate, long seed) {
+        Problem p = new Problem(new SplittableRandom(seed), m, n, k, transA, transB);
+        PackedA packed = new PackedA();
+        kernel.packA(transA, m, k, p.a, p.aOff, p.lda, packed);
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            float[] expected = p.c.clone();
+            kernel.gemm(transA, transB, m, n, k, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, expected, p.cOff, p.ldc, accumulate);
+            float[] c = p.c.clone();
+            kernel.gemmPackedA(packed, transB, n, p.b, p.bOff, p.ldb, c, p.cOff, p.ldc, accumulate);
+            assertArrayEquals(expected, c, kernel.name() + " with " + threads + " threads");
+        }
+    }
+
+    /** As a convolution uses it: one packing, then every parallel part multiplies it by its own B. */
+    @Test
+    void onePackedOperandServesParallelParts() {
+        Parallel.setThreads(2);
+        for (GemmKernel kernel : kernels()) {
+            int parts = 6, m = 70, k = 1100;
+            Problem[] problems = new Problem[parts];
+            float[][] results = new float[parts][];
+            for (int i = 0; i < parts; i++) {
+                // The same A (and layout) in every problem; each gets its own B.
+                problems[i] = new Problem(new SplittableRandom(700), m, 90, k, false, false);
+                SplittableRandom r = new SplittableRandom(800 + i);
+                for (int j = 0; j < problems[i].b.length; j++) {
+                    problems[i].b[j] = (float) (r.nextDouble() * 2 - 1);
+                }
+                results[i] = problems[i].c.clone();
+            }
+            Problem shared = problems[0];
+            PackedA packed = new PackedA();
+            kernel.packA(false, m, k, shared.a, shared.aOff, shared.lda, packed);
+            Parallel.run(parts, i -> {
+                Problem p = problems[i];
+                kernel.gemmPackedA(packed, p.transB, p.n, p.b, p.bOff, p.ldb, results[i], p.cOff, p.ldc, false);
+            });
+            for (int i = 0; i < parts; i++) {
+                problems[i].check(kernel.name() + " part " + i, results[i], false);
+            }
+        }
+    }
+
     @Test
     void resultsDoNotDependOnTheThreadCount() {
         for (GemmKernel kernel : kernels()) {
