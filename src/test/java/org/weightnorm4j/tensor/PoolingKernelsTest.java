@@ -24,18 +24,24 @@ class PoolingKernelsTest {
     /** [N, C, H, W] shapes with odd sides (the remainder row/column is dropped) and awkward sizes. */
     static Stream<int[]> shapes() {
         return Stream.of(new int[] {1, 1, 2, 2}, new int[] {1, 1, 1, 7}, new int[] {2, 3, 7, 7}, new int[] {3, 2, 17, 6},
-                new int[] {1, 33, 4, 9}, new int[] {2, 1, 33, 33}, new int[] {1, 2, 2, 1023});
+                new int[] {1, 33, 4, 9}, new int[] {2, 1, 33, 33}, new int[] {1, 2, 2, 1023},
+                // the cnn's planes (196 and 49 windows: whole vectors of windows and a tail)
+                new int[] {2, 3, 28, 28}, new int[] {3, 2, 14, 14}, new int[] {1, 1, 8, 64});
     }
 
     static Stream<Arguments> shapesTimesBackends() {
         return shapes().flatMap(s -> Float32Fixtures.loopBackends().stream().map(b -> Arguments.of(s, b)));
     }
 
-    /** Values from a small set so that windows hold ties, plus a NaN now and then: first maximum wins, NaN propagates. */
+    /**
+     * Values from a small set so that windows hold ties (+0 and −0 among them), plus a NaN now and
+     * then: first maximum wins, NaN propagates.
+     */
     private static Tensor tiesAndNaNs(SplittableRandom rnd, int[] shape) {
         Tensor x = Tensor.zeros(shape);
+        double[] values = {-2, -1, -0.0, 0, 1};
         for (int i = 0; i < x.size(); i++) {
-            x.set(i, rnd.nextInt(50) == 0 ? Double.NaN : rnd.nextInt(4) - 2);
+            x.set(i, rnd.nextInt(50) == 0 ? Double.NaN : values[rnd.nextInt(values.length)]);
         }
         return x;
     }
