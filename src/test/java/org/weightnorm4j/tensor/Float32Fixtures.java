@@ -55,13 +55,18 @@ final class Float32Fixtures {
         }
     };
 
-    /** Float32Kernels with and without the Vector API, on the reference GEMM and the provider's GEMM. */
+    /**
+     * Float32Kernels with and without the Vector API, on the reference GEMM and the provider's
+     * GEMM, and directly on PanamaGemm, so that the convolutions also run its packed-filter path
+     * ({@link GemmKernel#packA}), which the provider wrapper above does not forward.
+     */
     static Stream<Float32Kernels> backends() {
         return Stream.of(
                 new Float32Kernels(REFERENCE_GEMM, false),
                 new Float32Kernels(REFERENCE_GEMM, true),
                 new Float32Kernels(PROVIDER_GEMM, false),
-                new Float32Kernels(PROVIDER_GEMM, true));
+                new Float32Kernels(PROVIDER_GEMM, true),
+                new Float32Kernels(new PanamaGemm(), true));
     }
 
     /** The simd=false and simd=true backends on the reference GEMM (for kernels that do not use GEMM). */
