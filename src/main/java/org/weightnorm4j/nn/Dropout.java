@@ -1,6 +1,6 @@
 package org.weightnorm4j.nn;
 
-import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import org.weightnorm4j.tensor.Kernels;
 import org.weightnorm4j.tensor.Tensor;
 
@@ -10,22 +10,35 @@ import org.weightnorm4j.tensor.Tensor;
  * the expected output equals the input and evaluation is the identity.
  *
  * <p>Forward in training draws a mask {@code m} (entries 0 or {@code 1/(1−p)}) and returns
- * {@code y = m ⊙ x}; backward returns {@code dx = m ⊙ dy} with the same mask. The mask of training
- * call {@code k} comes from {@link RandomStreams#forCall(long, long) RandomStreams.forCall(seed, k)},
- * so runs are reproducible and a restored {@link #setRandomCounter counter} resumes them exactly.
+ * {@code y = m ⊙ x}, drawing and applying the mask in one pass; backward returns
+ * {@code dx = m ⊙ dy} with the same mask.
+ *
+ * <p><b>Randomness.</b> Element {@code i} of training call {@code k} is dropped when
+ * {@link RandomBlocks#bits53 its 53 uniform bits}, a hash of (seed, {@code k}, {@code i}), read as a
+ * number in [0, 1), are below {@code p}. These are exactly the numbers the
+ * {@code i}-th {@code nextDouble()} of {@link RandomStreams#forCall(long, long) RandomStreams.forCall(seed, k)}
+ * gives (the sequential stream of earlier versions, so their checkpoints resume to the same masks),
+ * but each element can be drawn on its own: the mask is drawn in blocks spread over the
+ * {@link org.weightnorm4j.tensor.Parallel} threads, bit-identical for any thread count. Runs are
+ * reproducible and a restored {@link #setRandomCounter counter} resumes them exactly.
  *
  * <p>In {@link Mode#EVAL} (or with {@code p = 0}) forward returns its input itself and backward its
  * gradient itself, without copying.
  */
-public final class Dropout implements Layer, RandomState {
+public final class Dropout extends RandomLayer {
     private final double p;
-    private long seed;
-    private long counter;
+    /** An element is dropped when its 53 random bits are below this: {@code u < p} with {@code u = bits·2^-53}. */
+    private final long dropBelow;
+    /** Bound once, so that a training call allocates nothing. */
+    private final IntConsumer drawBlock = this::drawBlock;
     private Tensor mask;
     private Tensor y;
     private Tensor dx;
     private int[] inputShape;
     private boolean masked;
+    /** The input and key of the call in progress, read by {@link #drawBlock}; the input is not kept after it. */
+    private Tensor input;
+    private long key;
 
     /** Dropout with drop probability {@code p} in [0, 1) and seed 0 (a {@link Sequential.Builder} reseeds it). */
     public Dropout(double p) {
@@ -34,12 +47,14 @@ public final class Dropout implements Layer, RandomState {
 
     /** Dropout with drop probability {@code p} in [0, 1) and an explicit seed. */
     public Dropout(double p, long seed) {
+        super(seed);
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("Dropout probability must be in [0, 1), got " + p
                     + " (p = 1 would drop everything and scale by infinity)");
         }
         this.p = p;
-        this.seed = seed;
+        // bits < p·2^53 ⇔ bits < ⌈p·2^53⌉ for an integer bits; p·2^53 is exact (a power-of-two scaling).
+        this.dropBelow = (long) Math.ceil(p * 0x1p53);
     }
 
     /** The drop probability. */
@@ -55,9 +70,14 @@ public final class Dropout implements Layer, RandomState {
             return x;
         }
         mask = Buffers.ensure(mask, x, inputShape);
-        drawMask(RandomStreams.forCall(seed, counter++));
         y = Buffers.ensure(y, x, inputShape);
-        Kernels.mul(x, mask, y);
+        input = x;
+        key = nextCallKey();
+        try {
+            RandomBlocks.run(x.size(), drawBlock);
+        } finally {
+            input = null;
+        }
         return y;
     }
 
@@ -75,45 +95,27 @@ public final class Dropout implements Layer, RandomState {
         return dx;
     }
 
-    /** Fills the mask: 0 with probability p, else 1/(1−p). */
-    private void drawMask(SplittableRandom rng) {
-        double keepScale = 1.0 / (1.0 - p);
+    /** Draws block {@code b} of the mask (0 with probability p, else 1/(1−p)) and applies it: {@code y = m ⊙ x}. */
+    private void drawBlock(int b) {
         int n = mask.size();
+        int from = RandomBlocks.start(b), to = RandomBlocks.end(b, n);
+        double keepScale = 1.0 / (1.0 - p);
         if (mask.isFloat32()) {
-            float[] m = mask.data();
+            float[] in = input.data(), m = mask.data(), out = y.data();
             float scale = (float) keepScale;
-            for (int i = 0; i < n; i++) {
-                m[i] = rng.nextDouble() < p ? 0f : scale;
+            for (int i = from; i < to; i++) {
+                float mi = RandomBlocks.bits53(key, i) < dropBelow ? 0f : scale;
+                m[i] = mi;
+                out[i] = in[i] * mi;
             }
         } else {
-            double[] m = mask.data64();
-            for (int i = 0; i < n; i++) {
-                m[i] = rng.nextDouble() < p ? 0.0 : keepScale;
+            double[] in = input.data64(), m = mask.data64(), out = y.data64();
+            for (int i = from; i < to; i++) {
+                double mi = RandomBlocks.bits53(key, i) < dropBelow ? 0.0 : keepScale;
+                m[i] = mi;
+                out[i] = in[i] * mi;
             }
         }
-    }
-
-    @Override
-    public long randomSeed() {
-        return seed;
-    }
-
-    @Override
-    public void setRandomSeed(long seed) {
-        this.seed = seed;
-    }
-
-    @Override
-    public long randomCounter() {
-        return counter;
-    }
-
-    @Override
-    public void setRandomCounter(long counter) {
-        if (counter < 0) {
-            throw new IllegalArgumentException(describe() + ": random counter must be non-negative, got " + counter);
-        }
-        this.counter = counter;
     }
 
     @Override

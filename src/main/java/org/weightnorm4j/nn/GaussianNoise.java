@@ -2,6 +2,7 @@ package org.weightnorm4j.nn;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import org.weightnorm4j.tensor.Tensor;
 
 /**
@@ -11,17 +12,24 @@ import org.weightnorm4j.tensor.Tensor;
  * {@code ../shared/bench/torch_peer.py}). Since the noise does not depend on {@code x},
  * {@code ∂y/∂x = I} and backward passes the gradient through unchanged.
  *
- * <p>The noise of training call {@code k} comes from
- * {@link RandomStreams#forCall(long, long) RandomStreams.forCall(seed, k)}: reproducible, and
- * resumable from the {@link #randomCounter() counter}. In {@link Mode#EVAL} forward returns its input
- * itself; backward always returns its gradient itself.
+ * <p><b>Randomness.</b> Training call {@code k} draws its noise in blocks of
+ * {@value RandomBlocks#BLOCK} elements, block {@code b} from its own generator
+ * ({@link RandomBlocks#blockStream}, fixed by the seed, {@code k} and {@code b}), so the blocks run
+ * on several threads and the noise is bit-identical for any thread count. (Earlier versions drew
+ * the whole call from one sequential stream, {@link RandomStreams#forCall(long, long)}; the noise of
+ * a given (seed, {@code k}) has changed since, its reproducibility has not.) A restored
+ * {@link #randomCounter() counter} resumes the sequence exactly. In {@link Mode#EVAL} forward
+ * returns its input itself; backward always returns its gradient itself.
  */
-public final class GaussianNoise implements Layer, RandomState {
+public final class GaussianNoise extends RandomLayer {
     private final double sigma;
-    private long seed;
-    private long counter;
+    /** Bound once, so that a training call allocates no task object. */
+    private final IntConsumer drawBlock = this::drawBlock;
     private Tensor y;
     private int[] inputShape;
+    /** The input and key of the call in progress, read by {@link #drawBlock}; the input is not kept after it. */
+    private Tensor input;
+    private long key;
 
     /** Noise of standard deviation {@code sigma} ≥ 0 and seed 0 (a {@link Sequential.Builder} reseeds it). */
     public GaussianNoise(double sigma) {
@@ -30,11 +38,11 @@ public final class GaussianNoise implements Layer, RandomState {
 
     /** Noise of standard deviation {@code sigma} ≥ 0 with an explicit seed. */
     public GaussianNoise(double sigma, long seed) {
+        super(seed);
         if (!(sigma >= 0) || Double.isInfinite(sigma)) {
             throw new IllegalArgumentException("GaussianNoise sigma must be finite and >= 0, got " + sigma);
         }
         this.sigma = sigma;
-        this.seed = seed;
     }
 
     /** The standard deviation of the noise. */
@@ -48,21 +56,33 @@ public final class GaussianNoise implements Layer, RandomState {
         if (mode != Mode.TRAIN || sigma == 0) {
             return x;
         }
-        SplittableRandom rng = RandomStreams.forCall(seed, counter++);
         y = Buffers.ensure(y, x, inputShape);
-        int n = x.size();
-        if (x.isFloat32()) {
-            float[] in = x.data(), out = y.data();
-            for (int i = 0; i < n; i++) {
+        input = x;
+        key = nextCallKey();
+        try {
+            RandomBlocks.run(x.size(), drawBlock);
+        } finally {
+            input = null;
+        }
+        return y;
+    }
+
+    /** {@code y = x + σ ε} on block {@code b}, ε from the block's own generator. */
+    private void drawBlock(int b) {
+        int n = y.size();
+        int from = RandomBlocks.start(b), to = RandomBlocks.end(b, n);
+        SplittableRandom rng = RandomBlocks.blockStream(key, b);
+        if (y.isFloat32()) {
+            float[] in = input.data(), out = y.data();
+            for (int i = from; i < to; i++) {
                 out[i] = (float) (in[i] + sigma * rng.nextGaussian());
             }
         } else {
-            double[] in = x.data64(), out = y.data64();
-            for (int i = 0; i < n; i++) {
+            double[] in = input.data64(), out = y.data64();
+            for (int i = from; i < to; i++) {
                 out[i] = in[i] + sigma * rng.nextGaussian();
             }
         }
-        return y;
     }
 
     @Override
@@ -73,29 +93,6 @@ public final class GaussianNoise implements Layer, RandomState {
         dy.requireShape(describe() + " backward: gradient must have the shape of the last input " + Arrays.toString(inputShape),
                 inputShape);
         return dy;
-    }
-
-    @Override
-    public long randomSeed() {
-        return seed;
-    }
-
-    @Override
-    public void setRandomSeed(long seed) {
-        this.seed = seed;
-    }
-
-    @Override
-    public long randomCounter() {
-        return counter;
-    }
-
-    @Override
-    public void setRandomCounter(long counter) {
-        if (counter < 0) {
-            throw new IllegalArgumentException(describe() + ": random counter must be non-negative, got " + counter);
-        }
-        this.counter = counter;
     }
 
     @Override

@@ -35,6 +35,10 @@ public final class Sequential implements Layer {
     private final List<Layer> layers;
     /** PyTorch module index of each layer (the first module it stands for). */
     private final int[] indices;
+    /** Every parameter in the order of {@link #namedParams()}, collected once (see {@link #params()}). */
+    private final List<Param> params;
+    /** Index of the first layer with parameters ({@code layers.size()} if none), where training backward stops. */
+    private final int firstTrainable;
 
     /**
      * A sequential of the given layers, in order. Random layers keep the seeds they were built
@@ -52,6 +56,12 @@ public final class Sequential implements Layer {
             next += moduleCount(this.layers.get(k));
         }
         checkUniqueNames();
+        this.params = List.copyOf(namedParams().values());
+        int first = 0;
+        while (first < this.layers.size() && this.layers.get(first).params().isEmpty()) {
+            first++;
+        }
+        this.firstTrainable = first;
     }
 
     /** Starts a fluent builder. */
@@ -95,10 +105,7 @@ public final class Sequential implements Layer {
      */
     @Override
     public void backwardParamsOnly(Tensor dy) {
-        int first = 0;
-        while (first < layers.size() && layers.get(first).params().isEmpty()) {
-            first++;
-        }
+        int first = firstTrainable;
         Tensor g = dy;
         for (int k = layers.size() - 1; k > first; k--) {
             g = layers.get(k).backward(g);
@@ -108,10 +115,16 @@ public final class Sequential implements Layer {
         }
     }
 
-    /** Every trainable parameter, layer by layer, in the order of {@link #namedParams()}. */
+    /**
+     * Every trainable parameter, layer by layer, in the order of {@link #namedParams()}
+     * (unmodifiable). The list is collected once, when this Sequential is built, so that the
+     * per-step {@link #zeroGrad()} allocates nothing: a layer must keep the same {@link Param}
+     * objects for its lifetime (every layer of this library holds them in final fields; training
+     * changes their values, never the objects).
+     */
     @Override
     public List<Param> params() {
-        return List.copyOf(namedParams().values());
+        return params;
     }
 
     /** Same as {@link #namedBuffers()}. */
@@ -186,15 +199,15 @@ public final class Sequential implements Layer {
 
     /** Sets every parameter gradient to zero (the explicit step before each backward of a new minibatch). */
     public void zeroGrad() {
-        for (Param p : params()) {
-            p.zeroGrad();
+        for (int i = 0; i < params.size(); i++) {
+            params.get(i).zeroGrad();
         }
     }
 
     /** Total number of trainable scalars. */
     public long parameterCount() {
         long n = 0;
-        for (Param p : params()) {
+        for (Param p : params) {
             n += p.value().size();
         }
         return n;
