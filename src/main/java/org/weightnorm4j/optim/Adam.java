@@ -27,38 +27,43 @@ import org.weightnorm4j.tensor.Tensor;
  *
  * <p>Hyperparameters: learning rate η &gt; 0 (paper: 0.003 for weight norm, 0.0003 for the normal
  * parameterisation), β1 ∈ [0, 1) (0.9), β2 ∈ [0, 1) (0.999), ε &gt; 0 (1e-8), weight decay λ ≥ 0.
+ *
+ * <p>Arithmetic is float32, each element on its own; large models are updated on several threads
+ * in fixed ranges ({@link ParamRanges}), with the same bits for any thread count.
  */
-public final class Adam implements Optimizer {
-    private final List<Param> params;
-    private final List<String> names;
+public final class Adam extends ElementwiseOptimizer {
     private final double beta2;
     private final double eps;
     private final double weightDecay;
     private final List<Tensor> m = new ArrayList<>();
     private final List<Tensor> v = new ArrayList<>();
-    private double lr;
     private double beta1;
     private double beta1Product = 1;
-    private long steps;
+    // The scalars of the step in progress (set by prepareStep, read by updateRange on any thread).
+    private float stepSize;
+    private float invSqrtC2;
+    private float b1;
+    private float b2;
+    private float e;
+    private float wd;
+    private float oneMinusB1;
+    private float oneMinusB2;
 
     /**
      * @param params parameters under model-wide unique names (the names key the saved state),
      *               e.g. {@code Sequential.namedParams()}
      */
     public Adam(Map<String, Param> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
-        Hyper.requirePositive("Adam learning rate", lr);
+        super("Adam", params, lr);
         Hyper.requireUnit("Adam beta1", beta1);
         Hyper.requireUnit("Adam beta2", beta2);
         Hyper.requirePositive("Adam epsilon", eps);
         Hyper.requireNonNegative("Adam weight decay", weightDecay);
-        this.params = List.copyOf(params.values());
-        this.names = List.copyOf(params.keySet());
-        this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        for (Param p : this.params) {
+        for (Param p : params()) {
             m.add(p.value().zerosLike());
             v.add(p.value().zerosLike());
         }
@@ -75,32 +80,37 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void step() {
-        steps++;
+    void prepareStep(long step) {
         beta1Product *= beta1;
         double c1 = 1 - beta1Product;
-        double c2 = 1 - Math.pow(beta2, steps);
-        float stepSize = (float) (lr / c1);
-        float invSqrtC2 = (float) (1 / Math.sqrt(c2));
-        float b1 = (float) beta1, b2 = (float) beta2, e = (float) eps, wd = (float) weightDecay;
-        float oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
-        for (int i = 0; i < params.size(); i++) {
-            Param p = params.get(i);
-            float[] theta = p.value().data();
-            float[] grad = p.grad().data();
-            float[] mi = m.get(i).data();
-            float[] vi = v.get(i).data();
-            int n = p.value().size();
-            for (int j = 0; j < n; j++) {
-                float d = grad[j];
-                if (wd != 0f) {
-                    d += wd * theta[j];
-                }
-                mi[j] = b1 * mi[j] + oneMinusB1 * d;
-                vi[j] = b2 * vi[j] + oneMinusB2 * d * d;
-                float denom = (float) Math.sqrt(vi[j]) * invSqrtC2 + e;
-                theta[j] -= stepSize * mi[j] / denom;
+        double c2 = 1 - Math.pow(beta2, step);
+        stepSize = (float) (learningRate() / c1);
+        invSqrtC2 = (float) (1 / Math.sqrt(c2));
+        b1 = (float) beta1;
+        b2 = (float) beta2;
+        e = (float) eps;
+        wd = (float) weightDecay;
+        oneMinusB1 = (float) (1 - beta1);
+        oneMinusB2 = (float) (1 - beta2);
+    }
+
+    @Override
+    void updateRange(int i, int from, int to) {
+        float[] theta = param(i).value().data();
+        float[] grad = param(i).grad().data();
+        float[] mi = m.get(i).data();
+        float[] vi = v.get(i).data();
+        float b1 = this.b1, b2 = this.b2, e = this.e, wd = this.wd, stepSize = this.stepSize, invSqrtC2 = this.invSqrtC2;
+        float oneMinusB1 = this.oneMinusB1, oneMinusB2 = this.oneMinusB2;
+        for (int j = from; j < to; j++) {
+            float d = grad[j];
+            if (wd != 0f) {
+                d += wd * theta[j];
             }
+            mi[j] = b1 * mi[j] + oneMinusB1 * d;
+            vi[j] = b2 * vi[j] + oneMinusB2 * d * d;
+            float denom = (float) Math.sqrt(vi[j]) * invSqrtC2 + e;
+            theta[j] -= stepSize * mi[j] / denom;
         }
     }
 
@@ -115,36 +125,13 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public List<Param> params() {
-        return params;
-    }
-
-    @Override
-    public long stepCount() {
-        return steps;
-    }
-
-    @Override
-    public double learningRate() {
-        return lr;
-    }
-
-    @Override
-    public void setLearningRate(double lr) {
-        Hyper.requirePositiveOrZero("Adam learning rate", lr);
-        this.lr = lr;
-    }
-
-    @Override
     public OptimizerState state() {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (int i = 0; i < params.size(); i++) {
-            tensors.put(names.get(i) + ".exp_avg", m.get(i).copy());
-            tensors.put(names.get(i) + ".exp_avg_sq", v.get(i).copy());
+        for (int i = 0; i < m.size(); i++) {
+            tensors.put(name(i) + ".exp_avg", m.get(i).copy());
+            tensors.put(name(i) + ".exp_avg_sq", v.get(i).copy());
         }
-        Map<String, Double> scalars = new LinkedHashMap<>();
-        scalars.put("step", (double) steps);
-        scalars.put("lr", lr);
+        Map<String, Double> scalars = scalars();
         scalars.put("beta1", beta1);
         scalars.put("beta1_product", beta1Product);
         return new OptimizerState(tensors, scalars);
@@ -152,20 +139,18 @@ public final class Adam implements Optimizer {
 
     @Override
     public void loadState(OptimizerState state) {
-        for (int i = 0; i < params.size(); i++) {
-            String name = names.get(i);
-            m.get(i).copyFrom(state.require("Adam", name + ".exp_avg", m.get(i).shape()));
-            v.get(i).copyFrom(state.require("Adam", name + ".exp_avg_sq", v.get(i).shape()));
+        for (int i = 0; i < m.size(); i++) {
+            m.get(i).copyFrom(state.require("Adam", name(i) + ".exp_avg", m.get(i).shape()));
+            v.get(i).copyFrom(state.require("Adam", name(i) + ".exp_avg_sq", v.get(i).shape()));
         }
-        steps = (long) state.requireScalar("Adam", "step");
-        lr = state.requireScalar("Adam", "lr");
+        loadScalars(state);
         beta1 = state.requireScalar("Adam", "beta1");
         beta1Product = state.requireScalar("Adam", "beta1_product");
     }
 
     @Override
     public String toString() {
-        return "Adam(lr=" + lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps
+        return "Adam(lr=" + learningRate() + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps
                 + ", weight_decay=" + weightDecay + ")";
     }
 }

@@ -22,6 +22,9 @@ import org.weightnorm4j.tensor.Tensor;
  *
  * <p>{@link #swapIn()} puts the averages into the model (for evaluation or saving) and
  * {@link #swapOut()} restores the raw parameters; training must only continue after swapOut.
+ *
+ * <p>The update is element-wise, so large models are averaged on several threads in fixed ranges
+ * ({@link ParamRanges}), with the same bits for any thread count.
  */
 public final class ParameterAverage {
     private final List<Param> params;
@@ -29,8 +32,12 @@ public final class ParameterAverage {
     private final double decay;
     private final List<Tensor> averages = new ArrayList<>();
     private final List<Tensor> saved = new ArrayList<>();
+    private final ParamRanges ranges;
     private long updates;
     private boolean swapped;
+    // The weights of the update in progress (set by update(), read by updateRange on any thread).
+    private float d;
+    private float oneMinusD;
 
     /** Parameters keyed by their own names, which must be unique. */
     public ParameterAverage(List<Param> params, double decay) {
@@ -49,6 +56,7 @@ public final class ParameterAverage {
             averages.add(p.value().copy());
             saved.add(p.value().zerosLike());
         }
+        this.ranges = new ParamRanges(this.params, this::updateRange);
     }
 
     /** Folds the current parameters into the averages. */
@@ -56,17 +64,20 @@ public final class ParameterAverage {
         if (swapped) {
             throw new IllegalStateException("parameter average: update() while the averages are swapped in; call swapOut() first");
         }
-        float d = (float) Math.min(decay, (1.0 + updates) / (10.0 + updates));
-        float oneMinusD = 1f - d;
-        for (int i = 0; i < params.size(); i++) {
-            float[] a = averages.get(i).data();
-            float[] theta = params.get(i).value().data();
-            int n = params.get(i).value().size();
-            for (int j = 0; j < n; j++) {
-                a[j] = d * a[j] + oneMinusD * theta[j];
-            }
-        }
+        d = (float) Math.min(decay, (1.0 + updates) / (10.0 + updates));
+        oneMinusD = 1f - d;
+        ranges.run();
         updates++;
+    }
+
+    /** {@code a = δ a + (1 − δ) θ} on elements {@code [from, to)} of parameter {@code i}. */
+    private void updateRange(int i, int from, int to) {
+        float[] a = averages.get(i).data();
+        float[] theta = params.get(i).value().data();
+        float d = this.d, oneMinusD = this.oneMinusD;
+        for (int j = from; j < to; j++) {
+            a[j] = d * a[j] + oneMinusD * theta[j];
+        }
     }
 
     /** Replaces the model's parameters with their averages, keeping the raw values aside. */

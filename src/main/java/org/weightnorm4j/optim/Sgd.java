@@ -20,25 +20,26 @@ import org.weightnorm4j.tensor.Tensor;
  * </pre>
  *
  * <p>Hyperparameters: learning rate η &gt; 0, momentum μ ∈ [0, 1), {@code nesterov} (needs μ &gt; 0),
- * weight decay λ ≥ 0. Arithmetic is float32, element by element, in a fixed order, so two runs
- * with the same gradients give bit-identical parameters.
+ * weight decay λ ≥ 0. Arithmetic is float32, each element on its own, so two runs with the same
+ * gradients give bit-identical parameters; large models are updated on several threads in fixed
+ * ranges ({@link ParamRanges}), with the same bits for any thread count.
  */
-public final class Sgd implements Optimizer {
-    private final List<Param> params;
-    private final List<String> names;
+public final class Sgd extends ElementwiseOptimizer {
     private final double momentum;
     private final boolean nesterov;
     private final double weightDecay;
     private final List<Tensor> buffers = new ArrayList<>();
-    private double lr;
-    private long steps;
+    // The scalars of the step in progress (set by prepareStep, read by updateRange on any thread).
+    private float eta;
+    private float mu;
+    private float wd;
 
     /**
      * @param params parameters under model-wide unique names (the names key the saved state),
      *               e.g. {@code Sequential.namedParams()}
      */
     public Sgd(Map<String, Param> params, double lr, double momentum, boolean nesterov, double weightDecay) {
-        Hyper.requirePositive("SGD learning rate", lr);
+        super("SGD", params, lr);
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("SGD momentum must be in [0, 1), got " + momentum);
         }
@@ -46,14 +47,11 @@ public final class Sgd implements Optimizer {
             throw new IllegalArgumentException("SGD with Nesterov momentum needs momentum > 0");
         }
         Hyper.requireNonNegative("SGD weight decay", weightDecay);
-        this.params = List.copyOf(params.values());
-        this.names = List.copyOf(params.keySet());
-        this.lr = lr;
         this.momentum = momentum;
         this.nesterov = nesterov;
         this.weightDecay = weightDecay;
         if (momentum > 0) {
-            for (Param p : this.params) {
+            for (Param p : params()) {
                 buffers.add(p.value().zerosLike());
             }
         }
@@ -70,72 +68,52 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step() {
-        float eta = (float) lr, mu = (float) momentum, wd = (float) weightDecay;
-        for (int i = 0; i < params.size(); i++) {
-            Param p = params.get(i);
-            float[] theta = p.value().data();
-            float[] grad = p.grad().data();
-            float[] b = momentum > 0 ? buffers.get(i).data() : null;
-            int n = p.value().size();
-            for (int j = 0; j < n; j++) {
-                float d = grad[j];
-                if (wd != 0f) {
-                    d += wd * theta[j];
-                }
-                if (b != null) {
-                    b[j] = mu * b[j] + d;
-                    d = nesterov ? d + mu * b[j] : b[j];
-                }
-                theta[j] -= eta * d;
+    void prepareStep(long step) {
+        eta = (float) learningRate();
+        mu = (float) momentum;
+        wd = (float) weightDecay;
+    }
+
+    @Override
+    void updateRange(int i, int from, int to) {
+        float[] theta = param(i).value().data();
+        float[] grad = param(i).grad().data();
+        float[] b = momentum > 0 ? buffers.get(i).data() : null;
+        float eta = this.eta, mu = this.mu, wd = this.wd;
+        for (int j = from; j < to; j++) {
+            float d = grad[j];
+            if (wd != 0f) {
+                d += wd * theta[j];
             }
+            if (b != null) {
+                b[j] = mu * b[j] + d;
+                d = nesterov ? d + mu * b[j] : b[j];
+            }
+            theta[j] -= eta * d;
         }
-        steps++;
-    }
-
-    @Override
-    public List<Param> params() {
-        return params;
-    }
-
-    @Override
-    public long stepCount() {
-        return steps;
-    }
-
-    @Override
-    public double learningRate() {
-        return lr;
-    }
-
-    @Override
-    public void setLearningRate(double lr) {
-        Hyper.requirePositiveOrZero("SGD learning rate", lr);
-        this.lr = lr;
     }
 
     @Override
     public OptimizerState state() {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (int i = 0; i < buffers.size(); i++) {
-            tensors.put(names.get(i) + ".momentum_buffer", buffers.get(i).copy());
+            tensors.put(name(i) + ".momentum_buffer", buffers.get(i).copy());
         }
-        return new OptimizerState(tensors, Map.of("step", (double) steps, "lr", lr));
+        return new OptimizerState(tensors, scalars());
     }
 
     @Override
     public void loadState(OptimizerState state) {
         for (int i = 0; i < buffers.size(); i++) {
             Tensor b = buffers.get(i);
-            b.copyFrom(state.require("SGD", names.get(i) + ".momentum_buffer", b.shape()));
+            b.copyFrom(state.require("SGD", name(i) + ".momentum_buffer", b.shape()));
         }
-        steps = (long) state.requireScalar("SGD", "step");
-        lr = state.requireScalar("SGD", "lr");
+        loadScalars(state);
     }
 
     @Override
     public String toString() {
-        return "SGD(lr=" + lr + ", momentum=" + momentum + ", nesterov=" + nesterov
+        return "SGD(lr=" + learningRate() + ", momentum=" + momentum + ", nesterov=" + nesterov
                 + ", weight_decay=" + weightDecay + ")";
     }
 }
