@@ -36,9 +36,6 @@ public final class Dropout extends RandomLayer {
     private Tensor dx;
     private int[] inputShape;
     private boolean masked;
-    /** The input and key of the call in progress, read by {@link #drawBlock}; the input is not kept after it. */
-    private Tensor input;
-    private long key;
 
     /** Dropout with drop probability {@code p} in [0, 1) and seed 0 (a {@link Sequential.Builder} reseeds it). */
     public Dropout(double p) {
@@ -71,13 +68,7 @@ public final class Dropout extends RandomLayer {
         }
         mask = Buffers.ensure(mask, x, inputShape);
         y = Buffers.ensure(y, x, inputShape);
-        input = x;
-        key = nextCallKey();
-        try {
-            RandomBlocks.run(x.size(), drawBlock);
-        } finally {
-            input = null;
-        }
+        drawInBlocks(x, drawBlock);
         return y;
     }
 
@@ -100,8 +91,9 @@ public final class Dropout extends RandomLayer {
         int n = mask.size();
         int from = RandomBlocks.start(b), to = RandomBlocks.end(b, n);
         double keepScale = 1.0 / (1.0 - p);
+        long key = key();
         if (mask.isFloat32()) {
-            float[] in = input.data(), m = mask.data(), out = y.data();
+            float[] in = input().data(), m = mask.data(), out = y.data();
             float scale = (float) keepScale;
             for (int i = from; i < to; i++) {
                 float mi = RandomBlocks.bits53(key, i) < dropBelow ? 0f : scale;
@@ -109,7 +101,7 @@ public final class Dropout extends RandomLayer {
                 out[i] = in[i] * mi;
             }
         } else {
-            double[] in = input.data64(), m = mask.data64(), out = y.data64();
+            double[] in = input().data64(), m = mask.data64(), out = y.data64();
             for (int i = from; i < to; i++) {
                 double mi = RandomBlocks.bits53(key, i) < dropBelow ? 0.0 : keepScale;
                 m[i] = mi;

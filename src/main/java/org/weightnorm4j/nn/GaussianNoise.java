@@ -27,9 +27,6 @@ public final class GaussianNoise extends RandomLayer {
     private final IntConsumer drawBlock = this::drawBlock;
     private Tensor y;
     private int[] inputShape;
-    /** The input and key of the call in progress, read by {@link #drawBlock}; the input is not kept after it. */
-    private Tensor input;
-    private long key;
 
     /** Noise of standard deviation {@code sigma} ≥ 0 and seed 0 (a {@link Sequential.Builder} reseeds it). */
     public GaussianNoise(double sigma) {
@@ -57,13 +54,7 @@ public final class GaussianNoise extends RandomLayer {
             return x;
         }
         y = Buffers.ensure(y, x, inputShape);
-        input = x;
-        key = nextCallKey();
-        try {
-            RandomBlocks.run(x.size(), drawBlock);
-        } finally {
-            input = null;
-        }
+        drawInBlocks(x, drawBlock);
         return y;
     }
 
@@ -71,14 +62,14 @@ public final class GaussianNoise extends RandomLayer {
     private void drawBlock(int b) {
         int n = y.size();
         int from = RandomBlocks.start(b), to = RandomBlocks.end(b, n);
-        SplittableRandom rng = RandomBlocks.blockStream(key, b);
+        SplittableRandom rng = RandomBlocks.blockStream(key(), b);
         if (y.isFloat32()) {
-            float[] in = input.data(), out = y.data();
+            float[] in = input().data(), out = y.data();
             for (int i = from; i < to; i++) {
                 out[i] = (float) (in[i] + sigma * rng.nextGaussian());
             }
         } else {
-            double[] in = input.data64(), out = y.data64();
+            double[] in = input().data64(), out = y.data64();
             for (int i = from; i < to; i++) {
                 out[i] = in[i] + sigma * rng.nextGaussian();
             }
