@@ -29,18 +29,14 @@ public final class CompareCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "mlp|cnn|paper-cifar", defaultValue = "mlp", description = "Preset. Default: ${DEFAULT-VALUE}.")
-    String model;
+    @CommandLine.Mixin
+    ParamGridOptions grid;
 
     @Option(names = "--dataset", paramLabel = "NAME", description = "fashion-mnist, mnist or cifar10. Default: cifar10 for paper-cifar, else fashion-mnist.")
     String dataset;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Directory holding the dataset files (see 'weightnorm data info').")
     Path data;
-
-    @Option(names = "--params", paramLabel = "LIST", defaultValue = "normal,bn,wn,wn-mobn,mobn",
-            description = "Parameterizations, comma-separated (or 'all'). Default: ${DEFAULT-VALUE}.")
-    String params;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs per run. Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -54,8 +50,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "X", description = "Learning rate (constant). Default: adam 1e-3 for mlp, 3e-3 otherwise; sgd 0.01.")
     Double lr;
 
-    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
-    double momentum;
+    @CommandLine.Mixin
+    MomentumOption momentum;
 
     @Option(names = "--loss-target", paramLabel = "L",
             description = "Report the first epoch each run's training loss is at or below L. Default: the lowest loss every run reached.")
@@ -64,37 +60,30 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--preprocess", paramLabel = "none|normalize|zca", description = "Default: zca for paper-cifar, normalize on cifar10, else none.")
     String preprocess;
 
-    @Option(names = "--train-limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N training images (0 = all).")
-    int trainLimit;
+    @CommandLine.Mixin
+    SeedOption seed;
 
-    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N test images (0 = all).")
-    int testLimit;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
-
-    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/compare-MODEL-DATASET-sSEED).")
     Path out;
 
-    @Option(names = "--quiet", description = "No progress bar; one line per run.")
-    boolean quiet;
-
     @Override
     public Integer call() throws Exception {
-        Shared.threads(spec, threads);
+        threads.apply(spec);
         PrintWriter o = spec.commandLine().getOut();
         CompareExperiment.Settings settings = Shared.usage(spec, () -> new CompareExperiment.Settings(
-                ListArgs.params("--params", params), defaultRecipe(model, epochs, batch, optimizer, lr, momentum, seed),
+                ListArgs.params("--params", grid.params),
+                defaultRecipe(grid.model, epochs, batch, optimizer, lr, momentum.momentum, seed.seed),
                 lossTarget == null ? Double.NaN : lossTarget));
-        Workload w = Shared.usage(spec, () -> Workload.load(model, dataset, data, preprocess, trainLimit, testLimit));
-        Path dir = out != null ? out : Path.of("runs", "compare-" + model + "-" + w.datasetName() + "-s" + seed);
+        Workload w = Shared.usage(spec, () -> Workload.load(grid.model, dataset, data, preprocess, grid.trainLimit,
+                grid.testLimit));
+        Path dir = out != null ? out : Path.of("runs", "compare-" + grid.model + "-" + w.datasetName() + "-s" + seed.seed);
         o.println("compare: " + w.describe() + "; " + settings.train().describe() + "; " + Parallel.threads()
                 + " threads; output " + dir);
         o.flush();
-        CompareResult r = new CompareExperiment(w, settings, dir, o, !quiet).run();
+        CompareResult r = new CompareExperiment(w, settings, dir, o, !grid.quiet).run();
         Path report = CompareReport.write(r, Shared.argv(spec, "compare"), dir);
         o.println(CompareSummary.table(r));
         o.println("report: " + report);
@@ -138,16 +127,6 @@ public final class CompareCommand implements Callable<Integer> {
     /** Helpers shared by the experiment commands (compare, noise, lr-sweep, demo). */
     static final class Shared {
         private Shared() {
-        }
-
-        /** Applies {@code --threads}, refusing values below 1. */
-        static void threads(CommandLine.Model.CommandSpec spec, Integer threads) {
-            if (threads != null) {
-                if (threads < 1) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
-                }
-                Parallel.setThreads(threads);
-            }
         }
 
         /** Runs {@code body}, turning a bad value (IllegalArgumentException) into a usage error (exit code 2). */

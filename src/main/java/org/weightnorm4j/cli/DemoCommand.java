@@ -52,11 +52,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--noise-steps", paramLabel = "N", defaultValue = "300", description = "Steps per batch size of the noise run. Default: ${DEFAULT-VALUE}.")
     long noiseSteps;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @CommandLine.Mixin
+    SeedOption seed;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--quiet", description = "No progress bars.")
     boolean quiet;
@@ -67,14 +67,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        CompareCommand.Shared.threads(spec, threads);
+        threads.apply(spec);
         PrintWriter o = spec.commandLine().getOut();
         ensureFashionMnist(o);
         Workload compareData = CompareCommand.Shared.usage(spec,
                 () -> Workload.load("mlp", "fashion-mnist", data, null, trainLimit, 0));
         CompareExperiment.Settings cs = CompareCommand.Shared.usage(spec, () -> new CompareExperiment.Settings(
                 List.of(Parameterization.values()),
-                CompareCommand.defaultRecipe("mlp", epochs, null, "adam", null, 0, seed), Double.NaN));
+                CompareCommand.defaultRecipe("mlp", epochs, null, "adam", null, 0, seed.seed), Double.NaN));
         Path compareDir = out.resolve("compare");
         o.println("== 1/2 compare: " + compareData.describe() + ", " + cs.params().size() + " parameterizations; "
                 + cs.train().describe() + "; " + Parallel.threads() + " threads");
@@ -83,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path compareReport = CompareReport.write(cr, CompareCommand.Shared.argv(spec, "demo"), compareDir);
 
         NoiseExperiment.Settings ns = CompareCommand.Shared.usage(spec, () -> NoiseCommand.settings(List.of(16, 64, 256), 0,
-                noiseSteps, "sgd", null, 0, 0, seed));
+                noiseSteps, "sgd", null, 0, 0, seed.seed));
         Workload noiseData = compareData;
         Path noiseDir = out.resolve("noise");
         o.println("== 2/2 noise: wn mlp on " + noiseData.data().train().size() + " training images, plain SGD lr " + ns.train().lr() + ", batches " + ns.batches() + ", " + noiseSteps

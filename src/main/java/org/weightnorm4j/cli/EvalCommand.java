@@ -10,7 +10,6 @@ import org.weightnorm4j.model.ModelSpec;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.tensor.DType;
-import org.weightnorm4j.tensor.Parallel;
 import org.weightnorm4j.train.Evaluation;
 import org.weightnorm4j.train.Inputs;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
@@ -45,8 +44,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "500", description = "Evaluation batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--json", description = "Print one JSON object instead of a sentence.")
     boolean json;
@@ -59,12 +58,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1, got " + batch);
         }
-        if (threads != null) {
-            if (threads < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
-            }
-            Parallel.setThreads(threads);
-        }
+        threads.apply(spec);
         Sidecar sidecar = Checkpoint.readSidecar(checkpoint);
         ModelSpec modelSpec = ModelSpec.fromJson(sidecar.architecture(), checkpoint.resolve(Checkpoint.SIDECAR_FILE).toString());
         Sequential model = modelSpec.build(Parameterization.parse(sidecar.parameterization()), sidecar.seed(), DType.FLOAT32);

@@ -25,18 +25,11 @@ public final class LrSweepCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "mlp|cnn|paper-cifar", defaultValue = "mlp", description = "Preset. Default: ${DEFAULT-VALUE}.")
-    String model;
+    @CommandLine.Mixin
+    ParamGridOptions grid;
 
-    @Option(names = "--dataset", paramLabel = "NAME", description = "Default: cifar10 for paper-cifar, else fashion-mnist.")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding the dataset files.")
-    Path data;
-
-    @Option(names = "--params", paramLabel = "LIST", defaultValue = "normal,bn,wn,wn-mobn,mobn",
-            description = "Parameterizations, comma-separated (or 'all'). Default: ${DEFAULT-VALUE}.")
-    String params;
+    @CommandLine.Mixin
+    DatasetOptions input;
 
     @Option(names = "--lrs", paramLabel = "LIST", defaultValue = "1e-4,1e-3,1e-2,1e-1,1",
             description = "Learning rates (a log grid over >= 3 decades is advised). Default: ${DEFAULT-VALUE}.")
@@ -51,45 +44,37 @@ public final class LrSweepCommand implements Callable<Integer> {
     @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd", description = "Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
-    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
-    double momentum;
+    @CommandLine.Mixin
+    MomentumOption momentum;
 
-    @Option(names = "--train-limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N training images (0 = all).")
-    int trainLimit;
+    @CommandLine.Mixin
+    SeedOption seed;
 
-    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N test images (0 = all).")
-    int testLimit;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
-
-    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default: runs/lr-sweep-MODEL-DATASET-sSEED).")
     Path out;
 
-    @Option(names = "--quiet", description = "No progress bar; one line per run.")
-    boolean quiet;
-
     @Override
     public Integer call() throws Exception {
-        CompareCommand.Shared.threads(spec, threads);
+        threads.apply(spec);
         PrintWriter o = spec.commandLine().getOut();
         boolean sgd = optimizer.equalsIgnoreCase("sgd");
         LrSweep.Settings settings = CompareCommand.Shared.usage(spec, () -> new LrSweep.Settings(
-                ListArgs.params("--params", params), ListArgs.doubles("--lrs", lrs),
-                new TrainSettings(epochs, batch, optimizer, 1e-3, sgd ? momentum : 0, 0, batch, seed)));
-        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(model, dataset, data, null, trainLimit, testLimit));
+                ListArgs.params("--params", grid.params), ListArgs.doubles("--lrs", lrs),
+                new TrainSettings(epochs, batch, optimizer, 1e-3, sgd ? momentum.momentum : 0, 0, batch, seed.seed)));
+        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(grid.model, input.dataset, input.data, null,
+                grid.trainLimit, grid.testLimit));
         if (settings.decades() < 3) {
             o.printf(Locale.ROOT, "note: the grid spans %.1f decades; the issue asks for >= 3 to see where runs diverge%n",
                     settings.decades());
         }
-        Path dir = out != null ? out : Path.of("runs", "lr-sweep-" + model + "-" + w.datasetName() + "-s" + seed);
+        Path dir = out != null ? out : Path.of("runs", "lr-sweep-" + grid.model + "-" + w.datasetName() + "-s" + seed.seed);
         o.println("lr-sweep: " + w.describe() + "; " + settings.params().size() + " parameterizations x "
                 + settings.lrs().size() + " learning rates; " + Parallel.threads() + " threads; output " + dir);
         o.flush();
-        LrSweepResult r = new LrSweep(w, settings, o, !quiet).run();
+        LrSweepResult r = new LrSweep(w, settings, o, !grid.quiet).run();
         Path report = LrSweepReport.write(r, CompareCommand.Shared.argv(spec, "lr-sweep"), dir);
         for (LrSweep.Point p : r.points()) {
             o.printf(Locale.ROOT, "%-8s lr %-8s %s%n", p.param().cliName(), p.lr(), p.diverged() ? r.status(p)

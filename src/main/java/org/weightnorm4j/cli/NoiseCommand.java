@@ -30,11 +30,8 @@ public final class NoiseCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "mlp|cnn|paper-cifar", defaultValue = "mlp", description = "Preset (built with wn). Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--dataset", paramLabel = "NAME", description = "Default: cifar10 for paper-cifar, else fashion-mnist.")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding the dataset files.")
-    Path data;
+    @CommandLine.Mixin
+    DatasetOptions input;
 
     @Option(names = "--batches", paramLabel = "LIST", defaultValue = "16,64,256", description = "Batch sizes. Default: ${DEFAULT-VALUE}.")
     String batches;
@@ -61,11 +58,11 @@ public final class NoiseCommand implements Callable<Integer> {
     @Option(names = "--train-limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N training images (0 = all).")
     int trainLimit;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @CommandLine.Mixin
+    SeedOption seed;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default: runs/noise-MODEL-DATASET-sSEED).")
     Path out;
@@ -78,12 +75,12 @@ public final class NoiseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CompareCommand.Shared.threads(spec, threads);
+        threads.apply(spec);
         PrintWriter o = spec.commandLine().getOut();
         NoiseExperiment.Settings settings = CompareCommand.Shared.usage(spec, () -> settings(ListArgs.ints("--batches", batches),
-                labelNoise, steps, optimizer, lr, momentum, weightDecay, seed));
-        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(model, dataset, data, null, trainLimit, 1));
-        Path dir = out != null ? out : Path.of("runs", "noise-" + model + "-" + w.datasetName() + "-s" + seed);
+                labelNoise, steps, optimizer, lr, momentum, weightDecay, seed.seed));
+        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(model, input.dataset, input.data, null, trainLimit, 1));
+        Path dir = out != null ? out : Path.of("runs", "noise-" + model + "-" + w.datasetName() + "-s" + seed.seed);
         o.println("noise: " + w.modelName() + " (wn) on " + w.datasetName() + ", " + w.data().train().size()
                 + " training images; batches " + settings.batches() + ", " + steps + " steps each; "
                 + Parallel.threads() + " threads; output " + dir);

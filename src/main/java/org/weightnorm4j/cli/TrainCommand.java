@@ -81,9 +81,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Optimizer. Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
-    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9",
-            description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
-    double momentum;
+    @CommandLine.Mixin
+    MomentumOption momentum;
 
     @Option(names = "--nesterov", description = "SGD: use Nesterov momentum.")
     boolean nesterov;
@@ -138,8 +137,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of everything random. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/MODEL-PARAM-DATASET-sSEED).")
     Path out;
@@ -170,12 +169,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null) {
-            if (threads < 1) {
-                throw usage("--threads must be at least 1, got " + threads);
-            }
-            Parallel.setThreads(threads);
-        }
+        threads.apply(spec);
         return resume != null ? resume() : fresh();
     }
 
@@ -203,7 +197,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .initBatch(initBatch != null ? initBatch : paper ? 500 : b).logEverySteps(logEvery)
                     .checkpointEvery(checkpointEvery, checkpointEverySteps).seed(seed);
             if (sgd) {
-                c.sgd(rate, momentum, nesterov);
+                c.sgd(rate, momentum.momentum, nesterov);
             }
             TrainConfig built = c.build();
             if (built.schedule().equals("linear-decay")) {
