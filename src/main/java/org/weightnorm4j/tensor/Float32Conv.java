@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.function.IntConsumer;
 
 /**
- * Float32 convolution as im2col + GEMM, one image at a time, images spread over {@link Parallel}.
+ * Float32 convolution as im2col + GEMM, images spread over {@link Parallel}.
  *
  * <p>For image b, with W viewed as {@code [O, C·KH·KW]} and {@code col_b = im2col(x_b)}
  * ({@link Im2col}):
@@ -19,6 +19,12 @@ import java.util.function.IntConsumer;
  * A 1x1 convolution with stride 1 and no padding needs no rearrangement: {@code x_b} viewed as
  * {@code [C, H·W]} already is {@code col_b}, and {@code dX_b = Wᵀ · dY_b} directly.
  *
+ * <p>Small outputs are multiplied several images at a time ({@link #groupSize}): their column
+ * matrices side by side make one wider product (for backward-filter, one longer reduction). A
+ * 5x5 output alone is a 25-column product, which fills less than one 32-column panel of the
+ * micro-kernel and pays the GEMM's fixed costs for little work. The filters, the same for every
+ * image, are packed for the micro-kernel once per call ({@link GemmKernel#packA}).
+ *
  * <p>Threading: the batch is cut into {@code min(N, 4·threads)} contiguous blocks of images, one
  * part each; the pool hands parts out as threads become free, so a core slowed down by another
  * process simply takes fewer blocks. A GEMM called from inside a part runs on that part's thread
@@ -29,8 +35,8 @@ import java.util.function.IntConsumer;
  * count but never on scheduling.
  *
  * <p>Work buffers are reused, so a call allocates nothing once they have grown to the largest
- * layer: the column matrix belongs to the thread (one per pool thread, used by one part at a
- * time); the partial gradients and flipped filters belong to a {@link Job}, kept in a free list
+ * layer: the column matrix and the grouped products belong to the thread (one per pool thread,
+ * used by one part at a time); the partial gradients, the packed and the flipped filters belong to a {@link Job}, kept in a free list
  * so that two threads calling at once simply take two jobs.
  */
 final class Float32Conv {
@@ -39,6 +45,8 @@ final class Float32Conv {
     private static final int BACKWARD_FILTER = 2;
     /** Parts per thread: enough for the pool to balance uneven cores, few enough to keep partial dW small. */
     private static final int PARTS_PER_THREAD = 4;
+    /** The narrowest product worth making of one image alone; smaller outputs are grouped ({@link #groupSize}). */
+    static final int GROUP_COLUMNS = 256;
 
     private final GemmKernel gemm;
     private final boolean simd;
@@ -68,6 +76,7 @@ final class Float32Conv {
         try {
             job.transposed = !job.g.pointwise() && job.g.stride == 1 && job.g.kh == job.g.kw && job.g.pad < job.g.kh;
             int k = job.g.rows();
+            job.group = groupSize(job.g.h * job.g.w);       // the width of dX's products
             if (job.transposed) {
                 job.prepareTransposedConvolution();
                 gemm.packA(false, job.g.c, job.gy.rows(), job.flipped, 0, job.gy.rows(), job.filters);
@@ -115,6 +124,7 @@ final class Float32Conv {
         job.o = w.dim(0);
         job.g.set(x.dim(1), x.dim(2), x.dim(3), w.dim(2), w.dim(3), spec.stride(), spec.padding(), y.dim(2), y.dim(3));
         job.parts = Math.max(1, Math.min(PARTS_PER_THREAD * Parallel.threads(), job.n));
+        job.group = groupSize(job.g.cols());
         job.reducing = false;
         job.transposed = false;
         return job;
@@ -147,6 +157,8 @@ final class Float32Conv {
         int n;
         int o;
         int parts;
+        /** Images multiplied at once ({@link #groupSize}). */
+        int group;
         boolean accumulate;
         float[] x;
         float[] w;
@@ -200,7 +212,10 @@ final class Float32Conv {
             }
         }
 
-        /** Runs the images of one contiguous block of the batch (or, when reducing, one block of dW rows). */
+        /**
+         * Runs the images of one contiguous block of the batch, {@link #group} at a time (or, when
+         * reducing, one block of dW rows).
+         */
         @Override
         public void accept(int part) {
             if (reducing) {
@@ -209,65 +224,134 @@ final class Float32Conv {
             }
             int first = (int) ((long) part * n / parts);
             int end = (int) ((long) (part + 1) * n / parts);
-            for (int b = first; b < end; b++) {
+            for (int b = first; b < end; b += group) {
+                int images = Math.min(group, end - b);
                 switch (op) {
-                    case FORWARD -> forwardImage(b, part);
-                    case BACKWARD_DATA -> backwardDataImage(b, part);
-                    default -> backwardFilterImage(b, part, b == first);
+                    case FORWARD -> forwardImages(b, images);
+                    case BACKWARD_DATA -> backwardDataImages(b, images);
+                    default -> backwardFilterImages(b, images, part, b == first);
                 }
             }
         }
 
-        private void forwardImage(int b, int part) {
-            int k = g.rows(), cols = g.cols();
-            int xOff = b * g.c * g.h * g.w;
-            int yOff = b * o * cols;
-            if (g.pointwise()) {
-                gemm.gemmPackedA(filters, false, cols, x, xOff, cols, y, yOff, cols, false);
-            } else {
-                float[] col = columns(k * cols);
-                Im2col.im2col(g, x, xOff, col);
-                gemm.gemmPackedA(filters, false, cols, col, 0, cols, y, yOff, cols, false);
+        /**
+         * {@code Y = W · [col_b | col_b+1 | ...]}: the column matrices of {@code images} images
+         * side by side make one product {@code images} times wider, then each image's block of
+         * columns is copied to its place in y. Each output is the same sum in the same order as
+         * with one image at a time; only the zero padding of the last panel of columns shrinks.
+         */
+        private void forwardImages(int b, int images) {
+            int k = g.rows(), cols = g.cols(), width = images * cols;
+            int imageSize = g.c * g.h * g.w;
+            if (images == 1) {
+                int yOff = b * o * cols;
+                if (g.pointwise()) {
+                    gemm.gemmPackedA(filters, false, cols, x, b * imageSize, cols, y, yOff, cols, false);
+                } else {
+                    float[] col = scratch().columns(k * cols);
+                    Im2col.im2col(g, x, b * imageSize, col);
+                    gemm.gemmPackedA(filters, false, cols, col, 0, cols, y, yOff, cols, false);
+                }
+                return;
             }
+            Scratch sc = scratch();
+            float[] col = sc.columns(k * width);
+            for (int i = 0; i < images; i++) {
+                if (g.pointwise()) {
+                    placeColumns(x, (b + i) * imageSize, k, cols, col, width, i * cols);
+                } else {
+                    Im2col.im2col(g, x, (b + i) * imageSize, col, width, i * cols);
+                }
+            }
+            float[] out = sc.products(o * width);
+            gemm.gemmPackedA(filters, false, width, col, 0, width, out, 0, width, false);
+            takeColumns(out, o, cols, width, images, y, b * o * cols);
         }
 
-        private void backwardDataImage(int b, int part) {
+        /** As {@link #forwardImages}, for the input gradient: {@code dX = Wᵀ · dY}, or the flipped-filter convolution of dY. */
+        private void backwardDataImages(int b, int images) {
+            int k = g.rows(), cols = g.cols();
+            int hw = g.h * g.w, imageSize = g.c * hw;
+            if (!g.pointwise() && !transposed) {
+                for (int i = 0; i < images; i++) {
+                    backwardDataScatter(b + i);
+                }
+                return;
+            }
+            if (images == 1) {
+                int dyOff = b * o * cols, dxOff = b * imageSize;
+                if (g.pointwise()) {
+                    gemm.gemmPackedA(filters, false, cols, y, dyOff, cols, x, dxOff, cols, false);
+                } else {
+                    float[] col = scratch().columns(gy.rows() * gy.cols());
+                    Im2col.im2col(gy, y, dyOff, col);
+                    gemm.gemmPackedA(filters, false, hw, col, 0, hw, x, dxOff, hw, false);
+                }
+                return;
+            }
+            Scratch sc = scratch();
+            int width = images * hw;
+            int rows = g.pointwise() ? o : gy.rows();
+            float[] col = sc.columns(rows * width);
+            for (int i = 0; i < images; i++) {
+                if (g.pointwise()) {
+                    placeColumns(y, (b + i) * o * cols, o, cols, col, width, i * cols);
+                } else {
+                    Im2col.im2col(gy, y, (b + i) * o * cols, col, width, i * hw);
+                }
+            }
+            float[] out = sc.products(g.c * width);
+            gemm.gemmPackedA(filters, false, width, col, 0, width, out, 0, width, false);
+            takeColumns(out, g.c, hw, width, images, x, b * imageSize);
+        }
+
+        /** Strided or non-square backward-data of one image: {@code dX_b = col2im(Wᵀ · dY_b)}. */
+        private void backwardDataScatter(int b) {
             int k = g.rows(), cols = g.cols();
             int imageSize = g.c * g.h * g.w;
             int dxOff = b * imageSize;
-            int dyOff = b * o * cols;
-            if (g.pointwise()) {
-                gemm.gemmPackedA(filters, false, cols, y, dyOff, cols, x, dxOff, cols, false);
-            } else if (transposed) {
-                float[] col = columns(gy.rows() * gy.cols());
-                Im2col.im2col(gy, y, dyOff, col);
-                int hw = g.h * g.w;
-                gemm.gemmPackedA(filters, false, hw, col, 0, hw, x, dxOff, hw, false);
-            } else {
-                float[] col = columns(k * cols);
-                gemm.gemmPackedA(filters, false, cols, y, dyOff, cols, col, 0, cols, false);
-                Arrays.fill(x, dxOff, dxOff + imageSize, 0f);
-                Im2col.col2im(g, col, x, dxOff, simd);
-            }
+            float[] col = scratch().columns(k * cols);
+            gemm.gemmPackedA(filters, false, cols, y, b * o * cols, cols, col, 0, cols, false);
+            Arrays.fill(x, dxOff, dxOff + imageSize, 0f);
+            Im2col.col2im(g, col, x, dxOff, simd);
         }
 
         /**
-         * Adds this image's {@code dWᵀ = col_b · dY_bᵀ} ({@code [C·KH·KW, O]}) to the part's
-         * partial. Computing the transpose makes the long side of the product the rows of A, which
-         * the GEMM packs once per block, instead of packing the wide {@code col_bᵀ} as a transposed B.
+         * Adds {@code dWᵀ = col · dYᵀ} ({@code [C·KH·KW, O]}) of {@code images} images to the
+         * part's partial, their columns side by side: one product with a reduction
+         * {@code images} times longer. Computing the transpose makes the long side of the product
+         * the rows of A, which the GEMM packs once per block, instead of packing the wide
+         * {@code colᵀ} as a transposed B.
          */
-        private void backwardFilterImage(int b, int part, boolean firstOfPart) {
-            int k = g.rows(), cols = g.cols();
-            int xOff = b * g.c * g.h * g.w;
-            int dyOff = b * o * cols;
+        private void backwardFilterImages(int b, int images, int part, boolean firstOfPart) {
+            int k = g.rows(), cols = g.cols(), width = images * cols;
+            int imageSize = g.c * g.h * g.w;
             float[] partial = partials[part];
-            if (g.pointwise()) {
-                gemm.gemm(false, true, k, o, cols, x, xOff, cols, y, dyOff, cols, partial, 0, o, !firstOfPart);
-            } else {
-                float[] col = columns(k * cols);
-                Im2col.im2col(g, x, xOff, col);
-                gemm.gemm(false, true, k, o, cols, col, 0, cols, y, dyOff, cols, partial, 0, o, !firstOfPart);
+            Scratch sc = scratch();
+            float[] col;
+            float[] grads;
+            if (images == 1) {
+                if (g.pointwise()) {
+                    col = x;
+                } else {
+                    col = sc.columns(k * cols);
+                    Im2col.im2col(g, x, b * imageSize, col);
+                }
+                int colOff = g.pointwise() ? b * imageSize : 0;
+                gemm.gemm(false, true, k, o, cols, col, colOff, cols, y, b * o * cols, cols, partial, 0, o, !firstOfPart);
+                return;
             }
+            col = sc.columns(k * width);
+            grads = sc.products(o * width);
+            for (int i = 0; i < images; i++) {
+                if (g.pointwise()) {
+                    placeColumns(x, (b + i) * imageSize, k, cols, col, width, i * cols);
+                } else {
+                    Im2col.im2col(g, x, (b + i) * imageSize, col, width, i * cols);
+                }
+                placeColumns(y, (b + i) * o * cols, o, cols, grads, width, i * cols);
+            }
+            gemm.gemm(false, true, k, o, width, col, 0, width, grads, 0, width, partial, 0, o, !firstOfPart);
         }
 
         /**
@@ -306,13 +390,8 @@ final class Float32Conv {
             }
         }
 
-        /** The calling thread's column buffer, grown to at least {@code size} floats. */
-        private float[] columns(int size) {
-            Scratch sc = scratch.get();
-            if (sc.columns.length < size) {
-                sc.columns = new float[size];
-            }
-            return sc.columns;
+        private Scratch scratch() {
+            return scratch.get();
         }
 
         /** Makes buffers[from .. count) hold at least {@code size} floats each, reusing what is there. */
@@ -329,8 +408,57 @@ final class Float32Conv {
         }
     }
 
-    /** A thread's column matrix, reused by every part the thread runs. */
+    /**
+     * Copies a {@code rows × cols} matrix (one image's plane block) into columns
+     * {@code [colOff, colOff + cols)} of a matrix with rows {@code ld} long.
+     */
+    private static void placeColumns(float[] src, int srcOff, int rows, int cols, float[] dst, int ld, int colOff) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(src, srcOff + r * cols, dst, r * ld + colOff, cols);
+        }
+    }
+
+    /**
+     * The inverse of {@link #placeColumns} for {@code images} images: image i's columns
+     * {@code [i·cols, (i+1)·cols)} of the {@code rows × ld} product become the {@code rows × cols}
+     * block of image i in NCHW {@code dst} from {@code dstOff}.
+     */
+    private static void takeColumns(float[] src, int rows, int cols, int ld, int images, float[] dst, int dstOff) {
+        for (int i = 0; i < images; i++) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(src, r * ld + i * cols, dst, dstOff + (i * rows + r) * cols, cols);
+            }
+        }
+    }
+
+    /**
+     * Images per product: enough that the product is at least {@link #GROUP_COLUMNS} wide, so a
+     * small output (7x7, 5x5: 49 or 25 columns) does not leave most of the micro-kernel's
+     * 32-column panels as zero padding and pay the GEMM's fixed costs for a sliver of work.
+     */
+    static int groupSize(int cols) {
+        return Math.max(1, (GROUP_COLUMNS + cols - 1) / cols);
+    }
+
+    /** A thread's work matrices, reused by every part the thread runs. */
     private static final class Scratch {
-        float[] columns = new float[0];
+        private float[] columns = new float[0];
+        private float[] products = new float[0];
+
+        /** The column matrix (or the images side by side), grown to at least {@code size} floats. */
+        float[] columns(int size) {
+            if (columns.length < size) {
+                columns = new float[size];
+            }
+            return columns;
+        }
+
+        /** The product of several images at once, or their output gradients side by side. */
+        float[] products(int size) {
+            if (products.length < size) {
+                products = new float[size];
+            }
+            return products;
+        }
     }
 }

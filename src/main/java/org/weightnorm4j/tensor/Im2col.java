@@ -69,13 +69,21 @@ final class Im2col {
 
     /** Fills {@code col[0 .. rows·cols)} from the image at {@code x[xOff ..]}. */
     static void im2col(Geometry g, float[] x, int xOff, float[] col) {
+        im2col(g, x, xOff, col, g.cols(), 0);
+    }
+
+    /**
+     * Fills columns {@code [colOff, colOff + cols)} of a column matrix whose rows are {@code ld}
+     * long, from the image at {@code x[xOff ..]}: several images side by side make one wider
+     * product for a convolution whose output is small.
+     */
+    static void im2col(Geometry g, float[] x, int xOff, float[] col, int ld, int colOff) {
         int c = g.c, h = g.h, w = g.w, kh = g.kh, kw = g.kw;
         int stride = g.stride, pad = g.pad, oh = g.oh, ow = g.ow;
-        int ohw = oh * ow;
         for (int ch = 0; ch < c; ch++) {
             for (int p = 0; p < kh; p++) {
                 for (int q = 0; q < kw; q++) {
-                    int rowBase = ((ch * kh + p) * kw + q) * ohw;
+                    int rowBase = ((ch * kh + p) * kw + q) * ld + colOff;
                     int j0 = g.firstValidColumn(q);
                     int j1 = g.endValidColumn(q);
                     if (stride == 1 && ow == w && copyShifted(g, x, xOff + ch * h * w, col, rowBase, p, q, j0, j1)) {
