@@ -26,7 +26,6 @@ public final class Float32Kernels implements KernelBackend {
     private final GemmKernel gemm;
     private final boolean simd;
     private final Float32Conv conv;
-    private final PoolWindows poolWindows = new PoolWindows();
 
     /**
      * @param gemm the matrix multiply to use
@@ -116,31 +115,18 @@ public final class Float32Kernels implements KernelBackend {
         }
         float[] xs = x.data(), ys = y.data();
         int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3);
-        if (simd) {
-            int[] starts = poolWindows.starts(h, w);
-            int first = PanamaVectorOps.vectorWindows(starts.length);
-            forRanges(planes, (long) h * w, 1, (from, to) -> {
-                PanamaVectorOps.maxPool2x2(xs, ys, argmax, h, w, starts, from, to);
-                maxPoolPlanes(xs, ys, argmax, h, w, from, to, first);
-            });
-        } else {
-            forRanges(planes, (long) h * w, 1, (from, to) -> maxPoolPlanes(xs, ys, argmax, h, w, from, to, 0));
-        }
+        forRanges(planes, (long) h * w, 1, (from, to) -> maxPoolPlanes(xs, ys, argmax, h, w, from, to));
     }
 
-    /**
-     * 2x2 max pooling of planes {@code [from, to)}, recording the flat index of each maximum;
-     * only the windows from number {@code firstWindow} of each plane on (row-major order).
-     */
-    private static void maxPoolPlanes(float[] xs, float[] ys, int[] argmax, int h, int w, int from, int to,
-                                      int firstWindow) {
+    /** 2x2 max pooling of planes {@code [from, to)}, recording the flat index of each maximum. */
+    private static void maxPoolPlanes(float[] xs, float[] ys, int[] argmax, int h, int w, int from, int to) {
         int oh = h / 2, ow = w / 2;
         for (int pl = from; pl < to; pl++) {
-            for (int i = firstWindow / ow; i < oh; i++) {
+            for (int i = 0; i < oh; i++) {
                 int top = (pl * h + 2 * i) * w;
                 int bottom = top + w;
                 int out = (pl * oh + i) * ow;
-                for (int j = i == firstWindow / ow ? firstWindow % ow : 0; j < ow; j++) {
+                for (int j = 0; j < ow; j++) {
                     // Window order (0,0), (0,1), (1,0), (1,1): the first maximum wins, NaN propagates.
                     int best = top + 2 * j;
                     float bestValue = xs[best];

@@ -1,7 +1,6 @@
 package org.weightnorm4j.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,8 +21,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaVectorOps {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Integers in vectors of the same width, so one lane of each holds one pooling window. */
-    private static final VectorSpecies<Integer> INT = VectorSpecies.of(int.class, S.vectorShape());
 
     /** Length of the float blocks that {@link #sumSquaresDouble} adds into its double total. */
     static final int BLOCK = 1024;
@@ -211,52 +208,5 @@ final class PanamaVectorOps {
         for (; i < n; i++) {
             dst[dOff + i] += src[sOff + i];
         }
-    }
-
-    /**
-     * 2x2 max pooling of planes {@code [from, to)}, L windows at a time: the four taps of the
-     * windows are gathered ({@code windowStarts[o]} is the offset in its plane of window o's top
-     * left tap) and compared in the scalar kernel's order, top left, top right, bottom left,
-     * bottom right, a later tap winning only when greater, or NaN where the best is not. The
-     * scalar loop this replaces mispredicted about one branch in two on real activations (4% of
-     * a cnn step); blends have no branches. Handles the first {@code vectorWindows(n)} windows of
-     * each plane; the caller does the rest.
-     */
-    static void maxPool2x2(float[] xs, float[] ys, int[] argmax, int h, int w, int[] windowStarts, int from, int to) {
-        int windows = windowStarts.length;
-        int bound = vectorWindows(windows);
-        for (int pl = from; pl < to; pl++) {
-            int plane = pl * h * w, out = pl * windows;
-            for (int o = 0; o < bound; o += L) {
-                IntVector topLeft = IntVector.fromArray(INT, windowStarts, o).add(plane);
-                FloatVector best = FloatVector.fromArray(S, xs, plane, windowStarts, o);
-                IntVector bestIndex = topLeft;
-                FloatVector tap = FloatVector.fromArray(S, xs, plane + 1, windowStarts, o);
-                VectorMask<Float> wins = laterTapWins(tap, best);
-                best = best.blend(tap, wins);
-                bestIndex = bestIndex.blend(topLeft.add(1), wins.cast(INT));
-                tap = FloatVector.fromArray(S, xs, plane + w, windowStarts, o);
-                wins = laterTapWins(tap, best);
-                best = best.blend(tap, wins);
-                bestIndex = bestIndex.blend(topLeft.add(w), wins.cast(INT));
-                tap = FloatVector.fromArray(S, xs, plane + w + 1, windowStarts, o);
-                wins = laterTapWins(tap, best);
-                best = best.blend(tap, wins);
-                bestIndex = bestIndex.blend(topLeft.add(w + 1), wins.cast(INT));
-                best.intoArray(ys, out + o);
-                bestIndex.intoArray(argmax, out + o);
-            }
-        }
-    }
-
-    /** Windows of a plane that {@link #maxPool2x2} handles: whole vectors of them. */
-    static int vectorWindows(int windows) {
-        return windows - windows % L;
-    }
-
-    /** The scalar pooling rule per lane: {@code tap > best}, or tap is NaN and best is not. */
-    private static VectorMask<Float> laterTapWins(FloatVector tap, FloatVector best) {
-        return tap.compare(VectorOperators.GT, best)
-                .or(tap.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
     }
 }
