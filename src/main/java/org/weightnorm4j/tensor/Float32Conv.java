@@ -224,8 +224,11 @@ final class Float32Conv {
             }
             int first = (int) ((long) part * n / parts);
             int end = (int) ((long) (part + 1) * n / parts);
-            for (int b = first; b < end; b += group) {
-                int images = Math.min(group, end - b);
+            // Even groups: 12 images with room for 11 make two products of 6, not 11 and 1.
+            int groups = (end - first + group - 1) / Math.max(1, group);
+            int size = groups == 0 ? 1 : (end - first + groups - 1) / groups;
+            for (int b = first; b < end; b += size) {
+                int images = Math.min(size, end - b);
                 switch (op) {
                     case FORWARD -> forwardImages(b, images);
                     case BACKWARD_DATA -> backwardDataImages(b, images);
