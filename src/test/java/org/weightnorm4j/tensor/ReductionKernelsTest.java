@@ -21,7 +21,8 @@ class ReductionKernelsTest {
 
     static Stream<Arguments> shapesBackends() {
         return Stream.of(new int[] {1, 1}, new int[] {7, 17}, new int[] {33, 1}, new int[] {3, 7, 1023},
-                        new int[] {2, 5, 7, 7}, new int[] {1, 3, 2, 1500}, new int[] {17, 33, 1, 1})
+                        new int[] {2, 5, 7, 7}, new int[] {1, 3, 2, 1500}, new int[] {17, 33, 1, 1},
+                        new int[] {128, 512}, new int[] {301, 333})
                 .flatMap(s -> Float32Fixtures.loopBackends().stream().map(k -> Arguments.of(s, k)));
     }
 

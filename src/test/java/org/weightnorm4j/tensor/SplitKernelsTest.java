@@ -70,6 +70,19 @@ class SplitKernelsTest {
         Tensor prod = Tensor.zeros(n, c, h, w);
         k.mul(x, dy, prod);
         out.add(prod.data().clone());
+
+        // A dense layer's [N, C] (the mlp's 128 x 512 plus an odd one): channel reductions split
+        // by 64-channel ranges.
+        for (int[] dense : new int[][] {{128, 512}, {301, 333}}) {
+            Tensor a = Float32Fixtures.random(rnd, dense);
+            Tensor b = Float32Fixtures.random(rnd, dense);
+            Tensor denseSums = Tensor.zeros(dense[1]);
+            k.channelSums(a, denseSums, false);
+            out.add(denseSums.data().clone());
+            Tensor denseDots = Tensor.zeros(dense[1]);
+            k.channelDots(a, b, denseDots, false);
+            out.add(denseDots.data().clone());
+        }
         return out;
     }
 
