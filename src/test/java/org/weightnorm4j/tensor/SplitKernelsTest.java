@@ -32,7 +32,7 @@ class SplitKernelsTest {
     /** Every output of every split kernel for one input draw, flattened in a fixed order. */
     private static List<float[]> outputs(Float32Kernels k, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        // [N, C, H, W] with odd N and C: 7 * 37 * 34 * 30 = 264,180 elements, 4x the threshold.
+        // [N, C, H, W] with odd N and C: 7 * 37 * 34 * 30 = 264,180 elements, far above the split threshold.
         int n = 7, c = 37, h = 34, w = 30;
         Tensor x = Float32Fixtures.random(rnd, n, c, h, w);
         Tensor dy = Float32Fixtures.random(rnd, n, c, h, w);
