@@ -6,7 +6,8 @@ package org.weightnorm4j.nn;
  *
  * <p>Each training forward pass draws from its own stream, derived from the pair
  * ({@linkplain #randomSeed() seed}, {@linkplain #randomCounter() call counter}) by
- * {@link RandomStreams#forCall(long, long)}, and then advances the counter by one. The draw of call
+ * {@link RandomStreams#forCall(long, long)} (split into fixed blocks that the threads draw in
+ * parallel by the package's {@code RandomLayer}), and then advances the counter by one. The draw of call
  * {@code k} therefore depends only on the seed and {@code k}, never on how many numbers earlier
  * calls consumed. A checkpoint saves the counter; restoring it resumes the exact sequence of
  * masks, and a gradient checker that resets it replays the same draw for every perturbed forward.

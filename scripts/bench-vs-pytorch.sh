@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# One benchmark round of docs/BENCHMARKS.md: the training step of the three reference workloads,
+# ours and the PyTorch peer back to back, on an otherwise idle machine. Prints JSON lines tagged
+# OURS / TORCH. Usage: scripts/bench-vs-pytorch.sh [JAR]   (default target/weightnorm4j-all.jar)
+# Needs Debian's python3-torch and dataset-fashion-mnist. Takes about 6 minutes on 2 cores.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="${1:-$root/target/weightnorm4j-all.jar}"
+peer="$root/../shared/bench/torch_peer.py"
+ours() { java --add-modules jdk.incubator.vector -Xmx4g -XX:+UseParallelGC -jar "$jar" bench train "$@" 2>/dev/null | grep '^{' | sed 's/^/OURS /'; }
+torch() { /usr/bin/python3 "$peer" "$@" 2>/dev/null | grep '^{' | sed 's/^/TORCH /'; }
+echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"
+# mlp steps take ~4 ms: the JIT needs hundreds of them before the timing means anything.
+for p in normal bn wn wn-mobn mobn; do
+  ours --workload mlp --param $p --warmup 500 --steps 1000
+  torch --workload mlp --param $p --warmup 500 --steps 1000
+done
+ours --workload mlp --param wn --epoch
+torch --workload mlp --param wn --epochs 1
+for p in normal bn wn wn-mobn mobn; do
+  ours --workload cnn --param $p --synthetic --steps 10
+  torch --workload cnn --param $p --synthetic --steps 10
+done
+ours --workload cnn --param wn --synthetic --steps 10 --threads 1
+torch --workload cnn --param wn --synthetic --steps 10 --threads 1
+for p in normal wn; do
+  ours --workload paper-cifar --param $p --steps 4
+  torch --workload paper-cifar --param $p --steps 4
+done
+echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"
