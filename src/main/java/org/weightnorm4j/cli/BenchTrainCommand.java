@@ -64,12 +64,12 @@ public final class BenchTrainCommand implements Runnable {
     @Option(names = "--param", description = "normal | bn | wn | wn-mobn | mobn | all (default: ${DEFAULT-VALUE}).", defaultValue = "all")
     String param;
 
-    @Option(names = "--steps", description = "Timed steps (default: ${DEFAULT-VALUE}).", defaultValue = "30")
-    int steps;
+    @Option(names = "--steps", description = "Timed steps (default: 1000 for mlp, 30 otherwise).")
+    Integer steps;
 
-    @Option(names = "--warmup", description = "Untimed steps first (default: ${DEFAULT-VALUE}; the JIT needs more than PyTorch's 5).",
-            defaultValue = "15")
-    int warmup;
+    @Option(names = "--warmup", description = "Untimed steps first (default: 500 for mlp, whose 3.5 ms steps "
+            + "the JIT needs hundreds of before it has compiled them; 15 otherwise, already more than PyTorch's 5).")
+    Integer warmup;
 
     @Option(names = "--threads", description = "Threads for the kernels; 0 (the default) means one per core.", defaultValue = "0")
     int threads;
@@ -111,7 +111,7 @@ public final class BenchTrainCommand implements Runnable {
                 throw new CommandLine.ParameterException(cl, "--param must be one of " + PARAMS + " or all, got '" + p + "'");
             }
         }
-        if (steps < 1 || warmup < 0 || threads < 0 || batch < 0) {
+        if (steps != null && steps < 1 || warmup != null && warmup < 0 || threads < 0 || batch < 0) {
             throw new CommandLine.ParameterException(cl, "--steps must be >= 1 and --warmup, --threads, --batch >= 0; got steps "
                     + steps + ", warmup " + warmup + ", threads " + threads + ", batch " + batch);
         }
@@ -135,8 +135,20 @@ public final class BenchTrainCommand implements Runnable {
         }
     }
 
+    /** Timed steps: as given, else 1000 for the mlp (short steps, slow to settle) and 30 otherwise. */
+    int timedSteps(String w) {
+        return steps != null ? steps : w.equals("mlp") ? 1000 : 30;
+    }
+
+    /** Warm-up steps: as given, else 500 for the mlp and 15 otherwise. */
+    int warmupSteps(String w) {
+        return warmup != null ? warmup : w.equals("mlp") ? 500 : 15;
+    }
+
     /** Times single steps after the warm-up, as the peer does. */
     private Map<String, Object> steps(String w, String p, int b, Dataset data) {
+        int steps = timedSteps(w);
+        int warmup = warmupSteps(w);
         ModelSpec spec = Models.preset(w);
         Sequential model = spec.build(Parameterization.parse(p), seed, DType.FLOAT32);
         BatchIterator batches = new BatchIterator(data, b, true, seed, BatchIterator.LastBatch.DROP, Augmentation.NONE);

@@ -62,6 +62,21 @@ class BenchTrainCommandTest {
         }
     }
 
+    /** The mlp's 3.5 ms steps need hundreds of warm-up steps before the JIT has settled (BENCHMARKS.md). */
+    @Test
+    void stepCountsDefaultPerWorkloadAndYieldToTheOptions() {
+        BenchTrainCommand defaults = new BenchTrainCommand();
+        new CommandLine(defaults).parseArgs();
+        assertEquals(1000, defaults.timedSteps("mlp"));
+        assertEquals(500, defaults.warmupSteps("mlp"));
+        assertEquals(30, defaults.timedSteps("cnn"));
+        assertEquals(15, defaults.warmupSteps("paper-cifar"));
+        BenchTrainCommand given = new BenchTrainCommand();
+        new CommandLine(given).parseArgs("--steps", "7", "--warmup", "2");
+        assertEquals(7, given.timedSteps("mlp"));
+        assertEquals(2, given.warmupSteps("cnn"));
+    }
+
     @Test
     void unknownWorkloadIsAUsageErrorNamingTheChoices() {
         StringWriter err = new StringWriter();
