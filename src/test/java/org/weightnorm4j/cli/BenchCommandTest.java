@@ -10,25 +10,14 @@ import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.weightnorm4j.tensor.Parallel;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.weightnorm4j.testing.RestoreThreads;
 import picocli.CommandLine;
 
 /** The bench command's output format and option checks (tiny sizes; no timing is asserted). */
+@ExtendWith(RestoreThreads.class)
 class BenchCommandTest {
-    private int savedThreads;
-
-    @BeforeEach
-    void save() {
-        savedThreads = Parallel.threads();
-    }
-
-    @AfterEach
-    void restore() {
-        Parallel.setThreads(savedThreads);
-    }
 
     private static List<String> run(StringWriter err, String... args) {
         StringWriter out = new StringWriter();

@@ -10,25 +10,14 @@ import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.weightnorm4j.tensor.Parallel;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.weightnorm4j.testing.RestoreThreads;
 import picocli.CommandLine;
 
 /** {@code bench train}'s output format and option checks (synthetic data, tiny batches; no timing asserted). */
+@ExtendWith(RestoreThreads.class)
 class BenchTrainCommandTest {
-    private int savedThreads;
-
-    @BeforeEach
-    void save() {
-        savedThreads = Parallel.threads();
-    }
-
-    @AfterEach
-    void restore() {
-        Parallel.setThreads(savedThreads);
-    }
 
     private static int execute(StringWriter out, StringWriter err, String... args) {
         CommandLine cli = Main.commandLine();

@@ -9,14 +9,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Parallel;
 import org.weightnorm4j.tensor.Tensor;
+import org.weightnorm4j.testing.RestoreThreads;
 
 /**
  * Dropout masks and Gaussian noise are drawn in blocks on several threads ({@link RandomBlocks}):
@@ -24,21 +24,11 @@ import org.weightnorm4j.tensor.Tensor;
  * stream of {@link RandomStreams#forCall} (so older checkpoints resume to the same masks), and
  * every block must draw its own numbers.
  */
+@ExtendWith(RestoreThreads.class)
 class RandomLayerThreadsTest {
     /** Several blocks and a partial last one: 12 blocks of 4096 plus 1,234 elements. */
     private static final int N = 12 * RandomBlocks.BLOCK + 1234;
 
-    private int savedThreads;
-
-    @BeforeEach
-    void save() {
-        savedThreads = Parallel.threads();
-    }
-
-    @AfterEach
-    void restore() {
-        Parallel.setThreads(savedThreads);
-    }
 
     /** Two training calls of a dropout and a noise layer, forward and dropout's backward, flattened. */
     private static List<double[]> draws(DType dtype) {

@@ -10,14 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.tensor.Parallel;
 import org.weightnorm4j.tensor.Tensor;
+import org.weightnorm4j.testing.RestoreThreads;
 
 /**
  * Adam, SGD and the parameter average split their element-wise updates over threads
@@ -25,6 +25,7 @@ import org.weightnorm4j.tensor.Tensor;
  * multiples of the range or of 64, the parameters and every saved buffer must be bit-identical on
  * 1, 2 and 3 threads, every element must be updated, and a step must allocate nothing.
  */
+@ExtendWith(RestoreThreads.class)
 class OptimizerThreadsTest {
     /** Where the allocation control puts its array, so that no compiler can drop it. */
     private static volatile Object sink;
@@ -33,17 +34,6 @@ class OptimizerThreadsTest {
     private static final int[] SIZES = {70_001, 129, 33_000, 1, 17_384};
     private static final int STEPS = 4;
 
-    private int savedThreads;
-
-    @BeforeEach
-    void save() {
-        savedThreads = Parallel.threads();
-    }
-
-    @AfterEach
-    void restore() {
-        Parallel.setThreads(savedThreads);
-    }
 
     private static Map<String, Param> params(SplittableRandom rng) {
         Map<String, Param> out = new LinkedHashMap<>();

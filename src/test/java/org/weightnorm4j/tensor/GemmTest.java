@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.weightnorm4j.testing.RestoreThreads;
 
 /**
  * Both float32 GEMMs against the double-precision {@link ReferenceKernels} over many shapes, the
@@ -30,20 +30,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * order: {@code |error| <= (k + 2) u (|c0| + sum_p |a_ip| |b_pj|)} with unit roundoff
  * {@code u = 2^-24} (the +2 covers the add into C and the final rounding).
  */
+@ExtendWith(RestoreThreads.class)
 class GemmTest {
     private static final double U = 0x1p-24;
 
-    private int savedThreads;
-
-    @BeforeEach
-    void saveThreads() {
-        savedThreads = Parallel.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        Parallel.setThreads(savedThreads);
-    }
 
     static List<GemmKernel> kernels() {
         return List.of(new PanamaGemm(), new ScalarGemm());

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.weightnorm4j.testing.RestoreThreads;
 
 /**
  * The kernels that {@link Float32Kernels} splits over threads (pooling, ReLUs, per-channel scale,
@@ -16,18 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sizes above {@link Float32Kernels#PARALLEL_MIN_WORK} with lengths that are not multiples of the
  * split alignment. (Their agreement with the reference is checked by the per-kernel tests.)
  */
+@ExtendWith(RestoreThreads.class)
 class SplitKernelsTest {
-    private int savedThreads;
-
-    @BeforeEach
-    void save() {
-        savedThreads = Parallel.threads();
-    }
-
-    @AfterEach
-    void restore() {
-        Parallel.setThreads(savedThreads);
-    }
 
     /** Every output of every split kernel for one input draw, flattened in a fixed order. */
     private static List<float[]> outputs(Float32Kernels k, long seed) {
