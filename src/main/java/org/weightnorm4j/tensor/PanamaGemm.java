@@ -110,8 +110,20 @@ final class PanamaGemm implements GemmKernel {
     private static void sequential(boolean transA, boolean transB, int m, int n, int k,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float[] c, int cOff, int ldc, boolean accumulate) {
+        sequential(transA, m, k, a, aOff, lda, null, transB, n, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * The whole product on the calling thread: B packed block by block, A taken from
+     * {@code packed} when given (laid out by {@link #packA(boolean, int, int, float[], int, int, PackedA)}),
+     * else packed block by block into this thread's buffer.
+     */
+    private static void sequential(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA packed,
+                                   boolean transB, int n, float[] b, int bOff, int ldb,
+                                   float[] c, int cOff, int ldc, boolean accumulate) {
         Buffers buf = BUFFERS.get();
         float[] bp = buf.packedB(Math.min(k, KC), Math.min(n, NC));
+        int mPadded = paddedRows(m);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -119,8 +131,15 @@ final class PanamaGemm implements GemmKernel {
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0);
-                    macroKernel(buf.a, 0, mc, kc, bp, 0, nc, nc, c, cOff + jc + ic * ldc, ldc, accumulate || pc > 0, buf);
+                    float[] ap = buf.a;
+                    int apOff = 0;
+                    if (packed == null) {
+                        packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+                    } else {
+                        ap = packed.packed;
+                        apOff = pc * mPadded + ic * kc;
+                    }
+                    macroKernel(ap, apOff, mc, kc, bp, 0, nc, nc, c, cOff + jc + ic * ldc, ldc, accumulate || pc > 0, buf);
                 }
             }
         }
@@ -159,20 +178,7 @@ final class PanamaGemm implements GemmKernel {
             gemm(a.transA, transB, m, n, k, a.a, a.aOff, a.lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
-        Buffers buf = BUFFERS.get();
-        float[] bp = buf.packedB(Math.min(k, KC), Math.min(n, NC));
-        int mPadded = paddedRows(m);
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
-                for (int ic = 0; ic < m; ic += MC) {
-                    macroKernel(a.packed, pc * mPadded + ic * kc, Math.min(MC, m - ic), kc, bp, 0, nc, nc,
-                            c, cOff + jc + ic * ldc, ldc, accumulate || pc > 0, buf);
-                }
-            }
-        }
+        sequential(a.transA, m, k, a.a, a.aOff, a.lda, a, transB, n, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     /** Rows of op(A) rounded up to whole MR-row panels. */
