@@ -8,15 +8,14 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.weightnorm4j.testing.BandedImages;
 import picocli.CommandLine;
 
 /** The train and eval commands end to end on a tiny Fashion-MNIST-shaped dataset written as IDX files. */
@@ -29,26 +28,10 @@ class TrainCommandTest {
     /** 240 training and 60 test 28x28 images: class k lights up row band k, plus noise. */
     @BeforeAll
     static void writeDataset() throws IOException {
-        writeSplit("train", 240, 1);
-        writeSplit("t10k", 60, 2);
+        BandedImages.writeSplit(data, "train", 240, 1);
+        BandedImages.writeSplit(data, "t10k", 60, 2);
     }
 
-    private static void writeSplit(String prefix, int n, long seed) throws IOException {
-        SplittableRandom r = new SplittableRandom(seed);
-        ByteBuffer images = ByteBuffer.allocate(16 + n * 784).putInt(0x803).putInt(n).putInt(28).putInt(28);
-        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
-        for (int i = 0; i < n; i++) {
-            int k = r.nextInt(10);
-            labels.put((byte) k);
-            for (int p = 0; p < 784; p++) {
-                int row = p / 28;
-                int v = (row / 2 == k ? 180 : 20) + r.nextInt(60);
-                images.put((byte) v);
-            }
-        }
-        Files.write(data.resolve(prefix + "-images-idx3-ubyte"), images.array());
-        Files.write(data.resolve(prefix + "-labels-idx1-ubyte"), labels.array());
-    }
 
     private record Result(int code, String out, String err) {
     }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.io.TempDir;
+import org.weightnorm4j.testing.BandedImages;
 import picocli.CommandLine;
 
 /**
@@ -41,8 +41,8 @@ class TrainKillResumeTest {
 
     @BeforeAll
     static void prepare() throws IOException {
-        writeSplit("train", 320, 1);
-        writeSplit("t10k", 50, 2);
+        BandedImages.writeSplit(data, "train", 320, 1);
+        BandedImages.writeSplit(data, "t10k", 50, 2);
         Files.writeString(data.resolve("model.json"), MODEL);
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();
@@ -51,20 +51,6 @@ class TrainKillResumeTest {
         assertEquals(0, cli.execute(args(straight).toArray(String[]::new)), err.toString());
     }
 
-    private static void writeSplit(String prefix, int n, long seed) throws IOException {
-        SplittableRandom r = new SplittableRandom(seed);
-        ByteBuffer images = ByteBuffer.allocate(16 + n * 784).putInt(0x803).putInt(n).putInt(28).putInt(28);
-        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
-        for (int i = 0; i < n; i++) {
-            int k = r.nextInt(10);
-            labels.put((byte) k);
-            for (int p = 0; p < 784; p++) {
-                images.put((byte) ((p / 28 / 2 == k ? 180 : 20) + r.nextInt(60)));
-            }
-        }
-        Files.write(data.resolve(prefix + "-images-idx3-ubyte"), images.array());
-        Files.write(data.resolve(prefix + "-labels-idx1-ubyte"), labels.array());
-    }
 
     private static List<String> args(Path out) {
         return new ArrayList<>(List.of("train", "--model", data.resolve("model.json").toString(), "--param", "wn-mobn",

@@ -7,16 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weightnorm4j.cli.Main;
+import org.weightnorm4j.testing.BandedImages;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
 import picocli.CommandLine;
 
@@ -33,25 +32,10 @@ class CliFaultsTest {
 
     @BeforeAll
     static void writeDataset() throws IOException {
-        writeSplit("train", 160, 1);
-        writeSplit("t10k", 40, 2);
+        BandedImages.writeSplit(data, "train", 160, 1);
+        BandedImages.writeSplit(data, "t10k", 40, 2);
     }
 
-    /** Class k lights up row band k of a 28x28 image, plus noise. */
-    private static void writeSplit(String prefix, int n, long seed) throws IOException {
-        SplittableRandom r = new SplittableRandom(seed);
-        ByteBuffer images = ByteBuffer.allocate(16 + n * 784).putInt(0x803).putInt(n).putInt(28).putInt(28);
-        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
-        for (int i = 0; i < n; i++) {
-            int k = r.nextInt(10);
-            labels.put((byte) k);
-            for (int p = 0; p < 784; p++) {
-                images.put((byte) ((p / 28 / 2 == k ? 180 : 20) + r.nextInt(60)));
-            }
-        }
-        Files.write(data.resolve(prefix + "-images-idx3-ubyte"), images.array());
-        Files.write(data.resolve(prefix + "-labels-idx1-ubyte"), labels.array());
-    }
 
     private record Result(int code, String out, String err) {
     }
