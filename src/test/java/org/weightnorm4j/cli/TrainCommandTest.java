@@ -2,12 +2,11 @@ package org.weightnorm4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.weightnorm4j.testing.CliRun.run;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weightnorm4j.testing.BandedImages;
-import picocli.CommandLine;
+import org.weightnorm4j.testing.CliRun;
 
 /** The train and eval commands end to end on a tiny Fashion-MNIST-shaped dataset written as IDX files. */
 class TrainCommandTest {
@@ -30,19 +29,6 @@ class TrainCommandTest {
     static void writeDataset() throws IOException {
         BandedImages.writeSplit(data, "train", 240, 1);
         BandedImages.writeSplit(data, "t10k", 60, 2);
-    }
-
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
     }
 
     private String[] train(Path out, String... more) {
@@ -67,7 +53,7 @@ class TrainCommandTest {
     @Test
     void trainsThenEvaluatesToTheSameAccuracy() throws IOException {
         Path out = tmp.resolve("run");
-        Result r = run(train(out));
+        CliRun r = run(train(out));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("done: test accuracy"), r.out());
         for (String f : List.of("metrics.csv", "summary.json", "model.safetensors", "model.json", "optimizer.safetensors",
@@ -79,16 +65,16 @@ class TrainCommandTest {
         assertTrue(acc > 0.8, "synthetic test accuracy " + acc);
         assertEquals(2 * (240 / 16), summary.get("steps").getAsInt());
 
-        Result e = run("eval", "--checkpoint", out.toString(), "--data", data.toString(), "--json");
+        CliRun e = run("eval", "--checkpoint", out.toString(), "--data", data.toString(), "--json");
         assertEquals(0, e.code(), e.err());
         JsonObject eval = JsonParser.parseString(e.out()).getAsJsonObject();
         assertEquals(acc, eval.get("accuracy").getAsDouble());
         assertEquals(60, eval.get("examples").getAsInt());
 
-        Result again = run(train(out));
+        CliRun again = run(train(out));
         assertEquals(1, again.code());
         assertTrue(again.err().contains("already holds a checkpoint") && again.err().contains("--resume"), again.err());
-        Result finished = run("train", "--resume", out.toString(), "--data", data.toString());
+        CliRun finished = run("train", "--resume", out.toString(), "--data", data.toString());
         assertEquals(0, finished.code(), finished.err());
         assertTrue(finished.out().contains("nothing to do"), finished.out());
     }
@@ -98,14 +84,14 @@ class TrainCommandTest {
         Path straight = tmp.resolve("straight");
         assertEquals(0, run(train(straight, "--quiet", "--checkpoint-every-steps", "10", "--param", "wn-mobn")).code());
         Path broken = tmp.resolve("broken");
-        Result stopped = run(train(broken, "--quiet", "--checkpoint-every-steps", "10", "--param", "wn-mobn",
+        CliRun stopped = run(train(broken, "--quiet", "--checkpoint-every-steps", "10", "--param", "wn-mobn",
                 "--stop-after-steps", "24"));
         assertEquals(0, stopped.code(), stopped.err());
         assertTrue(stopped.out().contains("stopped after step 24"), stopped.out());
-        Result refused = run("train", "--resume", broken.toString(), "--epochs", "3");
+        CliRun refused = run("train", "--resume", broken.toString(), "--epochs", "3");
         assertEquals(2, refused.code());
         assertTrue(refused.err().contains("--epochs cannot be changed when resuming"), refused.err());
-        Result resumed = run("train", "--resume", broken.toString(), "--data", data.toString(), "--threads", "1");
+        CliRun resumed = run("train", "--resume", broken.toString(), "--data", data.toString(), "--threads", "1");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("resuming " + broken + " at step 20"), resumed.out());
         assertEquals(Files.readString(straight.resolve("metrics.csv")), Files.readString(broken.resolve("metrics.csv")));
@@ -116,16 +102,16 @@ class TrainCommandTest {
 
     @Test
     void badUsageExitsWithTwoAndFailuresWithOne() {
-        Result badParam = run(train(tmp.resolve("x"), "--param", "wm"));
+        CliRun badParam = run(train(tmp.resolve("x"), "--param", "wm"));
         assertEquals(2, badParam.code());
         assertTrue(badParam.err().contains("unknown parameterization 'wm'"), badParam.err());
-        Result badModel = run(train(tmp.resolve("x"), "--model", "resnet"));
+        CliRun badModel = run(train(tmp.resolve("x"), "--model", "resnet"));
         assertEquals(2, badModel.code());
-        Result missing = run("eval", "--checkpoint", tmp.resolve("nope").toString());
+        CliRun missing = run("eval", "--checkpoint", tmp.resolve("nope").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().startsWith("error: checkpoint directory") && missing.err().strip().lines().count() == 1,
                 missing.err());
-        Result noData = run("train", "--data", tmp.resolve("empty").toString(), "--out", tmp.resolve("y").toString(),
+        CliRun noData = run("train", "--data", tmp.resolve("empty").toString(), "--out", tmp.resolve("y").toString(),
                 "--dataset", "mnist", "--quiet");
         assertEquals(1, noData.code());
         assertEquals(0, run("train", "--help").code());

@@ -3,10 +3,9 @@ package org.weightnorm4j.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.weightnorm4j.testing.CliRun.run;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,10 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.weightnorm4j.cli.Main;
 import org.weightnorm4j.testing.BandedImages;
+import org.weightnorm4j.testing.CliRun;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
-import picocli.CommandLine;
 
 /**
  * The faults of issue 7 as a user meets them through {@code weightnorm train}: each ends with
@@ -36,19 +34,6 @@ class CliFaultsTest {
         BandedImages.writeSplit(data, "t10k", 40, 2);
     }
 
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     /** A small dense model as a --model file: 784 -> 32 -> 10. */
     private Path smallModel() throws IOException {
         return Files.writeString(tmp.resolve("small.json"), "{\"input\": [1, 28, 28], \"layers\": [{\"type\": \"flatten\"},"
@@ -62,7 +47,7 @@ class CliFaultsTest {
         return a.toArray(String[]::new);
     }
 
-    private static void assertOneErrorLine(Result r, String... fragments) {
+    private static void assertOneErrorLine(CliRun r, String... fragments) {
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.err().startsWith("error: ") && r.err().strip().lines().count() == 1, r.err());
         for (String f : fragments) {
@@ -74,19 +59,19 @@ class CliFaultsTest {
     void aDivergingRunStopsNamingTheLayerAndItsLastCheckpointEvaluates() throws IOException {
         Path out = tmp.resolve("diverge");
         // SGD at 0.05 for epoch 1, then 0.05 x 1e30: two layers of weights near 1e28 overflow float32.
-        Result r = run(train(smallModel(), out, "--param", "normal", "--optimizer", "sgd", "--momentum", "0", "--lr", "0.05",
+        CliRun r = run(train(smallModel(), out, "--param", "normal", "--optimizer", "sgd", "--momentum", "0", "--lr", "0.05",
                 "--schedule", "step", "--step-every", "1", "--step-gamma", "1e30", "--epochs", "2"));
         assertOneErrorLine(r, "training diverged", "(epoch 2)", "the last good checkpoint is " + out);
         assertTrue(r.err().matches("(?s).*of layer \\d+ Dense.*"), "names the layer: " + r.err());
         assertEquals(1, Checkpoint.readSidecar(out).epoch());
-        Result eval = run("eval", "--checkpoint", out.toString(), "--data", data.toString());
+        CliRun eval = run("eval", "--checkpoint", out.toString(), "--data", data.toString());
         assertEquals(0, eval.code(), eval.err());
     }
 
     @Test
     void anOutputDirectoryUnderARegularFileIsAClearError() throws IOException {
         Path file = Files.writeString(tmp.resolve("not-a-directory"), "x");
-        Result r = run(train(smallModel(), file.resolve("run"), "--epochs", "1"));
+        CliRun r = run(train(smallModel(), file.resolve("run"), "--epochs", "1"));
         assertOneErrorLine(r, file.resolve("run").toString(), "writable --out");
         assertEquals("x", Files.readString(file));
     }
@@ -95,7 +80,7 @@ class CliFaultsTest {
     void hostileModelFilesAreClearErrorsWithoutTraining() throws IOException {
         Path huge = Files.writeString(tmp.resolve("huge.json"), "{\"input\": [1, 28, 28], \"layers\": [{\"type\": \"flatten\"},"
                 + " {\"type\": \"dense\", \"out\": 4000000}, {\"type\": \"dense\", \"out\": 10}]}");
-        Result r = run(train(huge, tmp.resolve("huge-run"), "--epochs", "1", "--param", "wn"));
+        CliRun r = run(train(huge, tmp.resolve("huge-run"), "--epochs", "1", "--param", "wn"));
         assertOneErrorLine(r, huge.toString(), "layers[1] (dense)", "MAX_PARAMETERS");
         Path truncated = Files.writeString(tmp.resolve("cut.json"), "{\"input\": [1, 28, 28], \"layers\": [{\"type\": \"fla");
         assertOneErrorLine(run(train(truncated, tmp.resolve("cut-run"), "--epochs", "1")), truncated.toString(), "not valid JSON");
