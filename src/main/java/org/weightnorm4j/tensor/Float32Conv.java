@@ -11,9 +11,10 @@ import java.util.function.IntConsumer;
  * ({@link Im2col}):
  * <ul>
  *   <li>forward: {@code Y_b = W · col_b};</li>
- *   <li>backward-data: {@code dX_b = col2im(Wᵀ · dY_b)}, or for stride 1 and a square kernel the
- *       equivalent convolution of dY with the flipped filters (see
- *       {@link Job#prepareTransposedConvolution()});</li>
+ *   <li>backward-data: {@code dX_b = col2im(Wᵀ · dY_b)}, or, for stride 1, a square kernel and
+ *       an output as large as the input, the equivalent convolution of dY with the flipped
+ *       filters (see {@link Job#prepareTransposedConvolution()} and
+ *       {@link #prefersTransposedConvolution});</li>
  *   <li>backward-filter: {@code dW = Σ_b dY_b · col_bᵀ}, computed as {@code dWᵀ = Σ_b col_b · dY_bᵀ}.</li>
  * </ul>
  * A 1x1 convolution with stride 1 and no padding needs no rearrangement: {@code x_b} viewed as
@@ -74,9 +75,10 @@ final class Float32Conv {
     void backwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
         Job job = acquire(BACKWARD_DATA, dx, w, dy, spec);
         try {
-            job.transposed = !job.g.pointwise() && job.g.stride == 1 && job.g.kh == job.g.kw && job.g.pad < job.g.kh;
+            job.transposed = prefersTransposedConvolution(job.g);
             int k = job.g.rows();
-            job.group = groupSize(job.g.h * job.g.w);       // the width of dX's products
+            // The width of each image's product: dX's plane, or dY's for the scatter through col2im.
+            job.group = groupSize(job.transposed ? job.g.h * job.g.w : job.g.cols());
             if (job.transposed) {
                 job.prepareTransposedConvolution();
                 gemm.packA(false, job.g.c, job.gy.rows(), job.flipped, 0, job.gy.rows(), job.filters);
@@ -106,6 +108,17 @@ final class Float32Conv {
         } finally {
             release(job);
         }
+    }
+
+    /**
+     * Backward-data as a convolution of dY (no col2im) pays for multiplying the zeros of dY's
+     * padding: its product is as wide as the input plane, against the output plane for
+     * {@code Wᵀ · dY} + col2im. Worth it when the two planes are (nearly) the same size, as with
+     * "same" padding; for the cnn's 7x7 → 5x5 convolution it would be twice the multiply-adds.
+     */
+    static boolean prefersTransposedConvolution(Im2col.Geometry g) {
+        boolean possible = !g.pointwise() && g.stride == 1 && g.kh == g.kw && g.pad < g.kh;
+        return possible && g.h * g.w * 10L <= g.cols() * 11L;
     }
 
     private Job acquire(int op, Tensor x, Tensor w, Tensor y, ConvSpec spec) {
@@ -276,9 +289,7 @@ final class Float32Conv {
             int k = g.rows(), cols = g.cols();
             int hw = g.h * g.w, imageSize = g.c * hw;
             if (!g.pointwise() && !transposed) {
-                for (int i = 0; i < images; i++) {
-                    backwardDataScatter(b + i);
-                }
+                backwardDataScatter(b, images);
                 return;
             }
             if (images == 1) {
@@ -308,15 +319,30 @@ final class Float32Conv {
             takeColumns(out, g.c, hw, width, images, x, b * imageSize);
         }
 
-        /** Strided or non-square backward-data of one image: {@code dX_b = col2im(Wᵀ · dY_b)}. */
-        private void backwardDataScatter(int b) {
-            int k = g.rows(), cols = g.cols();
+        /**
+         * Backward-data through col2im: {@code [dcol_b | dcol_b+1 | ...] = Wᵀ · [dY_b | dY_b+1 | ...]},
+         * then each image's block of columns is scattered back onto its input gradient.
+         */
+        private void backwardDataScatter(int b, int images) {
+            int k = g.rows(), cols = g.cols(), width = images * cols;
             int imageSize = g.c * g.h * g.w;
-            int dxOff = b * imageSize;
-            float[] col = scratch().columns(k * cols);
-            gemm.gemmPackedA(filters, false, cols, y, b * o * cols, cols, col, 0, cols, false);
-            Arrays.fill(x, dxOff, dxOff + imageSize, 0f);
-            Im2col.col2im(g, col, x, dxOff, simd);
+            Scratch sc = scratch();
+            float[] col = sc.columns(k * width);
+            float[] grads = y;
+            int gradsOff = b * o * cols;
+            if (images > 1) {
+                grads = sc.products(o * width);
+                gradsOff = 0;
+                for (int i = 0; i < images; i++) {
+                    placeColumns(y, (b + i) * o * cols, o, cols, grads, width, i * cols);
+                }
+            }
+            gemm.gemmPackedA(filters, false, width, grads, gradsOff, width, col, 0, width, false);
+            for (int i = 0; i < images; i++) {
+                int dxOff = (b + i) * imageSize;
+                Arrays.fill(x, dxOff, dxOff + imageSize, 0f);
+                Im2col.col2im(g, col, width, i * cols, x, dxOff, simd);
+            }
         }
 
         /**

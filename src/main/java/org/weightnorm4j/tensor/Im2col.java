@@ -17,6 +17,12 @@ import java.util.Arrays;
  * stride 1).
  */
 final class Im2col {
+    /**
+     * Runs shorter than this are copied by a plain loop: a {@code System.arraycopy} call costs
+     * more than moving the 5 or 7 floats of a small feature map's row (the 7x7 → 5x5 convolution
+     * of the cnn spent more time in im2col than in its GEMM).
+     */
+    static final int SHORT_RUN = 16;
 
     private Im2col() {
     }
@@ -101,8 +107,12 @@ final class Im2col {
                         for (int j = 0; j < j0; j++) {
                             col[dst + j] = 0f;
                         }
-                        if (stride == 1) {
+                        if (stride == 1 && j1 - j0 >= SHORT_RUN) {
                             System.arraycopy(x, src + j0, col, dst + j0, j1 - j0);
+                        } else if (stride == 1) {
+                            for (int j = j0; j < j1; j++) {
+                                col[dst + j] = x[src + j];
+                            }
                         } else {
                             for (int j = j0; j < j1; j++) {
                                 col[dst + j] = x[src + j * stride];
@@ -156,13 +166,21 @@ final class Im2col {
      * image at {@code dx[dxOff ..]} must be zeroed (or hold what the result should add to).
      */
     static void col2im(Geometry g, float[] col, float[] dx, int dxOff, boolean simd) {
+        col2im(g, col, g.cols(), 0, dx, dxOff, simd);
+    }
+
+    /**
+     * As {@link #col2im(Geometry, float[], float[], int, boolean)}, reading the image's columns
+     * {@code [colOff, colOff + OH·OW)} of a column matrix whose rows are {@code ld} long (several
+     * images side by side, as {@link #im2col(Geometry, float[], int, float[], int, int)} writes them).
+     */
+    static void col2im(Geometry g, float[] col, int ld, int colOff, float[] dx, int dxOff, boolean simd) {
         int c = g.c, h = g.h, w = g.w, kh = g.kh, kw = g.kw;
         int stride = g.stride, pad = g.pad, oh = g.oh, ow = g.ow;
-        int ohw = oh * ow;
         for (int ch = 0; ch < c; ch++) {
             for (int p = 0; p < kh; p++) {
                 for (int q = 0; q < kw; q++) {
-                    int rowBase = ((ch * kh + p) * kw + q) * ohw;
+                    int rowBase = ((ch * kh + p) * kw + q) * ld + colOff;
                     int j0 = g.firstValidColumn(q);
                     int j1 = g.endValidColumn(q);
                     for (int i = 0; i < oh; i++) {
@@ -173,7 +191,7 @@ final class Im2col {
                         int src = rowBase + i * ow;
                         int dst = dxOff + (ch * h + yi) * w + q - pad;
                         if (stride == 1) {
-                            if (simd) {
+                            if (simd && j1 - j0 >= SHORT_RUN) {
                                 PanamaVectorOps.add(col, src + j0, dx, dst + j0, j1 - j0);
                             } else {
                                 for (int j = j0; j < j1; j++) {

@@ -59,7 +59,7 @@ class ConvKernelsTest {
                 new Case(30, 8, 7, 7, 6, 3, 3, 1, 0),      // like the cnn's 3x3 "valid" on 7x7
                 new Case(13, 6, 5, 5, 7, 1, 1, 1, 0),      // like its 1x1 convolutions on 5x5
                 new Case(11, 5, 14, 14, 4, 3, 3, 1, 1),    // "same" on 14x14: two images per product
-                new Case(9, 3, 6, 10, 5, 3, 5, 1, 1)));    // non-square kernel: dX image by image, dW grouped
+                new Case(9, 3, 6, 10, 5, 3, 5, 1, 1)));    // non-square kernel: dX through col2im, grouped
         SplittableRandom rnd = new SplittableRandom(20161010);
         int[] kernels = {1, 3, 5};
         for (int i = 0; i < 12; i++) {
