@@ -53,6 +53,8 @@ final class PanamaGemm implements GemmKernel {
     static final int MC = 4 * MR;
     /** Columns of B packed at once: the KC × NC packed block (8 MiB at most) stays in L3. */
     static final int NC = 2048;
+    /** The shallowest product whose untransposed operands are read in place ({@link #readableInPlace}). */
+    static final int IN_PLACE_MIN_DEPTH = 64;
     /** Below this many multiply-adds one thread does the whole product. */
     static final long SMALL = 64L * 64 * 64;
 
@@ -124,25 +126,51 @@ final class PanamaGemm implements GemmKernel {
         Buffers buf = BUFFERS.get();
         float[] bp = buf.packedB(Math.min(k, KC), Math.min(n, NC));
         int mPadded = paddedRows(m);
+        boolean aInPlace = packed == null && !transA && readableInPlace(k, lda);
+        boolean bInPlace = !transB && readableInPlace(k, ldb);
+        Operands op = buf.operands;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                if (bInPlace) {
+                    // Whole panels are read where they are; only a last, partial one needs zero padding.
+                    int whole = nc / NR * NR;
+                    if (whole < nc) {
+                        packB(false, b, bOff, ldb, pc, kc, jc + whole, nc - whole, bp, whole * kc);
+                    }
+                    op.bInPlace(b, bOff + pc * ldb + jc, ldb, whole, bp);
+                } else {
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                    op.bPacked(bp);
+                }
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    float[] ap = buf.a;
-                    int apOff = 0;
-                    if (packed == null) {
-                        packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+                    if (aInPlace) {
+                        op.aInPlace(a, aOff + ic * lda + pc, lda);
+                    } else if (packed == null) {
+                        packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0);
+                        op.aPacked(buf.a, 0, kc);
                     } else {
-                        ap = packed.packed;
-                        apOff = pc * mPadded + ic * kc;
+                        op.aPacked(packed.packed, pc * mPadded + ic * kc, kc);
                     }
-                    macroKernel(ap, apOff, mc, kc, bp, 0, nc, nc, c, cOff + jc + ic * ldc, ldc, accumulate || pc > 0, buf);
+                    macroKernel(op, mc, kc, 0, nc, nc, c, cOff + jc + ic * ldc, ldc, accumulate || pc > 0, buf);
                 }
             }
         }
+        op.clear();
+    }
+
+    /**
+     * Whether the micro-kernel may read an untransposed operand where it lies instead of packing
+     * it. Packing costs a pass over the operand, and for the backward-filter products of a
+     * convolution (a 576 x 784 column matrix times 64 filters) that pass was 20-30% of the
+     * product. It pays for itself only with a shallow depth (the panel is too short to amortise
+     * the strided reads) or with rows a multiple of 4 KiB apart, whose lines would all fall into
+     * the same few cache sets.
+     */
+    private static boolean readableInPlace(int k, int ld) {
+        return k >= IN_PLACE_MIN_DEPTH && ld % 1024 != 0;
     }
 
     /**
@@ -187,34 +215,43 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * Multiplies the packed rows {@code ap[apOff ..]} ({@code mc} rows, depth {@code kc}) by the
-     * packed B panels covering block columns {@code [jFrom, jTo)} (multiples of NR, except
+     * Multiplies the block of A described by {@code op} ({@code mc} rows, depth {@code kc}) by the
+     * B panels covering block columns {@code [jFrom, jTo)} (multiples of NR, except
      * {@code jTo = nc}), writing or adding into C, whose block starts at {@code cBlock} (the row
-     * of the first packed row, the first column of the depth block).
+     * of the first row of A's block, the first column of the depth block).
      */
-    private static void macroKernel(float[] ap, int apOff, int mc, int kc,
-                                    float[] bp, int jFrom, int jTo, int nc, float[] c, int cBlock, int ldc,
-                                    boolean add, Buffers buf) {
+    private static void macroKernel(Operands op, int mc, int kc, int jFrom, int jTo, int nc,
+                                    float[] c, int cBlock, int ldc, boolean add, Buffers buf) {
         float[] tile = buf.tile;
         for (int jr = jFrom; jr < jTo; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int bPanel = jr * kc;
+            boolean bInPlace = jr < op.bInPlaceColumns;
+            float[] b = bInPlace ? op.b : op.bp;
+            int bPanel = bInPlace ? op.bOff + jr : jr * kc;
+            int bStep = bInPlace ? op.ldb : NR;
             for (int ir = 0; ir < mc; ir += MR) {
+                int rows = Math.min(MR, mc - ir);
+                int aPanel = op.aOff + ir * op.aPanelStep;
                 if (MR == 8) {
-                    kernel8(kc, ap, apOff + ir * kc, bp, bPanel, tile);
+                    kernel8(kc, op.a, aPanel, op.aRowStep, op.aDepthStep, rows, b, bPanel, bStep, tile);
                 } else {
-                    kernel6(kc, ap, apOff + ir * kc, bp, bPanel, tile);
+                    kernel6(kc, op.a, aPanel, op.aRowStep, op.aDepthStep, rows, b, bPanel, bStep, tile);
                 }
-                merge(tile, Math.min(MR, mc - ir), nr, c, cBlock + ir * ldc + jr, ldc, add);
+                merge(tile, rows, nr, c, cBlock + ir * ldc + jr, ldc, add);
             }
         }
     }
 
     /**
-     * The micro-kernel for MR = 8: {@code tile[MR][NR] = sum over p < kc of ap[p][r] * bp[p][j]},
-     * where the packed panels hold MR values of A and NR values of B per step of p.
+     * The micro-kernel for MR = 8: {@code tile[r][j] = sum over p < kc of A[r][p] * B[p][j]}, the
+     * sum taken in order p = 0, 1, ... with one fused multiply-add per step, whatever the layout.
+     * A's element (r, p) is {@code a[aIdx + r·aRowStep + p·aDepthStep]} (packed: steps 1 and MR;
+     * in place: the row length and 1); rows from {@code rows} on repeat the last one, so an in-place
+     * read never runs past A, and the merge drops them. B's element (p, j) is
+     * {@code b[bIdx + p·bStep + j]} for j < NR (packed: step NR; in place: B's row length).
      */
-    private static void kernel8(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
+    private static void kernel8(int kc, float[] a, int aIdx, int aRowStep, int aDepthStep, int rows,
+                                float[] b, int bIdx, int bStep, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -223,35 +260,41 @@ final class PanamaGemm implements GemmKernel {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
-            FloatVector x = FloatVector.broadcast(S, ap[aIdx]);
+        int a0 = aIdx;
+        int a1 = aIdx + Math.min(1, rows - 1) * aRowStep;
+        int a2 = aIdx + Math.min(2, rows - 1) * aRowStep;
+        int a3 = aIdx + Math.min(3, rows - 1) * aRowStep;
+        int a4 = aIdx + Math.min(4, rows - 1) * aRowStep;
+        int a5 = aIdx + Math.min(5, rows - 1) * aRowStep;
+        int a6 = aIdx + Math.min(6, rows - 1) * aRowStep;
+        int a7 = aIdx + Math.min(7, rows - 1) * aRowStep;
+        for (int p = 0, q = 0; p < kc; p++, q += aDepthStep, bIdx += bStep) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + q]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[aIdx + 1]);
+            x = FloatVector.broadcast(S, a[a1 + q]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[aIdx + 2]);
+            x = FloatVector.broadcast(S, a[a2 + q]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[aIdx + 3]);
+            x = FloatVector.broadcast(S, a[a3 + q]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[aIdx + 4]);
+            x = FloatVector.broadcast(S, a[a4 + q]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[aIdx + 5]);
+            x = FloatVector.broadcast(S, a[a5 + q]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, ap[aIdx + 6]);
+            x = FloatVector.broadcast(S, a[a6 + q]);
             c60 = x.fma(b0, c60);
             c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, ap[aIdx + 7]);
+            x = FloatVector.broadcast(S, a[a7 + q]);
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
-            aIdx += 8;
-            bIdx += NR;
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
@@ -272,36 +315,41 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /** The micro-kernel for MR = 6 (16 vector registers); same contract as {@link #kernel8}. */
-    private static void kernel6(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
+    private static void kernel6(int kc, float[] a, int aIdx, int aRowStep, int aDepthStep, int rows,
+                                float[] b, int bIdx, int bStep, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
-            FloatVector x = FloatVector.broadcast(S, ap[aIdx]);
+        int a0 = aIdx;
+        int a1 = aIdx + Math.min(1, rows - 1) * aRowStep;
+        int a2 = aIdx + Math.min(2, rows - 1) * aRowStep;
+        int a3 = aIdx + Math.min(3, rows - 1) * aRowStep;
+        int a4 = aIdx + Math.min(4, rows - 1) * aRowStep;
+        int a5 = aIdx + Math.min(5, rows - 1) * aRowStep;
+        for (int p = 0, q = 0; p < kc; p++, q += aDepthStep, bIdx += bStep) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + q]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[aIdx + 1]);
+            x = FloatVector.broadcast(S, a[a1 + q]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[aIdx + 2]);
+            x = FloatVector.broadcast(S, a[a2 + q]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[aIdx + 3]);
+            x = FloatVector.broadcast(S, a[a3 + q]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[aIdx + 4]);
+            x = FloatVector.broadcast(S, a[a4 + q]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[aIdx + 5]);
+            x = FloatVector.broadcast(S, a[a5 + q]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
-            aIdx += 6;
-            bIdx += NR;
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
@@ -425,6 +473,66 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
+     * Where the micro-kernel finds one block of A and the panels of B: packed by this class, or
+     * read in place ({@link #readableInPlace}). Kept per thread and refilled for every block, so
+     * describing them allocates nothing.
+     */
+    private static final class Operands {
+        float[] a;
+        int aOff;
+        /** Distance between the elements (r, p) and (r + 1, p) of A's block. */
+        int aRowStep;
+        /** Distance between the elements (r, p) and (r, p + 1). */
+        int aDepthStep;
+        /** Distance from one panel of MR rows to the next. */
+        int aPanelStep;
+        float[] b;
+        int bOff;
+        int ldb;
+        /** Panels starting before this column are read from {@link #b} in place, the rest from {@link #bp}. */
+        int bInPlaceColumns;
+        float[] bp;
+
+        void aPacked(float[] packed, int off, int kc) {
+            a = packed;
+            aOff = off;
+            aRowStep = 1;
+            aDepthStep = MR;
+            aPanelStep = kc;
+        }
+
+        void aInPlace(float[] matrix, int off, int lda) {
+            a = matrix;
+            aOff = off;
+            aRowStep = lda;
+            aDepthStep = 1;
+            aPanelStep = lda;
+        }
+
+        void bPacked(float[] packed) {
+            b = null;
+            bInPlaceColumns = 0;
+            bp = packed;
+        }
+
+        /** Forgets the caller's matrices, so that a thread's buffers never keep them alive. */
+        void clear() {
+            a = null;
+            b = null;
+            bp = null;
+        }
+
+        /** B's depth block starts at {@code matrix[off]}; its whole panels below {@code columns} are read there. */
+        void bInPlace(float[] matrix, int off, int ldb, int columns, float[] packedRest) {
+            b = matrix;
+            bOff = off;
+            this.ldb = ldb;
+            bInPlaceColumns = columns;
+            bp = packedRest;
+        }
+    }
+
+    /**
      * One thread's packing buffers and register-tile scratch. B's buffer (up to 8 MiB) grows to the
      * largest block this thread has needed, so small products do not pay for it and repeated calls
      * allocate nothing.
@@ -432,6 +540,7 @@ final class PanamaGemm implements GemmKernel {
     private static final class Buffers {
         final float[] a = new float[MC * KC];
         final float[] tile = new float[MR * NR];
+        final Operands operands = new Operands();
         private float[] b = new float[0];
 
         float[] packedB(int kc, int nc) {
@@ -522,7 +631,11 @@ final class PanamaGemm implements GemmKernel {
             int mc = Math.min(MC, m - ic);
             Buffers buf = BUFFERS.get();
             packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0);
-            macroKernel(buf.a, 0, mc, kc, bp, jFrom, jTo, nc, c, cOff + jc + ic * ldc, ldc, add, buf);
+            Operands op = buf.operands;
+            op.aPacked(buf.a, 0, kc);
+            op.bPacked(bp);
+            macroKernel(op, mc, kc, jFrom, jTo, nc, c, cOff + jc + ic * ldc, ldc, add, buf);
+            op.clear();
         }
     }
 }
