@@ -14,7 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * the panels, when C has few rows) each pack their rows of {@code op(A)} into panels of
  * {@link #MR} rows and run a register-tiled micro-kernel over every MR × NR tile. Packing is where
  * the transposes happen, so the micro-kernel sees one layout for all four variants, and where
- * edges are zero-padded, so it never needs a tail case. Products smaller than {@link #SMALL}
+ * edges are zero-padded, so it never needs a tail case. An untransposed operand whose rows are
+ * already laid out as the micro-kernel walks them is read in place instead, on the single-thread
+ * path ({@link #readableInPlace}): only a last, partial panel of B is packed, and a last, partial
+ * block of A repeats its last row. Products smaller than {@link #SMALL}
  * multiply-adds, and calls made from inside a parallel part (a convolution that runs one GEMM per
  * image on each thread), run on the calling thread alone.
  *
