@@ -79,7 +79,6 @@ final class Float32Conv {
             int k = job.g.rows();
             // The width of each image's product: dX's plane, or dY's for the scatter through col2im.
             job.group = groupSize(job.transposed ? job.g.h * job.g.w : job.g.cols());
-            job.bandRows = bandRows(job.g.h, job.g.w);      // the rows of dX, when it is a convolution's output
             if (job.transposed) {
                 job.prepareTransposedConvolution();
                 gemm.packA(false, job.g.c, job.gy.rows(), job.flipped, 0, job.gy.rows(), job.filters);
@@ -139,7 +138,6 @@ final class Float32Conv {
         job.g.set(x.dim(1), x.dim(2), x.dim(3), w.dim(2), w.dim(3), spec.stride(), spec.padding(), y.dim(2), y.dim(3));
         job.parts = Math.max(1, Math.min(PARTS_PER_THREAD * Parallel.threads(), job.n));
         job.group = groupSize(job.g.cols());
-        job.bandRows = bandRows(job.g.oh, job.g.ow);
         job.reducing = false;
         job.transposed = false;
         return job;
@@ -174,8 +172,6 @@ final class Float32Conv {
         int parts;
         /** Images multiplied at once ({@link #groupSize}). */
         int group;
-        /** Output rows per product when an image is multiplied a band at a time ({@link #bandRows}). */
-        int bandRows;
         boolean accumulate;
         float[] x;
         float[] w;
@@ -267,13 +263,10 @@ final class Float32Conv {
                 int yOff = b * o * cols;
                 if (g.pointwise()) {
                     gemm.gemmPackedA(filters, false, cols, x, b * imageSize, cols, y, yOff, cols, false);
-                    return;
-                }
-                for (int i0 = 0; i0 < g.oh; i0 += bandRows) {
-                    int i1 = Math.min(g.oh, i0 + bandRows), band = (i1 - i0) * g.ow;
-                    float[] col = scratch().columns(k * band);
-                    Im2col.im2col(g, x, b * imageSize, col, band, 0, i0, i1);
-                    gemm.gemmPackedA(filters, false, band, col, 0, band, y, yOff + i0 * g.ow, cols, false);
+                } else {
+                    float[] col = scratch().columns(k * cols);
+                    Im2col.im2col(g, x, b * imageSize, col);
+                    gemm.gemmPackedA(filters, false, cols, col, 0, cols, y, yOff, cols, false);
                 }
                 return;
             }
@@ -303,13 +296,10 @@ final class Float32Conv {
                 int dyOff = b * o * cols, dxOff = b * imageSize;
                 if (g.pointwise()) {
                     gemm.gemmPackedA(filters, false, cols, y, dyOff, cols, x, dxOff, cols, false);
-                    return;
-                }
-                for (int i0 = 0; i0 < g.h; i0 += bandRows) {
-                    int i1 = Math.min(g.h, i0 + bandRows), band = (i1 - i0) * g.w;
-                    float[] col = scratch().columns(gy.rows() * band);
-                    Im2col.im2col(gy, y, dyOff, col, band, 0, i0, i1);
-                    gemm.gemmPackedA(filters, false, band, col, 0, band, x, dxOff + i0 * g.w, hw, false);
+                } else {
+                    float[] col = scratch().columns(gy.rows() * gy.cols());
+                    Im2col.im2col(gy, y, dyOff, col);
+                    gemm.gemmPackedA(filters, false, hw, col, 0, hw, x, dxOff, hw, false);
                 }
                 return;
             }
@@ -370,18 +360,14 @@ final class Float32Conv {
             float[] col;
             float[] grads;
             if (images == 1) {
-                int dyOff = b * o * cols;
                 if (g.pointwise()) {
-                    gemm.gemm(false, true, k, o, cols, x, b * imageSize, cols, y, dyOff, cols, partial, 0, o, !firstOfPart);
-                    return;
+                    col = x;
+                } else {
+                    col = sc.columns(k * cols);
+                    Im2col.im2col(g, x, b * imageSize, col);
                 }
-                for (int i0 = 0; i0 < g.oh; i0 += bandRows) {
-                    int i1 = Math.min(g.oh, i0 + bandRows), band = (i1 - i0) * g.ow;
-                    col = sc.columns(k * band);
-                    Im2col.im2col(g, x, b * imageSize, col, band, 0, i0, i1);
-                    gemm.gemm(false, true, k, o, band, col, 0, band, y, dyOff + i0 * g.ow, cols, partial, 0, o,
-                            !firstOfPart || i0 > 0);
-                }
+                int colOff = g.pointwise() ? b * imageSize : 0;
+                gemm.gemm(false, true, k, o, cols, col, colOff, cols, y, b * o * cols, cols, partial, 0, o, !firstOfPart);
                 return;
             }
             col = sc.columns(k * width);
@@ -481,22 +467,6 @@ final class Float32Conv {
      */
     static int groupSize(int cols) {
         return Math.max(1, (GROUP_COLUMNS + cols - 1) / cols);
-    }
-
-    /**
-     * Output rows per product for an image of {@code oh × ow} outputs: the whole image unless it
-     * has at least {@code 2·}{@link #GROUP_COLUMNS} positions, else bands of about
-     * {@link #GROUP_COLUMNS} columns. A 28x28 image with 64 channels has a 576 x 784 column
-     * matrix (1.8 MB), larger than a Zen 4 core's L2: written by im2col and then read by the GEMM,
-     * it went to L3 and back. A band of 10 rows (0.6 MB) stays in L2.
-     */
-    static int bandRows(int oh, int ow) {
-        int cols = oh * ow;
-        if (cols < 2 * GROUP_COLUMNS) {
-            return Math.max(1, oh);
-        }
-        int bands = cols / GROUP_COLUMNS;
-        return (oh + bands - 1) / bands;
     }
 
     /** A thread's work matrices, reused by every part the thread runs. */

@@ -84,30 +84,18 @@ final class Im2col {
      * product for a convolution whose output is small.
      */
     static void im2col(Geometry g, float[] x, int xOff, float[] col, int ld, int colOff) {
-        im2col(g, x, xOff, col, ld, colOff, 0, g.oh);
-    }
-
-    /**
-     * As {@link #im2col(Geometry, float[], int, float[], int, int)} for the output rows
-     * {@code [rowFrom, rowTo)} only: the column of output position {@code (i, j)} is
-     * {@code colOff + (i − rowFrom)·OW + j}. A large image is multiplied a band of rows at a
-     * time, so that its column matrix stays in the core's cache between im2col and the GEMM.
-     */
-    static void im2col(Geometry g, float[] x, int xOff, float[] col, int ld, int colOff, int rowFrom, int rowTo) {
         int c = g.c, h = g.h, w = g.w, kh = g.kh, kw = g.kw;
-        int stride = g.stride, pad = g.pad, ow = g.ow;
+        int stride = g.stride, pad = g.pad, oh = g.oh, ow = g.ow;
         for (int ch = 0; ch < c; ch++) {
             for (int p = 0; p < kh; p++) {
                 for (int q = 0; q < kw; q++) {
-                    // Output row i lands at rowBase + i·OW.
-                    int rowBase = ((ch * kh + p) * kw + q) * ld + colOff - rowFrom * ow;
+                    int rowBase = ((ch * kh + p) * kw + q) * ld + colOff;
                     int j0 = g.firstValidColumn(q);
                     int j1 = g.endValidColumn(q);
-                    if (stride == 1 && ow == w
-                            && copyShifted(g, x, xOff + ch * h * w, col, rowBase, p, q, j0, j1, rowFrom, rowTo)) {
+                    if (stride == 1 && ow == w && copyShifted(g, x, xOff + ch * h * w, col, rowBase, p, q, j0, j1)) {
                         continue;
                     }
-                    for (int i = rowFrom; i < rowTo; i++) {
+                    for (int i = 0; i < oh; i++) {
                         int dst = rowBase + i * ow;
                         int yi = i * stride - pad + p;
                         if (yi < 0 || yi >= h) {
@@ -147,16 +135,16 @@ final class Im2col {
      * when the image is too small for the run to exist.
      */
     private static boolean copyShifted(Geometry g, float[] x, int imageOff, float[] col, int rowBase, int p, int q,
-                                       int j0, int j1, int rowFrom, int rowTo) {
-        int ow = g.ow, w = g.w, pad = g.pad;
-        int i0 = Math.max(rowFrom, pad - p);
-        int i1 = Math.min(rowTo, g.h + pad - p);
+                                       int j0, int j1) {
+        int ow = g.ow, oh = g.oh, w = g.w, pad = g.pad;
+        int i0 = Math.max(0, pad - p);
+        int i1 = Math.min(oh, g.h + pad - p);
         // The first and last entries of the run may lie outside the image: start at j0, end at j1.
         int length = (i1 - i0) * ow - j0 - (ow - j1);
         if (i1 <= i0 || length <= 0) {
             return false;
         }
-        Arrays.fill(col, rowBase + rowFrom * ow, rowBase + i0 * ow, 0f);
+        Arrays.fill(col, rowBase, rowBase + i0 * ow, 0f);
         int src = imageOff + (i0 + p - pad) * w + q - pad;
         int dst = rowBase + i0 * ow;
         System.arraycopy(x, src + j0, col, dst + j0, length);
@@ -169,7 +157,7 @@ final class Im2col {
                 col[row + j] = 0f;
             }
         }
-        Arrays.fill(col, rowBase + i1 * ow, rowBase + rowTo * ow, 0f);
+        Arrays.fill(col, rowBase + i1 * ow, rowBase + oh * ow, 0f);
         return true;
     }
 

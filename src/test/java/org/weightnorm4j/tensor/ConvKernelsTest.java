@@ -59,12 +59,7 @@ class ConvKernelsTest {
                 new Case(30, 8, 7, 7, 6, 3, 3, 1, 0),      // like the cnn's 3x3 "valid" on 7x7
                 new Case(13, 6, 5, 5, 7, 1, 1, 1, 0),      // like its 1x1 convolutions on 5x5
                 new Case(11, 5, 14, 14, 4, 3, 3, 1, 1),    // "same" on 14x14: two images per product
-                new Case(9, 3, 6, 10, 5, 3, 5, 1, 1),      // non-square kernel: dX through col2im, grouped
-                // large outputs multiplied a band of rows at a time (Float32Conv.bandRows)
-                new Case(3, 2, 24, 24, 5, 3, 3, 1, 1),     // "same" 3x3, 576 positions: two bands of 12 rows
-                new Case(2, 3, 23, 25, 4, 3, 3, 1, 1),     // 575 positions: bands of 12 and 11 rows
-                new Case(2, 2, 37, 30, 3, 5, 5, 1, 2),     // "same" 5x5, 1110 positions: bands of 10, 10, 10, 7 rows
-                new Case(2, 2, 30, 30, 3, 3, 3, 1, 0)));   // "valid": 784 outputs in bands, dX through col2im
+                new Case(9, 3, 6, 10, 5, 3, 5, 1, 1)));    // non-square kernel: dX through col2im, grouped
         SplittableRandom rnd = new SplittableRandom(20161010);
         int[] kernels = {1, 3, 5};
         for (int i = 0; i < 12; i++) {
@@ -146,16 +141,6 @@ class ConvKernelsTest {
     }
 
     /** The partial dW of each part is added in part order: repeated calls give identical bits. */
-    @Test
-    void largeOutputsAreCutIntoBandsOfAboutGroupColumns() {
-        assertEquals(10, Float32Conv.bandRows(28, 28));    // 784 positions: 10 + 10 + 8 rows
-        assertEquals(12, Float32Conv.bandRows(24, 24));    // 576: two bands
-        assertEquals(14, Float32Conv.bandRows(14, 14));    // 196: whole (grouped with other images instead)
-        assertEquals(22, Float32Conv.bandRows(22, 23));    // 506 < 512: whole
-        assertEquals(1, Float32Conv.bandRows(1, 4096));    // one long row cannot be cut
-        assertEquals(91, Float32Conv.bandRows(1000, 3));   // 3000 positions: 11 bands of at most 91 rows
-    }
-
     @Test
     void backwardFilterIsReproducibleAcrossCallsAndThreadCounts() {
         SplittableRandom rnd = new SplittableRandom(7);
