@@ -44,9 +44,12 @@ public final class BatchNorm implements Layer {
     private Tensor invStd;
     private Tensor y;
     private Tensor dx;
-    private Tensor tmp;
+    /** Per-channel coefficients of the fused kernels (the batch mean μ_B in the training forward). */
+    private Tensor meanC;
     private Tensor scaleC;
     private Tensor shiftC;
+    /** The coefficient of x̂ in the training backward's ∇x. */
+    private Tensor xhatScaleC;
     private Tensor sums;
     private Tensor dots;
 
@@ -99,26 +102,26 @@ public final class BatchNorm implements Layer {
             }
             sums = Buffers.ensure(sums, x, channels);
             dots = Buffers.ensure(dots, x, channels);
-            tmp = Buffers.ensure(tmp, x, x.shape());
+            meanC = Buffers.ensure(meanC, x, channels);
+            // Three passes over x: Σx, then Σ(x − μ_B)² (two-pass variance, no E[x²] − E[x]²
+            // cancellation), then x̂ and y written together.
             Kernels.channelSums(x, sums, false);
             batchesTracked.set(0, batchesTracked.get(0) + 1);
             for (int c = 0; c < channels; c++) {
-                shiftC.set(c, -sums.get(c) / m);
+                meanC.set(c, sums.get(c) / m);
             }
-            Kernels.channelScaleShift(x, null, shiftC, tmp);                 // x − μ_B (two passes: no cancellation)
-            Kernels.channelDots(tmp, tmp, dots, false);
+            Kernels.channelSquaredDeviations(x, meanC, dots);
             for (int c = 0; c < channels; c++) {
                 double mean = sums.get(c) / m;
                 double var = dots.get(c) / m;                                // biased batch variance σ²_B
                 double is = 1 / Math.sqrt(var + EPS);
                 invStd.set(c, is);
-                scaleC.set(c, is);
                 runningMean.set(c, (1 - MOMENTUM) * runningMean.get(c) + MOMENTUM * mean);
                 runningVar.set(c, (1 - MOMENTUM) * runningVar.get(c) + MOMENTUM * var * m / (m - 1));
             }
             xhat = Buffers.ensure(xhat, x, x.shape());
-            Kernels.channelScaleShift(tmp, scaleC, null, xhat);              // x̂ = (x − μ)/√(σ² + ε)
-            Kernels.channelScaleShift(xhat, weight.value(), bias.value(), y); // y = γ x̂ + β
+            // x̂ = (x − μ_B)/√(σ²_B + ε), y = γ x̂ + β
+            Kernels.channelNormalize(x, meanC, invStd, weight.value(), bias.value(), xhat, y);
             return y;
         }
         for (int c = 0; c < channels; c++) {
@@ -149,6 +152,7 @@ public final class BatchNorm implements Layer {
         int m = dy.size() / channels;
         sums = Buffers.ensure(sums, dy, channels);
         dots = Buffers.ensure(dots, dy, channels);
+        xhatScaleC = Buffers.ensure(xhatScaleC, dy, channels);
         Kernels.channelSums(dy, sums, false);
         Kernels.channelDots(dy, xhat, dots, false);
         for (int c = 0; c < channels; c++) {
@@ -156,16 +160,12 @@ public final class BatchNorm implements Layer {
             weight.grad().set(c, weight.grad().get(c) + dots.get(c));
             double k = weight.value().get(c) * invStd.get(c);
             scaleC.set(c, k);
+            xhatScaleC.set(c, -k * dots.get(c) / m);
             shiftC.set(c, -k * sums.get(c) / m);
         }
         dx = Buffers.ensure(dx, dy, dy.shape());
-        Kernels.channelScaleShift(dy, scaleC, shiftC, dx);                   // k (∇y − mean ∇y)
-        for (int c = 0; c < channels; c++) {
-            scaleC.set(c, -weight.value().get(c) * invStd.get(c) * dots.get(c) / m);
-        }
-        tmp = Buffers.ensure(tmp, dy, dy.shape());
-        Kernels.channelScaleShift(xhat, scaleC, null, tmp);                  // − k x̂ mean(∇y x̂)
-        Kernels.axpy(1, tmp, dx);
+        // k (∇y − mean ∇y − x̂ mean(∇y x̂)) as k ∇y + (−k mean(∇y x̂)) x̂ + (−k mean ∇y), one pass
+        Kernels.channelCombine(dy, scaleC, xhat, xhatScaleC, shiftC, dx);
         return dx;
     }
 

@@ -476,6 +476,130 @@ public final class Float32Kernels implements KernelBackend {
         });
     }
 
+    /**
+     * Σ(x − μ_c)² per channel, read straight from x (batch normalization's two-pass variance).
+     * Split over channels like {@link #channelDots}: each channel's terms are added in the same
+     * order on any thread count.
+     */
+    @Override
+    public void channelSquaredDeviations(Tensor x, Tensor mean, Tensor out) {
+        if (!allFloat32(x, mean, out)) {
+            ReferenceKernels.INSTANCE.channelSquaredDeviations(x, mean, out);
+            return;
+        }
+        float[] xs = x.data(), ms = mean.data(), os = out.data();
+        int n = x.dim(0), c = x.dim(1), s = x.sizeFrom(2);
+        if (s == 1) {
+            // Row by row, as channelDots: b = 0, 1, 2, ... per channel, contiguous reads.
+            forRanges(c, 2L * n, ALIGN, (from, to) -> {
+                double[] totals = denseTotals(c);
+                java.util.Arrays.fill(totals, from, to, 0.0);
+                for (int b = 0; b < n; b++) {
+                    int base = b * c;
+                    for (int ch = from; ch < to; ch++) {
+                        double d = (double) xs[base + ch] - ms[ch];
+                        totals[ch] += d * d;
+                    }
+                }
+                for (int ch = from; ch < to; ch++) {
+                    os[ch] = (float) totals[ch];
+                }
+            });
+            return;
+        }
+        forRanges(c, 2L * n * s, 1, (from, to) -> {
+            for (int ch = from; ch < to; ch++) {
+                double total = 0;
+                for (int b = 0; b < n; b++) {
+                    total += squaredDeviations(xs, (b * c + ch) * s, s, ms[ch]);
+                }
+                os[ch] = (float) total;
+            }
+        });
+    }
+
+    /**
+     * x̂ = (x − μ_c)·invStd_c and y = γ_c x̂ + β_c in one pass over x. Subtracting μ before scaling
+     * (rather than {@code invStd·x − invStd·μ}) keeps x̂ accurate when |μ| is much larger than σ.
+     */
+    @Override
+    public void channelNormalize(Tensor x, Tensor mean, Tensor invStd, Tensor gamma, Tensor beta, Tensor xhat, Tensor y) {
+        if (!allFloat32(x, mean, invStd) || !allFloat32(gamma, beta, xhat, y)) {
+            ReferenceKernels.INSTANCE.channelNormalize(x, mean, invStd, gamma, beta, xhat, y);
+            return;
+        }
+        float[] xs = x.data(), ms = mean.data(), is = invStd.data(), gs = gamma.data(), bs = beta.data();
+        float[] hs = xhat.data(), ys = y.data();
+        int n = x.dim(0), c = x.dim(1), s = x.sizeFrom(2);
+        if (s == 1) {
+            // [N, C]: whole rows per range, loops over channels the JIT vectorises.
+            forRanges(n, 3L * c, 1, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    int base = b * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        float xh = (xs[base + ch] - ms[ch]) * is[ch];
+                        hs[base + ch] = xh;
+                        ys[base + ch] = gs[ch] * xh + bs[ch];
+                    }
+                }
+            });
+            return;
+        }
+        forRanges(n * c, 3L * s, 1, (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int ch = plane % c;
+                float mu = ms[ch], sc = is[ch], g = gs[ch], be = bs[ch];
+                int base = plane * s;
+                if (simd) {
+                    PanamaVectorOps.normalize(xs, base, s, mu, sc, g, be, hs, ys);
+                } else {
+                    for (int i = base; i < base + s; i++) {
+                        float xh = (xs[i] - mu) * sc;
+                        hs[i] = xh;
+                        ys[i] = g * xh + be;
+                    }
+                }
+            }
+        });
+    }
+
+    /** out = scaleA_c·a + scaleB_c·b + shift_c in one pass (batch normalization's ∇x). */
+    @Override
+    public void channelCombine(Tensor a, Tensor scaleA, Tensor b, Tensor scaleB, Tensor shift, Tensor out) {
+        if (!allFloat32(a, scaleA, b) || !allFloat32(scaleB, shift, out)) {
+            ReferenceKernels.INSTANCE.channelCombine(a, scaleA, b, scaleB, shift, out);
+            return;
+        }
+        float[] as = a.data(), sas = scaleA.data(), bs = b.data(), sbs = scaleB.data(), ts = shift.data();
+        float[] os = out.data();
+        int n = a.dim(0), c = a.dim(1), s = a.sizeFrom(2);
+        if (s == 1) {
+            forRanges(n, 3L * c, 1, (from, to) -> {
+                for (int bi = from; bi < to; bi++) {
+                    int base = bi * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        os[base + ch] = sas[ch] * as[base + ch] + sbs[ch] * bs[base + ch] + ts[ch];
+                    }
+                }
+            });
+            return;
+        }
+        forRanges(n * c, 3L * s, 1, (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int ch = plane % c;
+                float sa = sas[ch], sb = sbs[ch], t = ts[ch];
+                int base = plane * s;
+                if (simd) {
+                    PanamaVectorOps.combine(sa, as, sb, bs, t, os, base, s);
+                } else {
+                    for (int i = base; i < base + s; i++) {
+                        os[i] = sa * as[i] + sb * bs[i] + t;
+                    }
+                }
+            }
+        });
+    }
+
     @Override
     public void rowSums(Tensor m, Tensor out) {
         if (!allFloat32(m, out)) {
@@ -614,6 +738,23 @@ public final class Float32Kernels implements KernelBackend {
         double total = 0;
         for (int i = off; i < off + n; i++) {
             total += (double) a[i] * b[i];
+        }
+        return total;
+    }
+
+    /** Σ(a[i] − mean)² over the n-element range: float blocks into a double (SIMD), or double. */
+    private double squaredDeviations(float[] a, int off, int n, float mean) {
+        if (simd) {
+            double total = 0;
+            for (int start = 0; start < n; start += PanamaVectorOps.BLOCK) {
+                total += PanamaVectorOps.squaredDeviations(a, off + start, Math.min(PanamaVectorOps.BLOCK, n - start), mean);
+            }
+            return total;
+        }
+        double total = 0;
+        for (int i = off; i < off + n; i++) {
+            double d = (double) a[i] - mean;
+            total += d * d;
         }
         return total;
     }

@@ -72,6 +72,25 @@ public interface KernelBackend {
     /** out[c] (+)= sum over n,s of a[n,c,s] * b[n,c,s]. */
     void channelDots(Tensor a, Tensor b, Tensor out, boolean accumulate);
 
+    /**
+     * out[c] = sum over n,s of (x[n,c,s] − mean[c])²: the second pass of a two-pass variance, read
+     * straight from x, so batch normalization needs neither a centred copy of x nor the
+     * cancellation-prone E[x²] − E[x]².
+     */
+    void channelSquaredDeviations(Tensor x, Tensor mean, Tensor out);
+
+    /**
+     * xhat[n,c,s] = (x[n,c,s] − mean[c]) · invStd[c] and y[n,c,s] = gamma[c] · xhat[n,c,s] + beta[c],
+     * both written in one pass over x: batch normalization's training output. None may be null.
+     */
+    void channelNormalize(Tensor x, Tensor mean, Tensor invStd, Tensor gamma, Tensor beta, Tensor xhat, Tensor y);
+
+    /**
+     * out[n,c,s] = scaleA[c] · a[n,c,s] + scaleB[c] · b[n,c,s] + shift[c] in one pass: batch
+     * normalization's input gradient {@code k ∇y + a x̂ + b}. None may be null.
+     */
+    void channelCombine(Tensor a, Tensor scaleA, Tensor b, Tensor scaleB, Tensor shift, Tensor out);
+
     /** out[r] = sum of row r of m viewed as [rows, rest]. */
     void rowSums(Tensor m, Tensor out);
 

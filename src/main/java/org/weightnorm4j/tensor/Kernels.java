@@ -165,6 +165,38 @@ public final class Kernels {
         backendFor(a).channelDots(a, b, out, accumulate);
     }
 
+    /** out[c] = Σ over batch and space of (x − mean[c])²: the two-pass variance's second pass. */
+    public static void channelSquaredDeviations(Tensor x, Tensor mean, Tensor out) {
+        int c = channels("channelSquaredDeviations", x);
+        requireChannelVector("channelSquaredDeviations mean", mean, x, c);
+        requireChannelVector("channelSquaredDeviations output", out, x, c);
+        backendFor(x).channelSquaredDeviations(x, mean, out);
+    }
+
+    /** xhat = (x − mean[c])·invStd[c] and y = gamma[c]·xhat + beta[c] in one pass (batch norm's training forward). */
+    public static void channelNormalize(Tensor x, Tensor mean, Tensor invStd, Tensor gamma, Tensor beta,
+                                        Tensor xhat, Tensor y) {
+        requireSame("channelNormalize (x vs xhat)", x, xhat);
+        requireSame("channelNormalize (x vs y)", x, y);
+        int c = channels("channelNormalize", x);
+        requireChannelVector("channelNormalize mean", mean, x, c);
+        requireChannelVector("channelNormalize invStd", invStd, x, c);
+        requireChannelVector("channelNormalize gamma", gamma, x, c);
+        requireChannelVector("channelNormalize beta", beta, x, c);
+        backendFor(x).channelNormalize(x, mean, invStd, gamma, beta, xhat, y);
+    }
+
+    /** out = scaleA[c]·a + scaleB[c]·b + shift[c] in one pass (batch norm's input gradient). */
+    public static void channelCombine(Tensor a, Tensor scaleA, Tensor b, Tensor scaleB, Tensor shift, Tensor out) {
+        requireSame("channelCombine (a vs b)", a, b);
+        requireSame("channelCombine (a vs output)", a, out);
+        int c = channels("channelCombine", a);
+        requireChannelVector("channelCombine scaleA", scaleA, a, c);
+        requireChannelVector("channelCombine scaleB", scaleB, a, c);
+        requireChannelVector("channelCombine shift", shift, a, c);
+        backendFor(a).channelCombine(a, scaleA, b, scaleB, shift, out);
+    }
+
     /** out[r] = sum of row r of m as [rows, rest]. */
     public static void rowSums(Tensor m, Tensor out) {
         if (!is(out, m.dim(0))) {
@@ -230,6 +262,17 @@ public final class Kernels {
         return new IllegalArgumentException(what + ": expected shape " + Arrays.toString(expected) + " for "
                 + contextName + (context == null ? "" : " " + Arrays.toString(context.shape())) + " but got "
                 + Arrays.toString(actual.shape()));
+    }
+
+    /** A per-channel vector [c] of a channel kernel; null is refused here, not deep inside a backend. */
+    private static void requireChannelVector(String what, Tensor v, Tensor input, int c) {
+        if (v == null) {
+            throw new IllegalArgumentException(what + ": expected a tensor [" + c + "] for input "
+                    + Arrays.toString(input.shape()) + " but got null");
+        }
+        if (!is(v, c)) {
+            throw shapeError(what, v, "input", input, c);
+        }
     }
 
     private static int channels(String op, Tensor t) {

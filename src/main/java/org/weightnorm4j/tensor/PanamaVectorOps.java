@@ -151,6 +151,74 @@ final class PanamaVectorOps {
     }
 
     /**
+     * {@code Σ (a[off + i] − mean)²} over n elements, float accumulators (callers add blocks of at
+     * most {@link #BLOCK} into a double, as for {@link #dot}).
+     */
+    static float squaredDeviations(float[] a, int off, int n, float mean) {
+        FloatVector vm = FloatVector.broadcast(S, mean);
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int i = 0;
+        int bound2 = n - 2 * L + 1;
+        for (; i < bound2; i += 2 * L) {
+            FloatVector d0 = FloatVector.fromArray(S, a, off + i).sub(vm);
+            FloatVector d1 = FloatVector.fromArray(S, a, off + i + L).sub(vm);
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+        }
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector d0 = FloatVector.fromArray(S, a, off + i).sub(vm);
+            acc0 = d0.fma(d0, acc0);
+        }
+        float s = sumLanes(acc0.add(acc1));
+        for (; i < n; i++) {
+            float d = a[off + i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    /**
+     * {@code xhat[i] = (x[i] − mean)·invStd} and {@code y[i] = gamma·xhat[i] + beta} for {@code i}
+     * in {@code [off, off + n)}: batch normalization's training output, one read of x.
+     */
+    static void normalize(float[] x, int off, int n, float mean, float invStd, float gamma, float beta,
+                          float[] xhat, float[] y) {
+        FloatVector vm = FloatVector.broadcast(S, mean);
+        FloatVector vs = FloatVector.broadcast(S, invStd);
+        FloatVector vg = FloatVector.broadcast(S, gamma);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        int i = off;
+        int bound = off + S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector xh = FloatVector.fromArray(S, x, i).sub(vm).mul(vs);
+            xh.intoArray(xhat, i);
+            xh.fma(vg, vb).intoArray(y, i);
+        }
+        for (; i < off + n; i++) {
+            float xh = (x[i] - mean) * invStd;
+            xhat[i] = xh;
+            y[i] = gamma * xh + beta;
+        }
+    }
+
+    /** {@code out[i] = sa·a[i] + sb·b[i] + shift} for {@code i} in {@code [off, off + n)} (out may alias a or b). */
+    static void combine(float sa, float[] a, float sb, float[] b, float shift, float[] out, int off, int n) {
+        FloatVector va = FloatVector.broadcast(S, sa);
+        FloatVector vb = FloatVector.broadcast(S, sb);
+        FloatVector vt = FloatVector.broadcast(S, shift);
+        int i = off;
+        int bound = off + S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, a, i).fma(va, FloatVector.fromArray(S, b, i).fma(vb, vt)).intoArray(out, i);
+        }
+        for (; i < off + n; i++) {
+            out[i] = sa * a[i] + sb * b[i] + shift;
+        }
+    }
+
+    /**
      * {@code y[i] = x[i] > 0 ? x[i] : 0} for {@code i} in {@code [off, off + n)}; NaN and minus
      * infinity give 0, as in the reference.
      */

@@ -274,6 +274,53 @@ public final class ReferenceKernels implements KernelBackend {
     }
 
     @Override
+    public void channelSquaredDeviations(Tensor x, Tensor mean, Tensor out) {
+        int n = x.dim(0), c = x.dim(1), s = x.sizeFrom(2);
+        for (int ch = 0; ch < c; ch++) {
+            double mu = mean.get(ch);
+            double sum = 0;
+            for (int b = 0; b < n; b++) {
+                int base = (b * c + ch) * s;
+                for (int i = 0; i < s; i++) {
+                    double d = x.get(base + i) - mu;
+                    sum += d * d;
+                }
+            }
+            out.set(ch, sum);
+        }
+    }
+
+    @Override
+    public void channelNormalize(Tensor x, Tensor mean, Tensor invStd, Tensor gamma, Tensor beta, Tensor xhat, Tensor y) {
+        int n = x.dim(0), c = x.dim(1), s = x.sizeFrom(2);
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                double mu = mean.get(ch), is = invStd.get(ch), g = gamma.get(ch), be = beta.get(ch);
+                int base = (b * c + ch) * s;
+                for (int i = 0; i < s; i++) {
+                    double xh = (x.get(base + i) - mu) * is;
+                    xhat.set(base + i, xh);
+                    y.set(base + i, g * xh + be);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelCombine(Tensor a, Tensor scaleA, Tensor b, Tensor scaleB, Tensor shift, Tensor out) {
+        int n = a.dim(0), c = a.dim(1), s = a.sizeFrom(2);
+        for (int bi = 0; bi < n; bi++) {
+            for (int ch = 0; ch < c; ch++) {
+                double sa = scaleA.get(ch), sb = scaleB.get(ch), t = shift.get(ch);
+                int base = (bi * c + ch) * s;
+                for (int i = 0; i < s; i++) {
+                    out.set(base + i, sa * a.get(base + i) + sb * b.get(base + i) + t);
+                }
+            }
+        }
+    }
+
+    @Override
     public void rowSums(Tensor m, Tensor out) {
         int rows = m.dim(0), cols = m.sizeFrom(1);
         for (int r = 0; r < rows; r++) {

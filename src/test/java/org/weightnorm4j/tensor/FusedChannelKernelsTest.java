@@ -1,0 +1,205 @@
+package org.weightnorm4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.weightnorm4j.tensor.Float32Fixtures.abs;
+import static org.weightnorm4j.tensor.Float32Fixtures.assertRelative;
+import static org.weightnorm4j.tensor.Float32Fixtures.assertWithinSumBound;
+import static org.weightnorm4j.tensor.Float32Fixtures.describe;
+import static org.weightnorm4j.tensor.Float32Fixtures.random;
+import static org.weightnorm4j.tensor.Float32Fixtures.toDouble;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.weightnorm4j.testing.RestoreThreads;
+
+/**
+ * The fused per-channel kernels of batch normalization ({@code channelSquaredDeviations},
+ * {@code channelNormalize}, {@code channelCombine}) on every float32 backend against the
+ * double-precision reference, and bit-identical on 1 and 2 threads.
+ */
+@ExtendWith(RestoreThreads.class)
+class FusedChannelKernelsTest {
+
+    /** Dense [N, C] and image [N, C, ...] layouts with C = 1, 7, 17 and planes of 1, 7, 17x17 and 1023 elements. */
+    static Stream<Arguments> shapesBackends() {
+        List<int[]> shapes = List.of(new int[] {5, 1}, new int[] {3, 7}, new int[] {33, 17}, new int[] {128, 512},
+                new int[] {3, 1, 7}, new int[] {2, 7, 17, 17}, new int[] {2, 17, 1023}, new int[] {4, 1, 17, 17},
+                new int[] {3, 7, 1, 1}, new int[] {2, 17, 7});
+        List<Float32Kernels> backends = Float32Fixtures.backends().toList();
+        return shapes.stream().flatMap(s -> backends.stream().map(k -> Arguments.of(s, k)));
+    }
+
+    /** Uniform in [-1, 1) plus a per-channel offset of up to ±100, so centring matters. */
+    private static Tensor offsetRandom(SplittableRandom rnd, int... shape) {
+        Tensor x = random(rnd, shape);
+        int c = shape[1], s = x.size() / (shape[0] * c);
+        float[] offsets = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            offsets[ch] = (float) (200 * rnd.nextDouble() - 100);
+        }
+        float[] d = x.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] += offsets[i / s % c];
+        }
+        return x;
+    }
+
+    /** The per-channel mean of x (double, rounded to float): what batch normalization passes in. */
+    private static Tensor channelMeans(Tensor x) {
+        int c = x.dim(1);
+        Tensor sums = Tensor.zeros(DType.FLOAT64, c);
+        ReferenceKernels.INSTANCE.channelSums(toDouble(x), sums, false);
+        Tensor mean = Tensor.zeros(c);
+        for (int ch = 0; ch < c; ch++) {
+            mean.set(ch, sums.get(ch) / (x.size() / c));
+        }
+        return mean;
+    }
+
+    /**
+     * Σ(x − μ)² against the reference, with data centred up to 100 away from 0: a sum of k
+     * non-negative terms, so the bound is the reference result itself. A one-pass
+     * {@code Σx² − m μ²} in float would lose every digit here (x² ≈ 1e4, deviations² ≈ 1/3).
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("shapesBackends")
+    void squaredDeviationsMatchReference(int[] shape, Float32Kernels k) {
+        SplittableRandom rnd = new SplittableRandom(shape[0] * 1000L + shape[shape.length - 1]);
+        int c = shape[1];
+        Tensor x = offsetRandom(rnd, shape);
+        Tensor mean = channelMeans(x);
+        Tensor out = random(rnd, c);
+        k.channelSquaredDeviations(x, mean, out);
+        Tensor expected = Tensor.zeros(DType.FLOAT64, c);
+        ReferenceKernels.INSTANCE.channelSquaredDeviations(toDouble(x), toDouble(mean), expected);
+        assertWithinSumBound("channelSquaredDeviations on " + describe(k), expected, out, expected, x.size() / c);
+    }
+
+    /**
+     * x̂ = (x − μ)·s has two roundings (3 ulps allowed); y = γ x̂ + β inherits x̂'s error and adds
+     * two more roundings: a sum of 3 terms bounded by |γ x̂| + |β|.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("shapesBackends")
+    void normalizeMatchesReference(int[] shape, Float32Kernels k) {
+        SplittableRandom rnd = new SplittableRandom(shape[1] * 1000L + shape[0]);
+        int c = shape[1];
+        Tensor x = offsetRandom(rnd, shape);
+        Tensor mean = channelMeans(x);
+        Tensor invStd = random(rnd, c);
+        Tensor gamma = random(rnd, c);
+        Tensor beta = random(rnd, c);
+        Tensor xhat = random(rnd, shape);
+        Tensor y = random(rnd, shape);
+        k.channelNormalize(x, mean, invStd, gamma, beta, xhat, y);
+
+        Tensor expectedXhat = Tensor.zeros(DType.FLOAT64, shape);
+        Tensor expectedY = Tensor.zeros(DType.FLOAT64, shape);
+        ReferenceKernels.INSTANCE.channelNormalize(toDouble(x), toDouble(mean), toDouble(invStd), toDouble(gamma),
+                toDouble(beta), expectedXhat, expectedY);
+        assertRelative("channelNormalize x̂ on " + describe(k), expectedXhat, xhat, 3);
+        Tensor bound = Tensor.zeros(DType.FLOAT64, shape);
+        ReferenceKernels.INSTANCE.channelScaleShift(abs(expectedXhat), abs(gamma), abs(beta), bound);
+        assertWithinSumBound("channelNormalize y on " + describe(k), expectedY, y, bound, 3);
+    }
+
+    /** out = sa·a + sb·b + t: a sum of 3 terms, bounded by |sa a| + |sb b| + |t|. */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("shapesBackends")
+    void combineMatchesReference(int[] shape, Float32Kernels k) {
+        SplittableRandom rnd = new SplittableRandom(shape[0] * 31L + shape[1]);
+        int c = shape[1];
+        Tensor a = random(rnd, shape);
+        Tensor b = random(rnd, shape);
+        Tensor sa = random(rnd, c);
+        Tensor sb = random(rnd, c);
+        Tensor t = random(rnd, c);
+        Tensor out = random(rnd, shape);
+        k.channelCombine(a, sa, b, sb, t, out);
+
+        Tensor expected = Tensor.zeros(DType.FLOAT64, shape);
+        ReferenceKernels.INSTANCE.channelCombine(toDouble(a), toDouble(sa), toDouble(b), toDouble(sb), toDouble(t), expected);
+        Tensor bound = Tensor.zeros(DType.FLOAT64, shape);
+        ReferenceKernels.INSTANCE.channelCombine(abs(a), abs(sa), abs(b), abs(sb), abs(t), bound);
+        assertWithinSumBound("channelCombine on " + describe(k), expected, out, bound, 3);
+    }
+
+    /** Every output of the three kernels for one draw, flattened in a fixed order. */
+    private static List<float[]> outputs(Float32Kernels k, int[] shape) {
+        SplittableRandom rnd = new SplittableRandom(17);
+        int c = shape[1];
+        Tensor x = offsetRandom(rnd, shape);
+        Tensor dy = random(rnd, shape);
+        Tensor mean = channelMeans(x);
+        Tensor invStd = random(rnd, c);
+        Tensor gamma = random(rnd, c);
+        Tensor beta = random(rnd, c);
+        List<float[]> out = new ArrayList<>();
+
+        Tensor squares = Tensor.zeros(c);
+        k.channelSquaredDeviations(x, mean, squares);
+        out.add(squares.data().clone());
+        Tensor xhat = Tensor.zeros(shape);
+        Tensor y = Tensor.zeros(shape);
+        k.channelNormalize(x, mean, invStd, gamma, beta, xhat, y);
+        out.add(xhat.data().clone());
+        out.add(y.data().clone());
+        Tensor dx = Tensor.zeros(shape);
+        k.channelCombine(dy, gamma, xhat, invStd, beta, dx);
+        out.add(dx.data().clone());
+        return out;
+    }
+
+    /**
+     * Above {@link Float32Kernels#PARALLEL_MIN_WORK} the kernels split over threads; each channel's
+     * sum and each element must come out with the same bits on 1 and 2 threads.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapesForThreads")
+    void oneAndTwoThreadsGiveIdenticalBits(int[] shape) {
+        for (Float32Kernels k : Float32Fixtures.backends().toList()) {
+            Parallel.setThreads(1);
+            List<float[]> one = outputs(k, shape);
+            Parallel.setThreads(2);
+            List<float[]> two = outputs(k, shape);
+            for (int i = 0; i < one.size(); i++) {
+                assertArrayEquals(one.get(i), two.get(i), "output " + i + " of " + describe(k) + " on 1 vs 2 threads");
+            }
+        }
+    }
+
+    static Stream<int[]> shapesForThreads() {
+        // 7·17·17·17 = 34,391 and 301·333 = 100,233 elements: above the split threshold, odd sizes.
+        return Stream.of(new int[] {7, 17, 17, 17}, new int[] {301, 333}, new int[] {9, 7, 1023});
+    }
+
+    @Test
+    void facadeNamesBothShapesAndRefusesNull() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.channelSquaredDeviations(Tensor.zeros(2, 6, 5), Tensor.zeros(5), Tensor.zeros(6)));
+        assertTrue(e.getMessage().contains("[2, 6, 5]") && e.getMessage().contains("[5]") && e.getMessage().contains("mean"),
+                e.getMessage());
+        IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.channelNormalize(Tensor.zeros(2, 3), Tensor.zeros(3), Tensor.zeros(3), Tensor.zeros(3),
+                        Tensor.zeros(3), Tensor.zeros(3, 2), Tensor.zeros(2, 3)));
+        assertTrue(e2.getMessage().contains("[2, 3]") && e2.getMessage().contains("[3, 2]"), e2.getMessage());
+        IllegalArgumentException e3 = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.channelNormalize(Tensor.zeros(2, 3), Tensor.zeros(3), Tensor.zeros(3), null,
+                        Tensor.zeros(3), Tensor.zeros(2, 3), Tensor.zeros(2, 3)));
+        assertTrue(e3.getMessage().contains("gamma") && e3.getMessage().contains("null"), e3.getMessage());
+        IllegalArgumentException e4 = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.channelCombine(Tensor.zeros(4, 2, 3), Tensor.zeros(2), Tensor.zeros(4, 2, 3), Tensor.zeros(2),
+                        Tensor.zeros(3), Tensor.zeros(4, 2, 3)));
+        assertTrue(e4.getMessage().contains("shift") && e4.getMessage().contains("[4, 2, 3]") && e4.getMessage().contains("[3]"),
+                e4.getMessage());
+    }
+}
