@@ -153,8 +153,7 @@ public final class BatchNorm implements Layer {
         sums = Buffers.ensure(sums, dy, channels);
         dots = Buffers.ensure(dots, dy, channels);
         xhatScaleC = Buffers.ensure(xhatScaleC, dy, channels);
-        Kernels.channelSums(dy, sums, false);
-        Kernels.channelDots(dy, xhat, dots, false);
+        Kernels.channelSumsAndDots(dy, xhat, sums, dots);                   // Σ∇y and Σ∇y x̂, one pass
         for (int c = 0; c < channels; c++) {
             bias.grad().set(c, bias.grad().get(c) + sums.get(c));
             weight.grad().set(c, weight.grad().get(c) + dots.get(c));
@@ -177,8 +176,7 @@ public final class BatchNorm implements Layer {
         Kernels.channelScaleShift(input, invStd, shiftC, xhat);               // x̂ with the running statistics
         sums = Buffers.ensure(sums, dy, channels);
         dots = Buffers.ensure(dots, dy, channels);
-        Kernels.channelSums(dy, sums, false);
-        Kernels.channelDots(dy, xhat, dots, false);
+        Kernels.channelSumsAndDots(dy, xhat, sums, dots);
         for (int c = 0; c < channels; c++) {
             bias.grad().set(c, bias.grad().get(c) + sums.get(c));
             weight.grad().set(c, weight.grad().get(c) + dots.get(c));

@@ -477,6 +477,68 @@ public final class Float32Kernels implements KernelBackend {
     }
 
     /**
+     * Σa and Σa·b per channel in one pass over a and b, with the same bits as
+     * {@link #channelSums} and {@link #channelDots}: the same blocks, lanes and order.
+     */
+    @Override
+    public void channelSumsAndDots(Tensor a, Tensor b, Tensor sums, Tensor dots) {
+        if (!allFloat32(a, b, sums, dots)) {
+            ReferenceKernels.INSTANCE.channelSumsAndDots(a, b, sums, dots);
+            return;
+        }
+        float[] as = a.data(), bs = b.data(), ss = sums.data(), ds = dots.data();
+        int n = a.dim(0), c = a.dim(1), s = a.sizeFrom(2);
+        if (s == 1) {
+            // Row by row, as channelSums and channelDots; the first c totals hold the sums, the next c the dots.
+            forRanges(c, 2L * n, ALIGN, (from, to) -> {
+                double[] totals = denseTotals(2 * c);
+                java.util.Arrays.fill(totals, from, to, 0.0);
+                java.util.Arrays.fill(totals, c + from, c + to, 0.0);
+                for (int bi = 0; bi < n; bi++) {
+                    int base = bi * c;
+                    for (int ch = from; ch < to; ch++) {
+                        float v = as[base + ch];
+                        totals[ch] += v;
+                        totals[c + ch] += (double) v * bs[base + ch];
+                    }
+                }
+                for (int ch = from; ch < to; ch++) {
+                    ss[ch] = (float) totals[ch];
+                    ds[ch] = (float) totals[c + ch];
+                }
+            });
+            return;
+        }
+        forRanges(c, 2L * n * s, 1, (from, to) -> {
+            double[] totals = simd ? denseTotals(2) : null;
+            for (int ch = from; ch < to; ch++) {
+                double sum = 0, dot = 0;
+                for (int bi = 0; bi < n; bi++) {
+                    int base = (bi * c + ch) * s;
+                    if (simd) {
+                        // Each plane's blocks summed from 0 and then added, as channelSums/channelDots do.
+                        totals[0] = 0;
+                        totals[1] = 0;
+                        PanamaVectorOps.sumAndDot(as, bs, base, s, totals);
+                        sum += totals[0];
+                        dot += totals[1];
+                    } else {
+                        double plainSum = 0, plainDot = 0;
+                        for (int i = base; i < base + s; i++) {
+                            plainSum += as[i];
+                            plainDot += (double) as[i] * bs[i];
+                        }
+                        sum += plainSum;
+                        dot += plainDot;
+                    }
+                }
+                ss[ch] = (float) sum;
+                ds[ch] = (float) dot;
+            }
+        });
+    }
+
+    /**
      * Σ(x − μ_c)² per channel, read straight from x (batch normalization's two-pass variance).
      * Split over channels like {@link #channelDots}: each channel's terms are added in the same
      * order on any thread count.

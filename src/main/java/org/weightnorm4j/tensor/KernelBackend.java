@@ -73,6 +73,13 @@ public interface KernelBackend {
     void channelDots(Tensor a, Tensor b, Tensor out, boolean accumulate);
 
     /**
+     * sums[c] = sum over n,s of a[n,c,s] and dots[c] = sum over n,s of a[n,c,s] · b[n,c,s], in one
+     * pass over a and b (overwrites both): batch normalization's Σ∇y and Σ∇y x̂. Each equals what
+     * {@link #channelSums} and {@link #channelDots} give.
+     */
+    void channelSumsAndDots(Tensor a, Tensor b, Tensor sums, Tensor dots);
+
+    /**
      * out[c] = sum over n,s of (x[n,c,s] − mean[c])²: the second pass of a two-pass variance, read
      * straight from x, so batch normalization needs neither a centred copy of x nor the
      * cancellation-prone E[x²] − E[x]².

@@ -165,6 +165,15 @@ public final class Kernels {
         backendFor(a).channelDots(a, b, out, accumulate);
     }
 
+    /** sums[c] = Σ a and dots[c] = Σ a·b over batch and space, one pass (batch norm's Σ∇y and Σ∇y x̂). */
+    public static void channelSumsAndDots(Tensor a, Tensor b, Tensor sums, Tensor dots) {
+        requireSame("channelSumsAndDots (a vs b)", a, b);
+        int c = channels("channelSumsAndDots", a);
+        requireChannelVector("channelSumsAndDots sums", sums, a, c);
+        requireChannelVector("channelSumsAndDots dots", dots, a, c);
+        backendFor(a).channelSumsAndDots(a, b, sums, dots);
+    }
+
     /** out[c] = Σ over batch and space of (x − mean[c])²: the two-pass variance's second pass. */
     public static void channelSquaredDeviations(Tensor x, Tensor mean, Tensor out) {
         int c = channels("channelSquaredDeviations", x);

@@ -14,10 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the panels, when C has few rows) each pack their rows of {@code op(A)} into panels of
  * {@link #MR} rows and run a register-tiled micro-kernel over every MR × NR tile. Packing is where
  * the transposes happen, so the micro-kernel sees one layout for all four variants, and where
- * edges are zero-padded, so it never needs a tail case. An untransposed operand whose rows are
- * already laid out as the micro-kernel walks them is read in place instead, on the single-thread
- * path ({@link #readableInPlace}): only a last, partial panel of B is packed, and a last, partial
- * block of A repeats its last row. Products smaller than {@link #SMALL}
+ * edges are zero-padded, so it never needs a tail case. On the single-thread path an untransposed
+ * A is read in place instead ({@link #readableInPlace}); a last, partial block of its rows
+ * repeats its last row. Products smaller than {@link #SMALL}
  * multiply-adds, and calls made from inside a parallel part (a convolution that runs one GEMM per
  * image on each thread), run on the calling thread alone.
  *
@@ -56,7 +55,7 @@ final class PanamaGemm implements GemmKernel {
     static final int MC = 4 * MR;
     /** Columns of B packed at once: the KC × NC packed block (8 MiB at most) stays in L3. */
     static final int NC = 2048;
-    /** The shallowest product whose untransposed operands are read in place ({@link #readableInPlace}). */
+    /** The shallowest product whose untransposed A is read in place ({@link #readableInPlace}). */
     static final int IN_PLACE_MIN_DEPTH = 64;
     /** Below this many multiply-adds one thread does the whole product. */
     static final long SMALL = 64L * 64 * 64;
@@ -130,23 +129,13 @@ final class PanamaGemm implements GemmKernel {
         float[] bp = buf.packedB(Math.min(k, KC), Math.min(n, NC));
         int mPadded = paddedRows(m);
         boolean aInPlace = packed == null && !transA && readableInPlace(k, lda);
-        boolean bInPlace = !transB && readableInPlace(k, ldb);
         Operands op = buf.operands;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                if (bInPlace) {
-                    // Whole panels are read where they are; only a last, partial one needs zero padding.
-                    int whole = nc / NR * NR;
-                    if (whole < nc) {
-                        packB(false, b, bOff, ldb, pc, kc, jc + whole, nc - whole, bp, whole * kc);
-                    }
-                    op.bInPlace(b, bOff + pc * ldb + jc, ldb, whole, bp);
-                } else {
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
-                    op.bPacked(bp);
-                }
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                op.bp = bp;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     if (aInPlace) {
@@ -165,15 +154,18 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * Whether the micro-kernel may read an untransposed operand where it lies instead of packing
-     * it. Packing costs a pass over the operand, and for the backward-filter products of a
-     * convolution (a 576 x 784 column matrix times 64 filters) that pass was 20-30% of the
-     * product. It pays for itself only with a shallow depth (the panel is too short to amortise
-     * the strided reads) or with rows a multiple of 4 KiB apart, whose lines would all fall into
-     * the same few cache sets.
+     * Whether the micro-kernel may read an untransposed A where it lies instead of packing it.
+     * Packing costs a pass over A, and for the backward-filter products of a convolution (a
+     * 576 x 784 column matrix times 64 filters, whose packed rows serve only two panels of B) that
+     * pass was 20-30% of the product. Not worth it for a shallow product, whose panels are too
+     * short to amortise the strided start, nor with rows a multiple of 4 KiB apart, whose lines
+     * would all fall into the same few cache sets. Only with the 8-row tile (AVX-512), the one
+     * measured. (Reading an untransposed B in place was
+     * measured too, and lost 3-6% on the convolutions' forward products: B's panels are read once
+     * per block of A's rows, and packed they are contiguous.)
      */
     private static boolean readableInPlace(int k, int ld) {
-        return k >= IN_PLACE_MIN_DEPTH && ld % 1024 != 0;
+        return MR == 8 && k >= IN_PLACE_MIN_DEPTH && ld % 1024 != 0;
     }
 
     /**
@@ -219,7 +211,7 @@ final class PanamaGemm implements GemmKernel {
 
     /**
      * Multiplies the block of A described by {@code op} ({@code mc} rows, depth {@code kc}) by the
-     * B panels covering block columns {@code [jFrom, jTo)} (multiples of NR, except
+     * packed B panels covering block columns {@code [jFrom, jTo)} (multiples of NR, except
      * {@code jTo = nc}), writing or adding into C, whose block starts at {@code cBlock} (the row
      * of the first row of A's block, the first column of the depth block).
      */
@@ -228,17 +220,16 @@ final class PanamaGemm implements GemmKernel {
         float[] tile = buf.tile;
         for (int jr = jFrom; jr < jTo; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            boolean bInPlace = jr < op.bInPlaceColumns;
-            float[] b = bInPlace ? op.b : op.bp;
-            int bPanel = bInPlace ? op.bOff + jr : jr * kc;
-            int bStep = bInPlace ? op.ldb : NR;
+            int bPanel = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
                 int aPanel = op.aOff + ir * op.aPanelStep;
-                if (MR == 8) {
-                    kernel8(kc, op.a, aPanel, op.aRowStep, op.aDepthStep, rows, b, bPanel, bStep, tile);
+                if (op.inPlace) {
+                    kernel8InPlace(kc, op.a, aPanel, op.aPanelStep, rows, op.bp, bPanel, tile);
+                } else if (MR == 8) {
+                    kernel8(kc, op.a, aPanel, op.bp, bPanel, tile);
                 } else {
-                    kernel6(kc, op.a, aPanel, op.aRowStep, op.aDepthStep, rows, b, bPanel, bStep, tile);
+                    kernel6(kc, op.a, aPanel, op.bp, bPanel, tile);
                 }
                 merge(tile, rows, nr, c, cBlock + ir * ldc + jr, ldc, add);
             }
@@ -246,15 +237,10 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * The micro-kernel for MR = 8: {@code tile[r][j] = sum over p < kc of A[r][p] * B[p][j]}, the
-     * sum taken in order p = 0, 1, ... with one fused multiply-add per step, whatever the layout.
-     * A's element (r, p) is {@code a[aIdx + r·aRowStep + p·aDepthStep]} (packed: steps 1 and MR;
-     * in place: the row length and 1); rows from {@code rows} on repeat the last one, so an in-place
-     * read never runs past A, and the merge drops them. B's element (p, j) is
-     * {@code b[bIdx + p·bStep + j]} for j < NR (packed: step NR; in place: B's row length).
+     * The micro-kernel for MR = 8: {@code tile[MR][NR] = sum over p < kc of ap[p][r] * bp[p][j]},
+     * where the packed panels hold MR values of A and NR values of B per step of p.
      */
-    private static void kernel8(int kc, float[] a, int aIdx, int aRowStep, int aDepthStep, int rows,
-                                float[] b, int bIdx, int bStep, float[] tile) {
+    private static void kernel8(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -263,41 +249,35 @@ final class PanamaGemm implements GemmKernel {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        int a0 = aIdx;
-        int a1 = aIdx + Math.min(1, rows - 1) * aRowStep;
-        int a2 = aIdx + Math.min(2, rows - 1) * aRowStep;
-        int a3 = aIdx + Math.min(3, rows - 1) * aRowStep;
-        int a4 = aIdx + Math.min(4, rows - 1) * aRowStep;
-        int a5 = aIdx + Math.min(5, rows - 1) * aRowStep;
-        int a6 = aIdx + Math.min(6, rows - 1) * aRowStep;
-        int a7 = aIdx + Math.min(7, rows - 1) * aRowStep;
-        for (int p = 0, q = 0; p < kc; p++, q += aDepthStep, bIdx += bStep) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + q]);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
+            FloatVector x = FloatVector.broadcast(S, ap[aIdx]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, a[a6 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 6]);
             c60 = x.fma(b0, c60);
             c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, a[a7 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 7]);
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
+            aIdx += 8;
+            bIdx += NR;
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
@@ -318,41 +298,36 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /** The micro-kernel for MR = 6 (16 vector registers); same contract as {@link #kernel8}. */
-    private static void kernel6(int kc, float[] a, int aIdx, int aRowStep, int aDepthStep, int rows,
-                                float[] b, int bIdx, int bStep, float[] tile) {
+    private static void kernel6(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        int a0 = aIdx;
-        int a1 = aIdx + Math.min(1, rows - 1) * aRowStep;
-        int a2 = aIdx + Math.min(2, rows - 1) * aRowStep;
-        int a3 = aIdx + Math.min(3, rows - 1) * aRowStep;
-        int a4 = aIdx + Math.min(4, rows - 1) * aRowStep;
-        int a5 = aIdx + Math.min(5, rows - 1) * aRowStep;
-        for (int p = 0, q = 0; p < kc; p++, q += aDepthStep, bIdx += bStep) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + q]);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
+            FloatVector x = FloatVector.broadcast(S, ap[aIdx]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + q]);
+            x = FloatVector.broadcast(S, ap[aIdx + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
+            aIdx += 6;
+            bIdx += NR;
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
@@ -366,6 +341,76 @@ final class PanamaGemm implements GemmKernel {
         c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /**
+     * {@link #kernel8} reading A in place ({@link #readableInPlace}): row r of the block starts at
+     * {@code a[aIdx + r·lda]}. Rows from {@code rows} on repeat the last one, so the read never
+     * runs past A; the merge drops them. A separate method because a kernel with A's two steps
+     * as parameters ran 5-8% slower on packed operands.
+     */
+    private static void kernel8InPlace(int kc, float[] a, int aIdx, int lda, int rows,
+                                float[] bp, int bIdx, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        int a0 = aIdx;
+        int a1 = aIdx + Math.min(1, rows - 1) * lda;
+        int a2 = aIdx + Math.min(2, rows - 1) * lda;
+        int a3 = aIdx + Math.min(3, rows - 1) * lda;
+        int a4 = aIdx + Math.min(4, rows - 1) * lda;
+        int a5 = aIdx + Math.min(5, rows - 1) * lda;
+        int a6 = aIdx + Math.min(6, rows - 1) * lda;
+        int a7 = aIdx + Math.min(7, rows - 1) * lda;
+        for (int p = 0; p < kc; p++, bIdx += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
     }
 
     /** Writes (or adds, when {@code add}) the top-left {@code mr × nr} of the tile into C. */
@@ -476,62 +521,38 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * Where the micro-kernel finds one block of A and the panels of B: packed by this class, or
-     * read in place ({@link #readableInPlace}). Kept per thread and refilled for every block, so
+     * Where the micro-kernel finds one block of A (packed by this class, or read in place:
+     * {@link #readableInPlace}) and the packed panels of B. Kept per thread and refilled for every block, so
      * describing them allocates nothing.
      */
     private static final class Operands {
         float[] a;
         int aOff;
-        /** Distance between the elements (r, p) and (r + 1, p) of A's block. */
-        int aRowStep;
-        /** Distance between the elements (r, p) and (r, p + 1). */
-        int aDepthStep;
-        /** Distance from one panel of MR rows to the next. */
+        /** A is read in place, row r of the block at {@code aOff + r·aPanelStep}; else packed. */
+        boolean inPlace;
+        /** Distance from one panel of MR rows to the next: kc packed, A's row length in place. */
         int aPanelStep;
-        float[] b;
-        int bOff;
-        int ldb;
-        /** Panels starting before this column are read from {@link #b} in place, the rest from {@link #bp}. */
-        int bInPlaceColumns;
+        /** B's packed panels. */
         float[] bp;
 
         void aPacked(float[] packed, int off, int kc) {
             a = packed;
             aOff = off;
-            aRowStep = 1;
-            aDepthStep = MR;
+            inPlace = false;
             aPanelStep = kc;
         }
 
         void aInPlace(float[] matrix, int off, int lda) {
             a = matrix;
             aOff = off;
-            aRowStep = lda;
-            aDepthStep = 1;
+            inPlace = true;
             aPanelStep = lda;
-        }
-
-        void bPacked(float[] packed) {
-            b = null;
-            bInPlaceColumns = 0;
-            bp = packed;
         }
 
         /** Forgets the caller's matrices, so that a thread's buffers never keep them alive. */
         void clear() {
             a = null;
-            b = null;
             bp = null;
-        }
-
-        /** B's depth block starts at {@code matrix[off]}; its whole panels below {@code columns} are read there. */
-        void bInPlace(float[] matrix, int off, int ldb, int columns, float[] packedRest) {
-            b = matrix;
-            bOff = off;
-            this.ldb = ldb;
-            bInPlaceColumns = columns;
-            bp = packedRest;
         }
     }
 
@@ -636,7 +657,7 @@ final class PanamaGemm implements GemmKernel {
             packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0);
             Operands op = buf.operands;
             op.aPacked(buf.a, 0, kc);
-            op.bPacked(bp);
+            op.bp = bp;
             macroKernel(op, mc, kc, jFrom, jTo, nc, c, cOff + jc + ic * ldc, ldc, add, buf);
             op.clear();
         }

@@ -151,6 +151,46 @@ final class PanamaVectorOps {
     }
 
     /**
+     * Adds {@code Σ a[off + i]} to {@code totals[0]} and {@code Σ a[off + i]·b[off + i]} to
+     * {@code totals[1]}, one read of both arrays: float lanes over blocks of {@link #BLOCK}, each
+     * block reduced exactly as {@link #sum} and {@link #dot} reduce it, added into the doubles.
+     */
+    static void sumAndDot(float[] a, float[] b, int off, int n, double[] totals) {
+        for (int start = 0; start < n; start += BLOCK) {
+            int len = Math.min(BLOCK, n - start);
+            int o = off + start;
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = FloatVector.zero(S);
+            FloatVector d0 = FloatVector.zero(S);
+            FloatVector d1 = FloatVector.zero(S);
+            int i = 0;
+            int bound2 = len - 2 * L + 1;
+            for (; i < bound2; i += 2 * L) {
+                FloatVector a0 = FloatVector.fromArray(S, a, o + i);
+                FloatVector a1 = FloatVector.fromArray(S, a, o + i + L);
+                s0 = s0.add(a0);
+                s1 = s1.add(a1);
+                d0 = a0.fma(FloatVector.fromArray(S, b, o + i), d0);
+                d1 = a1.fma(FloatVector.fromArray(S, b, o + i + L), d1);
+            }
+            int bound = S.loopBound(len);
+            for (; i < bound; i += L) {
+                FloatVector a0 = FloatVector.fromArray(S, a, o + i);
+                s0 = s0.add(a0);
+                d0 = a0.fma(FloatVector.fromArray(S, b, o + i), d0);
+            }
+            float sum = sumLanes(s0.add(s1));
+            float dot = sumLanes(d0.add(d1));
+            for (; i < len; i++) {
+                sum += a[o + i];
+                dot += a[o + i] * b[o + i];
+            }
+            totals[0] += sum;
+            totals[1] += dot;
+        }
+    }
+
+    /**
      * {@code Σ (a[off + i] − mean)²} over n elements, float accumulators (callers add blocks of at
      * most {@link #BLOCK} into a double, as for {@link #dot}).
      */

@@ -274,6 +274,12 @@ public final class ReferenceKernels implements KernelBackend {
     }
 
     @Override
+    public void channelSumsAndDots(Tensor a, Tensor b, Tensor sums, Tensor dots) {
+        channelSums(a, sums, false);
+        channelDots(a, b, dots, false);
+    }
+
+    @Override
     public void channelSquaredDeviations(Tensor x, Tensor mean, Tensor out) {
         int n = x.dim(0), c = x.dim(1), s = x.sizeFrom(2);
         for (int ch = 0; ch < c; ch++) {

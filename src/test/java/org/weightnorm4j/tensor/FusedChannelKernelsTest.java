@@ -23,7 +23,7 @@ import org.weightnorm4j.testing.RestoreThreads;
 
 /**
  * The fused per-channel kernels of batch normalization ({@code channelSquaredDeviations},
- * {@code channelNormalize}, {@code channelCombine}) on every float32 backend against the
+ * {@code channelNormalize}, {@code channelSumsAndDots}, {@code channelCombine}) on every float32 backend against the
  * double-precision reference, and bit-identical on 1 and 2 threads.
  */
 @ExtendWith(RestoreThreads.class)
@@ -63,6 +63,39 @@ class FusedChannelKernelsTest {
             mean.set(ch, sums.get(ch) / (x.size() / c));
         }
         return mean;
+    }
+
+    /**
+     * Σa and Σa·b in one pass: the same bits as {@code channelSums} and {@code channelDots} (same
+     * blocks, lanes and order), and within the float sum bound of the reference.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("shapesBackends")
+    void sumsAndDotsEqualTheSeparateKernels(int[] shape, Float32Kernels k) {
+        SplittableRandom rnd = new SplittableRandom(shape[0] * 7L + shape[shape.length - 1]);
+        int c = shape[1];
+        long terms = Tensor.sizeOf(shape) / c;
+        Tensor a = random(rnd, shape);
+        Tensor b = random(rnd, shape);
+        Tensor sums = random(rnd, c);
+        Tensor dots = random(rnd, c);
+        k.channelSumsAndDots(a, b, sums, dots);
+
+        Tensor separateSums = Tensor.zeros(c);
+        Tensor separateDots = Tensor.zeros(c);
+        k.channelSums(a, separateSums, false);
+        k.channelDots(a, b, separateDots, false);
+        assertArrayEquals(separateSums.data(), sums.data(), "sums vs channelSums on " + describe(k));
+        assertArrayEquals(separateDots.data(), dots.data(), "dots vs channelDots on " + describe(k));
+
+        Tensor expectedSums = Tensor.zeros(DType.FLOAT64, c);
+        Tensor expectedDots = Tensor.zeros(DType.FLOAT64, c);
+        ReferenceKernels.INSTANCE.channelSumsAndDots(toDouble(a), toDouble(b), expectedSums, expectedDots);
+        Tensor boundSums = Tensor.zeros(DType.FLOAT64, c);
+        Tensor boundDots = Tensor.zeros(DType.FLOAT64, c);
+        ReferenceKernels.INSTANCE.channelSumsAndDots(abs(a), abs(b), boundSums, boundDots);
+        assertWithinSumBound("channelSumsAndDots sums on " + describe(k), expectedSums, sums, boundSums, terms);
+        assertWithinSumBound("channelSumsAndDots dots on " + describe(k), expectedDots, dots, boundDots, terms);
     }
 
     /**
@@ -156,6 +189,11 @@ class FusedChannelKernelsTest {
         Tensor dx = Tensor.zeros(shape);
         k.channelCombine(dy, gamma, xhat, invStd, beta, dx);
         out.add(dx.data().clone());
+        Tensor sums = Tensor.zeros(c);
+        Tensor dots = Tensor.zeros(c);
+        k.channelSumsAndDots(dy, xhat, sums, dots);
+        out.add(sums.data().clone());
+        out.add(dots.data().clone());
         return out;
     }
 
@@ -199,6 +237,10 @@ class FusedChannelKernelsTest {
         IllegalArgumentException e4 = assertThrows(IllegalArgumentException.class,
                 () -> Kernels.channelCombine(Tensor.zeros(4, 2, 3), Tensor.zeros(2), Tensor.zeros(4, 2, 3), Tensor.zeros(2),
                         Tensor.zeros(3), Tensor.zeros(4, 2, 3)));
+        IllegalArgumentException e5 = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.channelSumsAndDots(Tensor.zeros(4, 5), Tensor.zeros(4, 5), Tensor.zeros(5), Tensor.zeros(4)));
+        assertTrue(e5.getMessage().contains("dots") && e5.getMessage().contains("[4, 5]") && e5.getMessage().contains("[4]"),
+                e5.getMessage());
         assertTrue(e4.getMessage().contains("shift") && e4.getMessage().contains("[4, 2, 3]") && e4.getMessage().contains("[3]"),
                 e4.getMessage());
     }
