@@ -476,6 +476,17 @@ public final class Float32Kernels implements KernelBackend {
         });
     }
 
+    /** The second set of per-thread accumulators of {@link #channelSumsAndDots} on dense [N, C] tensors. */
+    private final ThreadLocal<double[][]> denseDotTotals = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
+
+    private double[] denseDotTotals(int c) {
+        double[][] holder = denseDotTotals.get();
+        if (holder[0].length < c) {
+            holder[0] = new double[c];
+        }
+        return holder[0];
+    }
+
     /**
      * Σa and Σa·b per channel in one pass over a and b, with the same bits as
      * {@link #channelSums} and {@link #channelDots}: the same blocks, lanes and order.
@@ -489,22 +500,24 @@ public final class Float32Kernels implements KernelBackend {
         float[] as = a.data(), bs = b.data(), ss = sums.data(), ds = dots.data();
         int n = a.dim(0), c = a.dim(1), s = a.sizeFrom(2);
         if (s == 1) {
-            // Row by row, as channelSums and channelDots; the first c totals hold the sums, the next c the dots.
+            // Row by row, as channelSums and channelDots. Two separate arrays, so the JIT sees
+            // no possible overlap between the two accumulations and vectorises the loop.
             forRanges(c, 2L * n, ALIGN, (from, to) -> {
-                double[] totals = denseTotals(2 * c);
-                java.util.Arrays.fill(totals, from, to, 0.0);
-                java.util.Arrays.fill(totals, c + from, c + to, 0.0);
+                double[] sumTotals = denseTotals(c);
+                double[] dotTotals = denseDotTotals(c);
+                java.util.Arrays.fill(sumTotals, from, to, 0.0);
+                java.util.Arrays.fill(dotTotals, from, to, 0.0);
                 for (int bi = 0; bi < n; bi++) {
                     int base = bi * c;
                     for (int ch = from; ch < to; ch++) {
                         float v = as[base + ch];
-                        totals[ch] += v;
-                        totals[c + ch] += (double) v * bs[base + ch];
+                        sumTotals[ch] += v;
+                        dotTotals[ch] += (double) v * bs[base + ch];
                     }
                 }
                 for (int ch = from; ch < to; ch++) {
-                    ss[ch] = (float) totals[ch];
-                    ds[ch] = (float) totals[c + ch];
+                    ss[ch] = (float) sumTotals[ch];
+                    ds[ch] = (float) dotTotals[ch];
                 }
             });
             return;
