@@ -117,7 +117,40 @@ public final class Float32Kernels implements KernelBackend {
         }
         float[] xs = x.data(), ys = y.data();
         int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3);
-        forRanges(planes, (long) h * w, 1, (from, to) -> maxPoolPlanes(xs, ys, argmax, h, w, from, to));
+        int[] corners = simd ? windowCorners(h, w) : null;
+        forRanges(planes, (long) h * w, 1, (from, to) -> {
+            if (corners != null) {
+                PanamaVectorOps.maxPoolPlanes(xs, ys, argmax, h, w, corners, from, to);
+            } else {
+                maxPoolPlanes(xs, ys, argmax, h, w, from, to);
+            }
+        });
+    }
+
+    /** The last table of {@link #windowCorners}: max pooling runs on the same few plane sizes every step. */
+    private volatile WindowCorners lastCorners;
+
+    private record WindowCorners(int h, int w, int[] table) {
+    }
+
+    /**
+     * {@code table[i·OW + j] = 2i·W + 2j}: the offset of each 2x2 window's top-left input in its
+     * plane, which the vectorized max pooling gathers from.
+     */
+    private int[] windowCorners(int h, int w) {
+        WindowCorners last = lastCorners;
+        if (last != null && last.h() == h && last.w() == w) {
+            return last.table();
+        }
+        int oh = h / 2, ow = w / 2;
+        int[] table = new int[oh * ow];
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                table[i * ow + j] = 2 * i * w + 2 * j;
+            }
+        }
+        lastCorners = new WindowCorners(h, w, table);
+        return table;
     }
 
     /** 2x2 max pooling of planes {@code [from, to)}, recording the flat index of each maximum. */
@@ -126,35 +159,42 @@ public final class Float32Kernels implements KernelBackend {
         for (int pl = from; pl < to; pl++) {
             for (int i = 0; i < oh; i++) {
                 int top = (pl * h + 2 * i) * w;
-                int bottom = top + w;
                 int out = (pl * oh + i) * ow;
                 for (int j = 0; j < ow; j++) {
-                    // Window order (0,0), (0,1), (1,0), (1,1): the first maximum wins, NaN propagates.
-                    int best = top + 2 * j;
-                    float bestValue = xs[best];
-                    int idx = best + 1;
-                    float v = xs[idx];
-                    if (v > bestValue || v != v && bestValue == bestValue) {
-                        best = idx;
-                        bestValue = v;
-                    }
-                    idx = bottom + 2 * j;
-                    v = xs[idx];
-                    if (v > bestValue || v != v && bestValue == bestValue) {
-                        best = idx;
-                        bestValue = v;
-                    }
-                    idx++;
-                    v = xs[idx];
-                    if (v > bestValue || v != v && bestValue == bestValue) {
-                        best = idx;
-                        bestValue = v;
-                    }
-                    ys[out + j] = bestValue;
-                    argmax[out + j] = best;
+                    maxPoolWindow(xs, top + 2 * j, w, ys, argmax, out + j);
                 }
             }
         }
+    }
+
+    /**
+     * One 2x2 window with top-left input {@code xs[corner]} (rows {@code w} apart) into output
+     * {@code out}. Window order (0,0), (0,1), (1,0), (1,1): the first maximum wins (so of −0 and
+     * +0 the first), and a NaN wins over any number, the first NaN over later ones.
+     */
+    static void maxPoolWindow(float[] xs, int corner, int w, float[] ys, int[] argmax, int out) {
+        int best = corner;
+        float bestValue = xs[best];
+        int idx = corner + 1;
+        float v = xs[idx];
+        if (v > bestValue || v != v && bestValue == bestValue) {
+            best = idx;
+            bestValue = v;
+        }
+        idx = corner + w;
+        v = xs[idx];
+        if (v > bestValue || v != v && bestValue == bestValue) {
+            best = idx;
+            bestValue = v;
+        }
+        idx++;
+        v = xs[idx];
+        if (v > bestValue || v != v && bestValue == bestValue) {
+            best = idx;
+            bestValue = v;
+        }
+        ys[out] = bestValue;
+        argmax[out] = best;
     }
 
     @Override
