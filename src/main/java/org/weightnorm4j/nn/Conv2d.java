@@ -14,7 +14,8 @@ import org.weightnorm4j.tensor.Tensor;
  * <p>Forward: {@code u = conv(x, d)}, then {@code y = s ⊙ u + b} per output channel. Backward:
  * {@code ∇w L} = the usual filter-gradient convolution of {@code x} and {@code ∇y}, handed to the
  * weights; {@code ∇b} = sum of {@code ∇y} over batch and space; {@code ∇x} = the data-gradient
- * convolution of {@code s ⊙ ∇y} with {@code d}.
+ * convolution of {@code ∇y} with the scaled filters {@code s ⊙ d} (the same as that of
+ * {@code s ⊙ ∇y} with {@code d}, and far cheaper to scale).
  */
 public final class Conv2d implements LinearLayer {
     private final LinearWeights weights;
@@ -93,30 +94,28 @@ public final class Conv2d implements LinearLayer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        Tensor g = parameterGradients(dy, true);
+        parameterGradients(dy);
         dx = Buffers.ensure(dx, dy, x.shape());
-        Kernels.conv2dBackwardData(g, weights.direction(), dx, spec);       // ∇x
+        Tensor filters = scaleShift.scaledDirection(weights.direction());   // s ⊙ d (Eq. 2: w for weight norm)
+        Kernels.conv2dBackwardData(dy, filters, dx, spec);                  // ∇x
         return dx;
     }
 
     /** Skips the backward-data convolution, whose result (the gradient of the images) nothing uses. */
     @Override
     public void backwardParamsOnly(Tensor dy) {
-        parameterGradients(dy, false);
+        parameterGradients(dy);
     }
 
-    /**
-     * Accumulates ∇w and ∇b; returns the gradient that ∇x convolves with {@code d}
-     * ({@code s ⊙ ∇y}, formed only when {@code forInput}).
-     */
-    private Tensor parameterGradients(Tensor dy, boolean forInput) {
+    /** Accumulates ∇w (handed to the weights: Eq. 3 for weight norm) and ∇b. */
+    private void parameterGradients(Tensor dy) {
         if (x == null) {
             throw new IllegalStateException(describe() + ": backward called before forward");
         }
         dy.requireShape(describe() + " output gradient", outputShape(x.shape()));
         gradW = Buffers.ensure(gradW, dy, weights.shape());
         Kernels.conv2dBackwardFilter(x, dy, gradW, spec, false);            // ∇w L
-        return scaleShift.backward(dy, gradW, forInput);                 // Eq. 3, ∇b, s ⊙ ∇y
+        scaleShift.backward(dy, gradW, false);                              // Eq. 3, ∇b
     }
 
     @Override

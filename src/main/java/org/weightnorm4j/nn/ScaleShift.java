@@ -17,6 +17,7 @@ final class ScaleShift {
     private Tensor scale;
     private Tensor y;
     private Tensor scaledDy;
+    private Tensor scaledDirection;
 
     ScaleShift(LinearWeights weights) {
         this.weights = weights;
@@ -55,5 +56,22 @@ final class ScaleShift {
         scaledDy = Buffers.ensure(scaledDy, dy, dy.shape());
         Kernels.channelScaleShift(dy, scale, null, scaledDy);                  // s ⊙ ∇y
         return scaledDy;
+    }
+
+    /**
+     * The direction scaled unit by unit, {@code s ⊙ d}: with weight normalization that is
+     * {@code w = g v/||v||} itself (Eq. 2); without a scale, {@code d}. A convolution's input
+     * gradient uses it instead of {@code s ⊙ ∇y}: the same sum, with the scale applied to the
+     * filters ({@code O·C·KH·KW} values) rather than to the output gradient
+     * ({@code N·O·OH·OW}, a thousand times more in the cnn).
+     */
+    Tensor scaledDirection(Tensor d) {
+        if (scale == null) {
+            return d;
+        }
+        scaledDirection = Buffers.ensure(scaledDirection, d, d.shape());
+        int units = d.dim(0), fanIn = d.size() / units;
+        Kernels.channelScaleShift(d.reshape(1, units, fanIn), scale, null, scaledDirection.reshape(1, units, fanIn));
+        return scaledDirection;                                                 // s ⊙ d = w
     }
 }
