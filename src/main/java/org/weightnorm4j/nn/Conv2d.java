@@ -11,7 +11,8 @@ import org.weightnorm4j.tensor.Tensor;
  * size, stride and zero padding; its filters {@code [O, C, KH, KW]} come from a
  * {@link LinearWeights} (plain or weight-normalized; for weight norm each filter is one unit).
  *
- * <p>Forward: {@code u = conv(x, d)}, then {@code y = s ⊙ u + b} per output channel. Backward:
+ * <p>Forward: {@code u = conv(x, d)}, then {@code y = s ⊙ u + b} per output channel (without a
+ * bias, {@code y = conv(x, s ⊙ d)}: one pass over the output less). Backward:
  * {@code ∇w L} = the usual filter-gradient convolution of {@code x} and {@code ∇y}, handed to the
  * weights; {@code ∇b} = sum of {@code ∇y} over batch and space; {@code ∇x} = the data-gradient
  * convolution of {@code ∇y} with the scaled filters {@code s ⊙ d} (the same as that of
@@ -88,6 +89,11 @@ public final class Conv2d implements LinearLayer {
         x = input;
         scaleShift.prepare(describe());
         u = Buffers.ensure(u, input, outputShape(input.shape()));
+        if (weights.bias() == null) {
+            // No bias (before a batch norm): y = s ⊙ conv(x, d) = conv(x, s ⊙ d), scaled on the filters.
+            Kernels.conv2dForward(input, scaleShift.scaledDirection(weights.direction()), u, spec);
+            return u;
+        }
         Kernels.conv2dForward(input, weights.direction(), u, spec);            // u = conv(x, d)
         return scaleShift.forward(u);                                          // y = s ⊙ u + b
     }
