@@ -11,8 +11,8 @@ import org.weightnorm4j.tensor.Tensor;
  * size, stride and zero padding; its filters {@code [O, C, KH, KW]} come from a
  * {@link LinearWeights} (plain or weight-normalized; for weight norm each filter is one unit).
  *
- * <p>Forward: {@code u = conv(x, d)}, then {@code y = s ⊙ u + b} per output channel (without a
- * bias, {@code y = conv(x, s ⊙ d)}: one pass over the output less). Backward:
+ * <p>Forward: {@code y = s ⊙ conv(x, d) + b} per output channel, computed as
+ * {@code conv(x, s ⊙ d) + b} with the bias added as the convolution writes y. Backward:
  * {@code ∇w L} = the usual filter-gradient convolution of {@code x} and {@code ∇y}, handed to the
  * weights; {@code ∇b} = sum of {@code ∇y} over batch and space; {@code ∇x} = the data-gradient
  * convolution of {@code ∇y} with the scaled filters {@code s ⊙ d} (the same as that of
@@ -27,7 +27,7 @@ public final class Conv2d implements LinearLayer {
     private final ScaleShift scaleShift;
 
     private Tensor x;
-    private Tensor u;
+    private Tensor y;
     private Tensor gradW;
     private Tensor dx;
 
@@ -88,14 +88,17 @@ public final class Conv2d implements LinearLayer {
         }
         x = input;
         scaleShift.prepare(describe());
-        u = Buffers.ensure(u, input, outputShape(input.shape()));
-        if (weights.bias() == null) {
-            // No bias (before a batch norm): y = s ⊙ conv(x, d) = conv(x, s ⊙ d), scaled on the filters.
-            Kernels.conv2dForward(input, scaleShift.scaledDirection(weights.direction()), u, spec);
-            return u;
+        y = Buffers.ensure(y, input, outputShape(input.shape()));
+        // y = s ⊙ conv(x, d) + b = conv(x, s ⊙ d) + b: the scale goes on the filters, and the bias
+        // is added as the convolution writes y, so nothing makes a second pass over the output.
+        Tensor filters = scaleShift.scaledDirection(weights.direction());     // s ⊙ d (Eq. 2: w for weight norm)
+        Param bias = weights.bias();
+        if (bias == null) {
+            Kernels.conv2dForward(input, filters, y, spec);
+        } else {
+            Kernels.conv2dForward(input, filters, bias.value(), y, spec);
         }
-        Kernels.conv2dForward(input, weights.direction(), u, spec);            // u = conv(x, d)
-        return scaleShift.forward(u);                                          // y = s ⊙ u + b
+        return y;
     }
 
     @Override

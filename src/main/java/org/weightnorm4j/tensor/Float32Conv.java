@@ -10,7 +10,8 @@ import java.util.function.IntConsumer;
  * <p>For image b, with W viewed as {@code [O, C·KH·KW]} and {@code col_b = im2col(x_b)}
  * ({@link Im2col}):
  * <ul>
- *   <li>forward: {@code Y_b = W · col_b};</li>
+ *   <li>forward: {@code Y_b = W · col_b}, plus the bias of each output channel, added as the
+ *       product is written;</li>
  *   <li>backward-data: {@code dX_b = col2im(Wᵀ · dY_b)}, or, for stride 1, a square kernel and
  *       an output as large as the input, the equivalent convolution of dY with the flipped
  *       filters (see {@link Job#prepareTransposedConvolution()} and
@@ -59,9 +60,10 @@ final class Float32Conv {
         this.simd = simd;
     }
 
-    /** y = conv(x, w). */
-    void forward(Tensor x, Tensor w, Tensor y, ConvSpec spec) {
+    /** y = conv(x, w) + bias per output channel ({@code bias} null: none). */
+    void forward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
         Job job = acquire(FORWARD, x, w, y, spec);
+        job.bias = bias == null ? null : bias.data();
         try {
             int k = job.g.rows();
             gemm.packA(false, job.o, k, job.w, 0, k, job.filters);
@@ -145,6 +147,7 @@ final class Float32Conv {
 
     private void release(Job job) {
         job.filters.release();
+        job.bias = null;
         job.x = null;
         job.w = null;
         job.y = null;
@@ -173,6 +176,8 @@ final class Float32Conv {
         /** Images multiplied at once ({@link #groupSize}). */
         int group;
         boolean accumulate;
+        /** Forward only: added to every output of its channel as the product is written (null: none). */
+        float[] bias;
         float[] x;
         float[] w;
         float[] y;
@@ -261,12 +266,17 @@ final class Float32Conv {
             int imageSize = g.c * g.h * g.w;
             if (images == 1) {
                 int yOff = b * o * cols;
-                if (g.pointwise()) {
-                    gemm.gemmPackedA(filters, false, cols, x, b * imageSize, cols, y, yOff, cols, false);
+                float[] source = x;
+                int sourceOff = b * imageSize;
+                if (!g.pointwise()) {
+                    source = scratch().columns(k * cols);
+                    sourceOff = 0;
+                    Im2col.im2col(g, x, b * imageSize, source);
+                }
+                if (bias == null) {
+                    gemm.gemmPackedA(filters, false, cols, source, sourceOff, cols, y, yOff, cols, false);
                 } else {
-                    float[] col = scratch().columns(k * cols);
-                    Im2col.im2col(g, x, b * imageSize, col);
-                    gemm.gemmPackedA(filters, false, cols, col, 0, cols, y, yOff, cols, false);
+                    gemm.gemmPackedAWithRowBias(filters, false, cols, source, sourceOff, cols, y, yOff, cols, bias, 0);
                 }
                 return;
             }
@@ -281,7 +291,7 @@ final class Float32Conv {
             }
             float[] out = sc.products(o * width);
             gemm.gemmPackedA(filters, false, width, col, 0, width, out, 0, width, false);
-            takeColumns(out, o, cols, width, images, y, b * o * cols);
+            takeColumns(out, o, cols, width, images, y, b * o * cols, bias);
         }
 
         /** As {@link #forwardImages}, for the input gradient: {@code dX = Wᵀ · dY}, or the flipped-filter convolution of dY. */
@@ -316,7 +326,7 @@ final class Float32Conv {
             }
             float[] out = sc.products(g.c * width);
             gemm.gemmPackedA(filters, false, width, col, 0, width, out, 0, width, false);
-            takeColumns(out, g.c, hw, width, images, x, b * imageSize);
+            takeColumns(out, g.c, hw, width, images, x, b * imageSize, null);
         }
 
         /**
@@ -450,12 +460,22 @@ final class Float32Conv {
     /**
      * The inverse of {@link #placeColumns} for {@code images} images: image i's columns
      * {@code [i·cols, (i+1)·cols)} of the {@code rows × ld} product become the {@code rows × cols}
-     * block of image i in NCHW {@code dst} from {@code dstOff}.
+     * block of image i in NCHW {@code dst} from {@code dstOff}, with {@code rowBias[r]} added to
+     * row r when given.
      */
-    private static void takeColumns(float[] src, int rows, int cols, int ld, int images, float[] dst, int dstOff) {
+    private static void takeColumns(float[] src, int rows, int cols, int ld, int images, float[] dst, int dstOff,
+                                    float[] rowBias) {
         for (int i = 0; i < images; i++) {
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(src, r * ld + i * cols, dst, dstOff + (i * rows + r) * cols, cols);
+                int from = r * ld + i * cols, to = dstOff + (i * rows + r) * cols;
+                if (rowBias == null) {
+                    System.arraycopy(src, from, dst, to, cols);
+                } else {
+                    float bias = rowBias[r];
+                    for (int j = 0; j < cols; j++) {
+                        dst[to + j] = src[from + j] + bias;
+                    }
+                }
             }
         }
     }

@@ -86,7 +86,16 @@ public final class Float32Kernels implements KernelBackend {
             ReferenceKernels.INSTANCE.conv2dForward(x, w, y, spec);
             return;
         }
-        conv.forward(x, w, y, spec);
+        conv.forward(x, w, null, y, spec);
+    }
+
+    @Override
+    public void conv2dForward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
+        if (!allFloat32(x, w, bias, y)) {
+            KernelBackend.super.conv2dForward(x, w, bias, y, spec);
+            return;
+        }
+        conv.forward(x, w, bias, y, spec);
     }
 
     @Override

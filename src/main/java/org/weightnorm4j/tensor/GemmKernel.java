@@ -29,4 +29,21 @@ public interface GemmKernel {
                              float[] c, int cOff, int ldc, boolean accumulate) {
         gemm(a.transA, transB, a.m, n, a.k, a.a, a.aOff, a.lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
+
+    /**
+     * {@code C = op(A) · op(B) + bias}, the bias broadcast along each row:
+     * {@code C[i][j] = Σ_p op(A)[i][p] op(B)[p][j] + rowBias[biasOff + i]}. A convolution's forward
+     * with its bias, the filters as A: a kernel that writes C tile by tile adds the bias as it
+     * writes, instead of a separate pass over the output. The default adds it afterwards.
+     */
+    default void gemmPackedAWithRowBias(PackedA a, boolean transB, int n, float[] b, int bOff, int ldb,
+                                        float[] c, int cOff, int ldc, float[] rowBias, int biasOff) {
+        gemmPackedA(a, transB, n, b, bOff, ldb, c, cOff, ldc, false);
+        for (int i = 0; i < a.m; i++) {
+            float bias = rowBias[biasOff + i];
+            for (int j = 0, ci = cOff + i * ldc; j < n; j++, ci++) {
+                c[ci] += bias;
+            }
+        }
+    }
 }

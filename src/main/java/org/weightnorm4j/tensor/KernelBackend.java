@@ -33,6 +33,15 @@ public interface KernelBackend {
     /** y[N,O,OH,OW] = conv(x[N,C,H,W], w[O,C,KH,KW]); no bias. */
     void conv2dForward(Tensor x, Tensor w, Tensor y, ConvSpec spec);
 
+    /**
+     * {@code y = conv(x, w) + bias}, {@code bias [O]} added to every output of its channel. The
+     * default adds it in a second pass; a backend may add it as it writes y.
+     */
+    default void conv2dForward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
+        conv2dForward(x, w, y, spec);
+        channelScaleShift(y, null, bias, y);
+    }
+
     /** dx[N,C,H,W] = gradient of the convolution with respect to its input (overwrites dx). */
     void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec);
 

@@ -63,6 +63,15 @@ public final class Kernels {
         backendFor(x).conv2dForward(x, w, y, spec);
     }
 
+    /** y[N,O,OH,OW] = conv(x[N,C,H,W], w[O,C,KH,KW]) + bias[O] per output channel. */
+    public static void conv2dForward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
+        checkConv("conv2dForward", x, w, y, spec);
+        if (bias.rank() != 1 || bias.dim(0) != w.dim(0)) {
+            throw shapeError("conv2dForward bias", bias, "filters", w, w.dim(0));
+        }
+        backendFor(x).conv2dForward(x, w, bias, y, spec);
+    }
+
     /** dx[N,C,H,W] = gradient with respect to the input (overwritten). */
     public static void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
         checkConv("conv2dBackwardData", dx, w, dy, spec);

@@ -93,8 +93,18 @@ final class PanamaGemm implements GemmKernel {
             sequential(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
+        threaded(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads, null, 0);
+    }
+
+    /** The product spread over the pool: B packed by all threads, then blocks of rows and panels as parts. */
+    private static void threaded(boolean transA, boolean transB, int m, int n, int k,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float[] c, int cOff, int ldc, boolean accumulate, int threads,
+                                 float[] rowBias, int biasOff) {
         Job job = JOBS.get();
         job.set(transA, transB, m, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        job.rowBias = rowBias;
+        job.biasOff = biasOff;
         try {
             for (int jc = 0; jc < n; jc += NC) {
                 int nc = Math.min(NC, n - jc);
@@ -114,7 +124,7 @@ final class PanamaGemm implements GemmKernel {
     private static void sequential(boolean transA, boolean transB, int m, int n, int k,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float[] c, int cOff, int ldc, boolean accumulate) {
-        sequential(transA, m, k, a, aOff, lda, null, transB, n, b, bOff, ldb, c, cOff, ldc, accumulate);
+        sequential(transA, m, k, a, aOff, lda, null, transB, n, b, bOff, ldb, c, cOff, ldc, accumulate, null, 0);
     }
 
     /**
@@ -124,7 +134,7 @@ final class PanamaGemm implements GemmKernel {
      */
     private static void sequential(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA packed,
                                    boolean transB, int n, float[] b, int bOff, int ldb,
-                                   float[] c, int cOff, int ldc, boolean accumulate) {
+                                   float[] c, int cOff, int ldc, boolean accumulate, float[] rowBias, int biasOff) {
         Buffers buf = BUFFERS.get();
         float[] bp = buf.packedB(Math.min(k, KC), Math.min(n, NC));
         int mPadded = paddedRows(m);
@@ -146,6 +156,8 @@ final class PanamaGemm implements GemmKernel {
                     } else {
                         op.aPacked(packed.packed, pc * mPadded + ic * kc, kc);
                     }
+                    op.rowBias = accumulate || pc > 0 ? null : rowBias;    // added once, with the first depth block
+                    op.biasOff = biasOff + ic;
                     macroKernel(op, mc, kc, 0, nc, nc, c, cOff + jc + ic * ldc, ldc, accumulate || pc > 0, buf);
                 }
             }
@@ -201,7 +213,32 @@ final class PanamaGemm implements GemmKernel {
             gemm(a.transA, transB, m, n, k, a.a, a.aOff, a.lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
-        sequential(a.transA, m, k, a.a, a.aOff, a.lda, a, transB, n, b, bOff, ldb, c, cOff, ldc, accumulate);
+        sequential(a.transA, m, k, a.a, a.aOff, a.lda, a, transB, n, b, bOff, ldb, c, cOff, ldc, accumulate, null, 0);
+    }
+
+    /** The bias is added in {@link #merge} as each tile of C is first written. */
+    @Override
+    public void gemmPackedAWithRowBias(PackedA a, boolean transB, int n, float[] b, int bOff, int ldb,
+                                       float[] c, int cOff, int ldc, float[] rowBias, int biasOff) {
+        int m = a.m, k = a.k;
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, rowBias[biasOff + i]);
+            }
+            return;
+        }
+        int threads = Parallel.threads();
+        boolean oneThread = threads == 1 || (long) m * n * k < SMALL || Parallel.insideParallel();
+        if (oneThread) {
+            sequential(a.transA, m, k, a.a, a.aOff, a.lda, a.isPacked ? a : null, transB, n, b, bOff, ldb,
+                    c, cOff, ldc, false, rowBias, biasOff);
+        } else {
+            threaded(a.transA, transB, m, n, k, a.a, a.aOff, a.lda, b, bOff, ldb, c, cOff, ldc, false, threads,
+                    rowBias, biasOff);
+        }
     }
 
     /** Rows of op(A) rounded up to whole MR-row panels. */
@@ -231,7 +268,7 @@ final class PanamaGemm implements GemmKernel {
                 } else {
                     kernel6(kc, op.a, aPanel, op.bp, bPanel, tile);
                 }
-                merge(tile, rows, nr, c, cBlock + ir * ldc + jr, ldc, add);
+                merge(tile, rows, nr, c, cBlock + ir * ldc + jr, ldc, add, op.rowBias, op.biasOff + ir);
             }
         }
     }
@@ -413,8 +450,12 @@ final class PanamaGemm implements GemmKernel {
         c71.intoArray(tile, 7 * NR + L);
     }
 
-    /** Writes (or adds, when {@code add}) the top-left {@code mr × nr} of the tile into C. */
-    private static void merge(float[] tile, int mr, int nr, float[] c, int cIdx, int ldc, boolean add) {
+    /**
+     * Writes (or adds, when {@code add}) the top-left {@code mr × nr} of the tile into C; when
+     * writing with a {@code rowBias}, row r gets {@code rowBias[biasIdx + r]} added.
+     */
+    private static void merge(float[] tile, int mr, int nr, float[] c, int cIdx, int ldc, boolean add,
+                              float[] rowBias, int biasIdx) {
         if (nr == NR) {
             for (int r = 0; r < mr; r++, cIdx += ldc) {
                 FloatVector t0 = FloatVector.fromArray(S, tile, r * NR);
@@ -422,6 +463,10 @@ final class PanamaGemm implements GemmKernel {
                 if (add) {
                     t0 = t0.add(FloatVector.fromArray(S, c, cIdx));
                     t1 = t1.add(FloatVector.fromArray(S, c, cIdx + L));
+                } else if (rowBias != null) {
+                    float bias = rowBias[biasIdx + r];
+                    t0 = t0.add(bias);
+                    t1 = t1.add(bias);
                 }
                 t0.intoArray(c, cIdx);
                 t1.intoArray(c, cIdx + L);
@@ -433,6 +478,11 @@ final class PanamaGemm implements GemmKernel {
             if (add) {
                 for (int j = 0; j < nr; j++) {
                     c[cIdx + j] += tile[t + j];
+                }
+            } else if (rowBias != null) {
+                float bias = rowBias[biasIdx + r];
+                for (int j = 0; j < nr; j++) {
+                    c[cIdx + j] = tile[t + j] + bias;
                 }
             } else {
                 System.arraycopy(tile, t, c, cIdx, nr);
@@ -534,6 +584,9 @@ final class PanamaGemm implements GemmKernel {
         int aPanelStep;
         /** B's packed panels. */
         float[] bp;
+        /** Added to each row of C as it is first written (null: none); row i of the block gets {@code rowBias[biasOff + i]}. */
+        float[] rowBias;
+        int biasOff;
 
         void aPacked(float[] packed, int off, int kc) {
             a = packed;
@@ -553,6 +606,7 @@ final class PanamaGemm implements GemmKernel {
         void clear() {
             a = null;
             bp = null;
+            rowBias = null;
         }
     }
 
@@ -588,6 +642,9 @@ final class PanamaGemm implements GemmKernel {
         private static final int PARTS_PER_THREAD = 4;
 
         boolean transA, transB, add, computing;
+        /** See {@link Operands#rowBias}; applied by the parts of the first depth block only. */
+        float[] rowBias;
+        int biasOff;
         int m, k, aOff, lda, bOff, ldb, cOff, ldc;
         int jc, nc, pc, kc, panels, packParts, rowBlocks, colChunks, panelsPerChunk;
         float[] a, b, c;
@@ -635,6 +692,7 @@ final class PanamaGemm implements GemmKernel {
             a = null;
             b = null;
             c = null;
+            rowBias = null;
         }
 
         @Override
@@ -658,6 +716,8 @@ final class PanamaGemm implements GemmKernel {
             Operands op = buf.operands;
             op.aPacked(buf.a, 0, kc);
             op.bp = bp;
+            op.rowBias = add ? null : rowBias;
+            op.biasOff = biasOff + ic;
             macroKernel(op, mc, kc, jFrom, jTo, nc, c, cOff + jc + ic * ldc, ldc, add, buf);
             op.clear();
         }

@@ -91,6 +91,25 @@ class ConvKernelsTest {
         Tensor bound = Tensor.zeros(DType.FLOAT64, y.shape());
         ReferenceKernels.INSTANCE.conv2dForward(abs(x), abs(w), bound, spec);
         assertWithinSumBound("forward " + cs + " on " + describe(k), expected, y, bound, (long) cs.c() * cs.kh() * cs.kw());
+
+        // With a bias, added as the output is written: y + bias[o], with |bias| in the bound.
+        Tensor bias = random(rnd, cs.o());
+        Tensor withBias = random(rnd, y.shape());
+        k.conv2dForward(x, w, bias, withBias, spec);
+        Tensor expectedWithBias = Tensor.zeros(DType.FLOAT64, y.shape());
+        ReferenceKernels.INSTANCE.channelScaleShift(expected, null, toDouble(bias), expectedWithBias);
+        Tensor boundWithBias = Tensor.zeros(DType.FLOAT64, y.shape());
+        ReferenceKernels.INSTANCE.channelScaleShift(bound, null, abs(bias), boundWithBias);
+        assertWithinSumBound("forward with bias " + cs + " on " + describe(k), expectedWithBias, withBias, boundWithBias,
+                (long) cs.c() * cs.kh() * cs.kw() + 1);
+    }
+
+    @Test
+    void aBiasOfTheWrongShapeNamesBothShapes() {
+        Tensor x = Tensor.zeros(1, 2, 5, 5), w = Tensor.zeros(3, 2, 3, 3), y = Tensor.zeros(1, 3, 3, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.conv2dForward(x, w, Tensor.zeros(2), y, ConvSpec.valid()));
+        assertTrue(e.getMessage().contains("[2]") && e.getMessage().contains("[3, 2, 3, 3]"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0} on {1}")

@@ -90,6 +90,38 @@ class GemmTest {
         }
     }
 
+    /**
+     * {@code C = op(A)·op(B) + bias[i]} (a convolution's forward with its bias) against the double
+     * reference, with C's old contents ignored, on one and two threads (and so on the sequential,
+     * threaded and, for k > KC, split-depth paths).
+     */
+    @ParameterizedTest(name = "{0} m={1} n={2} k={3} transA={4} transB={5}")
+    @MethodSource("cases")
+    void aRowBiasIsAddedOnceToEveryColumn(GemmKernel kernel, int m, int n, int k, boolean transA, boolean transB,
+                                          boolean accumulate, long seed) {
+        Problem p = new Problem(new SplittableRandom(seed), m, n, k, transA, transB);
+        SplittableRandom r = new SplittableRandom(seed + 1);
+        float[] bias = new float[m + 3];
+        for (int i = 0; i < bias.length; i++) {
+            bias[i] = (float) (r.nextDouble() * 4 - 2);
+        }
+        int biasOff = (int) (seed % 3);
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(p.c, p.cOff + i * p.ldc, p.cOff + i * p.ldc + n, bias[biasOff + i]);   // what C must end as, less the product
+        }
+        PackedA packed = new PackedA();
+        kernel.packA(transA, m, k, p.a, p.aOff, p.lda, packed);
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            float[] c = p.c.clone();
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(c, p.cOff + i * p.ldc, p.cOff + i * p.ldc + n, Float.NaN);          // must be overwritten
+            }
+            kernel.gemmPackedAWithRowBias(packed, transB, n, p.b, p.bOff, p.ldb, c, p.cOff, p.ldc, bias, biasOff);
+            p.check(kernel.name() + " with a row bias, " + threads + " threads", c, true);
+        }
+    }
+
     /** As a convolution uses it: one packing, then every parallel part multiplies it by its own B. */
     @Test
     void onePackedOperandServesParallelParts() {
