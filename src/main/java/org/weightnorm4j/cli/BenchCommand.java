@@ -188,11 +188,29 @@ public final class BenchCommand implements Runnable {
                 new Layer("paper.conv2 96->96 3x3 32x32", 96, 96, 3, 1, 32),
                 new Layer("paper.conv5 192->192 3x3 16x16", 192, 192, 3, 1, 16));
 
+        /** Every convolution of the {@code cnn} preset, in order (its step's 46 GFLOP are theirs). */
+        static final List<Layer> CNN_LAYERS = List.of(
+                new Layer("cnn.conv1 1->64 3x3 28x28", 1, 64, 3, 1, 28),
+                new Layer("cnn.conv2 64->64 3x3 28x28", 64, 64, 3, 1, 28),
+                new Layer("cnn.conv3 64->128 3x3 14x14", 64, 128, 3, 1, 14),
+                new Layer("cnn.conv4 128->128 3x3 14x14", 128, 128, 3, 1, 14),
+                new Layer("cnn.conv5 128->128 3x3 valid 7x7", 128, 128, 3, 0, 7),
+                new Layer("cnn.conv6 128->128 1x1 5x5", 128, 128, 1, 0, 5),
+                new Layer("cnn.conv7 128->10 1x1 5x5", 128, 10, 1, 0, 5));
+
         @CommandLine.Mixin
         Common common = new Common();
 
         @Option(names = "--batch", description = "Images per batch (default: ${DEFAULT-VALUE}, as the peer).", defaultValue = "100")
         int batch;
+
+        @Option(names = "--layers", description = "reference (the peer's four layers, the default) or cnn (every "
+                + "convolution of the cnn preset).", defaultValue = "reference")
+        String layers = "reference";
+
+        @Option(names = "--split", description = "Time forward, backward-data and backward-filter separately: one line per "
+                + "layer and pass, with an \"op\" field.")
+        boolean split;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -204,7 +222,13 @@ public final class BenchCommand implements Runnable {
             if (batch < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be >= 1");
             }
-            for (Layer layer : LAYERS) {
+            List<Layer> chosen = switch (layers) {
+                case "reference" -> LAYERS;
+                case "cnn" -> CNN_LAYERS;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--layers must be reference or cnn but got '" + layers + "'");
+            };
+            for (Layer layer : chosen) {
                 ConvSpec conv = new ConvSpec(1, layer.padding());
                 int oh = conv.outSize(layer.hw(), layer.kernel());
                 SplittableRandom random = new SplittableRandom(layer.cin() * 1000L + layer.hw());
@@ -216,24 +240,40 @@ public final class BenchCommand implements Runnable {
                 Tensor dy = Tensor.wrap(random(random, y.size()), batch, layer.cout(), oh, oh);
                 Tensor dx = x.zerosLike();
                 Tensor dw = w.zerosLike();
-                double flops = 3.0 * 2 * batch * layer.cout() * oh * oh * layer.cin() * layer.kernel() * layer.kernel();
-                Timing t = common.time(flops, () -> {
-                    Kernels.conv2dForward(x, w, y, conv);
-                    Kernels.conv2dBackwardData(dy, w, dx, conv);
-                    Kernels.conv2dBackwardFilter(x, dy, dw, conv, false);
-                });
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("bench", "conv2d-fwd-bwd");
-                line.put("layer", layer.name());
-                line.put("batch", batch);
-                line.put("threads", Parallel.threads());
-                line.put("kernel", KernelProvider.float32().name());
-                line.put("ms_median", round(t.median() * 1e3));
-                line.put("ms_best", round(t.best() * 1e3));
-                line.put("gflops_best", round(flops / t.best() / 1e9));
-                line.put("alloc_bytes_per_call", t.allocatedBytesPerCall());
-                print(out, line);
+                double flops = 2.0 * batch * layer.cout() * oh * oh * layer.cin() * layer.kernel() * layer.kernel();
+                Runnable forward = () -> Kernels.conv2dForward(x, w, y, conv);
+                Runnable backwardData = () -> Kernels.conv2dBackwardData(dy, w, dx, conv);
+                Runnable backwardFilter = () -> Kernels.conv2dBackwardFilter(x, dy, dw, conv, false);
+                if (split) {
+                    print(out, line(layer, "forward", flops, common.time(flops, forward)));
+                    print(out, line(layer, "backward-data", flops, common.time(flops, backwardData)));
+                    print(out, line(layer, "backward-filter", flops, common.time(flops, backwardFilter)));
+                } else {
+                    Timing t = common.time(3 * flops, () -> {
+                        forward.run();
+                        backwardData.run();
+                        backwardFilter.run();
+                    });
+                    print(out, line(layer, null, 3 * flops, t));
+                }
             }
+        }
+
+        private Map<String, Object> line(Layer layer, String op, double flops, Timing t) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("bench", op == null ? "conv2d-fwd-bwd" : "conv2d");
+            line.put("layer", layer.name());
+            if (op != null) {
+                line.put("op", op);
+            }
+            line.put("batch", batch);
+            line.put("threads", Parallel.threads());
+            line.put("kernel", KernelProvider.float32().name());
+            line.put("ms_median", round(t.median() * 1e3));
+            line.put("ms_best", round(t.best() * 1e3));
+            line.put("gflops_best", round(flops / t.best() / 1e9));
+            line.put("alloc_bytes_per_call", t.allocatedBytesPerCall());
+            return line;
         }
     }
 

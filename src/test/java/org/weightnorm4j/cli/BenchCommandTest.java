@@ -62,6 +62,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void convSplitTimesEachPassOfEveryCnnLayer() {
+        List<String> lines = run(new StringWriter(), "bench", "conv", "--layers", "cnn", "--split", "--batch", "1",
+                "--reps", "1", "--warmup-seconds", "0");
+        List<BenchCommand.Conv.Layer> layers = BenchCommand.Conv.CNN_LAYERS;
+        assertEquals(3 * layers.size(), lines.size(), String.join("\n", lines));
+        String[] ops = {"forward", "backward-data", "backward-filter"};
+        for (int i = 0; i < lines.size(); i++) {
+            JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+            assertEquals("conv2d", o.get("bench").getAsString());
+            assertEquals(layers.get(i / 3).name(), o.get("layer").getAsString());
+            assertEquals(ops[i % 3], o.get("op").getAsString());
+            assertTrue(o.get("gflops_best").getAsDouble() > 0, lines.get(i));
+        }
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();
@@ -71,5 +87,7 @@ class BenchCommandTest {
         assertTrue(err.toString().contains("--sizes must be positive but got 0"), err.toString());
         assertEquals(2, cli.execute("bench", "gemm", "--reps", "-1"));
         assertTrue(err.toString().contains("--reps must be >= 0"), err.toString());
+        assertEquals(2, cli.execute("bench", "conv", "--layers", "resnet", "--warmup-seconds", "0"));
+        assertTrue(err.toString().contains("--layers must be reference or cnn but got 'resnet'"), err.toString());
     }
 }
