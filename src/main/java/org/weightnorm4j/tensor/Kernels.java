@@ -66,6 +66,10 @@ public final class Kernels {
     /** y[N,O,OH,OW] = conv(x[N,C,H,W], w[O,C,KH,KW]) + bias[O] per output channel. */
     public static void conv2dForward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
         checkConv("conv2dForward", x, w, y, spec);
+        if (bias == null) {
+            throw new IllegalArgumentException("conv2dForward bias: expected a tensor [" + w.dim(0) + "] for filters "
+                    + Arrays.toString(w.shape()) + " but got null (without a bias, call conv2dForward(x, w, y, spec))");
+        }
         if (bias.rank() != 1 || bias.dim(0) != w.dim(0)) {
             throw shapeError("conv2dForward bias", bias, "filters", w, w.dim(0));
         }

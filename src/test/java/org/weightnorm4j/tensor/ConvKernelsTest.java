@@ -110,6 +110,8 @@ class ConvKernelsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Kernels.conv2dForward(x, w, Tensor.zeros(2), y, ConvSpec.valid()));
         assertTrue(e.getMessage().contains("[2]") && e.getMessage().contains("[3, 2, 3, 3]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Kernels.conv2dForward(x, w, null, y, ConvSpec.valid()));
+        assertTrue(e.getMessage().contains("got null"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0} on {1}")
