@@ -27,6 +27,8 @@ public final class Conv2d implements LinearLayer {
     private final ScaleShift scaleShift;
 
     private Tensor x;
+    /** The filters of the last forward, {@code s ⊙ d}; the input gradient convolves with the same ones. */
+    private Tensor filters;
     private Tensor y;
     private Tensor gradW;
     private Tensor dx;
@@ -91,7 +93,7 @@ public final class Conv2d implements LinearLayer {
         y = Buffers.ensure(y, input, outputShape(input.shape()));
         // y = s ⊙ conv(x, d) + b = conv(x, s ⊙ d) + b: the scale goes on the filters, and the bias
         // is added as the convolution writes y, so nothing makes a second pass over the output.
-        Tensor filters = scaleShift.scaledDirection(weights.direction());     // s ⊙ d (Eq. 2: w for weight norm)
+        filters = scaleShift.scaledDirection(weights.direction());            // s ⊙ d (Eq. 2: w for weight norm)
         Param bias = weights.bias();
         if (bias == null) {
             Kernels.conv2dForward(input, filters, y, spec);
@@ -105,8 +107,7 @@ public final class Conv2d implements LinearLayer {
     public Tensor backward(Tensor dy) {
         parameterGradients(dy);
         dx = Buffers.ensure(dx, dy, x.shape());
-        Tensor filters = scaleShift.scaledDirection(weights.direction());   // s ⊙ d (Eq. 2: w for weight norm)
-        Kernels.conv2dBackwardData(dy, filters, dx, spec);                  // ∇x
+        Kernels.conv2dBackwardData(dy, filters, dx, spec);                  // ∇x, with the forward's s ⊙ d
         return dx;
     }
 

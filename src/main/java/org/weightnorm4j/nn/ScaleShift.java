@@ -5,12 +5,19 @@ import org.weightnorm4j.tensor.Tensor;
 
 /**
  * What every linear layer ({@link Dense}, {@link Conv2d}) does around its own GEMM or
- * convolution with the stored direction {@code d}: forward {@code y = s ⊙ u + b} per output unit;
- * backward, given {@code ∇w L} from the layer's weight-gradient product, the gradients of the
- * weights and bias, and {@code s ⊙ ∇y} for the layer's input gradient.
- *
- * <p>With weight normalization {@code s = g/||v||} (Eq. 2), so {@code w} is never built; with
- * plain weights there is no scale. Holds the per-pass scale and reuses its output buffers.
+ * convolution with the stored direction {@code d}, per output unit and with the scale
+ * {@code s = g/||v||} of weight normalization (Eq. 2; plain weights have no scale).
+ * <ul>
+ *   <li>{@link Dense} scales its outputs, {@code y = s ⊙ u + b}, and its output gradient,
+ *       {@code s ⊙ ∇y}: a batch of outputs is smaller than the weights, so {@code w} is never
+ *       built.</li>
+ *   <li>{@link Conv2d} does the opposite: its outputs are far larger than its filters, so it
+ *       convolves with {@link #scaledDirection} ({@code w = s ⊙ d}) and adds the bias inside the
+ *       convolution.</li>
+ * </ul>
+ * Backward, given {@code ∇w L} from the layer's weight-gradient product, both hand it to the
+ * weights (Eq. 3) and accumulate the bias gradient here. Holds the per-pass scale and reuses its
+ * buffers.
  */
 final class ScaleShift {
     private final LinearWeights weights;

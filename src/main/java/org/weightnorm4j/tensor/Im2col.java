@@ -177,18 +177,13 @@ final class Im2col {
         return true;
     }
 
-    /**
-     * Adds every entry of {@code col} to the input pixel it was read from by {@link #im2col}; the
-     * image at {@code dx[dxOff ..]} must be zeroed (or hold what the result should add to).
-     */
-    static void col2im(Geometry g, float[] col, float[] dx, int dxOff, boolean simd) {
-        col2im(g, col, g.cols(), 0, dx, dxOff, simd);
-    }
 
     /**
-     * As {@link #col2im(Geometry, float[], float[], int, boolean)}, reading the image's columns
-     * {@code [colOff, colOff + OH·OW)} of a column matrix whose rows are {@code ld} long (several
-     * images side by side, as {@link #im2col(Geometry, float[], int, float[], int, int)} writes them).
+     * Adds every entry of the image's columns {@code [colOff, colOff + OH·OW)} of a column matrix
+     * whose rows are {@code ld} long (several images side by side, as
+     * {@link #im2col(Geometry, float[], int, float[], int, int)} writes them) to the input pixel it
+     * was read from; the image at {@code dx[dxOff ..]} must be zeroed (or hold what the result
+     * should add to).
      */
     static void col2im(Geometry g, float[] col, int ld, int colOff, float[] dx, int dxOff, boolean simd) {
         int c = g.c, h = g.h, w = g.w, kh = g.kh, kw = g.kw;
