@@ -18,6 +18,9 @@ import java.util.function.IntConsumer;
  *       {@link #prefersTransposedConvolution});</li>
  *   <li>backward-filter: {@code dW = Σ_b dY_b · col_bᵀ}, computed as {@code dWᵀ = Σ_b col_b · dY_bᵀ}.</li>
  * </ul>
+ * With the Vector API, the forward and backward-data of a 3x3, stride-1 convolution with enough
+ * channels run as Winograd's F(2x2, 3x3) instead ({@link WinogradConv}, where
+ * {@link WinogradConv#worthIt}).
  * A 1x1 convolution with stride 1 and no padding needs no rearrangement: {@code x_b} viewed as
  * {@code [C, H·W]} already is {@code col_b}, and {@code dX_b = Wᵀ · dY_b} directly.
  *
@@ -52,16 +55,25 @@ final class Float32Conv {
 
     private final GemmKernel gemm;
     private final boolean simd;
+    /** 3x3 stride-1 convolutions where {@link WinogradConv#worthIt}; null without the Vector API or when switched off. */
+    private final WinogradConv winograd;
     private final ArrayDeque<Job> free = new ArrayDeque<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
-    Float32Conv(GemmKernel gemm, boolean simd) {
+    Float32Conv(GemmKernel gemm, boolean simd, boolean winograd) {
         this.gemm = gemm;
         this.simd = simd;
+        this.winograd = simd && winograd ? new WinogradConv(gemm) : null;
     }
 
     /** y = conv(x, w) + bias per output channel ({@code bias} null: none). */
     void forward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
+        if (winograd != null && WinogradConv.worthIt(x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec.stride(), spec.padding(),
+                y.dim(2), y.dim(3))) {
+            winograd.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
+                    x.dim(3), w.dim(0), spec.padding(), y.dim(2), y.dim(3));
+            return;
+        }
         Job job = acquire(FORWARD, x, w, y, spec);
         job.bias = bias == null ? null : bias.data();
         try {
@@ -75,6 +87,12 @@ final class Float32Conv {
 
     /** dx = ∂L/∂x given dy = ∂L/∂y (overwrites dx). */
     void backwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
+        if (winograd != null && spec.padding() <= 2 && WinogradConv.worthIt(w.dim(0), w.dim(1), w.dim(2), w.dim(3),
+                spec.stride(), 2 - spec.padding(), dx.dim(2), dx.dim(3))) {
+            winograd.backwardData(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
+                    spec.padding(), dx.dim(2), dx.dim(3));
+            return;
+        }
         Job job = acquire(BACKWARD_DATA, dx, w, dy, spec);
         try {
             job.transposed = prefersTransposedConvolution(job.g);

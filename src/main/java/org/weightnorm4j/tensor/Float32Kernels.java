@@ -51,10 +51,19 @@ public final class Float32Kernels implements KernelBackend {
         void run(int from, int to);
     }
 
+    /** With Winograd convolutions where they pay off, unless {@value KernelProvider#WINOGRAD_PROPERTY} is {@code false}. */
     public Float32Kernels(GemmKernel gemm, boolean simd) {
+        this(gemm, simd, KernelProvider.winogradEnabled());
+    }
+
+    /**
+     * @param winograd whether 3x3 stride-1 convolutions may use Winograd's F(2x2, 3x3)
+     *                 ({@link WinogradConv}; needs {@code simd})
+     */
+    Float32Kernels(GemmKernel gemm, boolean simd, boolean winograd) {
         this.gemm = gemm;
         this.simd = simd;
-        this.conv = new Float32Conv(gemm, simd);
+        this.conv = new Float32Conv(gemm, simd, winograd);
     }
 
     @Override

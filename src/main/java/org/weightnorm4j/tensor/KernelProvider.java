@@ -18,12 +18,19 @@ import java.util.logging.Logger;
  *   <li>{@code reference}: the double-precision {@link ReferenceKernels} (slow; for debugging).</li>
  * </ul>
  *
+ * <p>System property {@value #WINOGRAD_PROPERTY} ({@code true} by default, or {@code false}): with
+ * the Vector API, 3x3 stride-1 convolutions with at least 16 channels on each side run as
+ * Winograd's F(2x2, 3x3) ({@code WinogradConv}), 2.25 times fewer multiply-adds with a slightly
+ * larger rounding error (docs/ARCHITECTURE.md); {@code false} keeps every convolution on
+ * im2col + GEMM.
+ *
  * <p>{@code PanamaGemm} is loaded reflectively and only once the module is known to be present, so
  * a JVM started without the module never fails with {@code NoClassDefFoundError}.
  */
 public final class KernelProvider {
     private static final Logger LOG = Logger.getLogger(KernelProvider.class.getName());
     public static final String PROPERTY = "weightnorm4j.kernels";
+    public static final String WINOGRAD_PROPERTY = "weightnorm4j.winograd";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String PANAMA_GEMM = "org.weightnorm4j.tensor.PanamaGemm";
     /** Narrower vectors than this make the Vector API slower than the JIT's own loops. */
@@ -40,6 +47,20 @@ public final class KernelProvider {
     /** Initialised on first use, so a bad property value surfaces where kernels are first needed. */
     private static final class Holder {
         static final KernelBackend FLOAT32 = choose(System.getProperty(PROPERTY, "auto"));
+    }
+
+    /** Whether {@value #WINOGRAD_PROPERTY} allows Winograd convolutions (unset: yes). */
+    static boolean winogradEnabled() {
+        return parseWinograd(System.getProperty(WINOGRAD_PROPERTY, "true"));
+    }
+
+    static boolean parseWinograd(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("-D" + WINOGRAD_PROPERTY + "=" + value
+                    + " is not true or false (false keeps every convolution on im2col + GEMM)");
+        };
     }
 
     /** The backend for a value of {@value #PROPERTY}; logs the choice. */

@@ -49,6 +49,16 @@ class KernelProviderTest {
     }
 
     @Test
+    void theWinogradSwitchTakesTrueOrFalseAndNamesItselfOtherwise() {
+        assertTrue(KernelProvider.parseWinograd("true"));
+        assertTrue(KernelProvider.parseWinograd(" TRUE "));
+        assertFalse(KernelProvider.parseWinograd("false"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelProvider.parseWinograd("off"));
+        assertTrue(e.getMessage().contains("weightnorm4j.winograd=off") && e.getMessage().contains("true or false"),
+                e.getMessage());
+    }
+
+    @Test
     void withoutTheModuleFallsBackToScalarAndSaysWhy() throws IOException, InterruptedException {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),

@@ -1,0 +1,240 @@
+package org.weightnorm4j.tensor;
+
+import java.util.ArrayDeque;
+import java.util.function.IntConsumer;
+
+/**
+ * 3x3, stride-1 convolutions by Winograd's F(2x2, 3x3) ({@link WinogradTransforms}): the
+ * forward, and the input gradient, which is the forward convolution of the output gradient with
+ * the flipped filters and padding {@code 2 − pad}. The filter gradient stays with im2col + GEMM.
+ *
+ * <p>For a group of images: transform every channel plane into 16 matrices {@code V[ξ]}
+ * ({@code [in channels, tiles]}), multiply each by the transformed filters {@code U[ξ]}
+ * ({@code [out channels, in channels]}) on the GEMM, and transform the 16 products back into
+ * 2x2 blocks of output. Per pair of channels, a 2x2 block of outputs costs the products 16
+ * multiply-adds where the direct convolution spends 36: 2.25 times fewer for an output of even
+ * size ({@link #worthIt} counts the rounding up of odd sizes).
+ *
+ * <p>Threading and work buffers follow {@link Float32Conv}: the batch is cut into
+ * {@code min(N, 4·threads)} blocks of images, each block's images are transformed and multiplied
+ * a few at a time ({@link #GROUP_TILES}) on the thread that runs it, and the buffers belong to
+ * the thread (the transformed inputs and products) or to a job from a free list (the transformed
+ * filters). Every output is the same sum whatever the thread count or grouping, so results do
+ * not depend on them.
+ */
+final class WinogradConv {
+    /**
+     * Tiles multiplied at once: enough columns to fill the micro-kernel's panels, few enough that
+     * the transformed inputs and the products ({@code 16·channels·tiles} floats each) stay in the
+     * core's L2 cache between the transform that writes them and the one that reads them.
+     */
+    static final int GROUP_TILES = 256;
+    /**
+     * The fewest channels on either side worth it: with a handful of input channels the 16
+     * products are too shallow to run at the GEMM's speed, and the transforms dominate.
+     */
+    static final int MIN_CHANNELS = 16;
+    /** The least ratio of direct to Winograd multiply-adds worth the transforms. */
+    static final double MIN_SAVING = 2.0;
+
+    private final GemmKernel gemm;
+    private final ArrayDeque<Job> free = new ArrayDeque<>();
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    WinogradConv(GemmKernel gemm) {
+        this.gemm = gemm;
+    }
+
+    /**
+     * Whether F(2x2, 3x3) serves a convolution from {@code ins} channels of a plane to {@code outs}
+     * channels of an {@code oh × ow} plane: a 3x3 kernel, stride 1, padding at most 2, enough
+     * channels, and at least {@link #MIN_SAVING} times fewer multiply-adds than the direct form
+     * ({@code 9·oh·ow} against {@code 16} per 2x2 tile, odd sizes rounded up).
+     */
+    static boolean worthIt(int ins, int outs, int kh, int kw, int stride, int pad, int oh, int ow) {
+        if (kh != 3 || kw != 3 || stride != 1 || pad > 2 || ins < MIN_CHANNELS || outs < MIN_CHANNELS) {
+            return false;
+        }
+        long tiles = (long) ((oh + 1) / 2) * ((ow + 1) / 2);
+        return 9.0 * oh * ow >= MIN_SAVING * 16.0 * tiles;
+    }
+
+    /** {@code y = conv(x, w) + bias} for x {@code [n, c, h, w]}, filters {@code [o, c, 3, 3]}, y {@code [n, o, oh, ow]}. */
+    void forward(float[] x, float[] w, float[] bias, float[] y, int n, int c, int h, int width, int o, int pad,
+                 int oh, int ow) {
+        run(x, w, false, bias, y, n, c, h, width, o, pad, oh, ow);
+    }
+
+    /**
+     * {@code dx} of a 3x3, stride-1 convolution with padding {@code pad}: dy {@code [n, o, oh, ow]},
+     * filters {@code [o, c, 3, 3]}, dx {@code [n, c, h, w]} (overwritten). The flipped-filter
+     * convolution of dy, padded by {@code 2 − pad}.
+     */
+    void backwardData(float[] dy, float[] w, float[] dx, int n, int o, int oh, int ow, int c, int pad, int h, int width) {
+        run(dy, w, true, null, dx, n, o, oh, ow, c, 2 - pad, h, width);
+    }
+
+    private void run(float[] in, float[] w, boolean flipped, float[] bias, float[] out, int n, int ins, int h, int width,
+                     int outs, int pad, int oh, int ow) {
+        Job job;
+        synchronized (free) {
+            job = free.poll();
+        }
+        if (job == null) {
+            job = new Job();
+        }
+        try {
+            job.set(in, bias, out, n, ins, h, width, outs, pad, oh, ow);
+            job.prepareFilters(w, flipped);
+            if (job.parts == 1) {
+                job.accept(0);
+            } else {
+                Parallel.run(job.parts, job);
+            }
+        } finally {
+            job.in = null;
+            job.out = null;
+            job.bias = null;
+            synchronized (free) {
+                free.push(job);
+            }
+        }
+    }
+
+    /** One call: its geometry, the transformed filters, and the per-part body. */
+    private final class Job implements IntConsumer {
+        float[] in;
+        float[] out;
+        float[] bias;
+        int n, ins, h, w, outs, pad, oh, ow;
+        int tilesH, tilesW, tiles;
+        int parts;
+        /** Images transformed and multiplied at once. */
+        int group;
+        /** The transformed filters {@code U[ξ]}, and each packed for the GEMM. */
+        float[] u = new float[0];
+        final PackedA[] packed = new PackedA[16];
+
+        Job() {
+            for (int i = 0; i < packed.length; i++) {
+                packed[i] = new PackedA();
+            }
+        }
+
+        void set(float[] in, float[] bias, float[] out, int n, int ins, int h, int w, int outs, int pad, int oh, int ow) {
+            this.in = in;
+            this.bias = bias;
+            this.out = out;
+            this.n = n;
+            this.ins = ins;
+            this.h = h;
+            this.w = w;
+            this.outs = outs;
+            this.pad = pad;
+            this.oh = oh;
+            this.ow = ow;
+            tilesH = (oh + 1) / 2;
+            tilesW = (ow + 1) / 2;
+            tiles = tilesH * tilesW;
+            parts = Math.max(1, Math.min(4 * Parallel.threads(), n));
+            group = Math.max(1, (GROUP_TILES + tiles - 1) / tiles);
+        }
+
+        void prepareFilters(float[] w, boolean flipped) {
+            int plane = outs * ins;
+            if (u.length < 16 * plane) {
+                u = new float[16 * plane];
+            }
+            WinogradTransforms.filters(w, outs, ins, flipped, u);
+            for (int p = 0; p < 16; p++) {
+                gemm.packA(false, outs, ins, u, p * plane, ins, packed[p]);
+            }
+        }
+
+        @Override
+        public void accept(int part) {
+            int first = (int) ((long) part * n / parts);
+            int end = (int) ((long) (part + 1) * n / parts);
+            if (tiles >= GROUP_TILES) {
+                // A large plane a band of tile rows at a time, so that V and M stay in the core's cache.
+                int bands = (tiles + GROUP_TILES - 1) / GROUP_TILES;
+                int band = (tilesH + bands - 1) / bands;
+                for (int b = first; b < end; b++) {
+                    for (int th = 0; th < tilesH; th += band) {
+                        block(b, 1, th, Math.min(tilesH, th + band));
+                    }
+                }
+                return;
+            }
+            int groups = (end - first + group - 1) / group;
+            int size = groups == 0 ? 1 : (end - first + groups - 1) / groups;   // even groups, as Float32Conv
+            for (int b = first; b < end; b += size) {
+                block(b, Math.min(size, end - b), 0, tilesH);
+            }
+        }
+
+        /**
+         * Transform, multiply and transform back tile rows {@code [thFrom, thTo)} of {@code count}
+         * images from image {@code b}.
+         */
+        private void block(int b, int count, int thFrom, int thTo) {
+            int tiles = (thTo - thFrom) * tilesW;
+            int columns = count * tiles;
+            int vStride = ins * columns + WinogradTransforms.SLACK;
+            int mStride = outs * columns + WinogradTransforms.SLACK;
+            Scratch sc = scratch.get();
+            float[] v = sc.inputs(16 * vStride);
+            float[] m = sc.products(16 * mStride);
+            int inPlane = h * w, outPlane = oh * ow;
+            // Channel by channel, image by image: a vector that runs past a plane's last tile row
+            // lands on a plane written after it (WinogradTransforms, "Layouts").
+            for (int c = 0; c < ins; c++) {
+                for (int i = 0; i < count; i++) {
+                    WinogradTransforms.input(in, ((b + i) * ins + c) * inPlane, h, w, pad, thFrom, thTo, tilesW, sc.planes,
+                            v, c * columns + i * tiles, vStride);
+                }
+            }
+            for (int p = 0; p < 16; p++) {
+                gemm.gemmPackedA(packed[p], false, columns, v, p * vStride, columns, m, p * mStride, columns, false);
+            }
+            for (int o = 0; o < outs; o++) {
+                float b0 = bias == null ? 0f : bias[o];
+                for (int i = 0; i < count; i++) {
+                    WinogradTransforms.output(m, o * columns + i * tiles, mStride, thFrom, thTo, tilesW, b0,
+                            out, ((b + i) * outs + o) * outPlane, oh, ow, sc.rows(tilesW));
+                }
+            }
+        }
+    }
+
+    /** A thread's work arrays, reused by every part it runs. */
+    private static final class Scratch {
+        final WinogradTransforms.Planes planes = new WinogradTransforms.Planes();
+        private float[] inputs = new float[0];
+        private float[] products = new float[0];
+        private float[] rows = new float[0];
+
+        float[] inputs(int size) {
+            if (inputs.length < size) {
+                inputs = new float[size];
+            }
+            return inputs;
+        }
+
+        float[] products(int size) {
+            if (products.length < size) {
+                products = new float[size];
+            }
+            return products;
+        }
+
+        /** The four output rows of a tile row, before {@link WinogradTransforms#output} interleaves them. */
+        float[] rows(int tilesW) {
+            int size = 4 * WinogradTransforms.vectorCeil(tilesW);
+            if (rows.length < size) {
+                rows = new float[size];
+            }
+            return rows;
+        }
+    }
+}

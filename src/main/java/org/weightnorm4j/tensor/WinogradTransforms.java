@@ -1,0 +1,250 @@
+package org.weightnorm4j.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The three transforms of Winograd's minimal filtering algorithm F(2x2, 3x3) (Lavin &amp; Gray,
+ * "Fast Algorithms for Convolutional Neural Networks", 2016, §4.1): a 2x2 block of outputs of a
+ * 3x3 correlation is
+ * <pre>
+ *   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
+ * </pre>
+ * with {@code g} the 3x3 filter, {@code d} the 4x4 input tile under the block, and
+ * <pre>
+ *   Bᵀ = | 1  0 -1  0 |     G = | 1    0    0  |     Aᵀ = | 1  1  1  0 |
+ *        | 0  1  1  0 |         | ½    ½    ½  |          | 0  1 -1 -1 |
+ *        | 0 -1  1  0 |         | ½   -½    ½  |
+ *        | 0  1  0 -1 |         | 0    0    1  |
+ * </pre>
+ * 16 multiplications per block against 36. Summed over the input channels, the element-wise
+ * product of each of the 16 points ξ becomes a matrix product, which {@link WinogradConv} hands to
+ * the GEMM. The coefficients are 0, ±1 and ±½, so every transform is exact up to one rounding per
+ * addition, and the error stays a small multiple of the direct convolution's
+ * (docs/ARCHITECTURE.md, "Winograd convolutions").
+ *
+ * <p>Layouts: the transformed input {@code V} and the products {@code M} hold point ξ's matrix
+ * from {@code ξ·pointStride}; row {@code r} (an input channel of V, an output channel of M) from
+ * {@code r·tilesInGroup}; in a row, the tiles of image i from {@code i·tilesPerImage}, row-major
+ * ({@code th·tilesW + tw}). Point {@code ξ = 4i + j} is row i, column j of the 4x4 tile.
+ *
+ * <p>The input and output transforms run on vectors over {@code tw}, the tiles of one tile row.
+ * The last vector of a tile row may run past it: its extra lanes land on the next tile row (or
+ * the next channel), which the caller writes afterwards, and past the last row on the
+ * {@link #SLACK} floats that end every point's matrix.
+ *
+ * <p>The vectors are the preferred species, the one {@code PanamaGemm} and {@code PanamaVectorOps}
+ * use, although 8 lanes would fit the cnn's 7- and 14-tile rows better: a second float species in
+ * the same JVM spoils the JIT's type profiles inside the Vector API, its calls stop being
+ * inlined, and every vector is boxed. Measured: the 16 products of a 28x28 layer fell from 88 to
+ * 40 GF/s, with 300 MB of garbage per call.
+ */
+final class WinogradTransforms {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lanes per vector: tiles transformed at once. */
+    static final int L = S.length();
+    /** Floats after each point's matrix that the last vector of the last tile row may write into. */
+    static final int SLACK = L;
+
+    private WinogradTransforms() {
+    }
+
+    /** {@code n} rounded up to whole vectors. */
+    static int vectorCeil(int n) {
+        return (n + L - 1) / L * L;
+    }
+
+    /**
+     * {@code u[ξ·outs·ins + o·ins + i] = (G g Gᵀ)[ξ]} for every filter. Forward: {@code g = w[o, i]}
+     * of filters {@code [outs, ins, 3, 3]}. Backward-data ({@code flipped}): the filters are
+     * {@code [ins, outs, 3, 3]} and {@code g[a][b] = w[i, o, 2−a, 2−b]}, the input gradient being the
+     * convolution of the output gradient with the flipped filters, their channel axes swapped.
+     * Computed in double and rounded once: it runs once per call, on a few thousand filters.
+     */
+    static void filters(float[] w, int outs, int ins, boolean flipped, float[] u) {
+        int plane = outs * ins;
+        double[] g = new double[9];
+        double[] gg = new double[12];
+        for (int o = 0; o < outs; o++) {
+            for (int i = 0; i < ins; i++) {
+                int base = flipped ? (i * outs + o) * 9 : (o * ins + i) * 9;
+                for (int t = 0; t < 9; t++) {
+                    g[t] = w[base + (flipped ? 8 - t : t)];
+                }
+                for (int col = 0; col < 3; col++) {                    // G g: the rows of G applied down each column
+                    double g0 = g[col], g1 = g[3 + col], g2 = g[6 + col];
+                    gg[col] = g0;
+                    gg[3 + col] = 0.5 * (g0 + g1 + g2);
+                    gg[6 + col] = 0.5 * (g0 - g1 + g2);
+                    gg[9 + col] = g2;
+                }
+                for (int row = 0; row < 4; row++) {                    // (G g) Gᵀ: the same along each row
+                    double g0 = gg[3 * row], g1 = gg[3 * row + 1], g2 = gg[3 * row + 2];
+                    int at = 4 * row * plane + o * ins + i;
+                    u[at] = (float) g0;
+                    u[at + plane] = (float) (0.5 * (g0 + g1 + g2));
+                    u[at + 2 * plane] = (float) (0.5 * (g0 - g1 + g2));
+                    u[at + 3 * plane] = (float) g2;
+                }
+            }
+        }
+    }
+
+    /**
+     * Work rows of one channel plane for {@link #input}: the plane zero-padded to the tiles' reach
+     * and split into its even and odd columns, so that the four columns of tile {@code tw}
+     * ({@code 2tw .. 2tw+3} of the padded plane) are lanes {@code tw} of even, odd, even shifted
+     * by one and odd shifted by one: four plain vector loads.
+     */
+    static final class Planes {
+        float[] even = new float[0];
+        float[] odd = new float[0];
+        int rowLength;
+
+        void ensure(int rows, int tilesW) {
+            rowLength = vectorCeil(tilesW) + L;
+            int size = rows * rowLength;
+            if (even.length < size) {
+                even = new float[size];
+                odd = new float[size];
+            }
+        }
+    }
+
+    /**
+     * {@code V[ξ][·][vOff + (th − thFrom)·tilesW + tw] = (Bᵀ d B)[ξ]} for the tiles in tile rows
+     * {@code [thFrom, thTo)} of one channel plane {@code x[xOff ..]} ({@code h × w}, padded by
+     * {@code pad} on every side).
+     */
+    static void input(float[] x, int xOff, int h, int w, int pad, int thFrom, int thTo, int tilesW, Planes p,
+                      float[] v, int vOff, int pointStride) {
+        int rows = 2 * (thTo - thFrom) + 2;
+        p.ensure(rows, tilesW);
+        int len = p.rowLength;
+        float[] even = p.even, odd = p.odd;
+        for (int r = 0; r < rows; r++) {
+            // Lanes 0 .. tilesW are read by real tiles; the rest only by the lanes past the last
+            // tile, whose results are overwritten (see "Layouts"), so they may hold anything.
+            splitRow(x, xOff, h, w, 2 * thFrom + r - pad, pad, even, odd, r * len, tilesW + 1);
+        }
+        for (int th = 0; th < thTo - thFrom; th++) {
+            int r0 = 2 * th * len, r1 = r0 + len, r2 = r1 + len, r3 = r2 + len;
+            int out = vOff + th * tilesW;
+            for (int tw = 0; tw < tilesW; tw += L) {
+                // The tile's columns d0 .. d3 are lanes tw of even, odd, even + 1 and odd + 1, in
+                // each of its four rows.
+                FloatVector e0 = load(even, r0 + tw), e1 = load(even, r1 + tw), e2 = load(even, r2 + tw), e3 = load(even, r3 + tw);
+                FloatVector o0 = load(odd, r0 + tw), o1 = load(odd, r1 + tw), o2 = load(odd, r2 + tw), o3 = load(odd, r3 + tw);
+                FloatVector f0 = load(even, r0 + tw + 1), f1 = load(even, r1 + tw + 1);
+                FloatVector f2 = load(even, r2 + tw + 1), f3 = load(even, r3 + tw + 1);
+                FloatVector q0 = load(odd, r0 + tw + 1), q1 = load(odd, r1 + tw + 1);
+                FloatVector q2 = load(odd, r2 + tw + 1), q3 = load(odd, r3 + tw + 1);
+                int at = out + tw;
+                // Row i of Bᵀ d is (row0 − row2, row1 + row2, row2 − row1, row1 − row3); rowTransform
+                // then applies B along it.
+                rowTransform(e0.sub(e2), o0.sub(o2), f0.sub(f2), q0.sub(q2), v, at, pointStride);
+                rowTransform(e1.add(e2), o1.add(o2), f1.add(f2), q1.add(q2), v, at + 4 * pointStride, pointStride);
+                rowTransform(e2.sub(e1), o2.sub(o1), f2.sub(f1), q2.sub(q1), v, at + 8 * pointStride, pointStride);
+                rowTransform(e1.sub(e3), o1.sub(o3), f1.sub(f3), q1.sub(q3), v, at + 12 * pointStride, pointStride);
+            }
+        }
+    }
+
+    private static FloatVector load(float[] a, int at) {
+        return FloatVector.fromArray(S, a, at);
+    }
+
+    /** One row (d0, d1, d2, d3) of {@code Bᵀ d} times B: {@code (d0 − d2, d1 + d2, d2 − d1, d1 − d3)}, points 4i .. 4i+3. */
+    private static void rowTransform(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, float[] v, int at,
+                                     int pointStride) {
+        d0.sub(d2).intoArray(v, at);
+        d1.add(d2).intoArray(v, at + pointStride);
+        d2.sub(d1).intoArray(v, at + 2 * pointStride);
+        d1.sub(d3).intoArray(v, at + 3 * pointStride);
+    }
+
+    /**
+     * Padded row {@code srcRow} of the plane (zeros outside it) into {@code even[at ..]} (columns
+     * {@code 0, 2, 4, ...} of the padded row) and {@code odd[at ..]} (columns {@code 1, 3, ...}).
+     */
+    private static void splitRow(float[] x, int xOff, int h, int w, int srcRow, int pad, float[] even, float[] odd,
+                                 int at, int len) {
+        if (srcRow < 0 || srcRow >= h) {
+            java.util.Arrays.fill(even, at, at + len, 0f);
+            java.util.Arrays.fill(odd, at, at + len, 0f);
+            return;
+        }
+        int row = xOff + srcRow * w;
+        // Lanes whose two columns 2k − pad and 2k + 1 − pad both lie inside the row.
+        int from = Math.min(len, (pad + 1) / 2), to = Math.max(from, Math.min(len, (w + pad) / 2));
+        for (int k = 0; k < from; k++) {
+            even[at + k] = column(x, row, w, 2 * k - pad);
+            odd[at + k] = column(x, row, w, 2 * k + 1 - pad);
+        }
+        for (int k = from, src = row + 2 * from - pad; k < to; k++, src += 2) {
+            even[at + k] = x[src];
+            odd[at + k] = x[src + 1];
+        }
+        for (int k = to; k < len; k++) {
+            even[at + k] = column(x, row, w, 2 * k - pad);
+            odd[at + k] = column(x, row, w, 2 * k + 1 - pad);
+        }
+    }
+
+    private static float column(float[] x, int row, int w, int col) {
+        return col >= 0 && col < w ? x[row + col] : 0f;
+    }
+
+    /**
+     * {@code y[yOff ..]} ({@code oh × ow}, one output channel plane) {@code = Aᵀ M A + bias} in tile
+     * rows {@code [thFrom, thTo)}, whose products start at {@code m[mOff ..]}; tiles that reach past
+     * the plane (odd {@code oh} or {@code ow}) write only their part inside it. {@code rows} is
+     * work space.
+     */
+    static void output(float[] m, int mOff, int pointStride, int thFrom, int thTo, int tilesW, float bias,
+                       float[] y, int yOff, int oh, int ow, float[] rows) {
+        int len = vectorCeil(tilesW);
+        FloatVector b = FloatVector.broadcast(S, bias);
+        for (int th = thFrom; th < thTo; th++) {
+            int in = mOff + (th - thFrom) * tilesW;
+            for (int tw = 0; tw < tilesW; tw += L) {
+                // Aᵀ M: rows (m0 + m1 + m2) and (m1 − m2 − m3) of each column j of the tile's 4x4 products.
+                int at = in + tw;
+                FloatVector m00 = load(m, at), m01 = load(m, at + pointStride);
+                FloatVector m02 = load(m, at + 2 * pointStride), m03 = load(m, at + 3 * pointStride);
+                FloatVector m10 = load(m, at + 4 * pointStride), m11 = load(m, at + 5 * pointStride);
+                FloatVector m12 = load(m, at + 6 * pointStride), m13 = load(m, at + 7 * pointStride);
+                FloatVector m20 = load(m, at + 8 * pointStride), m21 = load(m, at + 9 * pointStride);
+                FloatVector m22 = load(m, at + 10 * pointStride), m23 = load(m, at + 11 * pointStride);
+                FloatVector m30 = load(m, at + 12 * pointStride), m31 = load(m, at + 13 * pointStride);
+                FloatVector m32 = load(m, at + 14 * pointStride), m33 = load(m, at + 15 * pointStride);
+                FloatVector a0 = m00.add(m10).add(m20), a1 = m01.add(m11).add(m21);
+                FloatVector a2 = m02.add(m12).add(m22), a3 = m03.add(m13).add(m23);
+                FloatVector c0 = m10.sub(m20).sub(m30), c1 = m11.sub(m21).sub(m31);
+                FloatVector c2 = m12.sub(m22).sub(m32), c3 = m13.sub(m23).sub(m33);
+                // (Aᵀ M) A: the same along each row; then the bias.
+                a0.add(a1).add(a2).add(b).intoArray(rows, tw);
+                a1.sub(a2).sub(a3).add(b).intoArray(rows, len + tw);
+                c0.add(c1).add(c2).add(b).intoArray(rows, 2 * len + tw);
+                c1.sub(c2).sub(c3).add(b).intoArray(rows, 3 * len + tw);
+            }
+            int top = yOff + 2 * th * ow;
+            interleave(rows, 0, len, y, top, ow, tilesW);
+            if (2 * th + 1 < oh) {
+                interleave(rows, 2 * len, 3 * len, y, top + ow, ow, tilesW);
+            }
+        }
+    }
+
+    /** {@code y[at + 2t] = left[t]}, {@code y[at + 2t + 1] = right[t]}, up to column {@code ow}. */
+    private static void interleave(float[] rows, int left, int right, float[] y, int at, int ow, int tilesW) {
+        int pairs = ow / 2;
+        for (int t = 0; t < pairs; t++) {
+            y[at + 2 * t] = rows[left + t];
+            y[at + 2 * t + 1] = rows[right + t];
+        }
+        if (pairs < tilesW) {
+            y[at + 2 * pairs] = rows[left + pairs];
+        }
+    }
+}
