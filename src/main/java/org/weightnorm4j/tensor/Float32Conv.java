@@ -122,6 +122,12 @@ final class Float32Conv {
                 }
                 return;
             }
+            if (winograd != null && WinogradConv.worthIt(x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec.stride(),
+                    spec.padding(), dy.dim(2), dy.dim(3))) {
+                winograd.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
+                        spec.padding(), dy.dim(2), dy.dim(3), accumulate);
+                return;
+            }
             job.preparePartials();
             job.execute();
             job.reducePartials();

@@ -74,37 +74,69 @@ final class WinogradConv {
         run(dy, w, true, null, dx, n, o, oh, ow, c, 2 - pad, h, width);
     }
 
+    /**
+     * {@code dw (+)= ∂L/∂w} of a 3x3, stride-1 convolution with padding {@code pad}, from x
+     * {@code [n, c, h, w]} and dy {@code [n, o, oh, ow]}. Back through the three transforms:
+     * {@code ∂L/∂M = A dY Aᵀ} per tile and output channel, {@code ∂L/∂U[ξ] = Σ_tiles ∂L/∂M[ξ] · V[ξ]ᵀ}
+     * (16 products whose reduction runs over the tiles), and {@code ∂L/∂g = Gᵀ (∂L/∂U) G}. Each
+     * part sums its images into a partial of its own; the partials are added in part order, so the
+     * result depends on the thread count but not on scheduling, as {@link Float32Conv}'s.
+     */
+    void backwardFilter(float[] x, float[] dy, float[] dw, int n, int c, int h, int width, int o, int pad, int oh, int ow,
+                        boolean accumulate) {
+        Job job = take();
+        try {
+            job.set(x, null, dy, n, c, h, width, o, pad, oh, ow);
+            job.filterGradient = true;
+            job.preparePartials();
+            job.execute();
+            job.reducePartials(dw, accumulate);
+        } finally {
+            give(job);
+        }
+    }
+
     private void run(float[] in, float[] w, boolean flipped, float[] bias, float[] out, int n, int ins, int h, int width,
                      int outs, int pad, int oh, int ow) {
+        Job job = take();
+        try {
+            job.set(in, bias, out, n, ins, h, width, outs, pad, oh, ow);
+            job.filterGradient = false;
+            job.prepareFilters(w, flipped);
+            job.execute();
+        } finally {
+            give(job);
+        }
+    }
+
+    private Job take() {
         Job job;
         synchronized (free) {
             job = free.poll();
         }
-        if (job == null) {
-            job = new Job();
-        }
-        try {
-            job.set(in, bias, out, n, ins, h, width, outs, pad, oh, ow);
-            job.prepareFilters(w, flipped);
-            if (job.parts == 1) {
-                job.accept(0);
-            } else {
-                Parallel.run(job.parts, job);
-            }
-        } finally {
-            job.in = null;
-            job.out = null;
-            job.bias = null;
-            synchronized (free) {
-                free.push(job);
-            }
+        return job != null ? job : new Job();
+    }
+
+    private void give(Job job) {
+        job.in = null;
+        job.out = null;
+        job.bias = null;
+        synchronized (free) {
+            free.push(job);
         }
     }
 
-    /** One call: its geometry, the transformed filters, and the per-part body. */
+    /**
+     * One call: its geometry, the transformed filters, and the per-part body. Named after the
+     * forward pass: {@code in} is x (or dy for the input gradient), {@code out} is y (or dx; for
+     * the filter gradient, dy, which it reads).
+     */
     private final class Job implements IntConsumer {
         float[] in;
         float[] out;
+        /** Computing the filter gradient: {@code out} holds dy, and each part sums into {@link #partials}. */
+        boolean filterGradient;
+        float[][] partials = new float[0][];
         float[] bias;
         int n, ins, h, w, outs, pad, oh, ow;
         int tilesH, tilesW, tiles;
@@ -140,6 +172,31 @@ final class WinogradConv {
             group = Math.max(1, (GROUP_TILES + tiles - 1) / tiles);
         }
 
+        void preparePartials() {
+            int size = 16 * outs * ins;
+            if (partials.length < parts) {
+                partials = java.util.Arrays.copyOf(partials, parts);
+            }
+            for (int p = 0; p < parts; p++) {
+                if (partials[p] == null || partials[p].length < size) {
+                    partials[p] = new float[size];
+                }
+            }
+        }
+
+        /** {@code dw (+)= Gᵀ (Σ_p partial_p) G}, the partials added in part order 0, 1, 2, ... */
+        void reducePartials(float[] dw, boolean accumulate) {
+            float[] sum = partials[0];
+            int size = 16 * outs * ins;
+            for (int p = 1; p < parts; p++) {
+                float[] partial = partials[p];
+                for (int i = 0; i < size; i++) {
+                    sum[i] += partial[i];
+                }
+            }
+            WinogradTransforms.filterGradient(sum, outs, ins, dw, accumulate);
+        }
+
         void prepareFilters(float[] w, boolean flipped) {
             int plane = outs * ins;
             if (u.length < 16 * plane) {
@@ -151,17 +208,27 @@ final class WinogradConv {
             }
         }
 
+        void execute() {
+            if (parts == 1) {
+                accept(0);
+            } else {
+                Parallel.run(parts, this);
+            }
+        }
+
         @Override
         public void accept(int part) {
             int first = (int) ((long) part * n / parts);
             int end = (int) ((long) (part + 1) * n / parts);
+            boolean firstBlock = true;
             if (tiles >= GROUP_TILES) {
                 // A large plane a band of tile rows at a time, so that V and M stay in the core's cache.
                 int bands = (tiles + GROUP_TILES - 1) / GROUP_TILES;
                 int band = (tilesH + bands - 1) / bands;
                 for (int b = first; b < end; b++) {
                     for (int th = 0; th < tilesH; th += band) {
-                        block(b, 1, th, Math.min(tilesH, th + band));
+                        block(part, firstBlock, b, 1, th, Math.min(tilesH, th + band));
+                        firstBlock = false;
                     }
                 }
                 return;
@@ -169,15 +236,17 @@ final class WinogradConv {
             int groups = (end - first + group - 1) / group;
             int size = groups == 0 ? 1 : (end - first + groups - 1) / groups;   // even groups, as Float32Conv
             for (int b = first; b < end; b += size) {
-                block(b, Math.min(size, end - b), 0, tilesH);
+                block(part, firstBlock, b, Math.min(size, end - b), 0, tilesH);
+                firstBlock = false;
             }
         }
 
         /**
-         * Transform, multiply and transform back tile rows {@code [thFrom, thTo)} of {@code count}
-         * images from image {@code b}.
+         * Tile rows {@code [thFrom, thTo)} of {@code count} images from image {@code b}: transform,
+         * multiply and transform back, or for the filter gradient, add their share to the part's
+         * partial (the first block of a part overwrites it).
          */
-        private void block(int b, int count, int thFrom, int thTo) {
+        private void block(int part, boolean firstBlock, int b, int count, int thFrom, int thTo) {
             int tiles = (thTo - thFrom) * tilesW;
             int columns = count * tiles;
             int vStride = ins * columns + WinogradTransforms.SLACK;
@@ -193,6 +262,21 @@ final class WinogradConv {
                     WinogradTransforms.input(in, ((b + i) * ins + c) * inPlane, h, w, pad, thFrom, thTo, tilesW, sc.planes,
                             v, c * columns + i * tiles, vStride);
                 }
+            }
+            if (filterGradient) {
+                for (int o = 0; o < outs; o++) {
+                    for (int i = 0; i < count; i++) {
+                        WinogradTransforms.outputGradient(out, ((b + i) * outs + o) * outPlane, oh, ow, thFrom, thTo, tilesW,
+                                sc.planes, m, o * columns + i * tiles, mStride);
+                    }
+                }
+                // ∂L/∂U[ξ] (+)= ∂L/∂M[ξ] · V[ξ]ᵀ: [outs, columns] times [columns, ins].
+                float[] partial = partials[part];
+                for (int p = 0; p < 16; p++) {
+                    gemm.gemm(false, true, outs, ins, columns, m, p * mStride, columns, v, p * vStride, columns,
+                            partial, p * outs * ins, ins, !firstBlock);
+                }
+                return;
             }
             for (int p = 0; p < 16; p++) {
                 gemm.gemmPackedA(packed[p], false, columns, v, p * vStride, columns, m, p * mStride, columns, false);

@@ -236,6 +236,81 @@ final class WinogradTransforms {
         }
     }
 
+    /**
+     * The gradient of the products from the gradient of the outputs, {@code ∂L/∂M = A dY Aᵀ} (the
+     * transpose of {@link #output}), for the tiles in tile rows {@code [thFrom, thTo)} of one output
+     * channel plane {@code dy[yOff ..]} ({@code oh × ow}); the outputs of a tile that lie past the
+     * plane were never made, and count as zero. Written as {@code M[ξ][·][mOff + (th − thFrom)·tilesW + tw]}.
+     */
+    static void outputGradient(float[] dy, int yOff, int oh, int ow, int thFrom, int thTo, int tilesW, Planes p,
+                               float[] m, int mOff, int pointStride) {
+        int rows = 2 * (thTo - thFrom);
+        p.ensure(rows, tilesW);
+        int len = p.rowLength;
+        float[] even = p.even, odd = p.odd;
+        for (int r = 0; r < rows; r++) {
+            splitRow(dy, yOff, oh, ow, 2 * thFrom + r, 0, even, odd, r * len, tilesW);
+        }
+        for (int th = 0; th < thTo - thFrom; th++) {
+            int r0 = 2 * th * len, r1 = r0 + len;
+            int out = mOff + th * tilesW;
+            for (int tw = 0; tw < tilesW; tw += L) {
+                // A dY: each row (y0, y1) of the tile's 2x2 gradient becomes (y0, y0 + y1, y0 − y1, −y1).
+                FloatVector a0 = load(even, r0 + tw), a1 = load(odd, r0 + tw);
+                FloatVector b0 = load(even, r1 + tw), b1 = load(odd, r1 + tw);
+                FloatVector a2 = a0.add(a1), a3 = a0.sub(a1), a4 = a1.neg();
+                FloatVector b2 = b0.add(b1), b3 = b0.sub(b1), b4 = b1.neg();
+                // (A dY) Aᵀ: the same down each column j = 0 .. 3.
+                int at = out + tw;
+                gradientColumn(a0, b0, m, at, pointStride);
+                gradientColumn(a2, b2, m, at + pointStride, pointStride);
+                gradientColumn(a3, b3, m, at + 2 * pointStride, pointStride);
+                gradientColumn(a4, b4, m, at + 3 * pointStride, pointStride);
+            }
+        }
+    }
+
+    /** Column j of {@code A dY Aᵀ} from the column (top, bottom) of {@code A dY}: points j, 4 + j, 8 + j, 12 + j. */
+    private static void gradientColumn(FloatVector top, FloatVector bottom, float[] m, int at, int pointStride) {
+        top.intoArray(m, at);
+        top.add(bottom).intoArray(m, at + 4 * pointStride);
+        top.sub(bottom).intoArray(m, at + 8 * pointStride);
+        bottom.neg().intoArray(m, at + 12 * pointStride);
+    }
+
+    /**
+     * {@code dw (+)= Gᵀ dU G} for every filter, the 3x3 gradient of a filter from the 4x4 gradient
+     * of its transform, {@code du[ξ·outs·ins + o·ins + i]} (laid out as {@link #filters} writes
+     * U); dw is {@code [outs, ins, 3, 3]}. In double, rounded once.
+     */
+    static void filterGradient(float[] du, int outs, int ins, float[] dw, boolean accumulate) {
+        int plane = outs * ins;
+        double[] half = new double[12];
+        for (int o = 0; o < outs; o++) {
+            for (int i = 0; i < ins; i++) {
+                int at = o * ins + i;
+                for (int row = 0; row < 4; row++) {                    // dU G: along each row
+                    double u0 = du[4 * row * plane + at], u1 = du[(4 * row + 1) * plane + at];
+                    double u2 = du[(4 * row + 2) * plane + at], u3 = du[(4 * row + 3) * plane + at];
+                    half[3 * row] = u0 + 0.5 * (u1 + u2);
+                    half[3 * row + 1] = 0.5 * (u1 - u2);
+                    half[3 * row + 2] = 0.5 * (u1 + u2) + u3;
+                }
+                int base = at * 9;
+                for (int col = 0; col < 3; col++) {                    // Gᵀ (dU G): down each column
+                    double u0 = half[col], u1 = half[3 + col], u2 = half[6 + col], u3 = half[9 + col];
+                    put(dw, base + col, u0 + 0.5 * (u1 + u2), accumulate);
+                    put(dw, base + 3 + col, 0.5 * (u1 - u2), accumulate);
+                    put(dw, base + 6 + col, 0.5 * (u1 + u2) + u3, accumulate);
+                }
+            }
+        }
+    }
+
+    private static void put(float[] dw, int at, double value, boolean accumulate) {
+        dw[at] = (float) (accumulate ? dw[at] + value : value);
+    }
+
     /** {@code y[at + 2t] = left[t]}, {@code y[at + 2t + 1] = right[t]}, up to column {@code ow}. */
     private static void interleave(float[] rows, int left, int right, float[] y, int at, int ow, int tilesW) {
         int pairs = ow / 2;

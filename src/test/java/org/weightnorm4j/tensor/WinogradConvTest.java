@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Winograd's F(2x2, 3x3) convolutions ({@link WinogradConv}) against the double reference, on
+ * Winograd's F(2x2, 3x3) convolutions ({@link WinogradConv}: forward, input gradient, filter
+ * gradient) against the double reference, on
  * awkward shapes (1, 7, 17 channels; planes of 1, 2, 7, 17 pixels; odd outputs, whose last tiles
  * stick out) as well as the cnn's. Called directly, so the shapes that {@link WinogradConv#worthIt}
  * leaves to im2col are covered too.
@@ -110,6 +111,37 @@ class WinogradConvTest {
         ReferenceKernels.INSTANCE.conv2dBackwardData(toDouble(dy), toDouble(w), expected, new ConvSpec(1, cs.pad()));
         assertWithinSumBound("winograd backward-data " + cs, expected, dx, bound(dy, w, true, null, 2 - cs.pad(), cs.h(), cs.w()),
                 cs.o() + 8);
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("casesTimesGemms")
+    void backwardFilterMatchesReferenceInBothModes(Case cs, GemmKernel gemm) {
+        SplittableRandom rnd = new SplittableRandom(cs.hashCode() + 2);
+        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
+        Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
+        Tensor start = random(rnd, cs.o(), cs.c(), 3, 3);
+        ConvSpec spec = new ConvSpec(1, cs.pad());
+        Tensor bound = filterBound(x, dy, cs.pad());
+        // The sum over every tile of every image, the partials of up to 4·threads parts, and the transforms.
+        long terms = (long) cs.n() * ((cs.oh() + 1) / 2) * ((cs.ow() + 1) / 2) + 4L * Parallel.threads() + 8;
+
+        Tensor overwritten = start.copy();
+        new WinogradConv(gemm).backwardFilter(x.data(), dy.data(), overwritten.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
+                cs.pad(), cs.oh(), cs.ow(), false);
+        Tensor expected = Tensor.zeros(DType.FLOAT64, start.shape());
+        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expected, spec, false);
+        assertWithinSumBound("winograd backward-filter " + cs, expected, overwritten, bound, terms);
+
+        Tensor accumulated = start.copy();
+        new WinogradConv(gemm).backwardFilter(x.data(), dy.data(), accumulated.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
+                cs.pad(), cs.oh(), cs.ow(), true);
+        Tensor expectedAcc = toDouble(start);
+        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expectedAcc, spec, true);
+        Tensor boundAcc = Float32Fixtures.abs(start);
+        for (int i = 0; i < boundAcc.size(); i++) {
+            boundAcc.set(i, boundAcc.get(i) + bound.get(i));
+        }
+        assertWithinSumBound("winograd backward-filter (accumulate) " + cs, expectedAcc, accumulated, boundAcc, terms + 1);
     }
 
     /** Each output is the same sum whatever the thread count and the grouping of images. */
@@ -238,6 +270,65 @@ class WinogradConvTest {
                                 bound.set(((b * outs + o) * oh + 2 * th + a) * ow + 2 * tw + s, yy[a][s] + extra);
                             }
                         }
+                    }
+                }
+            }
+        }
+        return bound;
+    }
+
+    /**
+     * Σ of the absolute values of the terms of each filter gradient as the algorithm computes it:
+     * {@code |Gᵀ| [ Σ_tiles (|A| |dY| |Aᵀ|) ⊙ (|Bᵀ| |d| |B|) ] |G|}.
+     */
+    static Tensor filterBound(Tensor x, Tensor dy, int pad) {
+        int n = x.dim(0), c = x.dim(1), h = x.dim(2), width = x.dim(3);
+        int o = dy.dim(1), oh = dy.dim(2), ow = dy.dim(3);
+        double[][][] du = new double[o][c][16];
+        for (int b = 0; b < n; b++) {
+            for (int th = 0; th < (oh + 1) / 2; th++) {
+                for (int tw = 0; tw < (ow + 1) / 2; tw++) {
+                    double[][] v = new double[c][];
+                    for (int ch = 0; ch < c; ch++) {
+                        double[][] d = new double[4][4];
+                        for (int r = 0; r < 4; r++) {
+                            for (int s = 0; s < 4; s++) {
+                                int y = 2 * th + r - pad, xx = 2 * tw + s - pad;
+                                d[r][s] = y >= 0 && y < h && xx >= 0 && xx < width
+                                        ? Math.abs(x.get(((b * c + ch) * h + y) * width + xx)) : 0;
+                            }
+                        }
+                        v[ch] = flatten(multiply(multiply(BT, d), transpose(BT)));
+                    }
+                    for (int oc = 0; oc < o; oc++) {
+                        double[][] g = new double[2][2];
+                        for (int a = 0; a < 2; a++) {
+                            for (int s = 0; s < 2; s++) {
+                                int y = 2 * th + a, xx = 2 * tw + s;
+                                g[a][s] = y < oh && xx < ow ? Math.abs(dy.get(((b * o + oc) * oh + y) * ow + xx)) : 0;
+                            }
+                        }
+                        double[] dm = flatten(multiply(multiply(transpose(AT), g), AT));
+                        for (int ch = 0; ch < c; ch++) {
+                            for (int p = 0; p < 16; p++) {
+                                du[oc][ch][p] += dm[p] * v[ch][p];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Tensor bound = Tensor.zeros(DType.FLOAT64, o, c, 3, 3);
+        for (int oc = 0; oc < o; oc++) {
+            for (int ch = 0; ch < c; ch++) {
+                double[][] u = new double[4][4];
+                for (int p = 0; p < 16; p++) {
+                    u[p / 4][p % 4] = du[oc][ch][p];
+                }
+                double[][] g = multiply(multiply(transpose(G), u), G);
+                for (int a = 0; a < 3; a++) {
+                    for (int s = 0; s < 3; s++) {
+                        bound.set(((oc * c + ch) * 3 + a) * 3 + s, g[a][s]);
                     }
                 }
             }
