@@ -54,6 +54,13 @@ public final class KernelProvider {
         return parseWinograd(System.getProperty(WINOGRAD_PROPERTY, "true"));
     }
 
+    /** The log line's word on the Winograd switch, which only the Vector API backend uses. */
+    private static String winogradNote() {
+        return winogradEnabled()
+                ? "; 3x3 convolutions by Winograd F(2x2, 3x3) where it pays (-D" + WINOGRAD_PROPERTY + "=false: im2col)"
+                : "; Winograd convolutions off (-D" + WINOGRAD_PROPERTY + "=false)";
+    }
+
     static boolean parseWinograd(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
@@ -79,7 +86,7 @@ public final class KernelProvider {
                     throw new IllegalStateException("-D" + PROPERTY + "=simd but " + why);
                 }
                 GemmKernel gemm = loadPanamaGemm();
-                LOG.info("kernels: " + gemm.name() + " (forced by -D" + PROPERTY + "=simd)");
+                LOG.info("kernels: " + gemm.name() + " (forced by -D" + PROPERTY + "=simd)" + winogradNote());
                 return new Float32Kernels(gemm, true);
             }
             case "auto": {
@@ -89,7 +96,8 @@ public final class KernelProvider {
                     return new Float32Kernels(new ScalarGemm(), false);
                 }
                 GemmKernel gemm = loadPanamaGemm();
-                LOG.info("kernels: " + gemm.name() + " (Vector API found; -D" + PROPERTY + "=scalar forces plain Java)");
+                LOG.info("kernels: " + gemm.name() + " (Vector API found; -D" + PROPERTY + "=scalar forces plain Java)"
+                        + winogradNote());
                 return new Float32Kernels(gemm, true);
             }
             default:
