@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.weightnorm4j.tensor.ConvSpec;
+import org.weightnorm4j.tensor.Float32Kernels;
 import org.weightnorm4j.tensor.KernelProvider;
 import org.weightnorm4j.tensor.Kernels;
 import org.weightnorm4j.tensor.Parallel;
@@ -244,28 +245,36 @@ public final class BenchCommand implements Runnable {
                 Runnable forward = () -> Kernels.conv2dForward(x, w, y, conv);
                 Runnable backwardData = () -> Kernels.conv2dBackwardData(dy, w, dx, conv);
                 Runnable backwardFilter = () -> Kernels.conv2dBackwardFilter(x, dy, dw, conv, false);
+                List<String> algorithms = KernelProvider.float32() instanceof Float32Kernels f
+                        ? f.convolutionAlgorithms(layer.cin(), layer.cout(), layer.kernel(), conv, layer.hw(), layer.hw())
+                        : List.of("reference", "reference", "reference");
                 if (split) {
-                    print(out, line(layer, "forward", flops, common.time(flops, forward)));
-                    print(out, line(layer, "backward-data", flops, common.time(flops, backwardData)));
-                    print(out, line(layer, "backward-filter", flops, common.time(flops, backwardFilter)));
+                    print(out, line(layer, "forward", algorithms.get(0), flops, common.time(flops, forward)));
+                    print(out, line(layer, "backward-data", algorithms.get(1), flops, common.time(flops, backwardData)));
+                    print(out, line(layer, "backward-filter", algorithms.get(2), flops, common.time(flops, backwardFilter)));
                 } else {
                     Timing t = common.time(3 * flops, () -> {
                         forward.run();
                         backwardData.run();
                         backwardFilter.run();
                     });
-                    print(out, line(layer, null, 3 * flops, t));
+                    print(out, line(layer, null, String.join(",", algorithms), 3 * flops, t));
                 }
             }
         }
 
-        private Map<String, Object> line(Layer layer, String op, double flops, Timing t) {
+        /**
+         * One output line. {@code gflops_best} counts the direct convolution's multiply-adds, as the
+         * peer does, whatever the algorithm: for a Winograd pass it is an effective rate.
+         */
+        private Map<String, Object> line(Layer layer, String op, String algorithm, double flops, Timing t) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("bench", op == null ? "conv2d-fwd-bwd" : "conv2d");
             line.put("layer", layer.name());
             if (op != null) {
                 line.put("op", op);
             }
+            line.put("algorithm", algorithm);
             line.put("batch", batch);
             line.put("threads", Parallel.threads());
             line.put("kernel", KernelProvider.float32().name());

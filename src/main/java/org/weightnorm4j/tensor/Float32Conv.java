@@ -68,8 +68,7 @@ final class Float32Conv {
 
     /** y = conv(x, w) + bias per output channel ({@code bias} null: none). */
     void forward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
-        if (winograd != null && WinogradConv.worthIt(x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec.stride(), spec.padding(),
-                y.dim(2), y.dim(3))) {
+        if (winograd(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, y.dim(2), y.dim(3), x.dim(2), x.dim(3))) {
             winograd.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
                     x.dim(3), w.dim(0), spec.padding(), y.dim(2), y.dim(3));
             return;
@@ -87,8 +86,7 @@ final class Float32Conv {
 
     /** dx = ∂L/∂x given dy = ∂L/∂y (overwrites dx). */
     void backwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
-        if (winograd != null && spec.padding() <= 2 && WinogradConv.worthIt(w.dim(0), w.dim(1), w.dim(2), w.dim(3),
-                spec.stride(), 2 - spec.padding(), dx.dim(2), dx.dim(3))) {
+        if (winograd(BACKWARD_DATA, w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, dy.dim(2), dy.dim(3), dx.dim(2), dx.dim(3))) {
             winograd.backwardData(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
                     spec.padding(), dx.dim(2), dx.dim(3));
             return;
@@ -122,8 +120,8 @@ final class Float32Conv {
                 }
                 return;
             }
-            if (winograd != null && WinogradConv.worthIt(x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec.stride(),
-                    spec.padding(), dy.dim(2), dy.dim(3))) {
+            if (winograd(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec, dy.dim(2), dy.dim(3), x.dim(2),
+                    x.dim(3))) {
                 winograd.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
                         spec.padding(), dy.dim(2), dy.dim(3), accumulate);
                 return;
@@ -134,6 +132,35 @@ final class Float32Conv {
         } finally {
             release(job);
         }
+    }
+
+    /**
+     * Whether pass {@code op} of a convolution from {@code c} to {@code o} channels (kernel
+     * {@code kh × kw}, input {@code h × w}, output {@code oh × ow}) runs as Winograd's F(2x2, 3x3).
+     * The input gradient is the forward convolution of dY with padding {@code 2 − pad}, producing
+     * the input's plane, so it is judged on that.
+     */
+    boolean winograd(int op, int c, int o, int kh, int kw, ConvSpec spec, int oh, int ow, int h, int w) {
+        if (winograd == null) {
+            return false;
+        }
+        if (op == BACKWARD_DATA) {
+            return spec.padding() <= 2 && WinogradConv.worthIt(o, c, kh, kw, spec.stride(), 2 - spec.padding(), h, w);
+        }
+        return WinogradConv.worthIt(c, o, kh, kw, spec.stride(), spec.padding(), oh, ow);
+    }
+
+    /**
+     * "winograd" or "im2col" for each of the three passes (forward, backward-data,
+     * backward-filter) of a convolution, as {@link #forward} and the others will run it.
+     */
+    String[] algorithms(int c, int o, int kh, int kw, ConvSpec spec, int h, int w) {
+        int oh = spec.outSize(h, kh), ow = spec.outSize(w, kw);
+        String[] names = new String[3];
+        for (int op = FORWARD; op <= BACKWARD_FILTER; op++) {
+            names[op] = winograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
+        }
+        return names;
     }
 
     /**

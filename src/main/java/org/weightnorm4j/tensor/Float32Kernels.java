@@ -1,5 +1,7 @@
 package org.weightnorm4j.tensor;
 
+import java.util.List;
+
 import java.util.Arrays;
 
 /**
@@ -73,6 +75,16 @@ public final class Float32Kernels implements KernelBackend {
 
     public boolean simd() {
         return simd;
+    }
+
+    /**
+     * How this backend runs the forward, backward-data and backward-filter passes of a
+     * convolution from {@code inChannels} to {@code outChannels} channels with a
+     * {@code kernel × kernel} filter on an {@code h × w} input: {@code "winograd"} (F(2x2, 3x3))
+     * or {@code "im2col"} for each. For benchmarks and logs.
+     */
+    public List<String> convolutionAlgorithms(int inChannels, int outChannels, int kernel, ConvSpec spec, int h, int w) {
+        return List.of(conv.algorithms(inChannels, outChannels, kernel, kernel, spec, h, w));
     }
 
     @Override

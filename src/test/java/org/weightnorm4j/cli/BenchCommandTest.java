@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.weightnorm4j.tensor.Float32Kernels;
+import org.weightnorm4j.tensor.KernelProvider;
 import org.weightnorm4j.testing.RestoreThreads;
 import picocli.CommandLine;
 
@@ -74,6 +76,12 @@ class BenchCommandTest {
             assertEquals(layers.get(i / 3).name(), o.get("layer").getAsString());
             assertEquals(ops[i % 3], o.get("op").getAsString());
             assertTrue(o.get("gflops_best").getAsDouble() > 0, lines.get(i));
+            // Which algorithm ran: the 28x28 and 14x14 "same" layers go to Winograd with the Vector
+            // API (the tests run with it), the first layer (one input channel), the 5x5 and 1x1 ones to im2col.
+            boolean simd = KernelProvider.float32() instanceof Float32Kernels f && f.simd();
+            String layer = layers.get(i / 3).name();
+            boolean winograd = simd && (layer.startsWith("cnn.conv2") || layer.startsWith("cnn.conv3") || layer.startsWith("cnn.conv4"));
+            assertEquals(winograd ? "winograd" : "im2col", o.get("algorithm").getAsString(), lines.get(i));
         }
     }
 
