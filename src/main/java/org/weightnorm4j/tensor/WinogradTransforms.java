@@ -131,32 +131,43 @@ final class WinogradTransforms {
             int r0 = 2 * th * len, r1 = r0 + len, r2 = r1 + len, r3 = r2 + len;
             int out = vOff + th * tilesW;
             for (int tw = 0; tw < tilesW; tw += L) {
-                // The tile's columns d0 .. d3 are lanes tw of even, odd, even + 1 and odd + 1, in
-                // each of its four rows.
-                FloatVector e0 = load(even, r0 + tw), e1 = load(even, r1 + tw), e2 = load(even, r2 + tw), e3 = load(even, r3 + tw);
-                FloatVector o0 = load(odd, r0 + tw), o1 = load(odd, r1 + tw), o2 = load(odd, r2 + tw), o3 = load(odd, r3 + tw);
-                FloatVector f0 = load(even, r0 + tw + 1), f1 = load(even, r1 + tw + 1);
-                FloatVector f2 = load(even, r2 + tw + 1), f3 = load(even, r3 + tw + 1);
-                FloatVector q0 = load(odd, r0 + tw + 1), q1 = load(odd, r1 + tw + 1);
-                FloatVector q2 = load(odd, r2 + tw + 1), q3 = load(odd, r3 + tw + 1);
+                // Row i of Bᵀ d is (row0 − row2, row1 + row2, row2 − row1, row1 − row3) of the tile.
                 int at = out + tw;
-                // Row i of Bᵀ d is (row0 − row2, row1 + row2, row2 − row1, row1 − row3); rowTransform
-                // then applies B along it.
-                rowTransform(e0.sub(e2), o0.sub(o2), f0.sub(f2), q0.sub(q2), v, at, pointStride);
-                rowTransform(e1.add(e2), o1.add(o2), f1.add(f2), q1.add(q2), v, at + 4 * pointStride, pointStride);
-                rowTransform(e2.sub(e1), o2.sub(o1), f2.sub(f1), q2.sub(q1), v, at + 8 * pointStride, pointStride);
-                rowTransform(e1.sub(e3), o1.sub(o3), f1.sub(f3), q1.sub(q3), v, at + 12 * pointStride, pointStride);
+                rowDifference(even, odd, r0 + tw, r2 + tw, v, at, pointStride);
+                rowSum(even, odd, r1 + tw, r2 + tw, v, at + 4 * pointStride, pointStride);
+                rowDifference(even, odd, r2 + tw, r1 + tw, v, at + 8 * pointStride, pointStride);
+                rowDifference(even, odd, r1 + tw, r3 + tw, v, at + 12 * pointStride, pointStride);
             }
         }
     }
 
-    private static FloatVector load(float[] a, int at) {
-        return FloatVector.fromArray(S, a, at);
+    /*
+     * The four points of one row of Bᵀ d B. The tile's columns d0 .. d3 are lanes tw of even, odd,
+     * even + 1 and odd + 1; row (d0, d1, d2, d3) of Bᵀ d times B is (d0 − d2, d1 + d2, d2 − d1,
+     * d1 − d3). One method per row, each loading what it needs, and no vector passed between
+     * methods: C2 gave up intrinsifying the whole tile in one method in the training step (the
+     * vectors were boxed, 275 MB of garbage per cnn step), and a helper that receives vectors gets
+     * them boxed whenever it is not inlined.
+     */
+
+    /** Points 4i .. 4i+3 for row i = row a − row b of the tile. */
+    private static void rowDifference(float[] even, float[] odd, int a, int b, float[] v, int at, int pointStride) {
+        FloatVector d0 = FloatVector.fromArray(S, even, a).sub(FloatVector.fromArray(S, even, b));
+        FloatVector d1 = FloatVector.fromArray(S, odd, a).sub(FloatVector.fromArray(S, odd, b));
+        FloatVector d2 = FloatVector.fromArray(S, even, a + 1).sub(FloatVector.fromArray(S, even, b + 1));
+        FloatVector d3 = FloatVector.fromArray(S, odd, a + 1).sub(FloatVector.fromArray(S, odd, b + 1));
+        d0.sub(d2).intoArray(v, at);
+        d1.add(d2).intoArray(v, at + pointStride);
+        d2.sub(d1).intoArray(v, at + 2 * pointStride);
+        d1.sub(d3).intoArray(v, at + 3 * pointStride);
     }
 
-    /** One row (d0, d1, d2, d3) of {@code Bᵀ d} times B: {@code (d0 − d2, d1 + d2, d2 − d1, d1 − d3)}, points 4i .. 4i+3. */
-    private static void rowTransform(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, float[] v, int at,
-                                     int pointStride) {
+    /** Points 4i .. 4i+3 for row i = row a + row b of the tile. */
+    private static void rowSum(float[] even, float[] odd, int a, int b, float[] v, int at, int pointStride) {
+        FloatVector d0 = FloatVector.fromArray(S, even, a).add(FloatVector.fromArray(S, even, b));
+        FloatVector d1 = FloatVector.fromArray(S, odd, a).add(FloatVector.fromArray(S, odd, b));
+        FloatVector d2 = FloatVector.fromArray(S, even, a + 1).add(FloatVector.fromArray(S, even, b + 1));
+        FloatVector d3 = FloatVector.fromArray(S, odd, a + 1).add(FloatVector.fromArray(S, odd, b + 1));
         d0.sub(d2).intoArray(v, at);
         d1.add(d2).intoArray(v, at + pointStride);
         d2.sub(d1).intoArray(v, at + 2 * pointStride);
@@ -210,14 +221,14 @@ final class WinogradTransforms {
             for (int tw = 0; tw < tilesW; tw += L) {
                 // Aᵀ M: rows (m0 + m1 + m2) and (m1 − m2 − m3) of each column j of the tile's 4x4 products.
                 int at = in + tw;
-                FloatVector m00 = load(m, at), m01 = load(m, at + pointStride);
-                FloatVector m02 = load(m, at + 2 * pointStride), m03 = load(m, at + 3 * pointStride);
-                FloatVector m10 = load(m, at + 4 * pointStride), m11 = load(m, at + 5 * pointStride);
-                FloatVector m12 = load(m, at + 6 * pointStride), m13 = load(m, at + 7 * pointStride);
-                FloatVector m20 = load(m, at + 8 * pointStride), m21 = load(m, at + 9 * pointStride);
-                FloatVector m22 = load(m, at + 10 * pointStride), m23 = load(m, at + 11 * pointStride);
-                FloatVector m30 = load(m, at + 12 * pointStride), m31 = load(m, at + 13 * pointStride);
-                FloatVector m32 = load(m, at + 14 * pointStride), m33 = load(m, at + 15 * pointStride);
+                FloatVector m00 = FloatVector.fromArray(S, m, at), m01 = FloatVector.fromArray(S, m, at + pointStride);
+                FloatVector m02 = FloatVector.fromArray(S, m, at + 2 * pointStride), m03 = FloatVector.fromArray(S, m, at + 3 * pointStride);
+                FloatVector m10 = FloatVector.fromArray(S, m, at + 4 * pointStride), m11 = FloatVector.fromArray(S, m, at + 5 * pointStride);
+                FloatVector m12 = FloatVector.fromArray(S, m, at + 6 * pointStride), m13 = FloatVector.fromArray(S, m, at + 7 * pointStride);
+                FloatVector m20 = FloatVector.fromArray(S, m, at + 8 * pointStride), m21 = FloatVector.fromArray(S, m, at + 9 * pointStride);
+                FloatVector m22 = FloatVector.fromArray(S, m, at + 10 * pointStride), m23 = FloatVector.fromArray(S, m, at + 11 * pointStride);
+                FloatVector m30 = FloatVector.fromArray(S, m, at + 12 * pointStride), m31 = FloatVector.fromArray(S, m, at + 13 * pointStride);
+                FloatVector m32 = FloatVector.fromArray(S, m, at + 14 * pointStride), m33 = FloatVector.fromArray(S, m, at + 15 * pointStride);
                 FloatVector a0 = m00.add(m10).add(m20), a1 = m01.add(m11).add(m21);
                 FloatVector a2 = m02.add(m12).add(m22), a3 = m03.add(m13).add(m23);
                 FloatVector c0 = m10.sub(m20).sub(m30), c1 = m11.sub(m21).sub(m31);
@@ -256,26 +267,32 @@ final class WinogradTransforms {
             int out = mOff + th * tilesW;
             for (int tw = 0; tw < tilesW; tw += L) {
                 // A dY: each row (y0, y1) of the tile's 2x2 gradient becomes (y0, y0 + y1, y0 − y1, −y1).
-                FloatVector a0 = load(even, r0 + tw), a1 = load(odd, r0 + tw);
-                FloatVector b0 = load(even, r1 + tw), b1 = load(odd, r1 + tw);
+                FloatVector a0 = FloatVector.fromArray(S, even, r0 + tw), a1 = FloatVector.fromArray(S, odd, r0 + tw);
+                FloatVector b0 = FloatVector.fromArray(S, even, r1 + tw), b1 = FloatVector.fromArray(S, odd, r1 + tw);
                 FloatVector a2 = a0.add(a1), a3 = a0.sub(a1), a4 = a1.neg();
                 FloatVector b2 = b0.add(b1), b3 = b0.sub(b1), b4 = b1.neg();
                 // (A dY) Aᵀ: the same down each column j = 0 .. 3.
                 int at = out + tw;
-                gradientColumn(a0, b0, m, at, pointStride);
-                gradientColumn(a2, b2, m, at + pointStride, pointStride);
-                gradientColumn(a3, b3, m, at + 2 * pointStride, pointStride);
-                gradientColumn(a4, b4, m, at + 3 * pointStride, pointStride);
+                // Column j (top, bottom) of A dY becomes (top, top + bottom, top − bottom, −bottom),
+                // points j, 4 + j, 8 + j, 12 + j (written out: see rowDifference on helpers and vectors).
+                a0.intoArray(m, at);
+                a0.add(b0).intoArray(m, at + 4 * pointStride);
+                a0.sub(b0).intoArray(m, at + 8 * pointStride);
+                b0.neg().intoArray(m, at + 12 * pointStride);
+                a2.intoArray(m, at + pointStride);
+                a2.add(b2).intoArray(m, at + 5 * pointStride);
+                a2.sub(b2).intoArray(m, at + 9 * pointStride);
+                b2.neg().intoArray(m, at + 13 * pointStride);
+                a3.intoArray(m, at + 2 * pointStride);
+                a3.add(b3).intoArray(m, at + 6 * pointStride);
+                a3.sub(b3).intoArray(m, at + 10 * pointStride);
+                b3.neg().intoArray(m, at + 14 * pointStride);
+                a4.intoArray(m, at + 3 * pointStride);
+                a4.add(b4).intoArray(m, at + 7 * pointStride);
+                a4.sub(b4).intoArray(m, at + 11 * pointStride);
+                b4.neg().intoArray(m, at + 15 * pointStride);
             }
         }
-    }
-
-    /** Column j of {@code A dY Aᵀ} from the column (top, bottom) of {@code A dY}: points j, 4 + j, 8 + j, 12 + j. */
-    private static void gradientColumn(FloatVector top, FloatVector bottom, float[] m, int at, int pointStride) {
-        top.intoArray(m, at);
-        top.add(bottom).intoArray(m, at + 4 * pointStride);
-        top.sub(bottom).intoArray(m, at + 8 * pointStride);
-        bottom.neg().intoArray(m, at + 12 * pointStride);
     }
 
     /**
