@@ -128,46 +128,44 @@ final class WinogradTransforms {
             splitRow(x, xOff, h, w, 2 * thFrom + r - pad, pad, even, odd, r * len, tilesW + 1);
         }
         for (int th = 0; th < thTo - thFrom; th++) {
-            int r0 = 2 * th * len, r1 = r0 + len, r2 = r1 + len, r3 = r2 + len;
+            int r0 = 2 * th * len;
             int out = vOff + th * tilesW;
             for (int tw = 0; tw < tilesW; tw += L) {
-                // Row i of Bᵀ d is (row0 − row2, row1 + row2, row2 − row1, row1 − row3) of the tile.
-                int at = out + tw;
-                rowDifference(even, odd, r0 + tw, r2 + tw, v, at, pointStride);
-                rowSum(even, odd, r1 + tw, r2 + tw, v, at + 4 * pointStride, pointStride);
-                rowDifference(even, odd, r2 + tw, r1 + tw, v, at + 8 * pointStride, pointStride);
-                rowDifference(even, odd, r1 + tw, r3 + tw, v, at + 12 * pointStride, pointStride);
+                // Row i of Bᵀ d is row a + sign · row b: (row0 − row2, row1 + row2, row2 − row1, row1 − row3).
+                for (int i = 0; i < 4; i++) {
+                    inputRow(even, odd, r0 + ROW_A[i] * len + tw, r0 + ROW_B[i] * len + tw, ROW_SIGN[i], v,
+                            out + tw + 4 * i * pointStride, pointStride);
+                }
             }
         }
     }
 
-    /*
-     * The four points of one row of Bᵀ d B. The tile's columns d0 .. d3 are lanes tw of even, odd,
-     * even + 1 and odd + 1; row (d0, d1, d2, d3) of Bᵀ d times B is (d0 − d2, d1 + d2, d2 − d1,
-     * d1 − d3). One method per row, each loading what it needs, and no vector passed between
-     * methods: C2 gave up intrinsifying the whole tile in one method in the training step (the
-     * vectors were boxed, 275 MB of garbage per cnn step), and a helper that receives vectors gets
-     * them boxed whenever it is not inlined.
+    /** Row i of Bᵀ d = row {@code ROW_A[i]} + {@code ROW_SIGN[i]} · row {@code ROW_B[i]} of the tile. */
+    private static final int[] ROW_A = {0, 1, 2, 1};
+    private static final int[] ROW_B = {2, 2, 1, 3};
+    private static final float[] ROW_SIGN = {-1f, 1f, -1f, -1f};
+
+    /**
+     * Points 4i .. 4i+3 of the tiles: row i of Bᵀ d, {@code row a + sign · row b}, times B. The
+     * tile's columns d0 .. d3 are lanes tw of even, odd, even + 1 and odd + 1, and a row
+     * (d0, d1, d2, d3) times B is (d0 − d2, d1 + d2, d2 − d1, d1 − d3). {@code b · sign + a} is one
+     * fused multiply-add whose product is exact, so it rounds as {@code a ± b} does.
+     *
+     * <p>Why one call site in a loop, not the four rows written out: C2 has a budget of code it
+     * inlines into one compilation, and the Vector API's operations are each several small methods
+     * deep. With 64 operations in one method (or four inlined helpers of 16), the budget ran out in
+     * the training step, though not in a microbenchmark, whenever the transform was inlined into
+     * its caller; the operations past it were not intrinsified and every vector was boxed: up to
+     * 450 MB of garbage per cnn step and a slower step. With one call site, one row's 21
+     * operations are inlined once. Likewise no vector is passed between methods: a callee that is
+     * not inlined receives its vectors boxed.
      */
-
-    /** Points 4i .. 4i+3 for row i = row a − row b of the tile. */
-    private static void rowDifference(float[] even, float[] odd, int a, int b, float[] v, int at, int pointStride) {
-        FloatVector d0 = FloatVector.fromArray(S, even, a).sub(FloatVector.fromArray(S, even, b));
-        FloatVector d1 = FloatVector.fromArray(S, odd, a).sub(FloatVector.fromArray(S, odd, b));
-        FloatVector d2 = FloatVector.fromArray(S, even, a + 1).sub(FloatVector.fromArray(S, even, b + 1));
-        FloatVector d3 = FloatVector.fromArray(S, odd, a + 1).sub(FloatVector.fromArray(S, odd, b + 1));
-        d0.sub(d2).intoArray(v, at);
-        d1.add(d2).intoArray(v, at + pointStride);
-        d2.sub(d1).intoArray(v, at + 2 * pointStride);
-        d1.sub(d3).intoArray(v, at + 3 * pointStride);
-    }
-
-    /** Points 4i .. 4i+3 for row i = row a + row b of the tile. */
-    private static void rowSum(float[] even, float[] odd, int a, int b, float[] v, int at, int pointStride) {
-        FloatVector d0 = FloatVector.fromArray(S, even, a).add(FloatVector.fromArray(S, even, b));
-        FloatVector d1 = FloatVector.fromArray(S, odd, a).add(FloatVector.fromArray(S, odd, b));
-        FloatVector d2 = FloatVector.fromArray(S, even, a + 1).add(FloatVector.fromArray(S, even, b + 1));
-        FloatVector d3 = FloatVector.fromArray(S, odd, a + 1).add(FloatVector.fromArray(S, odd, b + 1));
+    private static void inputRow(float[] even, float[] odd, int a, int b, float sign, float[] v, int at, int pointStride) {
+        FloatVector s = FloatVector.broadcast(S, sign);
+        FloatVector d0 = FloatVector.fromArray(S, even, b).fma(s, FloatVector.fromArray(S, even, a));
+        FloatVector d1 = FloatVector.fromArray(S, odd, b).fma(s, FloatVector.fromArray(S, odd, a));
+        FloatVector d2 = FloatVector.fromArray(S, even, b + 1).fma(s, FloatVector.fromArray(S, even, a + 1));
+        FloatVector d3 = FloatVector.fromArray(S, odd, b + 1).fma(s, FloatVector.fromArray(S, odd, a + 1));
         d0.sub(d2).intoArray(v, at);
         d1.add(d2).intoArray(v, at + pointStride);
         d2.sub(d1).intoArray(v, at + 2 * pointStride);
@@ -274,7 +272,8 @@ final class WinogradTransforms {
                 // (A dY) Aᵀ: the same down each column j = 0 .. 3.
                 int at = out + tw;
                 // Column j (top, bottom) of A dY becomes (top, top + bottom, top − bottom, −bottom),
-                // points j, 4 + j, 8 + j, 12 + j (written out: see rowDifference on helpers and vectors).
+                // points j, 4 + j, 8 + j, 12 + j. Written out in one method of about 40 operations, too
+                // large for C2 to inline into its caller (see inputRow on why that matters).
                 a0.intoArray(m, at);
                 a0.add(b0).intoArray(m, at + 4 * pointStride);
                 a0.sub(b0).intoArray(m, at + 8 * pointStride);
