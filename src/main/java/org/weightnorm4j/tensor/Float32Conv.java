@@ -270,7 +270,7 @@ final class Float32Conv {
 
         /** Every part accumulates the transposed filter gradient of its images into a buffer of its own. */
         void preparePartials() {
-            partials = grow(partials, 0, parts, o * g.rows());
+            partials = growPartials(partials, parts, o * g.rows());
         }
 
         void execute() {
@@ -484,18 +484,22 @@ final class Float32Conv {
             return scratch.get();
         }
 
-        /** Makes buffers[from .. count) hold at least {@code size} floats each, reusing what is there. */
-        private float[][] grow(float[][] buffers, int from, int count, int size) {
-            if (buffers.length < count) {
-                buffers = Arrays.copyOf(buffers, count);
-            }
-            for (int i = from; i < count; i++) {
-                if (buffers[i] == null || buffers[i].length < size) {
-                    buffers[i] = new float[size];
-                }
-            }
-            return buffers;
+    }
+
+    /**
+     * Makes {@code buffers[0 .. count)} hold at least {@code size} floats each, reusing what is
+     * there: the per-part partial filter gradients (here and in {@link WinogradConv}).
+     */
+    static float[][] growPartials(float[][] buffers, int count, int size) {
+        if (buffers.length < count) {
+            buffers = Arrays.copyOf(buffers, count);
         }
+        for (int i = 0; i < count; i++) {
+            if (buffers[i] == null || buffers[i].length < size) {
+                buffers[i] = new float[size];
+            }
+        }
+        return buffers;
     }
 
     /**

@@ -173,15 +173,7 @@ final class WinogradConv {
         }
 
         void preparePartials() {
-            int size = 16 * outs * ins;
-            if (partials.length < parts) {
-                partials = java.util.Arrays.copyOf(partials, parts);
-            }
-            for (int p = 0; p < parts; p++) {
-                if (partials[p] == null || partials[p].length < size) {
-                    partials[p] = new float[size];
-                }
-            }
+            partials = Float32Conv.growPartials(partials, parts, 16 * outs * ins);
         }
 
         /** {@code dw (+)= Gᵀ (Σ_p partial_p) G}, the partials added in part order 0, 1, 2, ... */

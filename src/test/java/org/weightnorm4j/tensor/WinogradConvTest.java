@@ -225,7 +225,7 @@ class WinogradConvTest {
      * |bias|. {@code flipped}: w is {@code [in, out, 3, 3]} seen flipped, as for the input gradient.
      */
     static Tensor bound(Tensor in, Tensor w, boolean flipped, Tensor bias, int pad, int oh, int ow) {
-        int n = in.dim(0), ins = in.dim(1), h = in.dim(2), width = in.dim(3);
+        int n = in.dim(0), ins = in.dim(1);
         int outs = flipped ? w.dim(1) : w.dim(0);
         Tensor bound = Tensor.zeros(DType.FLOAT64, n, outs, oh, ow);
         double[][][] u = new double[outs][ins][];
@@ -246,15 +246,7 @@ class WinogradConvTest {
                 for (int tw = 0; tw < (ow + 1) / 2; tw++) {
                     double[][] v = new double[ins][];
                     for (int c = 0; c < ins; c++) {
-                        double[][] d = new double[4][4];
-                        for (int r = 0; r < 4; r++) {
-                            for (int s = 0; s < 4; s++) {
-                                int y = 2 * th + r - pad, x = 2 * tw + s - pad;
-                                d[r][s] = y >= 0 && y < h && x >= 0 && x < width
-                                        ? Math.abs(in.get(((b * ins + c) * h + y) * width + x)) : 0;
-                            }
-                        }
-                        v[c] = flatten(multiply(multiply(BT, d), transpose(BT)));
+                        v[c] = absInputTransform(in, b, c, th, tw, pad);
                     }
                     for (int o = 0; o < outs; o++) {
                         double[][] mm = new double[4][4];
@@ -282,7 +274,7 @@ class WinogradConvTest {
      * {@code |Gᵀ| [ Σ_tiles (|A| |dY| |Aᵀ|) ⊙ (|Bᵀ| |d| |B|) ] |G|}.
      */
     static Tensor filterBound(Tensor x, Tensor dy, int pad) {
-        int n = x.dim(0), c = x.dim(1), h = x.dim(2), width = x.dim(3);
+        int n = x.dim(0), c = x.dim(1);
         int o = dy.dim(1), oh = dy.dim(2), ow = dy.dim(3);
         double[][][] du = new double[o][c][16];
         for (int b = 0; b < n; b++) {
@@ -290,15 +282,7 @@ class WinogradConvTest {
                 for (int tw = 0; tw < (ow + 1) / 2; tw++) {
                     double[][] v = new double[c][];
                     for (int ch = 0; ch < c; ch++) {
-                        double[][] d = new double[4][4];
-                        for (int r = 0; r < 4; r++) {
-                            for (int s = 0; s < 4; s++) {
-                                int y = 2 * th + r - pad, xx = 2 * tw + s - pad;
-                                d[r][s] = y >= 0 && y < h && xx >= 0 && xx < width
-                                        ? Math.abs(x.get(((b * c + ch) * h + y) * width + xx)) : 0;
-                            }
-                        }
-                        v[ch] = flatten(multiply(multiply(BT, d), transpose(BT)));
+                        v[ch] = absInputTransform(x, b, ch, th, tw, pad);
                     }
                     for (int oc = 0; oc < o; oc++) {
                         double[][] g = new double[2][2];
@@ -334,6 +318,19 @@ class WinogradConvTest {
             }
         }
         return bound;
+    }
+
+    /** {@code |Bᵀ| |d| |B|} for the 4x4 input tile (th, tw) of channel c of image b, padded by {@code pad}. */
+    private static double[] absInputTransform(Tensor in, int b, int c, int th, int tw, int pad) {
+        int ins = in.dim(1), h = in.dim(2), width = in.dim(3);
+        double[][] d = new double[4][4];
+        for (int r = 0; r < 4; r++) {
+            for (int s = 0; s < 4; s++) {
+                int y = 2 * th + r - pad, x = 2 * tw + s - pad;
+                d[r][s] = y >= 0 && y < h && x >= 0 && x < width ? Math.abs(in.get(((b * ins + c) * h + y) * width + x)) : 0;
+            }
+        }
+        return flatten(multiply(multiply(BT, d), transpose(BT)));
     }
 
     private static double[][] multiply(double[][] a, double[][] b) {
