@@ -18,9 +18,9 @@ import java.util.function.IntConsumer;
  *       {@link #prefersTransposedConvolution});</li>
  *   <li>backward-filter: {@code dW = Σ_b dY_b · col_bᵀ}, computed as {@code dWᵀ = Σ_b col_b · dY_bᵀ}.</li>
  * </ul>
- * With the Vector API, the forward and backward-data of a 3x3, stride-1 convolution with enough
- * channels run as Winograd's F(2x2, 3x3) instead ({@link WinogradConv}, where
- * {@link WinogradConv#worthIt}).
+ * With the Vector API, all three passes of a 3x3, stride-1 convolution with enough channels and
+ * a large enough output run as Winograd's F(2x2, 3x3) instead ({@link WinogradConv}, where
+ * {@link #usesWinograd} says so).
  * A 1x1 convolution with stride 1 and no padding needs no rearrangement: {@code x_b} viewed as
  * {@code [C, H·W]} already is {@code col_b}, and {@code dX_b = Wᵀ · dY_b} directly.
  *
@@ -68,7 +68,7 @@ final class Float32Conv {
 
     /** y = conv(x, w) + bias per output channel ({@code bias} null: none). */
     void forward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
-        if (winograd(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, y.dim(2), y.dim(3), x.dim(2), x.dim(3))) {
+        if (usesWinograd(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, y.dim(2), y.dim(3), x.dim(2), x.dim(3))) {
             winograd.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
                     x.dim(3), w.dim(0), spec.padding(), y.dim(2), y.dim(3));
             return;
@@ -86,7 +86,7 @@ final class Float32Conv {
 
     /** dx = ∂L/∂x given dy = ∂L/∂y (overwrites dx). */
     void backwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
-        if (winograd(BACKWARD_DATA, w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, dy.dim(2), dy.dim(3), dx.dim(2), dx.dim(3))) {
+        if (usesWinograd(BACKWARD_DATA, w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, dy.dim(2), dy.dim(3), dx.dim(2), dx.dim(3))) {
             winograd.backwardData(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
                     spec.padding(), dx.dim(2), dx.dim(3));
             return;
@@ -120,7 +120,7 @@ final class Float32Conv {
                 }
                 return;
             }
-            if (winograd(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec, dy.dim(2), dy.dim(3), x.dim(2),
+            if (usesWinograd(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec, dy.dim(2), dy.dim(3), x.dim(2),
                     x.dim(3))) {
                 winograd.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
                         spec.padding(), dy.dim(2), dy.dim(3), accumulate);
@@ -140,7 +140,7 @@ final class Float32Conv {
      * The input gradient is the forward convolution of dY with padding {@code 2 − pad}, producing
      * the input's plane, so it is judged on that.
      */
-    boolean winograd(int op, int c, int o, int kh, int kw, ConvSpec spec, int oh, int ow, int h, int w) {
+    boolean usesWinograd(int op, int c, int o, int kh, int kw, ConvSpec spec, int oh, int ow, int h, int w) {
         if (winograd == null) {
             return false;
         }
@@ -158,7 +158,7 @@ final class Float32Conv {
         int oh = spec.outSize(h, kh), ow = spec.outSize(w, kw);
         String[] names = new String[3];
         for (int op = FORWARD; op <= BACKWARD_FILTER; op++) {
-            names[op] = winograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
+            names[op] = usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
         }
         return names;
     }

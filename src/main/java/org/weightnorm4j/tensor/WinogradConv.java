@@ -5,8 +5,9 @@ import java.util.function.IntConsumer;
 
 /**
  * 3x3, stride-1 convolutions by Winograd's F(2x2, 3x3) ({@link WinogradTransforms}): the
- * forward, and the input gradient, which is the forward convolution of the output gradient with
- * the flipped filters and padding {@code 2 − pad}. The filter gradient stays with im2col + GEMM.
+ * forward; the input gradient, which is the forward convolution of the output gradient with the
+ * flipped filters and padding {@code 2 − pad}; and the filter gradient, back through the
+ * transforms ({@link #backwardFilter}).
  *
  * <p>For a group of images: transform every channel plane into 16 matrices {@code V[ξ]}
  * ({@code [in channels, tiles]}), multiply each by the transformed filters {@code U[ξ]}
@@ -24,9 +25,10 @@ import java.util.function.IntConsumer;
  */
 final class WinogradConv {
     /**
-     * Tiles multiplied at once: enough columns to fill the micro-kernel's panels, few enough that
-     * the transformed inputs and the products ({@code 16·channels·tiles} floats each) stay in the
-     * core's L2 cache between the transform that writes them and the one that reads them.
+     * Tiles multiplied at once (whole images, or bands of tile rows of a larger image): enough
+     * columns to fill the micro-kernel's panels. Blocks small enough that the transformed inputs
+     * and the products ({@code 16·channels·tiles} floats each) fit the core's L2 cache measured
+     * slower, their products being narrower (docs/BENCHMARKS.md, fourth pass).
      */
     static final int GROUP_TILES = 256;
     /**
