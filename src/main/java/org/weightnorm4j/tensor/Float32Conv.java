@@ -551,18 +551,19 @@ final class Float32Conv {
 
         /** The column matrix (or the images side by side), grown to at least {@code size} floats. */
         float[] columns(int size) {
-            if (columns.length < size) {
-                columns = new float[size];
-            }
+            columns = atLeast(columns, size);
             return columns;
         }
 
         /** The product of several images at once, or their output gradients side by side. */
         float[] products(int size) {
-            if (products.length < size) {
-                products = new float[size];
-            }
+            products = atLeast(products, size);
             return products;
         }
+    }
+
+    /** {@code array} if it holds at least {@code size} floats, else a new array that does: a work buffer that only grows. */
+    static float[] atLeast(float[] array, int size) {
+        return array.length < size ? new float[size] : array;
     }
 }

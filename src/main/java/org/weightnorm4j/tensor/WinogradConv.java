@@ -292,26 +292,21 @@ final class WinogradConv {
         private float[] products = new float[0];
         private float[] rows = new float[0];
 
+        /** The transformed inputs V of a block. */
         float[] inputs(int size) {
-            if (inputs.length < size) {
-                inputs = new float[size];
-            }
+            inputs = Float32Conv.atLeast(inputs, size);
             return inputs;
         }
 
+        /** The 16 products M of a block (or, for the filter gradient, ∂L/∂M). */
         float[] products(int size) {
-            if (products.length < size) {
-                products = new float[size];
-            }
+            products = Float32Conv.atLeast(products, size);
             return products;
         }
 
         /** The four output rows of a tile row, before {@link WinogradTransforms#output} interleaves them. */
         float[] rows(int tilesW) {
-            int size = 4 * WinogradTransforms.vectorCeil(tilesW);
-            if (rows.length < size) {
-                rows = new float[size];
-            }
+            rows = Float32Conv.atLeast(rows, 4 * WinogradTransforms.vectorCeil(tilesW));
             return rows;
         }
     }
