@@ -39,6 +39,12 @@ final class WinogradConv {
     /** The least ratio of direct to Winograd multiply-adds worth the transforms. */
     static final double MIN_SAVING = 2.0;
 
+    /** The phases of a call, each spread over the pool ({@code Job.accept}). */
+    private static final int BLOCKS = 0;
+    private static final int FILTERS = 1;
+    private static final int PACK = 2;
+    private static final int REDUCE = 3;
+
     private final GemmKernel gemm;
     private final ArrayDeque<Job> free = new ArrayDeque<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -138,6 +144,15 @@ final class WinogradConv {
         float[] out;
         /** Computing the filter gradient: {@code out} holds dy, and each part sums into {@link #partials}. */
         boolean filterGradient;
+        /** What {@link #accept} runs: {@link #BLOCKS}, {@link #FILTERS}, {@link #PACK} or {@link #REDUCE}, over {@link #phaseParts} parts. */
+        int phase;
+        int phaseParts;
+        /** For {@link #FILTERS}: the filters to transform, and whether flipped (input gradient). */
+        float[] filters;
+        boolean flipped;
+        /** For {@link #REDUCE}: where the filter gradient goes, and whether it is added. */
+        float[] dw;
+        boolean accumulate;
         float[][] partials = new float[0][];
         float[] bias;
         int n, ins, h, w, outs, pad, oh, ow;
@@ -178,40 +193,75 @@ final class WinogradConv {
             partials = Float32Conv.growPartials(partials, parts, 16 * outs * ins);
         }
 
-        /** {@code dw (+)= Gᵀ (Σ_p partial_p) G}, the partials added in part order 0, 1, 2, ... */
+        /**
+         * {@code dw (+)= Gᵀ (Σ_p partial_p) G}, the partials added in part order 0, 1, 2, ... for
+         * every element. Spread over the pool by ranges of output channels, so the split does not
+         * change the result; run on one thread, it was about 1% of a two-thread cnn step with the
+         * other core waiting.
+         */
         void reducePartials(float[] dw, boolean accumulate) {
-            float[] sum = partials[0];
-            int size = 16 * outs * ins;
-            for (int p = 1; p < parts; p++) {
-                float[] partial = partials[p];
-                for (int i = 0; i < size; i++) {
-                    sum[i] += partial[i];
-                }
-            }
-            WinogradTransforms.filterGradient(sum, outs, ins, dw, accumulate);
+            this.dw = dw;
+            this.accumulate = accumulate;
+            runPhase(REDUCE, Math.min(Parallel.threads(), outs));
+            this.dw = null;
         }
 
+        /** U[ξ] for every filter, then each of the 16 packed for the GEMM; both spread over the pool. */
         void prepareFilters(float[] w, boolean flipped) {
             int plane = outs * ins;
             if (u.length < 16 * plane) {
                 u = new float[16 * plane];
             }
-            WinogradTransforms.filters(w, outs, ins, flipped, u);
-            for (int p = 0; p < 16; p++) {
-                gemm.packA(false, outs, ins, u, p * plane, ins, packed[p]);
-            }
+            this.filters = w;
+            this.flipped = flipped;
+            runPhase(FILTERS, Math.min(Parallel.threads(), outs));
+            this.filters = null;
+            runPhase(PACK, 16);
         }
 
+        /** Images block by block (the pass itself). */
         void execute() {
-            if (parts == 1) {
+            runPhase(BLOCKS, parts);
+        }
+
+        private void runPhase(int phase, int count) {
+            this.phase = phase;
+            this.phaseParts = count;
+            if (count == 1) {
                 accept(0);
             } else {
-                Parallel.run(parts, this);
+                Parallel.run(count, this);
             }
         }
 
         @Override
         public void accept(int part) {
+            int oFrom = (int) ((long) part * outs / phaseParts), oTo = (int) ((long) (part + 1) * outs / phaseParts);
+            switch (phase) {
+                case FILTERS -> WinogradTransforms.filters(filters, outs, ins, flipped, u, oFrom, oTo);
+                case PACK -> gemm.packA(false, outs, ins, u, part * outs * ins, ins, packed[part]);
+                case REDUCE -> reduce(oFrom, oTo);
+                default -> images(part);
+            }
+        }
+
+        /** Output channels {@code [oFrom, oTo)} of the filter gradient: their partials summed in part order, then Gᵀ dU G. */
+        private void reduce(int oFrom, int oTo) {
+            float[] sum = partials[0];
+            int plane = outs * ins;
+            for (int p = 1; p < parts; p++) {
+                float[] partial = partials[p];
+                for (int point = 0; point < 16; point++) {
+                    for (int i = point * plane + oFrom * ins, end = point * plane + oTo * ins; i < end; i++) {
+                        sum[i] += partial[i];
+                    }
+                }
+            }
+            WinogradTransforms.filterGradient(sum, outs, ins, dw, accumulate, oFrom, oTo);
+        }
+
+        /** The images of part {@code part}, a block at a time. */
+        private void images(int part) {
             int first = (int) ((long) part * n / parts);
             int end = (int) ((long) (part + 1) * n / parts);
             boolean firstBlock = true;

@@ -60,12 +60,13 @@ final class WinogradTransforms {
      * {@code [ins, outs, 3, 3]} and {@code g[a][b] = w[i, o, 2−a, 2−b]}, the input gradient being the
      * convolution of the output gradient with the flipped filters, their channel axes swapped.
      * Computed in double and rounded once: it runs once per call, on a few thousand filters.
+     * Filters of output channels {@code [oFrom, oTo)} only, so that threads can share the work.
      */
-    static void filters(float[] w, int outs, int ins, boolean flipped, float[] u) {
+    static void filters(float[] w, int outs, int ins, boolean flipped, float[] u, int oFrom, int oTo) {
         int plane = outs * ins;
         double[] g = new double[9];
         double[] gg = new double[12];
-        for (int o = 0; o < outs; o++) {
+        for (int o = oFrom; o < oTo; o++) {
             for (int i = 0; i < ins; i++) {
                 int base = flipped ? (i * outs + o) * 9 : (o * ins + i) * 9;
                 for (int t = 0; t < 9; t++) {
@@ -294,12 +295,13 @@ final class WinogradTransforms {
     /**
      * {@code dw (+)= Gᵀ dU G} for every filter, the 3x3 gradient of a filter from the 4x4 gradient
      * of its transform, {@code du[ξ·outs·ins + o·ins + i]} (laid out as {@link #filters} writes
-     * U); dw is {@code [outs, ins, 3, 3]}. In double, rounded once.
+     * U); dw is {@code [outs, ins, 3, 3]}. In double, rounded once. Output channels
+     * {@code [oFrom, oTo)} only.
      */
-    static void filterGradient(float[] du, int outs, int ins, float[] dw, boolean accumulate) {
+    static void filterGradient(float[] du, int outs, int ins, float[] dw, boolean accumulate, int oFrom, int oTo) {
         int plane = outs * ins;
         double[] half = new double[12];
-        for (int o = 0; o < outs; o++) {
+        for (int o = oFrom; o < oTo; o++) {
             for (int i = 0; i < ins; i++) {
                 int at = o * ins + i;
                 for (int row = 0; row < 4; row++) {                    // dU G: along each row
