@@ -144,6 +144,49 @@ class WinogradConvTest {
         assertWithinSumBound("winograd backward-filter (accumulate) " + cs, expectedAcc, accumulated, boundAcc, terms + 1);
     }
 
+    /**
+     * A NaN in the input is never lost: every output whose 3x3 window covers it is NaN (so the
+     * trainer's non-finite guard sees it), the NaN stays within the tiles that read it (at most
+     * one tile beyond the window), and the other images are untouched. Likewise for the gradients.
+     */
+    @Test
+    void aNanInTheInputReachesEveryOutputThatReadsItAndNoFarOne() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        Case cs = new Case(2, 16, 12, 12, 16, 1);
+        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
+        Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
+        int row = 5, col = 6;
+        x.set(((1 * cs.c() + 3) * cs.h() + row) * cs.w() + col, Float.NaN);         // image 1, channel 3
+        Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
+        new WinogradConv(new PanamaGemm()).forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
+                cs.pad(), cs.oh(), cs.ow());
+        for (int b = 0; b < cs.n(); b++) {
+            for (int o = 0; o < cs.o(); o++) {
+                for (int i = 0; i < cs.oh(); i++) {
+                    for (int j = 0; j < cs.ow(); j++) {
+                        double v = y.get(((b * cs.o() + o) * cs.oh() + i) * cs.ow() + j);
+                        boolean reads = b == 1 && Math.abs(i - row) <= 1 && Math.abs(j - col) <= 1;
+                        // Tile (i/2, j/2) reads input rows 2(i/2) − 1 .. 2(i/2) + 2, the same for columns.
+                        boolean tileReads = b == 1 && row >= 2 * (i / 2) - 1 && row <= 2 * (i / 2) + 2
+                                && col >= 2 * (j / 2) - 1 && col <= 2 * (j / 2) + 2;
+                        if (reads) {
+                            assertTrue(Double.isNaN(v), "output " + b + "," + o + "," + i + "," + j + " reads the NaN: " + v);
+                        } else if (!tileReads) {
+                            assertTrue(Double.isFinite(v), "output " + b + "," + o + "," + i + "," + j + " is far from it: " + v);
+                        }
+                    }
+                }
+            }
+        }
+        Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
+        Tensor dw = Tensor.zeros(w.shape());
+        new WinogradConv(new PanamaGemm()).backwardFilter(x.data(), dy.data(), dw.data(), cs.n(), cs.c(), cs.h(), cs.w(),
+                cs.o(), cs.pad(), cs.oh(), cs.ow(), false);
+        for (int o = 0; o < cs.o(); o++) {
+            assertTrue(Double.isNaN(dw.get((o * cs.c() + 3) * 9 + 4)), "the centre tap of channel 3 of filter " + o);
+        }
+    }
+
     /** Each output is the same sum whatever the thread count and the grouping of images. */
     @Test
     void resultsDoNotDependOnTheThreadCount() {
