@@ -62,7 +62,11 @@ class WinogradConvTest {
                 new Case(5, 16, 14, 14, 16, 1),    // like the cnn's 14x14 layers, several images per group
                 new Case(2, 19, 28, 28, 16, 1),    // 28x28: two vectors per tile row
                 new Case(13, 4, 5, 6, 3, 1),       // batch not divisible by the part count
-                new Case(1, 33, 8, 40, 9, 1)));    // 20 tiles per row: a vector and a partial one
+                new Case(1, 33, 8, 40, 9, 1),      // 20 tiles per row: a vector and a partial one
+                // planes of at least GROUP_TILES tiles go a band of tile rows at a time
+                new Case(2, 16, 32, 32, 16, 1),    // 256 tiles: one band, as paper-cifar's 32x32 layers
+                new Case(1, 17, 34, 34, 16, 1),    // 289 tiles: bands of 9 and 8 tile rows
+                new Case(2, 16, 47, 45, 3, 2)));   // 49x47 output, 600 tiles: three bands, the last tile row half out
         SplittableRandom rnd = new SplittableRandom(2016_0225);
         for (int i = 0; i < 10; i++) {
             int pad = rnd.nextInt(3);
