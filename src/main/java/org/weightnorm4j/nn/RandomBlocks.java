@@ -47,7 +47,26 @@ final class RandomBlocks {
      * as its {@code (index+1)}-th number.
      */
     static long bits53(long key, long index) {
-        return RandomStreams.mix64(key + GOLDEN_GAMMA * (index + 1)) >>> 11;
+        return bits53OfState(state(key, index));
+    }
+
+    /**
+     * SplitMix64's state for element {@code index} of the call with key {@code key}: the generator's
+     * state after {@code index + 1} steps. A loop over consecutive elements starts here and steps
+     * with {@link #nextState}, an addition instead of {@link #bits53}'s multiplication per element.
+     */
+    static long state(long key, long index) {
+        return key + GOLDEN_GAMMA * (index + 1);
+    }
+
+    /** The state of the next element: SplitMix64 advances by adding its increment. */
+    static long nextState(long state) {
+        return state + GOLDEN_GAMMA;
+    }
+
+    /** The 53 uniform bits drawn from {@code state}: {@code bits53(key, i) == bits53OfState(state(key, i))}. */
+    static long bits53OfState(long state) {
+        return RandomStreams.mix64(state) >>> 11;
     }
 
     /** The generator of block {@code block} (elements {@code [block·BLOCK, (block+1)·BLOCK)}) of the call with key {@code key}. */
