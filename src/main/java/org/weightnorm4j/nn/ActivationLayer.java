@@ -1,5 +1,6 @@
 package org.weightnorm4j.nn;
 
+import java.util.OptionalDouble;
 import org.weightnorm4j.tensor.Activation;
 import org.weightnorm4j.tensor.Kernels;
 import org.weightnorm4j.tensor.Tensor;
@@ -56,6 +57,20 @@ public final class ActivationLayer implements Layer {
     /** The wrapped function. */
     public Activation activation() {
         return f;
+    }
+
+    /**
+     * The slope when this is a ReLU (0) or a leaky ReLU with a slope ≥ 0, else empty. For these the
+     * derivative can be read from the sign of the output (it is positive exactly when the input is),
+     * which is what lets a {@link Sequential} fuse this layer with a {@link LeakyReluFusable} one
+     * before it.
+     */
+    public OptionalDouble leakyReluSlope() {
+        return switch (f.kind()) {
+            case RELU -> OptionalDouble.of(0);
+            case LEAKY_RELU -> f.param() >= 0 ? OptionalDouble.of(f.param()) : OptionalDouble.empty();
+            default -> OptionalDouble.empty();
+        };
     }
 
     @Override

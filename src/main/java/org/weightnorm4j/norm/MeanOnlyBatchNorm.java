@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.weightnorm4j.nn.Buffers;
-import org.weightnorm4j.nn.Layer;
+import org.weightnorm4j.nn.LeakyReluFusable;
 import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.tensor.DType;
@@ -22,8 +22,12 @@ import org.weightnorm4j.tensor.Tensor;
  * {@code running_mean ← 0.9 running_mean + 0.1 μ_B} (momentum 0.1, as
  * {@code shared/bench/torch_peer.py}). Parameter {@code bias} (zeros); buffer
  * {@code running_mean} (zeros).
+ *
+ * <p>Followed by a ReLU or leaky ReLU in a {@link org.weightnorm4j.nn.Sequential}, it runs together
+ * with it ({@link LeakyReluFusable}): the mean, then {@code leakyRelu(t − μ[t] + b)} in one pass
+ * forward; backward, the activation's derivative and {@code Σ∇y} in one pass, then the centring.
  */
-public final class MeanOnlyBatchNorm implements Layer {
+public final class MeanOnlyBatchNorm implements LeakyReluFusable {
     public static final double MOMENTUM = 0.1;
 
     private final int channels;
@@ -35,6 +39,8 @@ public final class MeanOnlyBatchNorm implements Layer {
     private Tensor y;
     private Tensor dx;
     private boolean trained;
+    /** The slope of the activation the last forward was fused with ({@link #forwardLeakyRelu}); NaN after a plain forward. */
+    private double fusedSlope = Double.NaN;
 
     /** Float32 parameters and buffers. */
     public MeanOnlyBatchNorm(int channels) {
@@ -62,6 +68,31 @@ public final class MeanOnlyBatchNorm implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
+        setShift(x, mode);
+        y = Buffers.ensure(y, x, x.shape());
+        Kernels.channelScaleShift(x, null, shift, y);                                    // y = t − μ[t] + b
+        fusedSlope = Double.NaN;
+        return y;
+    }
+
+    /**
+     * The forward followed by a ReLU or leaky ReLU, in one pass after the mean's:
+     * {@code z = leakyRelu(t − μ[t] + b)}. {@code y} itself is never stored.
+     */
+    @Override
+    public Tensor forwardLeakyRelu(Tensor x, Mode mode, double slope) {
+        setShift(x, mode);
+        y = Buffers.ensure(y, x, x.shape());
+        Kernels.channelShiftLeakyRelu(x, shift, slope, y);                               // z = leakyRelu(t − μ[t] + b)
+        fusedSlope = slope;
+        return y;
+    }
+
+    /**
+     * {@code shift = b − μ[t]}: the minibatch mean in training (which also moves the running mean),
+     * the running mean at evaluation.
+     */
+    private void setShift(Tensor x, Mode mode) {
         if (x.rank() < 2 || x.dim(1) != channels) {
             throw new IllegalArgumentException(describe() + ": expected input [N, " + channels + ", ...] but got "
                     + Arrays.toString(x.shape()));
@@ -82,9 +113,6 @@ public final class MeanOnlyBatchNorm implements Layer {
             }
         }
         trained = mode == Mode.TRAIN;
-        y = Buffers.ensure(y, x, x.shape());
-        Kernels.channelScaleShift(x, null, shift, y);                                    // y = t − μ[t] + b
-        return y;
     }
 
     /**
@@ -94,20 +122,49 @@ public final class MeanOnlyBatchNorm implements Layer {
      */
     @Override
     public Tensor backward(Tensor dy) {
-        if (y == null) {
-            throw new IllegalStateException(describe() + ": backward called before forward");
-        }
+        requireForward(false);
         y.requireSameShape(describe() + " backward", dy);
-        int m = dy.size() / channels;
         sums = Buffers.ensure(sums, dy, channels);
         Kernels.channelSums(dy, sums, false);
+        dx = Buffers.ensure(dx, dy, dy.shape());
+        return subtractMean(dy, dx);
+    }
+
+    /**
+     * The backward of {@link #forwardLeakyRelu}: {@code ∇y = leakyRelu'(y) ⊙ ∇z}, read from the sign
+     * of z, with {@code Σ∇y} per channel in the same pass; then as {@link #backward}, in place.
+     */
+    @Override
+    public Tensor backwardLeakyRelu(Tensor dz) {
+        requireForward(true);
+        y.requireSameShape(describe() + " backward", dz);
+        sums = Buffers.ensure(sums, dz, channels);
+        dx = Buffers.ensure(dx, dz, dz.shape());
+        Kernels.leakyReluBackwardChannelSums(fusedSlope, y, dz, dx, sums);
+        return subtractMean(dx, dx);
+    }
+
+    /** {@code ∇b += Σ ∇y} (sums holds Σ∇y) and {@code dx = ∇y − mean(∇y)} in training, {@code ∇y} after evaluation. */
+    private Tensor subtractMean(Tensor dy, Tensor dx) {
+        int m = dy.size() / channels;
         for (int c = 0; c < channels; c++) {
             bias.grad().set(c, bias.grad().get(c) + sums.get(c));
             shift.set(c, trained ? -sums.get(c) / m : 0);
         }
-        dx = Buffers.ensure(dx, dy, dy.shape());
         Kernels.channelScaleShift(dy, null, shift, dx);
         return dx;
+    }
+
+    /** Refuses a backward that does not match the last forward: plain after plain, fused after fused. */
+    private void requireForward(boolean fused) {
+        if (y == null) {
+            throw new IllegalStateException(describe() + ": backward called before forward");
+        }
+        if (fused == Double.isNaN(fusedSlope)) {
+            throw new IllegalStateException(describe() + ": the last forward was " + (fused ? "the plain one" : "fused with "
+                    + "the activation after it (forwardLeakyRelu)") + ", so its backward is "
+                    + (fused ? "backward" : "backwardLeakyRelu"));
+        }
     }
 
     @Override

@@ -25,6 +25,14 @@ public record Activation(Kind kind, double param) {
         return new Activation(Kind.ELU, alpha);
     }
 
+    /**
+     * Leaky ReLU in float, the kernels' scalar form: {@code v} for {@code v > 0}, else
+     * {@code slope · v}; with slope 0 (ReLU) the negative side is +0, not {@code 0 · v = −0}.
+     */
+    static float leakyRelu(float v, float slope) {
+        return v > 0 ? v : slope == 0 ? 0f : slope * v;
+    }
+
     /** f(x), computed in double. */
     public double apply(double x) {
         return switch (kind) {

@@ -462,6 +462,88 @@ public final class Float32Kernels implements KernelBackend {
         }
     }
 
+    @Override
+    public void channelShiftLeakyRelu(Tensor u, Tensor shift, double slope, Tensor y) {
+        if (!allFloat32(u, shift, y)) {
+            ReferenceKernels.INSTANCE.channelShiftLeakyRelu(u, shift, slope, y);
+            return;
+        }
+        float[] us = u.data(), sh = shift.data(), ys = y.data();
+        float a = (float) slope;
+        int n = u.dim(0), c = u.dim(1), s = u.sizeFrom(2);
+        if (s == 1) {
+            forRanges(n, c, 1, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    int base = b * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        ys[base + ch] = Activation.leakyRelu(us[base + ch] + sh[ch], a);
+                    }
+                }
+            });
+            return;
+        }
+        forRanges(n * c, s, 1, (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                float t = sh[plane % c];
+                int base = plane * s;
+                if (simd) {
+                    PanamaVectorOps.shiftLeakyRelu(t, a, us, ys, base, s);
+                } else {
+                    for (int i = base; i < base + s; i++) {
+                        ys[i] = Activation.leakyRelu(us[i] + t, a);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void leakyReluBackwardChannelSums(double slope, Tensor y, Tensor dy, Tensor dx, Tensor sums) {
+        if (!allFloat32(y, dy, dx, sums)) {
+            ReferenceKernels.INSTANCE.leakyReluBackwardChannelSums(slope, y, dy, dx, sums);
+            return;
+        }
+        float[] ys = y.data(), g = dy.data(), d = dx.data(), os = sums.data();
+        float a = (float) slope;
+        int n = y.dim(0), c = y.dim(1), s = y.sizeFrom(2);
+        if (s == 1) {
+            // Row by row into one double per channel, in channelSums's order.
+            forRanges(c, 2L * n, ALIGN, (from, to) -> {
+                double[] totals = denseTotals(c);
+                java.util.Arrays.fill(totals, from, to, 0.0);
+                for (int b = 0; b < n; b++) {
+                    int base = b * c;
+                    for (int ch = from; ch < to; ch++) {
+                        float di = ys[base + ch] > 0 ? g[base + ch] : a * g[base + ch];
+                        d[base + ch] = di;
+                        totals[ch] += di;
+                    }
+                }
+                for (int ch = from; ch < to; ch++) {
+                    os[ch] = (float) totals[ch];
+                }
+            });
+            return;
+        }
+        // Each plane is summed right after it is written, while it is still in cache, and the planes'
+        // sums are added per channel as channelSums adds them.
+        double[] planeSums = planeTotals(n * c);
+        forRanges(n * c, 3L * s, 1, (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int base = plane * s;
+                if (simd) {
+                    PanamaVectorOps.leakyReluBackward(a, ys, g, d, base, s);
+                } else {
+                    for (int i = base; i < base + s; i++) {
+                        d[i] = ys[i] > 0 ? g[i] : a * g[i];
+                    }
+                }
+                planeSums[plane] = sum(d, base, s);
+            }
+        });
+        addPlanesPerChannel(planeSums, n, c, os, false);
+    }
+
     /** Per-thread double accumulators for the row-wise channel reductions of dense [N, C] tensors. */
     private final ThreadLocal<double[][]> denseTotals = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
 
@@ -499,15 +581,42 @@ public final class Float32Kernels implements KernelBackend {
             });
             return;
         }
-        forRanges(c, (long) n * s, 1, (from, to) -> {
-            for (int ch = from; ch < to; ch++) {
-                double total = 0;
-                for (int b = 0; b < n; b++) {
-                    total += sum(xs, (b * c + ch) * s, s);
-                }
-                os[ch] = (float) (accumulate ? os[ch] + total : total);
+        double[] planeSums = planeTotals(n * c);
+        forRanges(n * c, s, 1, (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                planeSums[plane] = sum(xs, plane * s, s);
             }
         });
+        addPlanesPerChannel(planeSums, n, c, os, accumulate);
+    }
+
+    /** Per-thread scratch for one value per plane of an [N, C, ...] tensor (the calling thread's, shared by its parts). */
+    private final ThreadLocal<double[][]> planeTotals = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
+
+    private double[] planeTotals(int planes) {
+        double[][] holder = planeTotals.get();
+        if (holder[0].length < planes) {
+            holder[0] = new double[planes];
+        }
+        return holder[0];
+    }
+
+    /**
+     * {@code out[ch] (+)= Σ_b planeSums[b·C + ch]}, adding b = 0, 1, 2, ... in order. The planes are
+     * summed in memory order, split over the threads by plane, and only these N·C partial sums are
+     * then added per channel: the same additions in the same order as walking each channel's planes
+     * (so the same bits), but the walk by channel jumped C planes ahead at every step and reached
+     * 12 GB/s where memory order reaches 30 (channel sums of [100, 64, 28, 28] on one thread: 1.6 →
+     * 0.6 ms).
+     */
+    private static void addPlanesPerChannel(double[] planeSums, int n, int c, float[] out, boolean accumulate) {
+        for (int ch = 0; ch < c; ch++) {
+            double total = 0;
+            for (int b = 0; b < n; b++) {
+                total += planeSums[b * c + ch];
+            }
+            out[ch] = (float) (accumulate ? out[ch] + total : total);
+        }
     }
 
     @Override
@@ -535,15 +644,13 @@ public final class Float32Kernels implements KernelBackend {
             });
             return;
         }
-        forRanges(c, 2L * n * s, 1, (from, to) -> {
-            for (int ch = from; ch < to; ch++) {
-                double total = 0;
-                for (int bi = 0; bi < n; bi++) {
-                    total += dot(as, bs, (bi * c + ch) * s, s);
-                }
-                os[ch] = (float) (accumulate ? os[ch] + total : total);
+        double[] planeDots = planeTotals(n * c);
+        forRanges(n * c, 2L * s, 1, (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                planeDots[plane] = dot(as, bs, plane * s, s);
             }
         });
+        addPlanesPerChannel(planeDots, n, c, os, accumulate);
     }
 
     /** The second set of per-thread accumulators of {@link #channelSumsAndDots} on dense [N, C] tensors. */

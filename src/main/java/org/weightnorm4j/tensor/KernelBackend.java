@@ -107,6 +107,22 @@ public interface KernelBackend {
      */
     void channelCombine(Tensor a, Tensor scaleA, Tensor b, Tensor scaleB, Tensor shift, Tensor out);
 
+    /**
+     * y[n,c,s] = leakyRelu(u[n,c,s] + shift[c]): v for v > 0, else slope · v (ReLU when the slope is
+     * 0, with +0 on the negative side). A per-channel shift and the activation after it in one pass: mean-only batch
+     * normalization followed by its ReLU or leaky ReLU. Each element has the bits of
+     * {@link #channelScaleShift} (without scale) followed by {@link #activationForward}.
+     */
+    void channelShiftLeakyRelu(Tensor u, Tensor shift, double slope, Tensor y);
+
+    /**
+     * dx[n,c,s] = y[n,c,s] > 0 ? dy[n,c,s] : slope · dy[n,c,s] and sums[c] = sum over n,s of dx, in one
+     * pass: the backward of a ReLU or leaky ReLU read from its output y (for a slope ≥ 0, y > 0
+     * exactly when its input is), and the per-channel sum the layer before it needs. Each element
+     * has the bits of {@link #activationBackward}, each sum those of {@link #channelSums} on dx.
+     */
+    void leakyReluBackwardChannelSums(double slope, Tensor y, Tensor dy, Tensor dx, Tensor sums);
+
     /** out[r] = sum of row r of m viewed as [rows, rest]. */
     void rowSums(Tensor m, Tensor out);
 

@@ -219,6 +219,34 @@ public final class Kernels {
         backendFor(a).channelCombine(a, scaleA, b, scaleB, shift, out);
     }
 
+    /** y = leakyRelu(u + shift[c]) per channel, one pass (mean-only batch norm and its ReLU or leaky ReLU). */
+    public static void channelShiftLeakyRelu(Tensor u, Tensor shift, double slope, Tensor y) {
+        requireSame("channelShiftLeakyRelu (u vs y)", u, y);
+        u.requireSameType("channelShiftLeakyRelu", y);
+        int c = channels("channelShiftLeakyRelu", u);
+        requireChannelVector("channelShiftLeakyRelu shift", shift, u, c);
+        backendFor(u).channelShiftLeakyRelu(u, shift, slope, y);
+    }
+
+    /**
+     * dx = (y > 0 ? 1 : slope) dy from the activation's output y, and sums[c] = Σ dx over batch and
+     * space, one pass. Needs a slope ≥ 0: with a negative slope a negative input gives a positive
+     * output, and the sign of y no longer tells the two branches apart.
+     */
+    public static void leakyReluBackwardChannelSums(double slope, Tensor y, Tensor dy, Tensor dx, Tensor sums) {
+        if (!(slope >= 0)) {
+            throw new IllegalArgumentException("leakyReluBackwardChannelSums reads the derivative from the sign of the output, "
+                    + "which needs a slope >= 0, but got " + slope + "; use activationBackward with the input instead");
+        }
+        requireSame("leakyReluBackwardChannelSums (y vs dy)", y, dy);
+        requireSame("leakyReluBackwardChannelSums (y vs dx)", y, dx);
+        y.requireSameType("leakyReluBackwardChannelSums", dy);
+        y.requireSameType("leakyReluBackwardChannelSums", dx);
+        int c = channels("leakyReluBackwardChannelSums", y);
+        requireChannelVector("leakyReluBackwardChannelSums sums", sums, y, c);
+        backendFor(y).leakyReluBackwardChannelSums(slope, y, dy, dx, sums);
+    }
+
     /** out[r] = sum of row r of m as [rows, rest]. */
     public static void rowSums(Tensor m, Tensor out) {
         if (!is(out, m.dim(0))) {

@@ -291,6 +291,33 @@ final class PanamaVectorOps {
         }
     }
 
+    /**
+     * {@code y[i] = v > 0 ? v : slope * v} with {@code v = u[i] + shift}, for {@code i} in
+     * {@code [off, off + n)}: a channel's shift (mean-only batch norm) and its leaky ReLU in one pass.
+     * Slope 0 is ReLU, whose negative side is +0 as {@link #relu} writes it (not {@code 0 · v = −0}).
+     */
+    static void shiftLeakyRelu(float shift, float slope, float[] u, float[] y, int off, int n) {
+        FloatVector vb = FloatVector.broadcast(S, shift);
+        int i = off;
+        int bound = off + S.loopBound(n);
+        // Two loops rather than a choice of vector inside one, which the JIT may box.
+        if (slope == 0) {
+            FloatVector zero = FloatVector.zero(S);
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromArray(S, u, i).add(vb);
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+            }
+        } else {
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromArray(S, u, i).add(vb);
+                v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+            }
+        }
+        for (; i < off + n; i++) {
+            y[i] = Activation.leakyRelu(u[i] + shift, slope);
+        }
+    }
+
     /** {@code dx[i] = x[i] > 0 ? dy[i] : slope * dy[i]} for {@code i} in {@code [off, off + n)} (ReLU when slope is 0). */
     static void leakyReluBackward(float slope, float[] x, float[] dy, float[] dx, int off, int n) {
         int i = off;

@@ -244,6 +244,38 @@ public final class ReferenceKernels implements KernelBackend {
     }
 
     @Override
+    public void channelShiftLeakyRelu(Tensor u, Tensor shift, double slope, Tensor y) {
+        int n = u.dim(0), c = u.dim(1), s = u.sizeFrom(2);
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = (b * c + ch) * s;
+                for (int i = 0; i < s; i++) {
+                    double v = u.get(base + i) + shift.get(ch);
+                    y.set(base + i, v > 0 ? v : slope == 0 ? 0 : slope * v);            // ReLU's negative side is +0
+                }
+            }
+        }
+    }
+
+    @Override
+    public void leakyReluBackwardChannelSums(double slope, Tensor y, Tensor dy, Tensor dx, Tensor sums) {
+        int n = y.dim(0), c = y.dim(1), s = y.sizeFrom(2);
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0;
+            for (int b = 0; b < n; b++) {
+                int base = (b * c + ch) * s;
+                for (int i = 0; i < s; i++) {
+                    double g = dy.get(base + i);
+                    double d = y.get(base + i) > 0 ? g : slope * g;
+                    dx.set(base + i, d);
+                    sum += dx.get(base + i);
+                }
+            }
+            sums.set(ch, sum);
+        }
+    }
+
+    @Override
     public void channelSums(Tensor x, Tensor out, boolean accumulate) {
         int n = x.dim(0), c = x.dim(1), s = x.sizeFrom(2);
         for (int ch = 0; ch < c; ch++) {

@@ -23,8 +23,9 @@ import org.weightnorm4j.testing.RestoreThreads;
 
 /**
  * The fused per-channel kernels of batch normalization ({@code channelSquaredDeviations},
- * {@code channelNormalize}, {@code channelSumsAndDots}, {@code channelCombine}) on every float32 backend against the
- * double-precision reference, and bit-identical on 1 and 2 threads.
+ * {@code channelNormalize}, {@code channelSumsAndDots}, {@code channelCombine}) and of mean-only batch
+ * normalization with its activation ({@code channelShiftLeakyRelu}, {@code leakyReluBackwardChannelSums})
+ * on every float32 backend against the double-precision reference, and bit-identical on 1 and 2 threads.
  */
 @ExtendWith(RestoreThreads.class)
 class FusedChannelKernelsTest {
@@ -166,7 +167,76 @@ class FusedChannelKernelsTest {
         assertWithinSumBound("channelCombine on " + describe(k), expected, out, bound, 3);
     }
 
-    /** Every output of the three kernels for one draw, flattened in a fixed order. */
+    /** The slopes of the leaky ReLU kernels: ReLU, the paper's 0.1, and 1 (the identity). */
+    private static final double[] SLOPES = {0, 0.1, 1};
+
+    /**
+     * leakyRelu(u + shift[c]): the bits of channelScaleShift followed by activationForward (what
+     * mean-only batch norm and its activation give unfused), and one rounding of the reference.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("shapesBackends")
+    void shiftLeakyReluEqualsShiftThenActivation(int[] shape, Float32Kernels k) {
+        SplittableRandom rnd = new SplittableRandom(shape[0] * 13L + shape[1]);
+        int c = shape[1];
+        for (double slope : SLOPES) {
+            Tensor u = random(rnd, shape);
+            Tensor shift = random(rnd, c);
+            Tensor y = random(rnd, shape);
+            k.channelShiftLeakyRelu(u, shift, slope, y);
+
+            Tensor separate = Tensor.zeros(shape);
+            k.channelScaleShift(u, null, shift, separate);
+            k.activationForward(slope == 0 ? Activation.RELU : Activation.leakyRelu(slope), separate, separate);
+            assertArrayEquals(separate.data(), y.data(), "slope " + slope + " vs shift then activation on " + describe(k));
+
+            Tensor expected = Tensor.zeros(DType.FLOAT64, shape);
+            ReferenceKernels.INSTANCE.channelShiftLeakyRelu(toDouble(u), toDouble(shift), slope, expected);
+            Tensor bound = Tensor.zeros(DType.FLOAT64, shape);
+            ReferenceKernels.INSTANCE.channelScaleShift(abs(u), null, abs(shift), bound);
+            assertWithinSumBound("channelShiftLeakyRelu slope " + slope + " on " + describe(k), expected, y, bound, 3);
+        }
+    }
+
+    /**
+     * The leaky ReLU's backward read from its output, with Σdx per channel: dx has the bits of
+     * activationBackward given the input (whose sign the output shares), the sums those of
+     * channelSums on dx, and both agree with the reference.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("shapesBackends")
+    void leakyReluBackwardSumsEqualActivationBackwardThenSums(int[] shape, Float32Kernels k) {
+        SplittableRandom rnd = new SplittableRandom(shape[0] * 17L + shape[shape.length - 1]);
+        int c = shape[1];
+        for (double slope : SLOPES) {
+            Activation f = slope == 0 ? Activation.RELU : Activation.leakyRelu(slope);
+            Tensor x = random(rnd, shape);
+            Tensor y = Tensor.zeros(shape);
+            k.activationForward(f, x, y);
+            Tensor dy = random(rnd, shape);
+            Tensor dx = random(rnd, shape);
+            Tensor sums = random(rnd, c);
+            k.leakyReluBackwardChannelSums(slope, y, dy, dx, sums);
+
+            Tensor separate = Tensor.zeros(shape);
+            k.activationBackward(f, x, y, dy, separate);
+            Tensor separateSums = Tensor.zeros(c);
+            k.channelSums(separate, separateSums, false);
+            assertArrayEquals(separate.data(), dx.data(), "dx, slope " + slope + ", vs activationBackward on " + describe(k));
+            assertArrayEquals(separateSums.data(), sums.data(), "sums, slope " + slope + ", vs channelSums on " + describe(k));
+
+            Tensor expectedDx = Tensor.zeros(DType.FLOAT64, shape);
+            Tensor expectedSums = Tensor.zeros(DType.FLOAT64, c);
+            ReferenceKernels.INSTANCE.leakyReluBackwardChannelSums(slope, toDouble(y), toDouble(dy), expectedDx, expectedSums);
+            // Two roundings against the reference's double slope: the slope's to float, and the product.
+            assertRelative("dx, slope " + slope + ", on " + describe(k), expectedDx, dx, 2);
+            Tensor bound = Tensor.zeros(DType.FLOAT64, c);
+            ReferenceKernels.INSTANCE.channelSums(abs(dx), bound, false);
+            assertWithinSumBound("sums, slope " + slope + ", on " + describe(k), expectedSums, sums, bound, Tensor.sizeOf(shape) / c);
+        }
+    }
+
+    /** Every output of the kernels for one draw, flattened in a fixed order. */
     private static List<float[]> outputs(Float32Kernels k, int[] shape) {
         SplittableRandom rnd = new SplittableRandom(17);
         int c = shape[1];
@@ -194,6 +264,14 @@ class FusedChannelKernelsTest {
         k.channelSumsAndDots(dy, xhat, sums, dots);
         out.add(sums.data().clone());
         out.add(dots.data().clone());
+        Tensor z = Tensor.zeros(shape);
+        k.channelShiftLeakyRelu(x, beta, 0.1, z);
+        out.add(z.data().clone());
+        Tensor dz = Tensor.zeros(shape);
+        Tensor zSums = Tensor.zeros(c);
+        k.leakyReluBackwardChannelSums(0.1, z, dy, dz, zSums);
+        out.add(dz.data().clone());
+        out.add(zSums.data().clone());
         return out;
     }
 
@@ -243,5 +321,22 @@ class FusedChannelKernelsTest {
                 e5.getMessage());
         assertTrue(e4.getMessage().contains("shift") && e4.getMessage().contains("[4, 2, 3]") && e4.getMessage().contains("[3]"),
                 e4.getMessage());
+        IllegalArgumentException e6 = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.channelShiftLeakyRelu(Tensor.zeros(4, 2, 3), Tensor.zeros(3), 0.1, Tensor.zeros(4, 2, 3)));
+        assertTrue(e6.getMessage().contains("shift") && e6.getMessage().contains("[4, 2, 3]") && e6.getMessage().contains("[3]"),
+                e6.getMessage());
+        IllegalArgumentException e7 = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.leakyReluBackwardChannelSums(0.1, Tensor.zeros(4, 2, 3), Tensor.zeros(4, 2, 3), Tensor.zeros(4, 3, 2),
+                        Tensor.zeros(2)));
+        assertTrue(e7.getMessage().contains("[4, 2, 3]") && e7.getMessage().contains("[4, 3, 2]"), e7.getMessage());
+    }
+
+    /** With a negative slope a negative input gives a positive output: the output's sign cannot give the derivative. */
+    @Test
+    void backwardFromTheOutputRefusesANegativeSlope() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.leakyReluBackwardChannelSums(-0.5, Tensor.zeros(2, 3), Tensor.zeros(2, 3), Tensor.zeros(2, 3),
+                        Tensor.zeros(3)));
+        assertTrue(e.getMessage().contains("-0.5") && e.getMessage().contains("activationBackward"), e.getMessage());
     }
 }
