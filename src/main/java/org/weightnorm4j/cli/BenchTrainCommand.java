@@ -51,6 +51,11 @@ import picocli.CommandLine.Option;
  * heap after a full collection at the end. With {@code --epoch} it instead
  * trains one whole epoch through {@link Trainer} (shuffling, and evaluation on the test split at
  * the end) and reports the training images per second over that wall time.
+ *
+ * <p>With {@code --rounds R} the parameterizations' models are built together and timed in turn,
+ * R rounds, so that each line can also give its step time relative to the first parameterization's
+ * in the same round (weight norm's overhead over the plain parameterization, measured where a
+ * shared machine's changing load falls on both alike).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Training-step throughput of the reference workloads; one JSON object per (workload, param).")
@@ -61,8 +66,14 @@ public final class BenchTrainCommand implements Runnable {
     @Option(names = "--workload", description = "mlp | cnn | paper-cifar | all (default: ${DEFAULT-VALUE}).", defaultValue = "mlp")
     String workload;
 
-    @Option(names = "--param", description = "normal | bn | wn | wn-mobn | mobn | all (default: ${DEFAULT-VALUE}).", defaultValue = "all")
+    @Option(names = "--param", description = "normal | bn | wn | wn-mobn | mobn, several separated by commas, or all "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "all")
     String param;
+
+    @Option(names = "--rounds", description = "Build every --param's model at once and time them in turn, --steps steps each, "
+            + "this many rounds, after each has had its warm-up; each line then also gives the step time relative to the "
+            + "first --param's, round by round. 1 (the default) times one model after the other.", defaultValue = "1")
+    int rounds;
 
     @Option(names = "--steps", description = "Timed steps (default: 1000 for mlp, 30 otherwise).")
     Integer steps;
@@ -100,7 +111,7 @@ public final class BenchTrainCommand implements Runnable {
     /** Runs the benchmark; {@code cl} is the command line that usage errors refer to. */
     void run(CommandLine cl, PrintWriter out) {
         List<String> workloads = workload.equals("all") ? Models.NAMES : List.of(workload);
-        List<String> params = param.equals("all") ? PARAMS : List.of(param);
+        List<String> params = param.equals("all") ? PARAMS : List.of(param.split(",", -1));
         for (String w : workloads) {
             if (!Models.NAMES.contains(w)) {
                 throw new CommandLine.ParameterException(cl, "--workload must be one of " + Models.NAMES + " or all, got '" + w + "'");
@@ -111,9 +122,12 @@ public final class BenchTrainCommand implements Runnable {
                 throw new CommandLine.ParameterException(cl, "--param must be one of " + PARAMS + " or all, got '" + p + "'");
             }
         }
-        if (steps != null && steps < 1 || warmup != null && warmup < 0 || threads < 0 || batch < 0) {
-            throw new CommandLine.ParameterException(cl, "--steps must be >= 1 and --warmup, --threads, --batch >= 0; got steps "
-                    + steps + ", warmup " + warmup + ", threads " + threads + ", batch " + batch);
+        if (steps != null && steps < 1 || warmup != null && warmup < 0 || threads < 0 || batch < 0 || rounds < 1) {
+            throw new CommandLine.ParameterException(cl, "--steps and --rounds must be >= 1 and --warmup, --threads, --batch >= 0; "
+                    + "got steps " + steps + ", rounds " + rounds + ", warmup " + warmup + ", threads " + threads + ", batch " + batch);
+        }
+        if (rounds > 1 && epoch) {
+            throw new CommandLine.ParameterException(cl, "--rounds times single steps; it cannot be combined with --epoch");
         }
         if (epoch && (synthetic || workloads.contains("paper-cifar"))) {
             throw new CommandLine.ParameterException(cl, "--epoch trains on Fashion-MNIST: use it without --synthetic, "
@@ -126,9 +140,17 @@ public final class BenchTrainCommand implements Runnable {
             if (!gaussian && fashion == null) {
                 fashion = loadFashionMnist();
             }
+            int b = batch > 0 ? batch : w.equals("mlp") ? 128 : 100;
+            Dataset data = epoch ? null : gaussian ? gaussian(w, b) : fashion.train();
+            if (rounds > 1) {
+                for (Map<String, Object> line : interleaved(w, params, b, data)) {
+                    out.println(GSON.toJson(line));
+                }
+                out.flush();
+                continue;
+            }
             for (String p : params) {
-                int b = batch > 0 ? batch : w.equals("mlp") ? 128 : 100;
-                Map<String, Object> line = epoch ? epoch(w, p, b, fashion) : steps(w, p, b, gaussian ? gaussian(w, b) : fashion.train());
+                Map<String, Object> line = epoch ? epoch(w, p, b, fashion) : steps(w, p, b, data);
                 out.println(GSON.toJson(line));
                 out.flush();
             }
@@ -148,49 +170,129 @@ public final class BenchTrainCommand implements Runnable {
     /** Times single steps after the warm-up, as the peer does. */
     private Map<String, Object> steps(String w, String p, int b, Dataset data) {
         int steps = timedSteps(w);
-        int warmup = warmupSteps(w);
-        ModelSpec spec = Models.preset(w);
-        Sequential model = spec.build(Parameterization.parse(p), seed, DType.FLOAT32);
-        BatchIterator batches = new BatchIterator(data, b, true, seed, BatchIterator.LastBatch.DROP, Augmentation.NONE);
-        batches.startEpoch(0);
-        if (Parameterization.parse(p).usesWeightNorm()) {
-            DataDependentInit.apply(model.layers(), batches.next().images(), DataDependentInit.Options.paper(seed));
-            batches.startEpoch(0);
-        }
-        Adam adam = new Adam(model.namedParams(), lr(w), 0.9, 0.999, 1e-8, 0);
-        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
-        double[] seconds = new double[steps];
-        int epochs = 0;
-        long allocatedBefore = 0;
-        for (int step = 0; step < warmup + steps; step++) {
-            if (step == warmup) {
-                resetPeakHeap();
-                allocatedBefore = allocatedBytes();
-            }
-            long t0 = System.nanoTime();
-            if (!batches.hasNext()) {
-                batches.startEpoch(++epochs);
-            }
-            BatchIterator.Batch batch = batches.next();
-            model.zeroGrad();
-            loss.forward(model.forward(batch.images(), Mode.TRAIN), batch.labels());
-            model.backwardParamsOnly(loss.backward());
-            adam.step();
-            if (step >= warmup) {
-                seconds[step - warmup] = (System.nanoTime() - t0) * 1e-9;
-            }
-        }
+        StepRun run = new StepRun(w, p, b, data);
+        run.time(warmupSteps(w));
+        resetPeakHeap();
+        long allocatedBefore = allocatedBytes();
+        double[] seconds = run.time(steps);
         long allocatedPerStep = (allocatedBytes() - allocatedBefore) / steps;
-        Arrays.sort(seconds);
-        double median = steps % 2 == 1 ? seconds[steps / 2] : (seconds[steps / 2 - 1] + seconds[steps / 2]) / 2;
-        Map<String, Object> line = header(w, p, b);
-        line.put("steps_timed", steps);
-        line.put("images_per_s_median", round(b / median));
-        line.put("images_per_s_best", round(b / seconds[0]));
-        line.put("alloc_bytes_per_step", allocatedPerStep);
+        Map<String, Object> line = stepLine(w, p, b, seconds, allocatedPerStep);
         line.put("peak_heap_mb", round(peakHeapMb()));
-        line.put("live_heap_mb", round(liveHeapMb(model, adam, batches)));
+        line.put("live_heap_mb", round(liveHeapMb(run)));
         return line;
+    }
+
+    /**
+     * Every parameterization's model built at once and timed in turn, {@link #rounds} rounds of
+     * {@code steps} steps each after every model's warm-up: a change in the machine's load during
+     * the run then falls on all of them alike, and each round gives a ratio of step times to the
+     * first parameterization's that the load cancels out of (docs/BENCHMARKS.md).
+     */
+    private List<Map<String, Object>> interleaved(String w, List<String> params, int b, Dataset data) {
+        int steps = timedSteps(w);
+        List<StepRun> runs = new ArrayList<>();
+        for (String p : params) {
+            runs.add(new StepRun(w, p, b, data));
+        }
+        for (StepRun run : runs) {
+            run.time(warmupSteps(w));
+        }
+        resetPeakHeap();
+        double[][] seconds = new double[runs.size()][rounds * steps];
+        double[][] roundMedians = new double[runs.size()][rounds];
+        long[] allocated = new long[runs.size()];
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < runs.size(); k++) {
+                long before = allocatedBytes();
+                double[] t = runs.get(k).time(steps);
+                allocated[k] += allocatedBytes() - before;
+                System.arraycopy(t, 0, seconds[k], r * steps, steps);
+                roundMedians[k][r] = median(t);
+            }
+        }
+        double peak = peakHeapMb();
+        double live = liveHeapMb(runs);
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (int k = 0; k < runs.size(); k++) {
+            Map<String, Object> line = stepLine(w, params.get(k), b, seconds[k], allocated[k] / ((long) rounds * steps));
+            line.put("rounds", rounds);
+            double[] ms = new double[rounds];
+            double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ms[r] = round(roundMedians[k][r] * 1e3);
+                ratios[r] = roundMedians[k][r] / roundMedians[0][r];
+            }
+            line.put("step_ms_median_per_round", ms);
+            line.put("step_time_vs", params.get(0));
+            line.put("step_time_ratio_median", round(median(ratios)));
+            Arrays.sort(ratios);
+            line.put("step_time_ratio_min", round(ratios[0]));
+            line.put("step_time_ratio_max", round(ratios[rounds - 1]));
+            line.put("peak_heap_mb", round(peak));       // of all the models together
+            line.put("live_heap_mb", round(live));
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    /** The peer's fields for the timed steps' seconds (sorted here), and the bytes allocated per step. */
+    private Map<String, Object> stepLine(String w, String p, int b, double[] seconds, long allocatedPerStep) {
+        Map<String, Object> line = header(w, p, b);
+        line.put("steps_timed", seconds.length);
+        line.put("images_per_s_median", round(b / median(seconds)));
+        line.put("images_per_s_best", round(b / Arrays.stream(seconds).min().orElseThrow()));
+        line.put("alloc_bytes_per_step", allocatedPerStep);
+        return line;
+    }
+
+    /** The median of the values (the mean of the middle two for an even count); sorts a copy. */
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /**
+     * One model in training as the peer trains it: the preset under one parameterization, Adam,
+     * data-dependent initialisation on the first batch for weight norm, and shuffled minibatches.
+     */
+    private final class StepRun {
+        private final Sequential model;
+        private final BatchIterator batches;
+        private final Adam adam;
+        private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        private int epochs;
+
+        StepRun(String w, String p, int b, Dataset data) {
+            Parameterization parameterization = Parameterization.parse(p);
+            model = Models.preset(w).build(parameterization, seed, DType.FLOAT32);
+            batches = new BatchIterator(data, b, true, seed, BatchIterator.LastBatch.DROP, Augmentation.NONE);
+            batches.startEpoch(0);
+            if (parameterization.usesWeightNorm()) {
+                DataDependentInit.apply(model.layers(), batches.next().images(), DataDependentInit.Options.paper(seed));
+                batches.startEpoch(0);
+            }
+            adam = new Adam(model.namedParams(), lr(w), 0.9, 0.999, 1e-8, 0);
+        }
+
+        /** Runs {@code n} training steps, each timed with the gather of its minibatch; their seconds in order. */
+        double[] time(int n) {
+            double[] seconds = new double[n];
+            for (int step = 0; step < n; step++) {
+                long t0 = System.nanoTime();
+                if (!batches.hasNext()) {
+                    batches.startEpoch(++epochs);
+                }
+                BatchIterator.Batch batch = batches.next();
+                model.zeroGrad();
+                loss.forward(model.forward(batch.images(), Mode.TRAIN), batch.labels());
+                model.backwardParamsOnly(loss.backward());
+                adam.step();
+                seconds[step] = (System.nanoTime() - t0) * 1e-9;
+            }
+            return seconds;
+        }
     }
 
     /** One whole epoch through the {@link Trainer}: shuffling, steps, then evaluation on the test split. */

@@ -51,6 +51,45 @@ class BenchTrainCommandTest {
         }
     }
 
+    /** Interleaved rounds: one line per parameterization, each with its per-round medians and its ratio to the first's. */
+    @Test
+    void roundsTimeTheModelsInTurnAndGiveRatiosToTheFirst() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = execute(out, err, "bench", "train", "--workload", "mlp", "--param", "normal,wn-mobn", "--rounds", "3",
+                "--synthetic", "--steps", "2", "--warmup", "1", "--batch", "8", "--threads", "1");
+        assertEquals(0, code, "stderr: " + err);
+        List<String> lines = Arrays.stream(out.toString().split("\n")).filter(s -> !s.isBlank()).collect(Collectors.toList());
+        assertEquals(2, lines.size(), out.toString());
+        for (int i = 0; i < 2; i++) {
+            JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+            assertEquals(List.of("normal", "wn-mobn").get(i), o.get("param").getAsString());
+            assertEquals(3, o.get("rounds").getAsInt());
+            assertEquals(6, o.get("steps_timed").getAsInt());
+            assertEquals(3, o.get("step_ms_median_per_round").getAsJsonArray().size());
+            assertEquals("normal", o.get("step_time_vs").getAsString());
+            double min = o.get("step_time_ratio_min").getAsDouble(), max = o.get("step_time_ratio_max").getAsDouble();
+            double median = o.get("step_time_ratio_median").getAsDouble();
+            assertTrue(min > 0 && min <= median && median <= max, lines.get(i));
+        }
+        JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        assertEquals(1.0, first.get("step_time_ratio_min").getAsDouble());
+        assertEquals(1.0, first.get("step_time_ratio_max").getAsDouble());
+    }
+
+    @Test
+    void roundsAreRefusedWithAnEpochAndBelowOne() {
+        StringWriter err = new StringWriter();
+        assertEquals(2, execute(new StringWriter(), err, "bench", "train", "--epoch", "--rounds", "3"));
+        assertTrue(err.toString().contains("--rounds times single steps"), err.toString());
+        StringWriter err2 = new StringWriter();
+        assertEquals(2, execute(new StringWriter(), err2, "bench", "train", "--synthetic", "--rounds", "0"));
+        assertTrue(err2.toString().contains("--rounds must be >= 1") || err2.toString().contains("rounds 0"), err2.toString());
+        StringWriter err3 = new StringWriter();
+        assertEquals(2, execute(new StringWriter(), err3, "bench", "train", "--synthetic", "--param", "wn,weird"));
+        assertTrue(err3.toString().contains("'weird'"), err3.toString());
+    }
+
     /** The mlp's 3.5 ms steps need hundreds of warm-up steps before the JIT has settled (BENCHMARKS.md). */
     @Test
     void stepCountsDefaultPerWorkloadAndYieldToTheOptions() {
