@@ -472,11 +472,16 @@ public final class Float32Kernels implements KernelBackend {
         float a = (float) slope;
         int n = u.dim(0), c = u.dim(1), s = u.sizeFrom(2);
         if (s == 1) {
+            // A dense layer's [N, C]: each row shifted by the whole vector of shifts.
             forRanges(n, c, 1, (from, to) -> {
                 for (int b = from; b < to; b++) {
                     int base = b * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        ys[base + ch] = Activation.leakyRelu(us[base + ch] + sh[ch], a);
+                    if (simd) {
+                        PanamaVectorOps.shiftRowLeakyRelu(sh, a, us, ys, base, c);
+                    } else {
+                        for (int ch = 0; ch < c; ch++) {
+                            ys[base + ch] = Activation.leakyRelu(us[base + ch] + sh[ch], a);
+                        }
                     }
                 }
             });
@@ -507,16 +512,22 @@ public final class Float32Kernels implements KernelBackend {
         float a = (float) slope;
         int n = y.dim(0), c = y.dim(1), s = y.sizeFrom(2);
         if (s == 1) {
-            // Row by row into one double per channel, in channelSums's order.
+            // Row by row into one double per channel, in channelSums's order; each row's stretch of dx
+            // is written by the element-wise kernel, then added while it is in cache.
             forRanges(c, 2L * n, ALIGN, (from, to) -> {
                 double[] totals = denseTotals(c);
                 java.util.Arrays.fill(totals, from, to, 0.0);
                 for (int b = 0; b < n; b++) {
                     int base = b * c;
+                    if (simd) {
+                        PanamaVectorOps.leakyReluBackward(a, ys, g, d, base + from, to - from);
+                    } else {
+                        for (int ch = from; ch < to; ch++) {
+                            d[base + ch] = ys[base + ch] > 0 ? g[base + ch] : a * g[base + ch];
+                        }
+                    }
                     for (int ch = from; ch < to; ch++) {
-                        float di = ys[base + ch] > 0 ? g[base + ch] : a * g[base + ch];
-                        d[base + ch] = di;
-                        totals[ch] += di;
+                        totals[ch] += d[base + ch];
                     }
                 }
                 for (int ch = from; ch < to; ch++) {

@@ -318,6 +318,31 @@ final class PanamaVectorOps {
         }
     }
 
+    /**
+     * {@code y[off + i] = v > 0 ? v : slope * v} with {@code v = u[off + i] + shift[i]}, for {@code i}
+     * in {@code [0, n)}: one row of a dense layer's [N, C] with a shift per column; slope 0 as
+     * {@link #shiftLeakyRelu}.
+     */
+    static void shiftRowLeakyRelu(float[] shift, float slope, float[] u, float[] y, int off, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        if (slope == 0) {
+            FloatVector zero = FloatVector.zero(S);
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromArray(S, u, off + i).add(FloatVector.fromArray(S, shift, i));
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, off + i);
+            }
+        } else {
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromArray(S, u, off + i).add(FloatVector.fromArray(S, shift, i));
+                v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, off + i);
+            }
+        }
+        for (; i < n; i++) {
+            y[off + i] = Activation.leakyRelu(u[off + i] + shift[i], slope);
+        }
+    }
+
     /** {@code dx[i] = x[i] > 0 ? dy[i] : slope * dy[i]} for {@code i} in {@code [off, off + n)} (ReLU when slope is 0). */
     static void leakyReluBackward(float slope, float[] x, float[] dy, float[] dx, int off, int n) {
         int i = off;
