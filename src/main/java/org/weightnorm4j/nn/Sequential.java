@@ -126,9 +126,14 @@ public final class Sequential implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
+        return backwardDownTo(-1, dy);
+    }
+
+    /** Runs the backward of the layers after layer {@code stop}, last to first, a fused pair as one step. */
+    private Tensor backwardDownTo(int stop, Tensor dy) {
         Tensor g = dy;
         int k = layers.size() - 1;
-        while (k >= 0) {
+        while (k > stop) {
             if (fusedWithNext(k - 1)) {
                 g = ((LeakyReluFusable) layers.get(k - 1)).backwardLeakyRelu(g);
                 k -= 2;
@@ -149,19 +154,12 @@ public final class Sequential implements Layer {
     @Override
     public void backwardParamsOnly(Tensor dy) {
         int first = firstTrainable;
-        Tensor g = dy;
-        int k = layers.size() - 1;
-        while (k > first) {
-            if (fusedWithNext(k - 1)) {
-                // A pair that starts at the first trainable layer also computes the unused ∂L/∂x.
-                g = ((LeakyReluFusable) layers.get(k - 1)).backwardLeakyRelu(g);
-                k -= 2;
-            } else {
-                g = layers.get(k).backward(g);
-                k--;
-            }
+        if (fusedWithNext(first)) {
+            backwardDownTo(first - 1, dy);     // a fused pair runs whole, and also computes the unused ∂L/∂x
+            return;
         }
-        if (k == first && first < layers.size()) {
+        Tensor g = backwardDownTo(first, dy);
+        if (first < layers.size()) {
             layers.get(first).backwardParamsOnly(g);
         }
     }

@@ -559,11 +559,16 @@ public final class Float32Kernels implements KernelBackend {
     private final ThreadLocal<double[][]> denseTotals = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
 
     private double[] denseTotals(int c) {
-        double[][] holder = denseTotals.get();
-        if (holder[0].length < c) {
-            holder[0] = new double[c];
+        return atLeast(denseTotals, c);
+    }
+
+    /** The calling thread's array of {@code holder}, grown to at least {@code size} doubles (never shrunk). */
+    private static double[] atLeast(ThreadLocal<double[][]> holder, int size) {
+        double[][] box = holder.get();
+        if (box[0].length < size) {
+            box[0] = new double[size];
         }
-        return holder[0];
+        return box[0];
     }
 
     @Override
@@ -605,11 +610,7 @@ public final class Float32Kernels implements KernelBackend {
     private final ThreadLocal<double[][]> planeTotals = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
 
     private double[] planeTotals(int planes) {
-        double[][] holder = planeTotals.get();
-        if (holder[0].length < planes) {
-            holder[0] = new double[planes];
-        }
-        return holder[0];
+        return atLeast(planeTotals, planes);
     }
 
     /**
@@ -668,11 +669,7 @@ public final class Float32Kernels implements KernelBackend {
     private final ThreadLocal<double[][]> denseDotTotals = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
 
     private double[] denseDotTotals(int c) {
-        double[][] holder = denseDotTotals.get();
-        if (holder[0].length < c) {
-            holder[0] = new double[c];
-        }
-        return holder[0];
+        return atLeast(denseDotTotals, c);
     }
 
     /**
