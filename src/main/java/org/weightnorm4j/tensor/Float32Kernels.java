@@ -487,7 +487,20 @@ public final class Float32Kernels implements KernelBackend {
             });
             return;
         }
+        Activation f = a == 0 ? Activation.RELU : Activation.leakyRelu(a);
         forRanges(n * c, s, 1, (from, to) -> {
+            if (simd && s < SMALL_PLANE) {
+                // Planes of a few vectors (the cnn's 5x5): shifted plane by plane, then the activation over
+                // a cache-sized run of whole planes at once, instead of a scalar tail in every plane.
+                for (int first = from; first < to; first += planesPerChunk(s)) {
+                    int last = Math.min(to, first + planesPerChunk(s));
+                    for (int plane = first; plane < last; plane++) {
+                        PanamaVectorOps.scaleShift(1f, sh[plane % c], us, plane * s, ys, plane * s, s);
+                    }
+                    activationRun(f, ys, first * s, (last - first) * s);
+                }
+                return;
+            }
             for (int plane = from; plane < to; plane++) {
                 float t = sh[plane % c];
                 int base = plane * s;
@@ -500,6 +513,23 @@ public final class Float32Kernels implements KernelBackend {
                 }
             }
         });
+    }
+
+    /** Planes below this many elements go through the per-plane kernels a run of whole planes at a time. */
+    private static final int SMALL_PLANE = 64;
+
+    /** Whole planes of {@code s} elements in a run of at most {@link PanamaVectorOps#BLOCK} elements (at least one). */
+    private static int planesPerChunk(int s) {
+        return Math.max(1, PanamaVectorOps.BLOCK / s);
+    }
+
+    /** ReLU or leaky ReLU in place over {@code y[off, off + n)}, with {@link #activationForward}'s vector kernels. */
+    private static void activationRun(Activation f, float[] y, int off, int n) {
+        if (f.kind() == Activation.Kind.RELU) {
+            PanamaVectorOps.relu(y, y, off, n);
+        } else {
+            PanamaVectorOps.leakyRelu((float) f.param(), y, y, off, n);
+        }
     }
 
     @Override
@@ -538,18 +568,22 @@ public final class Float32Kernels implements KernelBackend {
         }
         // Each plane is summed right after it is written, while it is still in cache, and the planes'
         // sums are added per channel as channelSums adds them.
+        // Small planes (the cnn's 5x5) go a run of whole planes at a time, not a scalar tail per plane.
         double[] planeSums = planeTotals(n * c);
+        int chunk = s < SMALL_PLANE ? planesPerChunk(s) : 1;
         forRanges(n * c, 3L * s, 1, (from, to) -> {
-            for (int plane = from; plane < to; plane++) {
-                int base = plane * s;
+            for (int first = from; first < to; first += chunk) {
+                int last = Math.min(to, first + chunk);
                 if (simd) {
-                    PanamaVectorOps.leakyReluBackward(a, ys, g, d, base, s);
+                    PanamaVectorOps.leakyReluBackward(a, ys, g, d, first * s, (last - first) * s);
                 } else {
-                    for (int i = base; i < base + s; i++) {
+                    for (int i = first * s; i < last * s; i++) {
                         d[i] = ys[i] > 0 ? g[i] : a * g[i];
                     }
                 }
-                planeSums[plane] = sum(d, base, s);
+                for (int plane = first; plane < last; plane++) {
+                    planeSums[plane] = sum(d, plane * s, s);
+                }
             }
         });
         addPlanesPerChannel(planeSums, n, c, os, false);

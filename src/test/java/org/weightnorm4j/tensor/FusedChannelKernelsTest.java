@@ -294,8 +294,9 @@ class FusedChannelKernelsTest {
     }
 
     static Stream<int[]> shapesForThreads() {
-        // 7·17·17·17 = 34,391 and 301·333 = 100,233 elements: above the split threshold, odd sizes.
-        return Stream.of(new int[] {7, 17, 17, 17}, new int[] {301, 333}, new int[] {9, 7, 1023});
+        // 7·17·17·17 = 34,391, 301·333 = 100,233 and 60·33·25 = 49,500 elements (planes of 5x5, which the
+        // fused activation kernels run a chunk of planes at a time): above the split threshold, odd sizes.
+        return Stream.of(new int[] {7, 17, 17, 17}, new int[] {301, 333}, new int[] {9, 7, 1023}, new int[] {60, 33, 5, 5});
     }
 
     @Test
