@@ -2,7 +2,7 @@
 # One benchmark round of docs/BENCHMARKS.md: the training step of the three reference workloads,
 # ours and the PyTorch peer back to back, on an otherwise idle machine. Prints JSON lines tagged
 # OURS / TORCH. Usage: scripts/bench-vs-pytorch.sh [JAR]   (default target/weightnorm4j-all.jar)
-# Needs Debian's python3-torch and dataset-fashion-mnist. Takes about 8 minutes on 2 cores.
+# Needs Debian's python3-torch and dataset-fashion-mnist. Takes about 6 minutes on 2 cores.
 # The last two lines are ours alone: the parameterizations interleaved in rounds, for weight norm's
 # overhead (step time relative to normal's, round by round; docs/BENCHMARKS.md).
 set -euo pipefail
