@@ -82,8 +82,10 @@ public final class BenchTrainCommand implements Runnable {
             + "the JIT needs hundreds of before it has compiled them; 15 otherwise, already more than PyTorch's 5).")
     Integer warmup;
 
-    @Option(names = "--threads", description = "Threads for the kernels; 0 (the default) means one per core.", defaultValue = "0")
-    int threads;
+    @Option(names = "--threads", split = ",", description = "Threads for the kernels, or several separated by commas, each "
+            + "timed in turn (with --rounds, in every round: 1,2 measures how the step scales); 0 (the default) means one per core.",
+            defaultValue = "0")
+    List<Integer> threads;
 
     @Option(names = "--batch", description = "Images per step; 0 (the default) means the peer's: 128 for mlp, 100 otherwise.",
             defaultValue = "0")
@@ -122,7 +124,8 @@ public final class BenchTrainCommand implements Runnable {
                 throw new CommandLine.ParameterException(cl, "--param must be one of " + PARAMS + " or all, got '" + p + "'");
             }
         }
-        if (steps != null && steps < 1 || warmup != null && warmup < 0 || threads < 0 || batch < 0 || rounds < 1) {
+        if (steps != null && steps < 1 || warmup != null && warmup < 0 || threads.stream().anyMatch(t -> t < 0) || batch < 0
+                || rounds < 1) {
             throw new CommandLine.ParameterException(cl, "--steps and --rounds must be >= 1 and --warmup, --threads, --batch >= 0; "
                     + "got steps " + steps + ", rounds " + rounds + ", warmup " + warmup + ", threads " + threads + ", batch " + batch);
         }
@@ -133,7 +136,7 @@ public final class BenchTrainCommand implements Runnable {
             throw new CommandLine.ParameterException(cl, "--epoch trains on Fashion-MNIST: use it without --synthetic, "
                     + "with --workload mlp or cnn");
         }
-        Parallel.setThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+        List<Integer> threadCounts = threads.stream().map(t -> t == 0 ? Runtime.getRuntime().availableProcessors() : t).toList();
         DatasetSplits fashion = null;
         for (String w : workloads) {
             boolean gaussian = synthetic || w.equals("paper-cifar");
@@ -143,16 +146,19 @@ public final class BenchTrainCommand implements Runnable {
             int b = batch > 0 ? batch : w.equals("mlp") ? 128 : 100;
             Dataset data = epoch ? null : gaussian ? gaussian(w, b) : fashion.train();
             if (rounds > 1) {
-                for (Map<String, Object> line : interleaved(w, params, b, data)) {
+                for (Map<String, Object> line : interleaved(w, params, threadCounts, b, data)) {
                     out.println(GSON.toJson(line));
                 }
                 out.flush();
                 continue;
             }
-            for (String p : params) {
-                Map<String, Object> line = epoch ? epoch(w, p, b, fashion) : steps(w, p, b, data);
-                out.println(GSON.toJson(line));
-                out.flush();
+            for (int t : threadCounts) {
+                Parallel.setThreads(t);
+                for (String p : params) {
+                    Map<String, Object> line = epoch ? epoch(w, p, b, fashion) : steps(w, p, b, data);
+                    out.println(GSON.toJson(line));
+                    out.flush();
+                }
             }
         }
     }
@@ -188,13 +194,16 @@ public final class BenchTrainCommand implements Runnable {
      * the run then falls on all of them alike, and each round gives a ratio of step times to the
      * first parameterization's that the load cancels out of (docs/BENCHMARKS.md).
      */
-    private List<Map<String, Object>> interleaved(String w, List<String> params, int b, Dataset data) {
+    private List<Map<String, Object>> interleaved(String w, List<String> params, List<Integer> threadCounts, int b, Dataset data) {
         int steps = timedSteps(w);
         List<StepRun> runs = new ArrayList<>();
         for (String p : params) {
-            runs.add(new StepRun(w, p, b, data));
+            for (int t : threadCounts) {
+                runs.add(new StepRun(w, p, t, b, data));
+            }
         }
         for (StepRun run : runs) {
+            run.useThreads();
             run.time(warmupSteps(w));
         }
         resetPeakHeap();
@@ -203,6 +212,7 @@ public final class BenchTrainCommand implements Runnable {
         long[] allocated = new long[runs.size()];
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < runs.size(); k++) {
+                runs.get(k).useThreads();        // before the allocation count: a pool's workers come and go
                 long before = allocatedBytes();
                 double[] t = runs.get(k).time(steps);
                 allocated[k] += allocatedBytes() - before;
@@ -214,7 +224,9 @@ public final class BenchTrainCommand implements Runnable {
         double live = liveHeapMb(runs);
         List<Map<String, Object>> lines = new ArrayList<>();
         for (int k = 0; k < runs.size(); k++) {
-            Map<String, Object> line = stepLine(w, params.get(k), b, seconds[k], allocated[k] / ((long) rounds * steps));
+            StepRun run = runs.get(k);
+            Map<String, Object> line = stepLine(w, run.param, b, seconds[k], allocated[k] / ((long) rounds * steps));
+            line.put("threads", run.threads);
             line.put("rounds", rounds);
             double[] ms = new double[rounds];
             double[] ratios = new double[rounds];
@@ -223,7 +235,8 @@ public final class BenchTrainCommand implements Runnable {
                 ratios[r] = roundMedians[k][r] / roundMedians[0][r];
             }
             line.put("step_ms_median_per_round", ms);
-            line.put("step_time_vs", params.get(0));
+            line.put("step_time_vs", runs.get(0).param);
+            line.put("step_time_vs_threads", runs.get(0).threads);
             line.put("step_time_ratio_median", round(median(ratios)));
             Arrays.sort(ratios);
             line.put("step_time_ratio_min", round(ratios[0]));
@@ -257,7 +270,12 @@ public final class BenchTrainCommand implements Runnable {
      * One model in training as the peer trains it: the preset under one parameterization, Adam,
      * data-dependent initialisation on the first batch for weight norm, and shuffled minibatches.
      */
+    private static final int SETTLE_STEPS = 3;
+
     private final class StepRun {
+        private final String param;
+        /** The kernels' thread count while this model is timed. */
+        private final int threads;
         private final Sequential model;
         private final BatchIterator batches;
         private final Adam adam;
@@ -265,6 +283,12 @@ public final class BenchTrainCommand implements Runnable {
         private int epochs;
 
         StepRun(String w, String p, int b, Dataset data) {
+            this(w, p, Parallel.threads(), b, data);
+        }
+
+        StepRun(String w, String p, int threads, int b, Dataset data) {
+            this.param = p;
+            this.threads = threads;
             Parameterization parameterization = Parameterization.parse(p);
             model = Models.preset(w).build(parameterization, seed, DType.FLOAT32);
             batches = new BatchIterator(data, b, true, seed, BatchIterator.LastBatch.DROP, Augmentation.NONE);
@@ -274,6 +298,19 @@ public final class BenchTrainCommand implements Runnable {
                 batches.startEpoch(0);
             }
             adam = new Adam(model.namedParams(), lr(w), 0.9, 0.999, 1e-8, 0);
+        }
+
+        /**
+         * Switches the kernels to this run's thread count. A new count starts a new pool, whose
+         * workers grow their scratch buffers as they meet larger parts; which parts a worker takes
+         * varies from step to step, so {@link #SETTLE_STEPS} steps run untimed first (after one, the
+         * next 5 timed cnn steps still allocated 130 KB each; after three, 21 KB, as without a switch).
+         */
+        void useThreads() {
+            if (Parallel.threads() != threads) {
+                Parallel.setThreads(threads);
+                time(SETTLE_STEPS);
+            }
         }
 
         /** Runs {@code n} training steps, each timed with the gather of its minibatch; their seconds in order. */

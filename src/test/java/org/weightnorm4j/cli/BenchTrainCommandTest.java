@@ -77,6 +77,25 @@ class BenchTrainCommandTest {
         assertEquals(1.0, first.get("step_time_ratio_max").getAsDouble());
     }
 
+    /** Several thread counts in rounds: a line per (param, threads), ratios to the first, the pool left as asked. */
+    @Test
+    void roundsOverThreadCountsMeasureScaling() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = execute(out, err, "bench", "train", "--workload", "mlp", "--param", "wn", "--threads", "1,2", "--rounds", "2",
+                "--synthetic", "--steps", "2", "--warmup", "1", "--batch", "8");
+        assertEquals(0, code, "stderr: " + err);
+        List<String> lines = Arrays.stream(out.toString().split("\\n")).filter(s -> !s.isBlank()).collect(Collectors.toList());
+        assertEquals(2, lines.size(), out.toString());
+        for (int i = 0; i < 2; i++) {
+            JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+            assertEquals("wn", o.get("param").getAsString());
+            assertEquals(i + 1, o.get("threads").getAsInt());
+            assertEquals(1, o.get("step_time_vs_threads").getAsInt());
+            assertEquals(4, o.get("steps_timed").getAsInt());
+        }
+    }
+
     @Test
     void roundsAreRefusedWithAnEpochAndBelowOne() {
         StringWriter err = new StringWriter();
