@@ -197,8 +197,8 @@ public final class BenchTrainCommand implements Runnable {
     private List<Map<String, Object>> interleaved(String w, List<String> params, List<Integer> threadCounts, int b, Dataset data) {
         int steps = timedSteps(w);
         List<StepRun> runs = new ArrayList<>();
-        for (String p : params) {
-            for (int t : threadCounts) {
+        for (int t : threadCounts) {             // thread count outermost: one switch of pool per count and round
+            for (String p : params) {
                 runs.add(new StepRun(w, p, t, b, data));
             }
         }
