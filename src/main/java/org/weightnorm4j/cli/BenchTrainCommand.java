@@ -19,7 +19,6 @@ import org.weightnorm4j.data.BatchIterator;
 import org.weightnorm4j.data.Dataset;
 import org.weightnorm4j.data.DatasetSplits;
 import org.weightnorm4j.data.Datasets;
-import org.weightnorm4j.model.ModelSpec;
 import org.weightnorm4j.model.Models;
 import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.Sequential;
@@ -189,10 +188,11 @@ public final class BenchTrainCommand implements Runnable {
     }
 
     /**
-     * Every parameterization's model built at once and timed in turn, {@link #rounds} rounds of
-     * {@code steps} steps each after every model's warm-up: a change in the machine's load during
-     * the run then falls on all of them alike, and each round gives a ratio of step times to the
-     * first parameterization's that the load cancels out of (docs/BENCHMARKS.md).
+     * Every parameterization's model built at once and timed in turn on each thread count,
+     * {@link #rounds} rounds of {@code steps} steps each after every model's warm-up: a change in
+     * the machine's load during the run then falls on all of them alike, and each round gives a
+     * ratio of step times to the first run's (the first parameterization on the first thread
+     * count) that the load cancels out of (docs/BENCHMARKS.md).
      */
     private List<Map<String, Object>> interleaved(String w, List<String> params, List<Integer> threadCounts, int b, Dataset data) {
         int steps = timedSteps(w);
@@ -248,7 +248,7 @@ public final class BenchTrainCommand implements Runnable {
         return lines;
     }
 
-    /** The peer's fields for the timed steps' seconds (sorted here), and the bytes allocated per step. */
+    /** The peer's fields for the timed steps' seconds (in any order), and the bytes allocated per step. */
     private Map<String, Object> stepLine(String w, String p, int b, double[] seconds, long allocatedPerStep) {
         Map<String, Object> line = header(w, p, b);
         line.put("steps_timed", seconds.length);
@@ -266,12 +266,13 @@ public final class BenchTrainCommand implements Runnable {
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
+    /** Untimed steps after a change of thread count (see {@link StepRun#useThreads}). */
+    private static final int SETTLE_STEPS = 3;
+
     /**
      * One model in training as the peer trains it: the preset under one parameterization, Adam,
      * data-dependent initialisation on the first batch for weight norm, and shuffled minibatches.
      */
-    private static final int SETTLE_STEPS = 3;
-
     private final class StepRun {
         private final String param;
         /** The kernels' thread count while this model is timed. */

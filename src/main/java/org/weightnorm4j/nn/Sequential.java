@@ -72,9 +72,9 @@ public final class Sequential implements Layer {
 
     /**
      * Where a {@link LeakyReluFusable} layer is followed by a ReLU or a leaky ReLU with a slope ≥ 0,
-     * the slope of that activation at the first layer's index; NaN elsewhere. The pair then runs in
-     * one sweep over memory instead of two (mean-only batch norm and its activation: three passes
-     * forward instead of five, the same bits).
+     * the slope of that activation at the first layer's index; NaN elsewhere. The pair then runs as
+     * one step (mean-only batch norm and its activation: two passes over memory instead of three
+     * forward and backward, with the same bits).
      */
     private static double[] fusedPairs(List<Layer> layers) {
         double[] slopes = new double[layers.size()];

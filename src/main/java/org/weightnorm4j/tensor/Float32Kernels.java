@@ -487,7 +487,6 @@ public final class Float32Kernels implements KernelBackend {
             });
             return;
         }
-        Activation f = a == 0 ? Activation.RELU : Activation.leakyRelu(a);
         forRanges(n * c, s, 1, (from, to) -> {
             if (simd && s < SMALL_PLANE) {
                 // Planes of a few vectors (the cnn's 5x5): shifted plane by plane, then the activation over
@@ -497,7 +496,7 @@ public final class Float32Kernels implements KernelBackend {
                     for (int plane = first; plane < last; plane++) {
                         PanamaVectorOps.scaleShift(1f, sh[plane % c], us, plane * s, ys, plane * s, s);
                     }
-                    activationRun(f, ys, first * s, (last - first) * s);
+                    leakyReluRun(a, ys, first * s, (last - first) * s);
                 }
                 return;
             }
@@ -523,12 +522,12 @@ public final class Float32Kernels implements KernelBackend {
         return Math.max(1, PanamaVectorOps.BLOCK / s);
     }
 
-    /** ReLU or leaky ReLU in place over {@code y[off, off + n)}, with {@link #activationForward}'s vector kernels. */
-    private static void activationRun(Activation f, float[] y, int off, int n) {
-        if (f.kind() == Activation.Kind.RELU) {
+    /** ReLU (slope 0) or leaky ReLU in place over {@code y[off, off + n)}, with {@link #activationForward}'s vector kernels. */
+    private static void leakyReluRun(float slope, float[] y, int off, int n) {
+        if (slope == 0) {
             PanamaVectorOps.relu(y, y, off, n);
         } else {
-            PanamaVectorOps.leakyRelu((float) f.param(), y, y, off, n);
+            PanamaVectorOps.leakyRelu(slope, y, y, off, n);
         }
     }
 
