@@ -6,7 +6,7 @@ import org.weightnorm4j.nn.Dense;
 import org.weightnorm4j.nn.Initializers;
 import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.SoftmaxCrossEntropy;
-import org.weightnorm4j.norm.PlainWeights;
+import org.weightnorm4j.nn.PlainWeights;
 import org.weightnorm4j.norm.WeightNorm;
 import org.weightnorm4j.norm.WeightNormWeights;
 import org.weightnorm4j.tensor.DType;
@@ -47,7 +47,7 @@ public record Explain(long seed, int in, int out, int batch, double lr) {
         SplittableRandom rng = new SplittableRandom(seed);
         Tensor v = Tensor.zeros(DType.FLOAT64, out, in);
         Initializers.normal(v, 1.0, rng);
-        Tensor g = Tensor.zeros(DType.FLOAT64, WeightNormWeights.gShape(v.shape(), WeightNorm.Scope.PER_UNIT));
+        Tensor g = Tensor.zeros(DType.FLOAT64, WeightNormWeights.gShape(v.shape(), WeightNorm.PER_UNIT));
         Initializers.uniform(g, 0.5, 2.0, rng);
         Tensor b = Tensor.zeros(DType.FLOAT64, out);
         Initializers.uniform(b, -0.5, 0.5, rng);
@@ -60,8 +60,8 @@ public record Explain(long seed, int in, int out, int batch, double lr) {
         String layer = "explain";
 
         // Eq. 2: w = g v / ||v||, per unit.
-        Tensor w = WeightNorm.weight(g, v, WeightNorm.Scope.PER_UNIT, layer);
-        double[] norms = WeightNorm.norms(v, WeightNorm.Scope.PER_UNIT, layer);
+        Tensor w = WeightNorm.weight(g, v, WeightNorm.PER_UNIT, layer);
+        double[] norms = WeightNorm.norms(v, WeightNorm.PER_UNIT, layer);
 
         // ∇w L, from the plain layer y = x wᵀ + b.
         Dense plain = new Dense(new PlainWeights(w.copy(), b.copy()));
@@ -71,25 +71,25 @@ public record Explain(long seed, int in, int out, int batch, double lr) {
         Tensor gradW = ((PlainWeights) plain.weights()).weight().grad();
 
         // The fused weight-norm layer's own backward.
-        WeightNormWeights wn = new WeightNormWeights(g.copy(), v.copy(), b.copy(), WeightNorm.Scope.PER_UNIT);
+        WeightNormWeights wn = new WeightNormWeights(g.copy(), v.copy(), b.copy(), WeightNorm.PER_UNIT);
         Dense fused = new Dense(wn);
         SoftmaxCrossEntropy fusedLoss = new SoftmaxCrossEntropy();
         double lossFused = fusedLoss.forward(fused.forward(x, Mode.EVAL), labels);
         fused.backward(fusedLoss.backward());
 
         // Eq. 3 and Eq. 4 from ∇w L.
-        WeightNorm.Gradients eq3 = WeightNorm.gradients(gradW, g, v, WeightNorm.Scope.PER_UNIT, layer);
-        Tensor eq4 = WeightNorm.projectedGradient(gradW, g, v, WeightNorm.Scope.PER_UNIT, layer);
+        WeightNorm.Gradients eq3 = WeightNorm.gradients(gradW, g, v, WeightNorm.PER_UNIT, layer);
+        Tensor eq4 = WeightNorm.projectedGradient(gradW, g, v, WeightNorm.PER_UNIT, layer);
 
         // Central finite differences of the loss in g and in v.
         Tensor fdG = finiteDifferences(wn.g().value(), fused, fusedLoss, x, labels);
         Tensor fdV = finiteDifferences(wn.v().value(), fused, fusedLoss, x, labels);
 
-        ExplainResult.Projection projection = projection(WeightNorm.unit(w, WeightNorm.Scope.PER_UNIT, 0));
+        ExplainResult.Projection projection = projection(WeightNorm.unit(w, WeightNorm.PER_UNIT, 0));
         double[] gradVDotW = new double[out];
         for (int u = 0; u < out; u++) {
-            gradVDotW[u] = WeightNorm.dot(WeightNorm.unit(eq3.gradV(), WeightNorm.Scope.PER_UNIT, u),
-                    WeightNorm.unit(w, WeightNorm.Scope.PER_UNIT, u));
+            gradVDotW[u] = WeightNorm.dot(WeightNorm.unit(eq3.gradV(), WeightNorm.PER_UNIT, u),
+                    WeightNorm.unit(w, WeightNorm.PER_UNIT, u));
         }
 
         return new ExplainResult(this, loss, lossFused, toArray(v), toArray(g), toArray(b), norms, toArray(w),
@@ -153,8 +153,8 @@ public record Explain(long seed, int in, int out, int batch, double lr) {
         double[] predicted = new double[out];
         double[] growth = new double[out];
         for (int u = 0; u < out; u++) {
-            double[] vu = WeightNorm.unit(v, WeightNorm.Scope.PER_UNIT, u);
-            double[] gu = WeightNorm.unit(gradV, WeightNorm.Scope.PER_UNIT, u);
+            double[] vu = WeightNorm.unit(v, WeightNorm.PER_UNIT, u);
+            double[] gu = WeightNorm.unit(gradV, WeightNorm.PER_UNIT, u);
             double n2 = WeightNorm.dot(vu, vu);
             double step2 = lr * lr * WeightNorm.dot(gu, gu);               // ||Δv||², Δv = −η ∇v L
             double[] next = new double[vu.length];

@@ -206,13 +206,9 @@ public final class NormGrowthProbe implements TrainingListener {
         layers.clear();
         Sequential model = t.model();
         int k = 0;
-        for (WeightNormed.Found f : WeightNormed.find(model.layers())) {
-            if (!(f.weights() instanceof WeightNormWeights w)) {
-                continue;
-            }
+        for (WeightNormed.Found f : WeightNormed.find(model)) {
             k++;
-            layers.add(new Layer("layer " + k + " (module " + model.moduleIndex(f.index()) + ", " + f.layer().describe()
-                    + ")", w));
+            layers.add(new Layer("layer " + k + " (module " + f.key() + ", " + f.layer().describe() + ")", f.weights()));
         }
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("the model has no weight-normalized layer to watch; build it with"

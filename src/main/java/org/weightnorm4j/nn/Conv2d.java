@@ -2,7 +2,9 @@ package org.weightnorm4j.nn;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import org.weightnorm4j.tensor.ConvSpec;
+import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Kernels;
 import org.weightnorm4j.tensor.Tensor;
 
@@ -32,6 +34,14 @@ public final class Conv2d implements LinearLayer {
     private Tensor y;
     private Tensor gradW;
     private Tensor dx;
+
+    /**
+     * A convolution {@code in → out} channels with a square {@code kernel}, a bias and PyTorch's
+     * default initialisation (as {@code nn.Conv2d}); put weight norm on it with {@code WeightNorm.apply(layer)}.
+     */
+    public Conv2d(int in, int out, int kernel, ConvSpec spec, RandomGenerator rng) {
+        this(PlainWeights.pytorchDefault(new int[] {out, in, kernel, kernel}, true, DType.FLOAT32, rng), spec);
+    }
 
     /** A convolution with these filters ({@code [out, in, kh, kw]}) and geometry. */
     public Conv2d(LinearWeights weights, ConvSpec spec) {

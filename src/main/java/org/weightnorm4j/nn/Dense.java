@@ -2,6 +2,8 @@ package org.weightnorm4j.nn;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.random.RandomGenerator;
+import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Kernels;
 import org.weightnorm4j.tensor.Tensor;
 
@@ -25,6 +27,19 @@ public final class Dense implements LinearLayer {
     private Tensor u;
     private Tensor gradW;
     private Tensor dx;
+
+    /**
+     * A dense layer {@code in → out} with a bias and PyTorch's default initialisation (as
+     * {@code nn.Linear(in, out)}); put weight norm on it with {@code WeightNorm.apply(layer)}.
+     */
+    public Dense(int in, int out, RandomGenerator rng) {
+        this(in, out, true, rng);
+    }
+
+    /** A dense layer {@code in → out}, with or without a bias, PyTorch's default initialisation in float32. */
+    public Dense(int in, int out, boolean bias, RandomGenerator rng) {
+        this(PlainWeights.pytorchDefault(new int[] {out, in}, bias, DType.FLOAT32, rng));
+    }
 
     /** A dense layer with these weights ({@code [out, in]}). */
     public Dense(LinearWeights weights) {

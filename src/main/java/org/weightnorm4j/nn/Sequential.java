@@ -19,7 +19,7 @@ import org.weightnorm4j.tensor.Tensor;
  * {@code torch.nn.Sequential}, activations and dropout included. For the MLP
  * {@code [Flatten, Linear, ReLU, Linear, ReLU, Linear]} the first dense weight is {@code "1.weight"}.
  * A layer that replaces several PyTorch modules (see {@link PyTorchModules}) advances the index by
- * that many; a nested {@code Sequential} contributes names {@code "{i}.{j}.{local}"}.
+ * that many; a nested container contributes names {@code "{i}.{path}.{local}"} ({@link ModelTree}).
  *
  * <p>Build one with the fluent builder:
  * <pre>{@code
@@ -31,7 +31,7 @@ import org.weightnorm4j.tensor.Tensor;
  *         .build();
  * }</pre>
  */
-public final class Sequential implements Layer {
+public final class Sequential implements Container {
     private final List<Layer> layers;
     /** PyTorch module index of each layer (the first module it stands for). */
     private final int[] indices;
@@ -182,52 +182,22 @@ public final class Sequential implements Layer {
         return namedBuffers();
     }
 
-    /** Parameters under their PyTorch state-dict names, e.g. {@code "1.weight_v"}, in layer order. */
+    /** Parameters under their PyTorch state-dict names, e.g. {@code "1.weight_v"}, in layer order ({@link ModelTree#namedParams}). */
     public LinkedHashMap<String, Param> namedParams() {
-        LinkedHashMap<String, Param> out = new LinkedHashMap<>();
-        for (int k = 0; k < layers.size(); k++) {
-            Layer layer = layers.get(k);
-            if (layer instanceof Sequential inner) {
-                for (Map.Entry<String, Param> e : inner.namedParams().entrySet()) {
-                    out.put(indices[k] + "." + e.getKey(), e.getValue());
-                }
-            } else {
-                for (Param p : layer.params()) {
-                    out.put(indices[k] + "." + p.name(), p);
-                }
-            }
-        }
-        return out;
+        return ModelTree.namedParams(this);
     }
 
     /** Non-trainable state under PyTorch state-dict names, e.g. {@code "2.running_mean"}, in layer order. */
     public LinkedHashMap<String, Tensor> namedBuffers() {
-        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        for (int k = 0; k < layers.size(); k++) {
-            for (Map.Entry<String, Tensor> e : layers.get(k).buffers().entrySet()) {
-                out.put(indices[k] + "." + e.getKey(), e.getValue());
-            }
-        }
-        return out;
+        return ModelTree.namedBuffers(this);
     }
 
     /**
      * The layers that draw random numbers, keyed by module index path (e.g. {@code "5"}, or
-     * {@code "2.1"} inside a nested Sequential): what a checkpoint saves to resume their streams.
+     * {@code "2.1"} inside a nested container): what a checkpoint saves to resume their streams.
      */
     public LinkedHashMap<String, RandomState> namedRandomStates() {
-        LinkedHashMap<String, RandomState> out = new LinkedHashMap<>();
-        for (int k = 0; k < layers.size(); k++) {
-            Layer layer = layers.get(k);
-            if (layer instanceof Sequential inner) {
-                for (Map.Entry<String, RandomState> e : inner.namedRandomStates().entrySet()) {
-                    out.put(indices[k] + "." + e.getKey(), e.getValue());
-                }
-            } else if (layer instanceof RandomState random) {
-                out.put(Integer.toString(indices[k]), random);
-            }
-        }
-        return out;
+        return ModelTree.namedRandomStates(this);
     }
 
     /**
@@ -235,15 +205,37 @@ public final class Sequential implements Layer {
      * so that two dropout layers never draw the same masks.
      */
     public void seedRandomLayers(long seed) {
+        ModelTree.seedRandomLayers(this, seed);
+    }
+
+    /** The layers by PyTorch module index ({@code "0"}, {@code "1"}, ...; a multi-module layer under its first). */
+    @Override
+    public LinkedHashMap<String, Layer> children() {
+        LinkedHashMap<String, Layer> out = new LinkedHashMap<>();
         for (int k = 0; k < layers.size(); k++) {
-            Layer layer = layers.get(k);
-            long child = RandomStreams.derive(seed, indices[k]);
-            if (layer instanceof Sequential inner) {
-                inner.seedRandomLayers(child);
-            } else if (layer instanceof RandomState random) {
-                random.setRandomSeed(child);
-            }
+            out.put(Integer.toString(indices[k]), layers.get(k));
         }
+        return out;
+    }
+
+    /** The layers one by one through {@code hook} (a fused pair as its two layers: the same bits). */
+    @Override
+    public Tensor forwardThrough(Tensor x, Mode mode, ChildForward hook) {
+        Tensor h = x;
+        for (int k = 0; k < layers.size(); k++) {
+            h = hook.forward(Integer.toString(indices[k]), layers.get(k), h);
+        }
+        return h;
+    }
+
+    /** A Sequential of {@code f} applied to each layer; random layers keep their seeds (they are shared when unchanged). */
+    @Override
+    public Sequential mapChildren(java.util.function.UnaryOperator<Layer> f) {
+        List<Layer> mapped = new ArrayList<>(layers.size());
+        for (Layer layer : layers) {
+            mapped.add(f.apply(layer));
+        }
+        return new Sequential(mapped);
     }
 
     /** Sets every parameter gradient to zero (the explicit step before each backward of a new minibatch). */
@@ -300,7 +292,7 @@ public final class Sequential implements Layer {
 
     private void checkUniqueNames() {
         for (Layer layer : layers) {
-            if (layer instanceof Sequential) {
+            if (layer instanceof Container) {
                 continue; // checked when it was built
             }
             Set<String> seen = new HashSet<>();

@@ -3,8 +3,10 @@ package org.weightnorm4j.norm;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.weightnorm4j.nn.Initializers;
+import org.weightnorm4j.nn.Container;
 import org.weightnorm4j.nn.Layer;
 import org.weightnorm4j.nn.LinearLayer;
+import org.weightnorm4j.nn.ModelTree;
 import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.tensor.Kernels;
@@ -57,22 +59,71 @@ public final class DataDependentInit {
     }
 
     /**
-     * Initialises every weight-normalized layer of {@code layers} from {@code batch} (the caller
-     * chooses its size; the paper used 500 images) and returns how many were initialised.
+     * Initialises every weight-normalized layer of {@code layers}, run one after the other, from
+     * {@code batch} (the caller chooses its size; the paper used 500 images) and returns how many
+     * were initialised. Layers inside containers (a residual block, a nested Sequential) are reached
+     * too, in the order the data flows through them.
      */
     public static int apply(List<? extends Layer> layers, Tensor batch, Options options) {
+        return apply(new Chain(layers), batch, options);
+    }
+
+    /**
+     * Initialises every weight-normalized layer in the whole tree of {@code model}, in the order the
+     * data flows through them, from {@code batch}; returns how many were initialised.
+     */
+    public static int apply(Layer model, Tensor batch, Options options) {
         SplittableRandom rng = new SplittableRandom(options.seed());
-        Tensor h = batch;
-        int count = 0;
-        for (Layer layer : layers) {
-            if (layer instanceof LinearLayer linear && linear.weights() instanceof WeightNormWeights wn) {
-                h = initLayer(linear, wn, h, options, rng);
-                count++;
-            } else {
-                h = layer.forward(h, Mode.TRAIN);
+        int[] count = {0};
+        ModelTree.forwardLeaves(model, batch, Mode.TRAIN, (path, leaf, x) -> {
+            if (leaf instanceof LinearLayer linear && linear.weights() instanceof WeightNormWeights wn) {
+                count[0]++;
+                return initLayer(path, linear, wn, x, options, rng);
             }
+            return leaf.forward(x, Mode.TRAIN);
+        });
+        return count[0];
+    }
+
+    /** A list of layers run in turn, named by position: how {@link #apply(List, Tensor, Options)} walks it. */
+    private record Chain(List<? extends Layer> layers) implements Container {
+        @Override
+        public java.util.LinkedHashMap<String, Layer> children() {
+            java.util.LinkedHashMap<String, Layer> out = new java.util.LinkedHashMap<>();
+            for (int k = 0; k < layers.size(); k++) {
+                out.put(Integer.toString(k), layers.get(k));
+            }
+            return out;
         }
-        return count;
+
+        @Override
+        public Tensor forwardThrough(Tensor x, Mode mode, ChildForward hook) {
+            Tensor h = x;
+            for (int k = 0; k < layers.size(); k++) {
+                h = hook.forward(Integer.toString(k), layers.get(k), h);
+            }
+            return h;
+        }
+
+        @Override
+        public Tensor forward(Tensor x, Mode mode) {
+            throw new UnsupportedOperationException("only walked");
+        }
+
+        @Override
+        public Tensor backward(Tensor dy) {
+            throw new UnsupportedOperationException("only walked");
+        }
+
+        @Override
+        public Container mapChildren(java.util.function.UnaryOperator<Layer> f) {
+            throw new UnsupportedOperationException("only walked");
+        }
+
+        @Override
+        public String describe() {
+            return "layers " + layers.size();
+        }
     }
 
     /**
@@ -96,11 +147,12 @@ public final class DataDependentInit {
     }
 
     /** One layer: returns its output after initialisation ({@code y = g t + b}). */
-    private static Tensor initLayer(LinearLayer layer, WeightNormWeights wn, Tensor x, Options options,
+    private static Tensor initLayer(String path, LinearLayer layer, WeightNormWeights wn, Tensor x, Options options,
                                     SplittableRandom rng) {
-        if (wn.scope() != WeightNorm.Scope.PER_UNIT) {
-            throw new IllegalArgumentException("data-dependent init: " + layer.describe()
-                    + " normalizes the whole tensor; §3 sets one g per unit, so use per-unit weight norm");
+        if (wn.dim() != WeightNorm.PER_UNIT) {
+            throw new IllegalArgumentException("data-dependent init: " + layer.describe() + " at '" + path
+                    + "' normalizes over dim " + wn.dim() + "; §3 sets one g per output unit, so use per-unit weight norm (dim 0)"
+                    + " (or leave this layer out of data-dependent init)");
         }
         Initializers.normal(wn.v().value(), options.vStd(), rng);         // v ~ N(0, 0.05²)
         wn.g().value().fill(1);

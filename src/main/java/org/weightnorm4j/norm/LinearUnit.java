@@ -3,6 +3,7 @@ package org.weightnorm4j.norm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.weightnorm4j.nn.PlainWeights;
 import org.weightnorm4j.nn.Conv2d;
 import org.weightnorm4j.nn.Dense;
 import org.weightnorm4j.nn.Initializers;
@@ -47,7 +48,7 @@ public final class LinearUnit {
     /** The weights of the linear layer of a unit. */
     public static LinearWeights weights(Parameterization p, int[] shape, DType dtype, RandomGenerator rng) {
         return p.usesWeightNorm()
-                ? WeightNormWeights.paperInit(shape, p.linearHasBias(), WeightNorm.Scope.PER_UNIT,
+                ? WeightNormWeights.paperInit(shape, p.linearHasBias(), WeightNorm.PER_UNIT,
                         Initializers.PAPER_V_STD, dtype, rng)
                 : PlainWeights.pytorchDefault(shape, p.linearHasBias(), dtype, rng);
     }

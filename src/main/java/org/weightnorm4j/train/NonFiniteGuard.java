@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.Param;
-import org.weightnorm4j.nn.Sequential;
+import org.weightnorm4j.nn.Layer;
+import org.weightnorm4j.nn.ModelTree;
 import org.weightnorm4j.norm.WeightNorm;
 import org.weightnorm4j.norm.WeightNormWeights;
 import org.weightnorm4j.norm.WeightNormed;
@@ -24,44 +25,74 @@ import org.weightnorm4j.tensor.Tensor;
  * would make one up or produce NaN.
  */
 public final class NonFiniteGuard {
-    private final Sequential model;
-    private final Map<String, String> layerByIndex = new HashMap<>();
+    /** Every parameter by state-dict name, collected once: the per-step checks allocate nothing. */
+    private final Map<String, Param> params;
+    private final Layer root;
+    private final Map<String, String> layerByPath = new HashMap<>();
+    private final Map<String, Integer> positionByPath = new HashMap<>();
     private final List<WeightNormed.Found> weightNormed;
 
-    public NonFiniteGuard(Sequential model) {
-        this.model = model;
-        for (int k = 0; k < model.layers().size(); k++) {
-            layerByIndex.put(Integer.toString(model.moduleIndex(k)), model.layers().get(k).describe());
+    /** A guard for {@code model} and every layer in its tree. */
+    public NonFiniteGuard(Layer model) {
+        this.root = model;
+        this.params = ModelTree.namedParams(model);
+        List<Map.Entry<String, Layer>> leaves = List.copyOf(ModelTree.leaves(model).entrySet());
+        for (int k = 0; k < leaves.size(); k++) {
+            layerByPath.put(leaves.get(k).getKey(), leaves.get(k).getValue().describe());
+            positionByPath.put(leaves.get(k).getKey(), k);
         }
-        this.weightNormed = WeightNormed.find(model.layers());
+        this.weightNormed = WeightNormed.find(model);
     }
 
     /**
-     * Throws, naming the step, the layer (its position in the model, its PyTorch module index and
-     * description) and the unit, if a weight-normalized unit's {@code v} is exactly zero. Cheap:
-     * the scan of a unit stops at its first non-zero element, so a healthy model costs one read per unit.
+     * Throws, naming the step, the layer (its position among the model's layers, its path, which is
+     * the PyTorch module index in a flat model, and its description) and the unit, if a
+     * weight-normalized unit's {@code v} is exactly zero. Cheap: the scan of a unit stops at its
+     * first non-zero element, so a healthy model costs one read per unit.
      *
      * @param when what had just happened, e.g. "after the update of step 12"
      */
     public void checkDirections(long step, int epoch, String when, Path lastCheckpoint) {
         for (WeightNormed.Found f : weightNormed) {
-            if (!(f.weights() instanceof WeightNormWeights w)) {
-                continue;
-            }
+            WeightNormWeights w = f.weights();
             Tensor v = w.v().value();
-            boolean perUnit = w.scope() == WeightNorm.Scope.PER_UNIT;
+            int unit = firstZeroUnit(v, w.dim());
+            if (unit >= 0) {
+                throw new TrainingDivergedException("training stopped: at step " + step + " (epoch " + epoch + "), "
+                        + when + ", unit " + unit + " of layer " + positionByPath.get(f.path()) + " of the model (module "
+                        + f.path() + ", " + f.layer().describe() + ") has v exactly zero ('" + f.vName() + "' "
+                        + (w.dim() == WeightNorm.PER_UNIT ? "row " : "unit ") + unit
+                        + "), so w = g v/||v|| has no direction" + advice(lastCheckpoint), step);
+            }
+        }
+    }
+
+    /** The first unit of {@code v} (over {@code dim}) whose elements are all exactly zero, or -1. */
+    private static int firstZeroUnit(Tensor v, int dim) {
+        if (dim == WeightNorm.PER_UNIT || dim == WeightNorm.WHOLE_TENSOR) {
+            boolean perUnit = dim == WeightNorm.PER_UNIT;
             int units = perUnit ? v.dim(0) : 1;
             int length = perUnit ? v.sizeFrom(1) : v.size();
             for (int u = 0; u < units; u++) {
                 if (isZero(v, u * length, length)) {
-                    int k = f.index();
-                    throw new TrainingDivergedException("training stopped: at step " + step + " (epoch " + epoch + "), "
-                            + when + ", unit " + u + " of layer " + k + " of the model (module " + model.moduleIndex(k)
-                            + ", " + model.layers().get(k).describe() + ") has v exactly zero ('" + model.moduleIndex(k)
-                            + ".weight_v' row " + u + "), so w = g v/||v|| has no direction" + advice(lastCheckpoint), step);
+                    return u;
                 }
             }
+            return -1;
         }
+        for (int u = 0; u < WeightNorm.units(v, dim); u++) {
+            boolean zero = true;
+            for (double x : WeightNorm.unit(v, dim, u)) {
+                if (x != 0) {
+                    zero = false;
+                    break;
+                }
+            }
+            if (zero) {
+                return u;
+            }
+        }
+        return -1;
     }
 
     private static boolean isZero(Tensor t, int from, int length) {
@@ -103,28 +134,35 @@ public final class NonFiniteGuard {
 
     /** Where the first non-finite value is: in a parameter, or in a layer's output; "" if not found. */
     private String locate(Tensor input) {
-        for (Map.Entry<String, Param> e : model.namedParams().entrySet()) {
+        for (Map.Entry<String, Param> e : params.entrySet()) {
             int at = firstNonFinite(e.getValue().value());
             if (at >= 0) {
                 String name = e.getKey();
-                String index = name.substring(0, name.indexOf('.'));
-                return "; parameter '" + name + "' of layer " + index + " " + layerByIndex.getOrDefault(index, "?") + " is "
+                String path = layerPath(name);
+                return "; parameter '" + name + "' of layer " + path + " " + layerByPath.getOrDefault(path, "?") + " is "
                         + e.getValue().value().get(at) + " at element " + at + " (an earlier update overflowed it)";
             }
         }
         if (input == null) {
             return "";
         }
-        Tensor h = input;
-        for (int k = 0; k < model.layers().size(); k++) {
-            h = model.layers().get(k).forward(h, Mode.TRAIN);
+        String[] found = {null};
+        ModelTree.forwardLeaves(root, input, Mode.TRAIN, (path, leaf, x) -> {
+            Tensor h = leaf.forward(x, Mode.TRAIN);
             int at = firstNonFinite(h);
-            if (at >= 0) {
-                return "; the first non-finite value appears in the output of layer " + model.moduleIndex(k) + " "
-                        + model.layers().get(k).describe() + " (element " + at + " is " + h.get(at) + ")";
+            if (at >= 0 && found[0] == null) {
+                found[0] = "; the first non-finite value appears in the output of layer " + path + " "
+                        + leaf.describe() + " (element " + at + " is " + h.get(at) + ")";
             }
-        }
-        return "; every layer's output is finite, so the loss itself overflowed (logits too large)";
+            return h;
+        });
+        return found[0] != null ? found[0] : "; every layer's output is finite, so the loss itself overflowed (logits too large)";
+    }
+
+    /** The path of the layer that holds a parameter: its state-dict name without the local name. */
+    private static String layerPath(String paramName) {
+        int dot = paramName.lastIndexOf('.');
+        return dot < 0 ? "" : paramName.substring(0, dot);
     }
 
     private static int firstNonFinite(Tensor t) {
@@ -148,17 +186,17 @@ public final class NonFiniteGuard {
 
     /** Throws, naming the first parameter and its layer, if any gradient element is NaN or infinite. */
     public void checkGradients(long step, int epoch, Path lastCheckpoint) {
-        for (Map.Entry<String, Param> e : model.namedParams().entrySet()) {
+        for (Map.Entry<String, Param> e : params.entrySet()) {
             Param p = e.getValue();
             float[] g = p.grad().data();
             int n = p.grad().size();
             for (int i = 0; i < n; i++) {
                 if (!Float.isFinite(g[i])) {
                     String name = e.getKey();
-                    String index = name.substring(0, name.indexOf('.'));
+                    String path = layerPath(name);
                     throw new TrainingDivergedException("training diverged: at step " + step + " (epoch " + epoch
-                            + ") the gradient of parameter '" + name + "' of layer " + index + " "
-                            + layerByIndex.getOrDefault(index, "?") + " is " + g[i] + " at element " + i
+                            + ") the gradient of parameter '" + name + "' of layer " + path + " "
+                            + layerByPath.getOrDefault(path, "?") + " is " + g[i] + " at element " + i
                             + advice(lastCheckpoint), step);
                 }
             }

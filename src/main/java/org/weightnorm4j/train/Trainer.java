@@ -150,14 +150,14 @@ public final class Trainer {
      */
     void initialise() {
         initialised = true;
-        if (config.initBatch() == 0 || WeightNormed.find(model.layers()).isEmpty()) {
+        if (config.initBatch() == 0 || WeightNormed.find(model).isEmpty()) {
             return;
         }
         int n = Math.min(config.initBatch(), train.size());
         BatchIterator it = new BatchIterator(train, n, true, config.seed() ^ 0x696e6974L, BatchIterator.LastBatch.DROP,
                 org.weightnorm4j.data.Augmentation.NONE);
         it.startEpoch(0);
-        DataDependentInit.apply(model.layers(), it.next().images(), DataDependentInit.Options.paper(config.seed()));
+        DataDependentInit.apply(model, it.next().images(), DataDependentInit.Options.paper(config.seed()));
     }
 
     /** Trains until {@link TrainConfig#epochs()} epochs are complete (or a stop is requested); returns the summary. */
@@ -273,11 +273,7 @@ public final class Trainer {
 
     /** Mean ||v||, g and g/||v|| of each weight-normalized layer, keyed by PyTorch module index. */
     public Map<String, WeightNormStats> weightNormStats() {
-        Map<String, WeightNormStats> out = new LinkedHashMap<>();
-        for (WeightNormed.Found f : WeightNormed.find(model.layers())) {
-            out.put(Integer.toString(model.moduleIndex(f.index())), f.weights().weightNormStats());
-        }
-        return out;
+        return WeightNormed.statsByModule(model);
     }
 
     /** Evaluates the model (with averaged parameters, if enabled) on a dataset. */

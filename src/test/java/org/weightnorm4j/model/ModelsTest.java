@@ -92,7 +92,7 @@ class ModelsTest {
         Tensor dx = model.backward(y.copy());
         assertArrayEquals(x.shape(), dx.shape());
         assertArrayEquals(new int[] {2, 10}, model.forward(x, Mode.EVAL).shape());
-        assertEquals(p.usesWeightNorm(), !WeightNormed.find(model.layers()).isEmpty());
+        assertEquals(p.usesWeightNorm(), !WeightNormed.find(model).isEmpty());
     }
 
     @ParameterizedTest(name = "{0}")

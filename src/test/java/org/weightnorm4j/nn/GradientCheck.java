@@ -279,25 +279,12 @@ public final class GradientCheck {
     }
 
     private static Map<String, Param> namedParams(Layer layer) {
-        if (layer instanceof Sequential s) {
-            return s.namedParams();
-        }
-        Map<String, Param> out = new LinkedHashMap<>();
-        for (Param p : layer.params()) {
-            if (out.put(p.name(), p) != null) {
-                throw new IllegalArgumentException(layer.describe() + " has two parameters named '" + p.name() + "'");
-            }
-        }
-        return out;
+        return ModelTree.namedParams(layer);
     }
 
     private static Map<RandomState, Long> randomCounters(Layer layer) {
         Map<RandomState, Long> out = new IdentityHashMap<>();
-        if (layer instanceof Sequential s) {
-            for (RandomState r : s.namedRandomStates().values()) {
-                out.put(r, r.randomCounter());
-            }
-        } else if (layer instanceof RandomState r) {
+        for (RandomState r : ModelTree.namedRandomStates(layer).values()) {
             out.put(r, r.randomCounter());
         }
         return out;

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.weightnorm4j.norm.LinearUnit;
 import org.weightnorm4j.norm.Parameterization;
-import org.weightnorm4j.norm.PlainWeights;
+import org.weightnorm4j.nn.PlainWeights;
 import org.weightnorm4j.norm.WeightNorm;
 import org.weightnorm4j.norm.WeightNormWeights;
 import org.weightnorm4j.tensor.ConvSpec;
@@ -67,12 +67,12 @@ class LinearLayerGradientTest {
     void wholeTensorWeightNormGradientsMatchFiniteDifferences(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int[] shape = {1 + rng.nextInt(4), 1 + rng.nextInt(2), 2, 2};
-        WeightNormWeights wn = WeightNormWeights.paperInit(shape, true, WeightNorm.Scope.WHOLE_TENSOR, 0.5,
+        WeightNormWeights wn = WeightNormWeights.paperInit(shape, true, WeightNorm.WHOLE_TENSOR, 0.5,
                 DType.FLOAT64, rng);
         wn.g().value().set(0, 1.7);
         Conv2d conv = new Conv2d(wn, new ConvSpec(1, 1));
         GradientCheck.create().check(conv, uniform(rng, 2, shape[1], 3, 3)).assertPassed();
-        Dense dense = new Dense(WeightNormWeights.paperInit(new int[] {3, 4}, false, WeightNorm.Scope.WHOLE_TENSOR,
+        Dense dense = new Dense(WeightNormWeights.paperInit(new int[] {3, 4}, false, WeightNorm.WHOLE_TENSOR,
                 0.5, DType.FLOAT64, rng));
         GradientCheck.create().check(dense, uniform(rng, 3, 4)).assertPassed();
     }
@@ -117,7 +117,7 @@ class LinearLayerGradientTest {
         WeightNormWeights w64 = (WeightNormWeights) c64.weights();
         w64.bias().value().set(1, 0.3);
         Conv2d c32 = new Conv2d(new WeightNormWeights(w64.g().value().to(DType.FLOAT32), w64.v().value().to(DType.FLOAT32),
-                w64.bias().value().to(DType.FLOAT32), WeightNorm.Scope.PER_UNIT), new ConvSpec(1, 1));
+                w64.bias().value().to(DType.FLOAT32), WeightNorm.PER_UNIT), new ConvSpec(1, 1));
         Tensor x = uniform(rng, 2, 2, 5, 5);
         Tensor y64 = c64.forward(x, Mode.TRAIN);
         Tensor y32 = c32.forward(x.to(DType.FLOAT32), Mode.TRAIN);

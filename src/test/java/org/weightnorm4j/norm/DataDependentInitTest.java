@@ -115,7 +115,7 @@ class DataDependentInitTest {
     @Test
     void wholeTensorWeightNormIsRejectedWithAReason() {
         SplittableRandom rng = new SplittableRandom(5);
-        Dense dense = new Dense(WeightNormWeights.paperInit(new int[] {2, 3}, true, WeightNorm.Scope.WHOLE_TENSOR, 0.05,
+        Dense dense = new Dense(WeightNormWeights.paperInit(new int[] {2, 3}, true, WeightNorm.WHOLE_TENSOR, 0.05,
                 DType.FLOAT64, rng));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DataDependentInit.apply(List.of(dense), shiftedGaussian(rng, 4, 3), DataDependentInit.Options.paper(1)));

@@ -1,16 +1,10 @@
 package org.weightnorm4j.norm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -53,9 +47,9 @@ class WeightNormGoldenTest {
         JsonObject params = golden.getAsJsonObject("params");
 
         Conv2d conv = new Conv2d(new WeightNormWeights(tensor(params, "0.weight_g", dtype), tensor(params, "0.weight_v", dtype),
-                tensor(params, "0.bias", dtype), WeightNorm.Scope.PER_UNIT), new ConvSpec(1, 1));
+                tensor(params, "0.bias", dtype), WeightNorm.PER_UNIT), new ConvSpec(1, 1));
         Dense dense = new Dense(new WeightNormWeights(tensor(params, "4.weight_g", dtype), tensor(params, "4.weight_v", dtype),
-                tensor(params, "4.bias", dtype), WeightNorm.Scope.PER_UNIT));
+                tensor(params, "4.bias", dtype), WeightNorm.PER_UNIT));
         Sequential model = Sequential.builder()
                 .add(conv).add(ActivationLayer.leakyRelu(0.1)).add(new MaxPool2d()).add(new Flatten()).add(dense)
                 .build();
@@ -81,42 +75,22 @@ class WeightNormGoldenTest {
     }
 
     private static JsonObject load() throws IOException {
-        try (InputStream in = WeightNormGoldenTest.class.getResourceAsStream("/golden/wn_net.json")) {
-            assertNotNull(in, "test resource /golden/wn_net.json is missing; regenerate it with make_golden.py");
-            return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
-        }
+        return GoldenJson.load("/golden/wn_net.json", "make_golden.py");
     }
 
     private static Tensor tensor(JsonObject params, String name, DType dtype) {
-        JsonObject p = params.getAsJsonObject(name);
-        assertNotNull(p, "golden file has no parameter " + name);
-        return tensor(p, dtype);
+        return GoldenJson.tensor(params, name, dtype);
     }
 
     private static Tensor tensor(JsonObject o, DType dtype) {
-        int[] shape = ints(o.getAsJsonArray("shape"));
-        JsonArray values = o.getAsJsonArray("value");
-        Tensor t = Tensor.zeros(dtype, shape);
-        assertEquals(t.size(), values.size(), "values for shape " + List.of(shape));
-        for (int i = 0; i < t.size(); i++) {
-            t.set(i, values.get(i).getAsDouble());
-        }
-        return t;
+        return GoldenJson.tensor(o, dtype);
     }
 
     private static int[] ints(JsonArray a) {
-        int[] out = new int[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).getAsInt();
-        }
-        return out;
+        return GoldenJson.ints(a);
     }
 
     private static void assertTensor(String what, JsonArray expected, Tensor actual, double tol) {
-        assertEquals(expected.size(), actual.size(), what + ": size");
-        for (int i = 0; i < actual.size(); i++) {
-            double e = expected.get(i).getAsDouble();
-            assertEquals(e, actual.get(i), tol * (1 + Math.abs(e)), what + " entry " + i);
-        }
+        GoldenJson.assertTensor(what, expected, actual, tol);
     }
 }

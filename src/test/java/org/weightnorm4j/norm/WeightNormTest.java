@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
+import org.weightnorm4j.nn.PlainWeights;
 import org.weightnorm4j.nn.Conv2d;
 import org.weightnorm4j.nn.Dense;
 import org.weightnorm4j.nn.LinearLayer;
@@ -38,13 +39,13 @@ class WeightNormTest {
         if (conv) {
             int c = 1 + rng.nextInt(3);
             wn = new WeightNormWeights(positive(rng, out, 1, 1, 1), uniform(rng, out, c, 3, 3), uniform(rng, out),
-                    WeightNorm.Scope.PER_UNIT);
+                    WeightNorm.PER_UNIT);
             layer = new Conv2d(wn, new ConvSpec(1 + rng.nextInt(2), rng.nextInt(2)));
             x = uniform(rng, 2, c, 5, 5);
         } else {
             int in = 2 + rng.nextInt(5);
             wn = new WeightNormWeights(positive(rng, out, 1), uniform(rng, out, in), uniform(rng, out),
-                    WeightNorm.Scope.PER_UNIT);
+                    WeightNorm.PER_UNIT);
             layer = new Dense(wn);
             x = uniform(rng, 3, in);
         }
@@ -54,7 +55,7 @@ class WeightNormTest {
 
     /** ∇w L of the same layer with plain weights w = g v/||v||, from its own backward. */
     private static Tensor gradW(Setup s) {
-        Tensor w = WeightNorm.weight(s.wn.g().value(), s.wn.v().value(), WeightNorm.Scope.PER_UNIT, "test");
+        Tensor w = WeightNorm.weight(s.wn.g().value(), s.wn.v().value(), WeightNorm.PER_UNIT, "test");
         LinearLayer plain = s.layer.withWeights(new PlainWeights(w, s.wn.bias().value().copy()));
         plain.forward(s.x, Mode.TRAIN);
         plain.backward(s.r);
@@ -73,8 +74,8 @@ class WeightNormTest {
         Setup s = setup(new SplittableRandom(info.getCurrentRepetition()), info.getCurrentRepetition() % 2 == 0);
         backward(s);
         Tensor gw = gradW(s);
-        WeightNorm.Gradients eq3 = WeightNorm.gradients(gw, s.wn.g().value(), s.wn.v().value(), WeightNorm.Scope.PER_UNIT, "test");
-        Tensor eq4 = WeightNorm.projectedGradient(gw, s.wn.g().value(), s.wn.v().value(), WeightNorm.Scope.PER_UNIT, "test");
+        WeightNorm.Gradients eq3 = WeightNorm.gradients(gw, s.wn.g().value(), s.wn.v().value(), WeightNorm.PER_UNIT, "test");
+        Tensor eq4 = WeightNorm.projectedGradient(gw, s.wn.g().value(), s.wn.v().value(), WeightNorm.PER_UNIT, "test");
         assertClose(eq3.gradG(), s.wn.g().grad(), 1e-12);
         assertClose(eq3.gradV(), s.wn.v().grad(), 1e-12);
         assertClose(eq4, s.wn.v().grad(), 1e-12);
@@ -84,10 +85,10 @@ class WeightNormTest {
     void gradientOfVIsOrthogonalToW(RepetitionInfo info) {
         Setup s = setup(new SplittableRandom(100 + info.getCurrentRepetition()), info.getCurrentRepetition() % 2 == 0);
         backward(s);
-        Tensor w = WeightNorm.weight(s.wn.g().value(), s.wn.v().value(), WeightNorm.Scope.PER_UNIT, "test");
+        Tensor w = WeightNorm.weight(s.wn.g().value(), s.wn.v().value(), WeightNorm.PER_UNIT, "test");
         for (int u = 0; u < w.dim(0); u++) {
-            double[] wu = WeightNorm.unit(w, WeightNorm.Scope.PER_UNIT, u);
-            double[] gv = WeightNorm.unit(s.wn.v().grad(), WeightNorm.Scope.PER_UNIT, u);
+            double[] wu = WeightNorm.unit(w, WeightNorm.PER_UNIT, u);
+            double[] gv = WeightNorm.unit(s.wn.v().grad(), WeightNorm.PER_UNIT, u);
             double scaleOfTerms = Math.sqrt(WeightNorm.dot(wu, wu) * WeightNorm.dot(gv, gv));
             assertEquals(0, WeightNorm.dot(gv, wu), 1e-13 * (1 + scaleOfTerms), "∇v L · w of unit " + u);
         }
@@ -150,8 +151,8 @@ class WeightNormTest {
         double lr = 0.05 + rng.nextDouble();
         Tensor v = s.wn.v().value();
         for (int u = 0; u < v.dim(0); u++) {
-            double[] before = WeightNorm.unit(v, WeightNorm.Scope.PER_UNIT, u);
-            double[] grad = WeightNorm.unit(s.wn.v().grad(), WeightNorm.Scope.PER_UNIT, u);
+            double[] before = WeightNorm.unit(v, WeightNorm.PER_UNIT, u);
+            double[] grad = WeightNorm.unit(s.wn.v().grad(), WeightNorm.PER_UNIT, u);
             double[] after = new double[before.length];
             double[] delta = new double[before.length];
             for (int j = 0; j < before.length; j++) {
@@ -172,7 +173,7 @@ class WeightNormTest {
         for (int j = 0; j < 4; j++) {
             v.set(4 + j, 0);
         }
-        Dense dense = new Dense(new WeightNormWeights(positive(rng, 3, 1), v, null, WeightNorm.Scope.PER_UNIT));
+        Dense dense = new Dense(new WeightNormWeights(positive(rng, 3, 1), v, null, WeightNorm.PER_UNIT));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> dense.forward(uniform(rng, 2, 4), Mode.TRAIN));
         assertTrue(e.getMessage().contains("Dense(4->3, wn") && e.getMessage().contains("unit 1")
@@ -184,10 +185,10 @@ class WeightNormTest {
         Tensor v = Tensor.wrap(new double[] {1e-9, 0, 0, 0}, 2, 2);
         Tensor g = Tensor.wrap(new double[] {1, 1}, 2, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> WeightNorm.weight(g, v, WeightNorm.Scope.PER_UNIT, "layer 'x'"));
+                () -> WeightNorm.weight(g, v, WeightNorm.PER_UNIT, "layer 'x'"));
         assertTrue(e.getMessage().contains("layer 'x', unit 1"), e.getMessage());
         v.set(3, 2.0);
-        Tensor w = WeightNorm.weight(g, v, WeightNorm.Scope.PER_UNIT, "layer 'x'");
+        Tensor w = WeightNorm.weight(g, v, WeightNorm.PER_UNIT, "layer 'x'");
         assertEquals(1e-9 / Math.sqrt(WeightNorm.EPSILON), w.get(0), 1e-18, "||v|| is clamped at √ε");
         assertEquals(1.0, w.get(3), 0, "a normal row is untouched by ε");
     }
@@ -196,10 +197,10 @@ class WeightNormTest {
     void wholeTensorScopeUsesOneNorm() {
         Tensor v = Tensor.wrap(new double[] {3, 0, 0, 4}, 2, 2);
         Tensor g = Tensor.wrap(new double[] {10}, new int[0]);
-        Tensor w = WeightNorm.weight(g, v, WeightNorm.Scope.WHOLE_TENSOR, "t");
+        Tensor w = WeightNorm.weight(g, v, WeightNorm.WHOLE_TENSOR, "t");
         assertEquals(6, w.get(0), 1e-15);
         assertEquals(8, w.get(3), 1e-15);
-        WeightNormWeights wn = new WeightNormWeights(g, v, null, WeightNorm.Scope.WHOLE_TENSOR);
+        WeightNormWeights wn = new WeightNormWeights(g, v, null, WeightNorm.WHOLE_TENSOR);
         Tensor s = wn.prepareScale("t");
         assertEquals(2, s.get(0), 1e-15);
         assertEquals(2, s.get(1), 1e-15);
@@ -210,7 +211,7 @@ class WeightNormTest {
     void statsAreMeansOverUnits() {
         Tensor v = Tensor.wrap(new double[] {3, 4, 0, 2}, 2, 2);
         Tensor g = Tensor.wrap(new double[] {10, 1}, 2, 1);
-        WeightNormStats st = new WeightNormWeights(g, v, null, WeightNorm.Scope.PER_UNIT).weightNormStats();
+        WeightNormStats st = new WeightNormWeights(g, v, null, WeightNorm.PER_UNIT).weightNormStats();
         assertEquals(3.5, st.meanVNorm(), 1e-15);
         assertEquals(5.5, st.meanG(), 1e-15);
         assertEquals((2 + 0.5) / 2, st.meanScale(), 1e-15);

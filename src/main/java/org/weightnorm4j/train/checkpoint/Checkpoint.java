@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.weightnorm4j.nn.Layer;
+import org.weightnorm4j.nn.ModelTree;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.tensor.Tensor;
@@ -43,12 +45,12 @@ public final class Checkpoint {
     }
 
     /** The model's parameters and buffers under their PyTorch names, in module order. */
-    public static Map<String, Tensor> stateDict(Sequential model) {
+    public static Map<String, Tensor> stateDict(Layer model) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Param> e : model.namedParams().entrySet()) {
+        for (Map.Entry<String, Param> e : ModelTree.namedParams(model).entrySet()) {
             out.put(e.getKey(), e.getValue().value());
         }
-        out.putAll(model.namedBuffers());
+        out.putAll(ModelTree.namedBuffers(model));
         return out;
     }
 
@@ -83,7 +85,7 @@ public final class Checkpoint {
      * Loads {@code model.safetensors} into a model built from the sidecar. Every parameter and buffer
      * must be present with the model's shape, and the file must hold nothing else.
      */
-    public static void loadModel(Path dir, Sequential model) {
+    public static void loadModel(Path dir, Layer model) {
         requireDirectory(dir);
         FileSet.recover(dir);
         Path file = dir.resolve(MODEL_FILE);

@@ -1,11 +1,8 @@
-package org.weightnorm4j.norm;
+package org.weightnorm4j.nn;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
-import org.weightnorm4j.nn.Initializers;
-import org.weightnorm4j.nn.LinearWeights;
-import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Kernels;
 import org.weightnorm4j.tensor.Tensor;
@@ -15,8 +12,13 @@ public final class PlainWeights implements LinearWeights {
     private final Param weight;
     private final Param bias;
 
-    /** Wraps existing tensors; {@code bias} may be null. */
+    /** Wraps existing tensors of the weight {@code "weight"}; {@code bias} may be null. */
     public PlainWeights(Tensor weight, Tensor bias) {
+        this("weight", weight, bias);
+    }
+
+    /** Wraps existing tensors of a weight called {@code name} (e.g. {@code "weight_hh_l0"}); {@code bias} may be null. */
+    public PlainWeights(String name, Tensor weight, Tensor bias) {
         if (weight.rank() < 2) {
             throw new IllegalArgumentException("plain weights: expected a weight [out, in, ...] but got " + weight);
         }
@@ -24,7 +26,7 @@ public final class PlainWeights implements LinearWeights {
             bias.requireShape("plain weights: bias for weight " + weight, weight.dim(0));
             weight.requireSameType("plain weights (weight vs bias)", bias);
         }
-        this.weight = new Param("weight", weight);
+        this.weight = new Param(name, weight);
         this.bias = bias == null ? null : new Param("bias", bias);
     }
 
