@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.weightnorm4j.io.AtomicFiles;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.tensor.Tensor;
