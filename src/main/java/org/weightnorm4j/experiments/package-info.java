@@ -8,8 +8,9 @@
  * {@link org.weightnorm4j.experiments.Explain} (the derivation of weight normalization checked on
  * one random dense layer in double precision). docs/EXPERIMENTS.md has the results.
  *
- * <p>Depends on {@code train} (and through it on {@code tensor} to {@code data}) to train, and on
- * {@code report} for charts and pages; the {@code cli} commands are thin wrappers around it.
+ * <p>Depends on {@code model} and {@code train} (and through it on {@code tensor} to {@code data})
+ * to train, and on {@code report} for charts and pages; the {@code cli} commands are thin
+ * wrappers around it.
  * Taking a workload instead of names lets tests run every experiment on a tiny synthetic task.
  */
 package org.weightnorm4j.experiments;
