@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Replays the first steps of an LrSweepProbe run in PyTorch, from the same initial weights (after
-weightnorm4j's data-dependent init) and the same batches, with torch.nn.utils.weight_norm(dim=0)
-and torch.optim.SGD, and prints the loss per step to set against the probe's trace.
+"""Replays the first steps of an LrSweepProbe run (src/test/java/org/weightnorm4j/experiments/) in
+PyTorch, from the same initial weights (after weightnorm4j's data-dependent init) and the same
+batches, with torch.nn.utils.weight_norm(dim=0) and torch.optim.SGD, and prints the loss per step
+to set against the probe's trace.
 
-Usage (from the repository root, after `LrSweepProbe.java ... trace=5 dump=DIR`):
+Usage (from the repository root, after `LrSweepProbe ... trace=5 dump=DIR`, see docs/EXPERIMENTS.md):
   python3 docs/lr-sweep/torch_steps.py DIR --lr 1 --momentum 0.9 --steps 5
 Only the weight-normalized mlp (784-512-512-10) with one learning rate for every parameter.
 """

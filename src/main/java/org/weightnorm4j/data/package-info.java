@@ -18,5 +18,9 @@
  *       {@link org.weightnorm4j.data.Augmentation} (random flips and translations), and
  *       {@link org.weightnorm4j.data.BatchIterator} (seeded, resumable shuffled minibatches).</li>
  * </ul>
+ *
+ * <p>Depends only on {@code tensor} (images are float32 tensors) and on EJML for the
+ * eigendecomposition behind ZCA ({@link org.weightnorm4j.data.SymmetricEigen}); {@code train},
+ * {@code experiments} and {@code cli} use it.
  */
 package org.weightnorm4j.data;

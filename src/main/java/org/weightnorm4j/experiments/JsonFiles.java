@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.weightnorm4j.train.checkpoint.AtomicFiles;
+import org.weightnorm4j.io.AtomicFiles;
 
 /**
  * Small JSON files the experiments keep beside their runs. Writes are atomic (a file that exists is
@@ -24,7 +24,11 @@ final class JsonFiles {
     static void write(Path file, JsonElement json) {
         byte[] bytes = (new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json)
                 + "\n").getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(file, out -> out.write(bytes));
+        try {
+            AtomicFiles.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     static JsonElement read(Path file) {

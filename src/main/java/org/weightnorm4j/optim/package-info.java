@@ -9,5 +9,8 @@
  * gradients, run forward and backward, set the scheduled hyperparameters, then {@code step()}.
  * Schedules are pure functions of the (fractional) epoch, so resuming needs only the optimizer's
  * own {@link org.weightnorm4j.optim.OptimizerState} and the step count.
+ *
+ * <p>Depends on {@code tensor} and on {@code nn}'s {@link org.weightnorm4j.nn.Param}; used by
+ * {@code train}.
  */
 package org.weightnorm4j.optim;

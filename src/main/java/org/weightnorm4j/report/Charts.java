@@ -12,6 +12,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.weightnorm4j.io.AtomicFiles;
 
 /**
  * Draws a {@link ChartSpec} as PNG or SVG with XChart, without a display (it sets

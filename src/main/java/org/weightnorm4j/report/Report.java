@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.weightnorm4j.io.AtomicFiles;
 
 /**
  * One experiment's report: a title, the conclusions in plain words, sections of figures, tables

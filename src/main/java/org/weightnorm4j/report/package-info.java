@@ -13,5 +13,8 @@
  * <p>Diverged runs are expected data, not errors: points that are NaN or infinite (or not
  * positive on a logarithmic axis) are left out of the drawing and the omission is written in the
  * legend and in the figure's caption.
+ *
+ * <p>Depends on {@code io} (every file is written atomically) and on {@code tensor} only to name
+ * the kernels in the machine description; used by {@code experiments}.
  */
 package org.weightnorm4j.report;

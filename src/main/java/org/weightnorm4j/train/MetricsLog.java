@@ -10,8 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.weightnorm4j.io.AtomicFiles;
 import org.weightnorm4j.norm.WeightNormStats;
-import org.weightnorm4j.train.checkpoint.AtomicFiles;
 
 /**
  * Writes {@code metrics.csv}: one row per logged step ({@code kind = step}) and one per epoch
@@ -58,7 +58,7 @@ public final class MetricsLog implements TrainingListener {
             }
             Files.createDirectories(file.toAbsolutePath().getParent());
             byte[] bytes = (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8);
-            AtomicFiles.write(file, o -> o.write(bytes));
+            AtomicFiles.write(file, bytes);
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the metrics log " + file + ": " + e.getMessage(), e);

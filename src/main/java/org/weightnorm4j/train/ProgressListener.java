@@ -12,7 +12,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * the epoch (the {@code me.tongfei:progressbar} library, on standard output) with loss, accuracy,
  * images/s and the time left. Elsewhere (CI, a pipe, a log file) it prints a plain line five times
  * per epoch instead, so logs stay readable. Either way each epoch ends with a line holding its
- * training and test metrics.
+ * training metrics and, when the run has a test split, its test metrics.
  */
 public final class ProgressListener implements TrainingListener {
     private final PrintWriter out;
@@ -84,14 +84,22 @@ public final class ProgressListener implements TrainingListener {
             progressBar.close();
             progressBar = null;
         }
-        out.println(String.format(Locale.ROOT,
-                "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | lr %.3g | %.0f img/s",
-                r.epoch(), epochs, r.trainLoss(), r.trainAccuracy(), r.testLoss(), r.testAccuracy(), r.lr(),
-                r.imagesPerSecond()));
+        out.println(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.4f | %slr %.3g | %.0f img/s",
+                r.epoch(), epochs, r.trainLoss(), r.trainAccuracy(), testColumn(r), r.lr(), r.imagesPerSecond()));
         out.flush();
         lossSum = 0;
         accSum = 0;
         count = 0;
+    }
+
+    /**
+     * The test metrics and their separator, or nothing when the run has no test split (the noise
+     * experiment's runs): a "test loss NaN" would read as a diverged model. An evaluated accuracy
+     * is a fraction of examples and never NaN, even when the loss diverged, so it tells the cases apart.
+     */
+    private static String testColumn(EpochRecord r) {
+        return Double.isNaN(r.testAccuracy()) ? ""
+                : String.format(Locale.ROOT, "test loss %.4f acc %.4f | ", r.testLoss(), r.testAccuracy());
     }
 
     static String duration(double seconds) {

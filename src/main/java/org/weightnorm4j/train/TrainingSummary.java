@@ -2,9 +2,11 @@ package org.weightnorm4j.train;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.weightnorm4j.train.checkpoint.AtomicFiles;
+import org.weightnorm4j.io.AtomicFiles;
 
 /**
  * The outcome of a run, written to {@code summary.json}.
@@ -41,6 +43,10 @@ public record TrainingSummary(int epochs, long steps, double trainLoss, double t
     public static void write(Path file, JsonObject json) {
         byte[] bytes = (new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().disableHtmlEscaping().create().toJson(json)
                 + "\n").getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(file, out -> out.write(bytes));
+        try {
+            AtomicFiles.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the training summary " + file + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weightnorm4j.norm.Parameterization;
+import org.weightnorm4j.testing.TinyTask;
 import org.weightnorm4j.train.StepRecord;
 import org.weightnorm4j.train.TrainingListener;
 
@@ -27,7 +28,7 @@ class CompareExperimentTest {
     }
 
     private static CompareExperiment experiment(Path out, int epochs) {
-        return new CompareExperiment(TinyWorkload.workload(96, 48), settings(epochs), out,
+        return new CompareExperiment(TinyTask.workload(96, 48), settings(epochs), out,
                 new PrintWriter(new StringWriter()), false);
     }
 
@@ -93,7 +94,7 @@ class CompareExperimentTest {
         assertFalse(Files.exists(out.resolve("normal").resolve(CompareExperiment.RESULT_FILE)));
 
         StringWriter log = new StringWriter();
-        CompareResult resumed = new CompareExperiment(TinyWorkload.workload(96, 48), settings(2), out,
+        CompareResult resumed = new CompareExperiment(TinyTask.workload(96, 48), settings(2), out,
                 new PrintWriter(log), false).run();
         assertTrue(log.toString().contains("resuming from its checkpoint after epoch 1"), log.toString());
         for (int i = 0; i < 2; i++) {

@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weightnorm4j.norm.Parameterization;
+import org.weightnorm4j.testing.TinyTask;
 
 class LrSweepTest {
 
@@ -21,7 +22,7 @@ class LrSweepTest {
     void aDivergingRunIsRecordedAsDivergedAndTheSweepGoesOn(@TempDir Path out) throws Exception {
         LrSweep.Settings s = new LrSweep.Settings(List.of(Parameterization.NORMAL, Parameterization.WN), List.of(1e30, 1e-2),
                 new TrainSettings(1, 16, "sgd", 1e-3, 0, 0, 32, 2));
-        LrSweepResult r = new LrSweep(TinyWorkload.workload(96, 32), s, new PrintWriter(new StringWriter()), false).run();
+        LrSweepResult r = new LrSweep(TinyTask.workload(96, 32), s, new PrintWriter(new StringWriter()), false).run();
         assertEquals(4, r.points().size());
         LrSweep.Point small = r.of(Parameterization.NORMAL).get(0);
         LrSweep.Point huge = r.of(Parameterization.NORMAL).get(1);
@@ -54,7 +55,7 @@ class LrSweepTest {
         LrSweep.Settings s = new LrSweep.Settings(List.of(Parameterization.NORMAL), List.of(1e-2, 1.0), t);
         LrSweep.Point fine = new LrSweep.Point(Parameterization.NORMAL, 1e-2, false, 0, "", 0.5, 0.8, 0.6, 0.8);
         LrSweep.Point exploded = new LrSweep.Point(Parameterization.NORMAL, 1.0, false, 0, "", 6.7e8, 0.1, 1e9, 0.1);
-        LrSweepResult r = new LrSweepResult(TinyWorkload.workload(32, 8), s, List.of(fine, exploded));
+        LrSweepResult r = new LrSweepResult(TinyTask.workload(32, 8), s, List.of(fine, exploded));
         assertEquals(Math.log(3), r.chanceLoss(), 1e-15);
         assertFalse(r.failed(fine));
         assertTrue(r.failed(exploded));

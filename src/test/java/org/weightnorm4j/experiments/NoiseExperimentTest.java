@@ -11,13 +11,14 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.weightnorm4j.testing.TinyTask;
 
 class NoiseExperimentTest {
 
     private static NoiseResult run(Path out, String optimizer, double lr, double weightDecay) {
         NoiseExperiment.Settings s = new NoiseExperiment.Settings(List.of(8, 32), 0, 30,
                 new TrainSettings(1, 8, optimizer, lr, 0, weightDecay, 32, 3));
-        return new NoiseExperiment(TinyWorkload.workload(256, 8), s, out, new PrintWriter(new StringWriter()), false).run();
+        return new NoiseExperiment(TinyTask.workload(256, 8), s, out, new PrintWriter(new StringWriter()), false).run();
     }
 
     @Test
@@ -71,7 +72,7 @@ class NoiseExperimentTest {
 
     @Test
     void labelNoiseChangesTheAskedFractionToOtherClasses() {
-        var data = TinyWorkload.data("t", 4000, 1);
+        var data = TinyTask.data("t", 4000, 1);
         var noisy = LabelNoise.apply(data, 0.3, 9);
         double fraction = LabelNoise.changed(data, noisy) / 4000.0;
         assertEquals(0.3, fraction, 0.03);

@@ -25,6 +25,7 @@ import org.weightnorm4j.nn.SoftmaxCrossEntropy;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Parallel;
+import org.weightnorm4j.testing.TinyTask;
 import org.weightnorm4j.train.MetricsLog;
 import org.weightnorm4j.train.TrainConfig;
 import org.weightnorm4j.train.Trainer;

@@ -13,6 +13,7 @@ import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Tensor;
+import org.weightnorm4j.testing.TinyTask;
 import org.weightnorm4j.train.Evaluation;
 import org.weightnorm4j.train.StepRecord;
 import org.weightnorm4j.train.TrainConfig;

@@ -7,12 +7,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.norm.Parameterization;
+import org.weightnorm4j.testing.TinyTask;
 
 class NonFiniteGuardTest {
 
     @Test
     void namesTheStepTheLayerAndTheParameter() {
-        Sequential m = SyntheticTask.model(Parameterization.WN, 1);
+        Sequential m = TinyTask.model(Parameterization.WN, 1);
         NonFiniteGuard guard = new NonFiniteGuard(m);
         guard.checkGradients(3, 1, null); // all zero: fine
         m.namedParams().get("4.weight_v").grad().set(5, Float.POSITIVE_INFINITY);
@@ -25,7 +26,7 @@ class NonFiniteGuardTest {
 
     @Test
     void aNonFiniteLossIsReportedWithItsStep() {
-        NonFiniteGuard guard = new NonFiniteGuard(SyntheticTask.model(Parameterization.NORMAL, 1));
+        NonFiniteGuard guard = new NonFiniteGuard(TinyTask.model(Parameterization.NORMAL, 1));
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> guard.checkLoss(Double.NaN, 9, 1, null));
         assertTrue(e.getMessage().contains("step 9") && e.getMessage().contains("NaN")

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.weightnorm4j.data.Dataset;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.norm.Parameterization;
+import org.weightnorm4j.testing.TinyTask;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
 import org.weightnorm4j.train.checkpoint.Sidecar;
 
@@ -24,8 +25,8 @@ class TrainerTest {
     @TempDir
     Path tmp;
 
-    private static final Dataset TRAIN = SyntheticTask.data("synthetic/train", 600, 1);
-    private static final Dataset TEST = SyntheticTask.data("synthetic/test", 300, 2);
+    private static final Dataset TRAIN = TinyTask.data("synthetic/train", 600, 1);
+    private static final Dataset TEST = TinyTask.data("synthetic/test", 300, 2);
 
     private static TrainConfig.Builder config() {
         return TrainConfig.builder().epochs(4).batchSize(32).optimizer("adam", 0.01).initBatch(100)
@@ -33,7 +34,7 @@ class TrainerTest {
     }
 
     private static Trainer trainer(Parameterization p, TrainConfig c, Path out) {
-        Trainer t = new Trainer(SyntheticTask.model(p, 5), TRAIN, TEST, c, SyntheticTask.info(p), out);
+        Trainer t = new Trainer(TinyTask.model(p, 5), TRAIN, TEST, c, TinyTask.info(p), out);
         t.addListener(new MetricsLog(out.resolve("metrics.csv")));
         return t;
     }
@@ -54,7 +55,7 @@ class TrainerTest {
         assertEquals(4, side.epoch());
         assertEquals(s.steps(), side.step());
         // The saved model evaluates to the summary's test accuracy.
-        Sequential fresh = SyntheticTask.model(Parameterization.WN, 99);
+        Sequential fresh = TinyTask.model(Parameterization.WN, 99);
         Checkpoint.loadModel(out, fresh);
         assertEquals(s.testAccuracy(), Evaluation.of(fresh, TEST, 64).accuracy());
     }
@@ -121,7 +122,7 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("step " + e.step()) && e.getMessage().contains(out.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("loss") || e.getMessage().contains("parameter '"), e.getMessage());
         assertEquals(spe, Checkpoint.readSidecar(out).step());
-        Sequential fresh = SyntheticTask.model(Parameterization.NORMAL, 1);
+        Sequential fresh = TinyTask.model(Parameterization.NORMAL, 1);
         Checkpoint.loadModel(out, fresh);
         assertTrue(Evaluation.of(fresh, TEST, 64).accuracy() > 0.5);
     }

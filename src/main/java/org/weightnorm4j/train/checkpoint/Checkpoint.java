@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.weightnorm4j.io.AtomicFiles;
 import org.weightnorm4j.nn.Layer;
 import org.weightnorm4j.nn.ModelTree;
 import org.weightnorm4j.nn.Param;

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.weightnorm4j.io.AtomicFiles;
 
 /**
  * Replaces several files of one directory so that they change together: a checkpoint's model,
@@ -41,7 +42,7 @@ public final class FileSet {
         Map<String, Path> temps = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, AtomicFiles.Body> e : files.entrySet()) {
-                temps.put(e.getKey(), AtomicFiles.writeTemp(dir.resolve(e.getKey()), e.getValue()));
+                temps.put(e.getKey(), writeTemp(dir.resolve(e.getKey()), e.getValue()));
             }
             JsonArray renames = new JsonArray();
             temps.forEach((name, tmp) -> {
@@ -52,12 +53,25 @@ public final class FileSet {
             });
             JsonObject journal = new JsonObject();
             journal.add("renames", renames);
-            AtomicFiles.write(dir.resolve(JOURNAL), out -> out.write(journal.toString().getBytes(StandardCharsets.UTF_8)));
+            Path journalFile = dir.resolve(JOURNAL);
+            try {
+                AtomicFiles.write(journalFile, journal.toString().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw CheckpointException.writing(journalFile, e);
+            }
         } catch (RuntimeException e) {
             temps.values().forEach(AtomicFiles::deleteQuietly);
             throw e;
         }
         recover(dir);
+    }
+
+    private static Path writeTemp(Path file, AtomicFiles.Body body) {
+        try {
+            return AtomicFiles.writeTemp(file, body);
+        } catch (IOException e) {
+            throw CheckpointException.writing(file, e);
+        }
     }
 
     /**

@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.weightnorm4j.io.AtomicFiles;
 import org.weightnorm4j.tensor.Tensor;
 
 /**
@@ -54,7 +55,11 @@ public final class SafeTensors {
 
     /** Writes float32 tensors and metadata to {@code file} atomically (see {@link AtomicFiles}). */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
-        AtomicFiles.write(file, out -> writeTo(out, tensors, metadata));
+        try {
+            AtomicFiles.write(file, out -> writeTo(out, tensors, metadata));
+        } catch (IOException e) {
+            throw CheckpointException.writing(file, e);
+        }
     }
 
     /** Writes the format to a stream (for {@link AtomicFiles#writeTemp}). */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.weightnorm4j.io.AtomicFiles;
 
 class FileSetTest {
     @TempDir

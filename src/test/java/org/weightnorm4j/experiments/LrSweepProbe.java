@@ -1,3 +1,5 @@
+package org.weightnorm4j.experiments;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,7 +15,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.weightnorm4j.data.Augmentation;
 import org.weightnorm4j.data.BatchIterator;
-import org.weightnorm4j.experiments.Workload;
 import org.weightnorm4j.nn.Dense;
 import org.weightnorm4j.nn.Layer;
 import org.weightnorm4j.nn.LinearLayer;
@@ -37,10 +38,12 @@ import org.weightnorm4j.tensor.Tensor;
  * data, seed, batch order and data-dependent init as the sweep), with separate SGD learning rates
  * for the directions {@code v} (or plain weights), the scales {@code g} and the biases, and a
  * per-step trace of what grows. Used in docs/EXPERIMENTS.md to find why weight normalization did
- * not widen the stable learning-rate range. Run from the repository root after packaging:
+ * not widen the stable learning-rate range. It lives with the tests so that the build compiles it
+ * and it cannot fall behind the library; run it from the repository root after
+ * {@code ./mvnw -q -o package -DskipTests} (which compiles the test classes too):
  * <pre>
- *   java --add-modules jdk.incubator.vector -cp target/weightnorm4j-all.jar docs/lr-sweep/LrSweepProbe.java \
- *       param=wn lr=1 [lr-g=X] [lr-b=X] [momentum=0.9] [ddi=1] [last=wn|normal] [trace=N] [dump=DIR]
+ *   java --add-modules jdk.incubator.vector -cp target/weightnorm4j-all.jar:target/test-classes \
+ *       org.weightnorm4j.experiments.LrSweepProbe param=wn lr=1 [lr-g=X] [lr-b=X] [momentum=0.9] [ddi=1] [last=wn|normal] [trace=N] [dump=DIR]
  * </pre>
  * {@code lr-g}, {@code lr-b} default to {@code lr}; 0 freezes that group. {@code ddi=0} skips the
  * data-dependent init (then {@code g = ||v||}, {@code b = 0}). {@code last=normal} makes the

@@ -1,12 +1,10 @@
-package org.weightnorm4j.train.checkpoint;
+package org.weightnorm4j.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +15,11 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Writes files so that a crash, a full disk or a kill at any moment leaves either the old file or
  * the complete new one, never a mix: the bytes go to a temporary file in the target's directory,
  * which is flushed to disk ({@code fsync}), renamed over the target in one atomic step, after
- * which the directory itself is flushed so that the rename survives a power cut.
+ * which the directory itself is flushed so that the rename survives a power cut. A report open in
+ * a browser and a checkpoint read by a resuming run both see a whole file.
+ *
+ * <p>Failures are plain {@link IOException}s; callers add what the user should do (the checkpoint
+ * code says the previous checkpoint is intact, the report code names the page).
  */
 public final class AtomicFiles {
 
@@ -30,8 +32,13 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** Replaces {@code target} atomically with {@code data}. */
+    public static void write(Path target, byte[] data) throws IOException {
+        write(target, out -> out.write(data));
+    }
+
     /** Replaces {@code target} atomically with what {@code body} writes. */
-    public static void write(Path target, Body body) {
+    public static void write(Path target, Body body) throws IOException {
         Path tmp = writeTemp(target, body);
         commit(tmp, target);
         syncDirectory(target.toAbsolutePath().getParent());
@@ -39,13 +46,18 @@ public final class AtomicFiles {
 
     /**
      * Writes {@code body} to a new temporary file next to {@code target} and flushes it to disk.
-     * The caller {@link #commit commits} it (or deletes it) later.
+     * The caller {@link #commit commits} it (or deletes it) later; on failure nothing is left.
      */
-    public static Path writeTemp(Path target, Body body) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = null;
+    public static Path writeTemp(Path target, Body body) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        // A missing directory would otherwise surface as a NoSuchFileException naming the temporary file.
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("directory " + dir + " does not exist");
+        }
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        boolean written = false;
         try {
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
             makeReadable(tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = Channels.newOutputStream(ch)) {
@@ -53,24 +65,31 @@ public final class AtomicFiles {
                 out.flush();
                 ch.force(true);
             }
+            written = true;
             return tmp;
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw failure("cannot write " + target, e);
+        } finally {
+            if (!written) {
+                deleteQuietly(tmp);
+            }
         }
     }
 
-    /** Renames a flushed temporary file over {@code target} in one atomic step. */
-    public static void commit(Path tmp, Path target) {
+    /**
+     * Renames a flushed temporary file over {@code target} in one atomic step, deleting it on failure.
+     * A file system that cannot rename atomically is an error, not a silent copy: a reader could
+     * then see half a file, which is what this class exists to prevent.
+     */
+    public static void commit(Path tmp, Path target) throws IOException {
         try {
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + target.getParent() + " cannot rename atomically", e);
+                throw new IOException("the file system of " + target.toAbsolutePath().getParent()
+                        + " cannot rename atomically", e);
             }
         } catch (IOException e) {
             deleteQuietly(tmp);
-            throw failure("cannot replace " + target, e);
+            throw e;
         }
     }
 
@@ -83,31 +102,26 @@ public final class AtomicFiles {
         }
     }
 
-    /** Temporary files start private (0600); a checkpoint is an ordinary file (0644), readable by others. */
-    private static void makeReadable(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its default permissions apply
-        }
-    }
-
     /** Deletes a file if it exists, ignoring errors (used to clean up after a failure). */
     public static void deleteQuietly(Path p) {
         if (p != null) {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException ignored) {
-                // best effort: the file is a temporary one and carries a .tmp suffix
+                // best effort: the file is a temporary one, hidden and with a .tmp suffix
             }
         }
     }
 
-    private static CheckpointException failure(String what, IOException e) {
-        String reason = e instanceof AccessDeniedException ? "permission denied"
-                : e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
-                : e.getMessage() == null ? e.toString() : e.getMessage();
-        return new CheckpointException(what + ": " + reason + ". The previous checkpoint, if any, is intact;"
-                + " free disk space or choose a writable output directory, then resume.", e);
+    /**
+     * Temporary files start private (0600); the files written here (reports, checkpoints, logs)
+     * are ordinary ones (0644), readable by whoever can see the directory.
+     */
+    private static void makeReadable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Not a POSIX file system: its default permissions apply.
+        }
     }
 }
