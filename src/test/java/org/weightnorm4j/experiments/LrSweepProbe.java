@@ -22,11 +22,11 @@ import org.weightnorm4j.nn.LinearWeights;
 import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.nn.Sequential;
+import org.weightnorm4j.nn.PlainWeights;
 import org.weightnorm4j.nn.SoftmaxCrossEntropy;
 import org.weightnorm4j.norm.DataDependentInit;
 import org.weightnorm4j.norm.LinearUnit;
 import org.weightnorm4j.norm.Parameterization;
-import org.weightnorm4j.norm.PlainWeights;
 import org.weightnorm4j.norm.WeightNorm;
 import org.weightnorm4j.norm.WeightNormWeights;
 import org.weightnorm4j.optim.Sgd;
@@ -190,7 +190,7 @@ public final class LrSweepProbe {
         for (LinearLayer l : linear) {
             k++;
             if (l.weights() instanceof WeightNormWeights wn) {
-                double[] n = WeightNorm.norms(wn.v().value(), wn.scope(), "probe layer " + k);
+                double[] n = WeightNorm.norms(wn.v().value(), wn.dim(), "probe layer " + k);
                 double meanNorm = 0, maxG = 0, maxS = 0;
                 for (int u = 0; u < n.length; u++) {
                     double g = Math.abs(wn.g().value().get(u));
@@ -201,7 +201,7 @@ public final class LrSweepProbe {
                 sb.append(String.format(Locale.ROOT, "L%d[||v|| %.3g, max|g| %.3g, max g/||v|| %.3g, max|b| %.3g] ",
                         k, meanNorm, maxG, maxS, maxAbs(wn.bias())));
             } else if (l.weights() instanceof PlainWeights pw) {
-                double[] n = WeightNorm.norms(pw.weight().value(), WeightNorm.Scope.PER_UNIT, "probe layer " + k);
+                double[] n = WeightNorm.norms(pw.weight().value(), WeightNorm.PER_UNIT, "probe layer " + k);
                 sb.append(String.format(Locale.ROOT, "L%d[mean ||w_unit|| %.3g, max|b| %.3g] ",
                         k, Arrays.stream(n).average().orElse(0), maxAbs(pw.bias())));
             }
