@@ -107,7 +107,7 @@ class TrainCommandTest {
         assertTrue(flag.err().contains("note: --param bn overrides") && flag.err().contains("wn-mobn"), flag.err());
         CliRun e2 = run("eval", "--checkpoint", tmp.resolve("flag").toString(), "--data", data.toString());
         assertEquals(0, e2.code(), e2.err());
-        assertTrue(e2.out().contains("(bn") && !e2.out().contains("wn-mobn"), e2.out());
+        assertTrue(e2.out().contains(", bn)") && !e2.out().contains("wn-mobn"), e2.out());
     }
 
     @Test
