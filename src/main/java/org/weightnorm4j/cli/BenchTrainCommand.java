@@ -20,12 +20,14 @@ import org.weightnorm4j.data.Dataset;
 import org.weightnorm4j.data.DatasetSplits;
 import org.weightnorm4j.data.Datasets;
 import org.weightnorm4j.model.Models;
+import org.weightnorm4j.model.Recipe;
 import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.nn.SoftmaxCrossEntropy;
 import org.weightnorm4j.norm.DataDependentInit;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.optim.Adam;
+import org.weightnorm4j.optim.OptimizerSpec;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Parallel;
 import org.weightnorm4j.tensor.Tensor;
@@ -142,7 +144,7 @@ public final class BenchTrainCommand implements Runnable {
             if (!gaussian && fashion == null) {
                 fashion = loadFashionMnist();
             }
-            int b = batch > 0 ? batch : w.equals("mlp") ? 128 : 100;
+            int b = batch > 0 ? batch : Recipe.of(w).batchSize();
             Dataset data = epoch ? null : gaussian ? gaussian(w, b) : fashion.train();
             if (rounds > 1) {
                 for (Map<String, Object> line : interleaved(w, params, threadCounts, b, data)) {
@@ -336,7 +338,7 @@ public final class BenchTrainCommand implements Runnable {
     /** One whole epoch through the {@link Trainer}: shuffling, steps, then evaluation on the test split. */
     private Map<String, Object> epoch(String w, String p, int b, DatasetSplits data) {
         Sequential model = Models.preset(w).build(Parameterization.parse(p), seed, DType.FLOAT32);
-        TrainConfig config = TrainConfig.builder().epochs(1).batchSize(b).optimizer("adam", lr(w)).schedule("constant")
+        TrainConfig config = TrainConfig.builder().epochs(1).batchSize(b).optimizer(OptimizerSpec.Adam.of(lr(w))).schedule("constant")
                 .initBatch(b).seed(seed).build(); // evaluation batch: the TrainConfig default
         Trainer trainer = new Trainer(model, data.train(), data.test(), config, null, null);
         resetPeakHeap();
@@ -365,7 +367,7 @@ public final class BenchTrainCommand implements Runnable {
 
     /** The peer's learning rates. */
     private static double lr(String workload) {
-        return workload.equals("mlp") ? 1e-3 : 3e-3;
+        return Recipe.of(workload).adamLr();    // the peer's: one rate for every parameterization
     }
 
     /** The peer's synthetic data: {@code 20 * batch} standard-normal images, uniform labels. */

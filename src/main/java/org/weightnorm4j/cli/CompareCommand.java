@@ -12,6 +12,8 @@ import org.weightnorm4j.experiments.CompareResult;
 import org.weightnorm4j.experiments.ListArgs;
 import org.weightnorm4j.experiments.TrainSettings;
 import org.weightnorm4j.experiments.Workload;
+import org.weightnorm4j.model.Recipe;
+import org.weightnorm4j.optim.OptimizerSpec;
 import org.weightnorm4j.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Option;
 /** {@code weightnorm compare}: the paper's Figure 1, one model under several parameterizations, one report. */
 @Command(name = "compare",
         mixinStandardHelpOptions = true,
+        modelTransformer = RecipeHelp.class,
         description = {"Train the same model, data, seed and recipe under several parameterizations (data-dependent"
                 + " init for the weight-normalized ones) and write one report (training loss and test error per epoch,"
                 + " final numbers, images/s, first epoch to a training-loss target, the paper's CIFAR-10 numbers).",
@@ -32,22 +35,19 @@ public final class CompareCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ParamGridOptions grid;
 
-    @Option(names = "--dataset", paramLabel = "NAME", description = "fashion-mnist, mnist or cifar10. Default: cifar10 for paper-cifar, else fashion-mnist.")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding the dataset files (see 'weightnorm data info').")
-    Path data;
+    @CommandLine.Mixin
+    DatasetOptions input;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs per run. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--batch", paramLabel = "B", description = "Minibatch size. Default: 128 for mlp, else 100.")
+    @Option(names = "--batch", paramLabel = "B", description = "Minibatch size. Default: {recipe:batch}.")
     Integer batch;
 
     @Option(names = "--optimizer", paramLabel = "adam|sgd", defaultValue = "adam", description = "Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (constant). Default: adam 1e-3 for mlp, 3e-3 otherwise; sgd 0.01.")
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (constant). Default: adam {recipe:adam-lr-plain}; sgd {recipe:sgd-lr}.")
     Double lr;
 
     @CommandLine.Mixin
@@ -57,7 +57,7 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Report the first epoch each run's training loss is at or below L. Default: the lowest loss every run reached.")
     Double lossTarget;
 
-    @Option(names = "--preprocess", paramLabel = "none|normalize|zca", description = "Default: zca for paper-cifar, normalize on cifar10, else none.")
+    @Option(names = "--preprocess", paramLabel = "none|normalize|zca", description = "Default: {recipe:preprocess}.")
     String preprocess;
 
     @CommandLine.Mixin
@@ -77,7 +77,7 @@ public final class CompareCommand implements Callable<Integer> {
                 ListArgs.params("--params", grid.params),
                 defaultRecipe(grid.model, epochs, batch, optimizer, lr, momentum.momentum, seed.seed),
                 lossTarget == null ? Double.NaN : lossTarget));
-        Workload w = Shared.usage(spec, () -> Workload.load(grid.model, dataset, data, preprocess, grid.trainLimit,
+        Workload w = Shared.usage(spec, () -> Workload.load(grid.model, input.dataset, input.data, preprocess, grid.trainLimit,
                 grid.testLimit));
         Path dir = out != null ? out : Path.of("runs", "compare-" + grid.model + "-" + w.datasetName() + "-s" + seed.seed);
         o.println("compare: " + w.describe() + "; " + settings.train().describe() + "; " + Parallel.threads()
@@ -91,15 +91,19 @@ public final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The recipe {@code compare} and {@code demo} use: {@code weightnorm train}'s per-model defaults, constant rate. */
+    /**
+     * The recipe {@code compare} and {@code demo} use: the model's {@link Recipe} batch, Adam rate
+     * (one for every parameterization, so only the parameterization differs) and init batch, at a
+     * constant rate.
+     */
     static TrainSettings defaultRecipe(String model, int epochs, Integer batch, String optimizer, Double lr, double momentum,
                                        long seed) {
-        boolean mlp = model.equals("mlp");
-        boolean sgd = optimizer.equalsIgnoreCase("sgd");
-        int b = batch != null ? batch : mlp ? 128 : 100;
-        double rate = lr != null ? lr : sgd ? 0.01 : mlp ? 1e-3 : 3e-3;
-        return new TrainSettings(epochs, b, optimizer, rate, sgd ? momentum : 0, 0,
-                model.equals("paper-cifar") ? 500 : b, seed);
+        Recipe r = Recipe.of(model);
+        boolean sgd = OptimizerSpec.checkName(optimizer).equals("sgd");
+        int b = batch != null ? batch : r.batchSize();
+        double rate = lr != null ? lr : r.lr(sgd, null);
+        return new TrainSettings(epochs, b, OptimizerSpec.parse(optimizer, rate, Recipe.BETA1, momentum, false, 0),
+                r.initBatch(b), seed);
     }
 
     /** The final-numbers table printed at the end of {@code compare} and {@code demo}. */

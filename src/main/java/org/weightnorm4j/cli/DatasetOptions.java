@@ -4,14 +4,15 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --dataset} and {@code --data} as {@code lr-sweep} and {@code noise} word them, as a
- * picocli mixin ({@code train}, {@code compare}, {@code eval} and {@code demo} say more in their
- * help and keep their own).
+ * {@code --dataset} and {@code --data}, as a picocli mixin: declared once for {@code train},
+ * {@code compare}, {@code lr-sweep} and {@code noise}. The default dataset is the model's
+ * {@link org.weightnorm4j.model.Recipe} (the commands' {@code RecipeHelp} writes it into the help).
  */
 final class DatasetOptions {
-    @Option(names = "--dataset", paramLabel = "NAME", description = "Default: cifar10 for paper-cifar, else fashion-mnist.")
+    @Option(names = "--dataset", paramLabel = "NAME", description = "fashion-mnist, mnist or cifar10. Default: {recipe:dataset}.")
     String dataset;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding the dataset files.")
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding the dataset files"
+            + " (else $WEIGHTNORM_DATA, the user cache, /usr/share/datasets/...; see 'weightnorm data info').")
     Path data;
 }

@@ -10,6 +10,8 @@ import org.weightnorm4j.experiments.LrSweepReport;
 import org.weightnorm4j.experiments.LrSweepResult;
 import org.weightnorm4j.experiments.TrainSettings;
 import org.weightnorm4j.experiments.Workload;
+import org.weightnorm4j.model.Recipe;
+import org.weightnorm4j.optim.OptimizerSpec;
 import org.weightnorm4j.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code weightnorm lr-sweep}: final loss and accuracy versus learning rate for each parameterization. */
 @Command(name = "lr-sweep",
         mixinStandardHelpOptions = true,
+        modelTransformer = RecipeHelp.class,
         description = {"Train each parameterization at each learning rate of a grid (the rest of the recipe fixed) and"
                 + " report final loss and accuracy versus learning rate; a run that diverges (NaN/Inf) is recorded as"
                 + " diverged and the sweep goes on."})
@@ -60,10 +63,11 @@ public final class LrSweepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         threads.apply(spec);
         PrintWriter o = spec.commandLine().getOut();
-        boolean sgd = optimizer.equalsIgnoreCase("sgd");
         LrSweep.Settings settings = CompareCommand.Shared.usage(spec, () -> new LrSweep.Settings(
                 ListArgs.params("--params", grid.params), ListArgs.doubles("--lrs", lrs),
-                new TrainSettings(epochs, batch, optimizer, 1e-3, sgd ? momentum.momentum : 0, 0, batch, seed.seed)));
+                // the grid replaces the learning rate of 1e-3 (run by run)
+                new TrainSettings(epochs, batch, OptimizerSpec.parse(optimizer, 1e-3, Recipe.BETA1, momentum.momentum, false, 0),
+                        batch, seed.seed)));
         Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(grid.model, input.dataset, input.data, null,
                 grid.trainLimit, grid.testLimit));
         if (settings.decades() < 3) {

@@ -11,6 +11,8 @@ import org.weightnorm4j.experiments.NoiseResult;
 import org.weightnorm4j.experiments.NormGrowthProbe;
 import org.weightnorm4j.experiments.TrainSettings;
 import org.weightnorm4j.experiments.Workload;
+import org.weightnorm4j.model.Recipe;
+import org.weightnorm4j.optim.OptimizerSpec;
 import org.weightnorm4j.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code weightnorm noise}: how gradient noise makes ||v|| grow and shrinks the effective learning rate (§2.1). */
 @Command(name = "noise",
         mixinStandardHelpOptions = true,
+        modelTransformer = RecipeHelp.class,
         description = {"Train the same weight-normalized model for the same number of steps at several batch sizes"
                 + " (smaller = noisier gradients), optionally with label noise; log per step and per layer ||v||, g/||v||"
                 + " and the angle between successive updates; check ||v_t+1||² = ||v_t||² + ||Δv_t||² (exact for plain"
@@ -46,7 +49,7 @@ public final class NoiseCommand implements Callable<Integer> {
     @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd", description = "Default: ${DEFAULT-VALUE} (plain: no momentum).")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate. Default: sgd " + NoiseCommand.SGD_LR + ", adam 1e-3.")
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate. Default: sgd " + NoiseCommand.SGD_LR + ", adam " + NoiseCommand.ADAM_LR + ".")
     Double lr;
 
     @Option(names = "--momentum", paramLabel = "M", defaultValue = "0", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
@@ -73,6 +76,12 @@ public final class NoiseCommand implements Callable<Integer> {
     /** Plain SGD's default learning rate: large enough for ||v|| to move visibly in a few hundred steps. */
     static final double SGD_LR = 0.1;
 
+    /** Adam's default learning rate here: the mlp's recipe (noise studies one rate, not a preset's). */
+    static final double ADAM_LR = 1e-3;
+
+    /** Images for the data-dependent initialisation, whatever the batch sizes compared. */
+    static final int INIT_BATCH = 256;
+
     @Override
     public Integer call() throws Exception {
         threads.apply(spec);
@@ -96,9 +105,10 @@ public final class NoiseCommand implements Callable<Integer> {
     /** The settings {@code noise} and {@code demo} use. */
     static NoiseExperiment.Settings settings(java.util.List<Integer> batches, double labelNoise, long steps, String optimizer,
                                              Double lr, double momentum, double weightDecay, long seed) {
-        boolean sgd = optimizer.equalsIgnoreCase("sgd");
-        double rate = lr != null ? lr : sgd ? SGD_LR : 1e-3;
-        TrainSettings t = new TrainSettings(1, batches.get(0), optimizer, rate, sgd ? momentum : 0, weightDecay, 256, seed);
+        boolean sgd = OptimizerSpec.checkName(optimizer).equals("sgd");
+        double rate = lr != null ? lr : sgd ? SGD_LR : ADAM_LR;
+        TrainSettings t = new TrainSettings(1, batches.get(0),
+                OptimizerSpec.parse(optimizer, rate, Recipe.BETA1, momentum, false, weightDecay), INIT_BATCH, seed);
         return new NoiseExperiment.Settings(batches, labelNoise, steps, t);
     }
 

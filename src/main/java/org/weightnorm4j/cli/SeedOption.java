@@ -3,10 +3,12 @@ package org.weightnorm4j.cli;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --seed}, as a picocli mixin, for the experiment commands ({@code compare}, {@code lr-sweep},
- * {@code noise}, {@code demo}); {@code train} words its help differently and keeps its own.
+ * {@code --seed}, as a picocli mixin: the one declaration for {@code train}, {@code compare},
+ * {@code lr-sweep}, {@code noise} and {@code demo}
+ * ({@code bench train} words its own, for its synthetic inputs).
  */
 final class SeedOption {
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "Seed of everything random (initialisation, data order, dropout and noise). Default: ${DEFAULT-VALUE}.")
     long seed;
 }

@@ -11,8 +11,11 @@ import java.util.concurrent.Callable;
 import org.weightnorm4j.data.DatasetSplits;
 import org.weightnorm4j.model.ModelSpec;
 import org.weightnorm4j.model.Models;
+import org.weightnorm4j.model.Recipe;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.norm.Parameterization;
+import org.weightnorm4j.optim.OptimizerSpec;
+import org.weightnorm4j.optim.ScheduleSpec;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Parallel;
 import org.weightnorm4j.train.Inputs;
@@ -38,12 +41,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train",
         mixinStandardHelpOptions = true,
+        modelTransformer = RecipeHelp.class,
         description = {"Train a network and write metrics.csv, summary.json and a checkpoint (model.safetensors + model.json)"
                 + " into --out.",
-                "Defaults per model: mlp: batch 128, Adam lr 1e-3, 10 epochs; cnn: batch 100, Adam lr 3e-3, 10 epochs;"
-                        + " paper-cifar: the paper's recipe (batch 100, Adam lr 3e-3 (3e-4 for normal), 200 epochs,"
-                        + " beta1 0.9 then 0.5 from epoch 100, ZCA, init on 500 images). All: the learning rate is"
-                        + " constant for the first half of the epochs, then decays linearly to 0 (the paper's schedule).",
+                "{recipe:summary}",
                 "Exit codes: 0 done, 1 failure (message on stderr), 2 bad usage."})
 public final class TrainCommand implements Callable<Integer> {
     private static final List<String> RESUMABLE_OPTIONS = List.of("--resume", "--data", "--threads", "--quiet",
@@ -56,25 +57,22 @@ public final class TrainCommand implements Callable<Integer> {
             description = "A preset or a model-spec JSON file (docs/MODEL_SPEC.md). Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--param", paramLabel = "NAME", defaultValue = "wn",
-            description = "Parameterization: normal, bn, wn, wn-mobn, mobn. Default: ${DEFAULT-VALUE}.")
+    // No default value: a model file's own "param" must win over a default nobody chose (docs/MODEL_SPEC.md).
+    @Option(names = "--param", paramLabel = "NAME",
+            description = "Parameterization: normal, bn, wn, wn-mobn, mobn. Default: a model file's own \"param\", else wn.")
     String param;
 
-    @Option(names = "--dataset", paramLabel = "NAME", description = "fashion-mnist, mnist or cifar10."
-            + " Default: cifar10 for paper-cifar, else fashion-mnist.")
-    String dataset;
+    @CommandLine.Mixin
+    DatasetOptions input;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding the dataset files"
-            + " (else $WEIGHTNORM_DATA, the user cache, /usr/share/datasets/...; see 'weightnorm data info').")
-    Path data;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train.")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train. Default: {recipe:epochs}.")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "B", description = "Minibatch size.")
+    @Option(names = "--batch", paramLabel = "B", description = "Minibatch size. Default: {recipe:batch}.")
     Integer batch;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Base learning rate.")
+    @Option(names = "--lr", paramLabel = "X",
+            description = "Base learning rate. Default: Adam {recipe:adam-lr}; SGD {recipe:sgd-lr}.")
     Double lr;
 
     @Option(names = "--optimizer", paramLabel = "adam|sgd", defaultValue = "adam",
@@ -107,7 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
     double stepGamma;
 
     @Option(names = "--beta1-late", paramLabel = "B1",
-            description = "Adam: beta1 from --beta1-switch on (beta1 is 0.9 before). Default: 0.5 for paper-cifar, else 0.9.")
+            description = "Adam: beta1 from --beta1-switch on (beta1 is {recipe:beta1} before). Default: {recipe:beta1-late}.")
     Double beta1Late;
 
     @Option(names = "--beta1-switch", paramLabel = "EPOCH", description = "Adam: the epoch beta1 changes (default: half of --epochs).")
@@ -119,8 +117,8 @@ public final class TrainCommand implements Callable<Integer> {
     double ema;
 
     @Option(names = "--preprocess", paramLabel = "none|normalize|zca",
-            description = "Input preprocessing, fitted on the training split. Default: zca for paper-cifar,"
-                    + " normalize for other models on cifar10, else none (pixels in [0, 1]).")
+            description = "Input preprocessing, fitted on the training split (none: pixels in [0, 1])."
+                    + " Default: {recipe:preprocess}.")
     String preprocess;
 
     @Option(names = "--flip", description = "Augment: random horizontal flips.")
@@ -131,11 +129,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--init-batch", paramLabel = "N",
             description = "Images for the data-dependent initialisation of weight-normalized layers (0 = none)."
-                    + " Default: 500 for paper-cifar, else the batch size.")
+                    + " Default: {recipe:init}.")
     Integer initBatch;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of everything random. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @CommandLine.Mixin
+    SeedOption seed;
 
     @CommandLine.Mixin
     ThreadsOption threads;
@@ -174,40 +172,33 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private Integer fresh() throws Exception {
-        Parameterization p = parse(() -> Parameterization.parse(param));
         boolean isFile = model.endsWith(".json") || Files.isRegularFile(Path.of(model));
         if (!isFile && !Models.NAMES.contains(model)) {
             throw usage("unknown model '" + model + "'; valid: " + String.join(", ", Models.NAMES) + ", or a FILE.json");
         }
-        String presetName = isFile ? "custom" : model;
-        boolean paper = presetName.equals("paper-cifar");
-        String ds = dataset != null ? dataset.toLowerCase(Locale.ROOT) : paper ? "cifar10" : "fashion-mnist";
-        String pre = parse(() -> Inputs.checkPreprocessing(preprocess != null ? preprocess
-                : paper ? "zca" : ds.equals("cifar10") ? "normalize" : "none"));
-        int b = batch != null ? batch : presetName.equals("mlp") || isFile ? 128 : 100;
-        int e = epochs != null ? epochs : paper ? 200 : 10;
-        boolean sgd = optimizer.equalsIgnoreCase("sgd");
-        double rate = lr != null ? lr : sgd ? 0.01
-                : presetName.equals("mlp") || isFile ? 1e-3 : paper && p == Parameterization.NORMAL ? 3e-4 : 3e-3;
+        // A model file is read first: its own "param" decides the parameterization when --param is not given.
+        ModelSpec fileSpec = isFile ? ModelSpec.read(Path.of(model)) : null;
+        Parameterization p = parameterization(fileSpec);
+        Recipe recipe = Recipe.of(isFile ? Recipe.CUSTOM : model);
+        String presetName = recipe.model();
+        String ds = recipe.dataset(input.dataset);
+        String pre = parse(() -> Inputs.checkPreprocessing(preprocess != null ? preprocess : recipe.preprocessing(ds)));
+        int b = batch != null ? batch : recipe.batchSize();
+        int e = epochs != null ? epochs : recipe.epochs();
         TrainConfig config = parse(() -> {
-            TrainConfig.Builder c = TrainConfig.builder().epochs(e).batchSize(b).optimizer(optimizer, rate)
-                    .schedule(schedule != null ? schedule : "linear-decay")
-                    .beta1(0.9, beta1Late != null ? beta1Late : paper ? 0.5 : 0.9, beta1Switch != null ? beta1Switch : e / 2.0)
-                    .weightDecay(weightDecay).emaDecay(ema).augmentation(flip, shift)
-                    .initBatch(initBatch != null ? initBatch : paper ? 500 : b).logEverySteps(logEvery)
-                    .checkpointEvery(checkpointEvery, checkpointEverySteps).seed(seed);
-            if (sgd) {
-                c.sgd(rate, momentum.momentum, nesterov);
-            }
-            TrainConfig built = c.build();
-            if (built.schedule().equals("linear-decay")) {
-                built = built.toBuilder().linearDecay(decayStart != null ? decayStart : e / 2.0).build();
-            } else if (built.schedule().equals("step")) {
-                built = built.toBuilder().stepSchedule(stepEvery, stepGamma).build();
-            }
-            return built;
+            boolean sgd = OptimizerSpec.checkName(optimizer).equals("sgd");
+            double rate = lr != null ? lr : recipe.lr(sgd, p);
+            OptimizerSpec opt = OptimizerSpec.parse(optimizer, rate, Recipe.BETA1, momentum.momentum, nesterov, weightDecay);
+            ScheduleSpec sched = ScheduleSpec.parse(schedule != null ? schedule : "linear-decay",
+                    decayStart != null ? decayStart : Recipe.halfway(e), stepEvery, stepGamma);
+            return TrainConfig.builder().epochs(e).batchSize(b).optimizer(opt).schedule(sched)
+                    .beta1Late(beta1Late != null ? beta1Late : recipe.beta1Late(),
+                            beta1Switch != null ? beta1Switch : Recipe.halfway(e))
+                    .emaDecay(ema).augmentation(flip, shift)
+                    .initBatch(initBatch != null ? initBatch : recipe.initBatch(b)).logEverySteps(logEvery)
+                    .checkpointEvery(checkpointEvery, checkpointEverySteps).seed(seed.seed).build();
         });
-        Path dir = out != null ? out : Path.of("runs", presetName + "-" + p.cliName() + "-" + ds + "-s" + seed);
+        Path dir = out != null ? out : Path.of("runs", presetName + "-" + p.cliName() + "-" + ds + "-s" + seed.seed);
         if (Files.exists(dir.resolve(Checkpoint.SIDECAR_FILE))) {
             throw new IllegalStateException(dir + " already holds a checkpoint; continue it with --resume " + dir
                     + ", or choose another --out");
@@ -217,17 +208,15 @@ public final class TrainCommand implements Callable<Integer> {
                     + (pre.equals("zca") ? " (ZCA on CIFAR-10 takes minutes)" : "") + " ...");
             spec.commandLine().getOut().flush();
         }
-        DatasetSplits splits = Inputs.load(ds, data, pre, 0, 0);
+        DatasetSplits splits = Inputs.load(ds, input.data, pre, 0, 0);
         int[] shape = {splits.train().channels(), splits.train().height(), splits.train().width()};
-        ModelSpec modelSpec = isFile
-                ? ModelSpec.read(Path.of(model))
-                : Models.preset(model, shape);
+        ModelSpec modelSpec = isFile ? fileSpec : Models.preset(model, shape);
         if (!Arrays.equals(modelSpec.inputShape(), shape) && !(modelSpec.inputShape().length == 1
                 && modelSpec.inputShape()[0] == shape[0] * shape[1] * shape[2])) {
             throw new IllegalArgumentException("model " + model + " takes inputs " + Arrays.toString(modelSpec.inputShape())
                     + " but " + ds + " images are " + Arrays.toString(shape));
         }
-        Sequential net = modelSpec.build(p, seed, DType.FLOAT32);
+        Sequential net = modelSpec.build(p, seed.seed, DType.FLOAT32);
         Trainer trainer = new Trainer(net, splits.train(), splits.test(), config,
                 new Trainer.ModelInfo(modelSpec.toJson(), p.cliName(), ds, pre), dir);
         PrintWriter o = spec.commandLine().getOut();
@@ -238,6 +227,24 @@ public final class TrainCommand implements Callable<Integer> {
             o.flush();
         }
         return runAndReport(trainer, dir, splits);
+    }
+
+    /**
+     * An explicit {@code --param}, else the model file's own {@code "param"}, else {@code wn}; when
+     * {@code --param} and the file disagree, the flag wins and a note on stderr says so.
+     */
+    private Parameterization parameterization(ModelSpec fileSpec) {
+        Parameterization fromFile = fileSpec != null ? fileSpec.param() : null;
+        if (param == null) {
+            return fromFile != null ? fromFile : Parameterization.WN;
+        }
+        Parameterization p = parse(() -> Parameterization.parse(param));
+        if (fromFile != null && fromFile != p) {
+            spec.commandLine().getErr().println("note: --param " + p.cliName() + " overrides " + model + "'s \"param\": \""
+                    + fromFile.cliName() + "\"");
+            spec.commandLine().getErr().flush();
+        }
+        return p;
     }
 
     private Integer resume() throws Exception {
@@ -256,7 +263,7 @@ public final class TrainCommand implements Callable<Integer> {
         ModelSpec modelSpec = ModelSpec.fromJson(sidecar.architecture(), resume.resolve(Checkpoint.SIDECAR_FILE).toString());
         Parameterization p = Parameterization.parse(sidecar.parameterization());
         Sequential net = modelSpec.build(p, sidecar.seed(), DType.FLOAT32);
-        DatasetSplits splits = Inputs.load(sidecar.dataset(), data, sidecar.preprocessing(), 0, 0);
+        DatasetSplits splits = Inputs.load(sidecar.dataset(), input.data, sidecar.preprocessing(), 0, 0);
         Trainer trainer = new Trainer(net, splits.train(), splits.test(), config,
                 new Trainer.ModelInfo(sidecar.architecture(), sidecar.parameterization(), sidecar.dataset(),
                         sidecar.preprocessing()), resume);

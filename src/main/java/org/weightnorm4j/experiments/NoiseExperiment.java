@@ -64,7 +64,8 @@ public final class NoiseExperiment {
 
         /** Whether the norm-growth identity should hold exactly: plain SGD, no momentum, no weight decay. */
         public boolean plainSgd() {
-            return train.optimizer().equals("sgd") && train.momentum() == 0 && train.weightDecay() == 0;
+            return train.optimizer() instanceof org.weightnorm4j.optim.OptimizerSpec.Sgd && train.momentum() == 0
+                    && train.weightDecay() == 0;
         }
     }
 
@@ -106,8 +107,7 @@ public final class NoiseExperiment {
             }
             int epochs = (int) Math.min(Integer.MAX_VALUE, (settings.steps() + stepsPerEpoch - 1) / stepsPerEpoch);
             TrainSettings t = settings.train();
-            TrainSettings recipe = new TrainSettings(epochs, batch, t.optimizer(), t.lr(), t.momentum(), t.weightDecay(),
-                    Math.min(t.initBatch(), train.size()), t.seed());
+            TrainSettings recipe = t.with(epochs, batch, Math.min(t.initBatch(), train.size()));
             log.printf(Locale.ROOT, "[noise %d/%d] batch %d: %d steps (%d epoch(s) of %d steps)%n", i,
                     settings.batches().size(), batch, settings.steps(), epochs, stepsPerEpoch);
             log.flush();

@@ -102,7 +102,7 @@ public final class NoiseReport {
                         + "); parameterization wn (weight norm with data-dependent init); no test evaluation.")
                 .paragraph(String.format(Locale.ROOT, "Batch sizes %s, %d steps each; optimizer %s, learning rate %s,"
                                 + " momentum %s, weight decay %s; label noise %s (%d labels changed); seed %d.",
-                        s.batches(), s.steps(), s.train().optimizer(), s.train().lr(), s.train().momentum(),
+                        s.batches(), s.steps(), s.train().optimizer().name(), s.train().lr(), s.train().momentum(),
                         s.train().weightDecay(), s.labelNoise(), r.labelsChanged(), s.train().seed()))
                 .paragraph("Per-step values are in noise-bB.csv beside this report (one file per batch size).")
                 .build());
@@ -131,7 +131,7 @@ public final class NoiseReport {
         NoiseExperiment.Settings s = r.settings();
         List<String> paragraphs = new ArrayList<>();
         String optimizer = s.plainSgd() ? "plain SGD (no momentum, no weight decay)"
-                : (s.train().optimizer().equals("sgd") ? "SGD (momentum " + s.train().momentum() + ")" : "Adam")
+                : (s.train().optimizer() instanceof org.weightnorm4j.optim.OptimizerSpec.Sgd ? "SGD (momentum " + s.train().momentum() + ")" : "Adam")
                   + (s.train().weightDecay() > 0 ? " with weight decay " + s.train().weightDecay() : "");
         for (int l = 0; l < r.layerCount(); l++) {
             List<String> growth = new ArrayList<>();
@@ -196,7 +196,7 @@ public final class NoiseReport {
                               + " it changes ||v||² by about −2ηλ||v||² per step (2ηλ = %.3g here), so ||v|| no longer"
                               + " only grows, and where the decay outweighs the noise it shrinks.",
                               2 * s.train().lr() * s.train().weightDecay())
-                            : s.train().optimizer().equals("adam")
+                            : s.train().optimizer() instanceof org.weightnorm4j.optim.OptimizerSpec.Adam
                             ? "Adam rescales each coordinate of the update, so Δv is no longer orthogonal to v; ||v|| can"
                               + " grow or shrink, and Adam's normalised steps make its size depend little on the gradient's scale."
                             : "Momentum adds earlier updates, computed at other v, so Δv is no longer orthogonal to v."));

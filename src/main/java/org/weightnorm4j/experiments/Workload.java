@@ -3,10 +3,10 @@ package org.weightnorm4j.experiments;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 import org.weightnorm4j.data.DatasetSplits;
 import org.weightnorm4j.model.ModelSpec;
 import org.weightnorm4j.model.Models;
+import org.weightnorm4j.model.Recipe;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.train.Inputs;
 import org.weightnorm4j.train.Trainer;
@@ -25,8 +25,7 @@ public record Workload(ModelSpec model, DatasetSplits data, String datasetName, 
 
     /**
      * Loads a preset model for a dataset: the preset is sized to the dataset's images, and the
-     * preprocessing defaults as in {@code weightnorm train} (ZCA for {@code paper-cifar}, per-channel
-     * normalisation for other models on CIFAR-10, else raw pixels in [0, 1]).
+     * dataset and preprocessing default to the preset's {@link Recipe}, as in {@code weightnorm train}.
      *
      * @param preprocessing null for the default
      * @param trainLimit    keep the first this many training images (0 = all)
@@ -37,10 +36,9 @@ public record Workload(ModelSpec model, DatasetSplits data, String datasetName, 
         if (!Models.NAMES.contains(preset)) {
             throw new IllegalArgumentException("unknown model preset '" + preset + "'; valid: " + String.join(", ", Models.NAMES));
         }
-        boolean paper = preset.equals("paper-cifar");
-        String ds = dataset != null ? dataset.toLowerCase(Locale.ROOT) : paper ? "cifar10" : "fashion-mnist";
-        String pre = Inputs.checkPreprocessing(preprocessing != null ? preprocessing
-                : paper ? "zca" : ds.equals("cifar10") ? "normalize" : "none");
+        Recipe recipe = Recipe.of(preset);
+        String ds = recipe.dataset(dataset);
+        String pre = Inputs.checkPreprocessing(preprocessing != null ? preprocessing : recipe.preprocessing(ds));
         if (trainLimit < 0 || testLimit < 0) {
             throw new IllegalArgumentException("--train-limit and --test-limit must be >= 0 (0 = all), got "
                     + trainLimit + " and " + testLimit);

@@ -333,7 +333,7 @@ public final class Trainer {
         state.add("epoch_sums", sums);
         state.addProperty("train_seconds", trainSeconds);
         state.addProperty("elapsed_seconds", elapsedSeconds);
-        state.addProperty("optimizer", config.optimizer());
+        state.addProperty("optimizer", config.optimizer().name());
         state.add("optimizer_scalars", scalars(os.scalars()));
         JsonObject counters = new JsonObject();
         model.namedRandomStates().forEach((k, v) -> counters.addProperty(k, v.randomCounter()));
@@ -364,9 +364,9 @@ public final class Trainer {
                 throw new CheckpointException(dir.resolve(Checkpoint.STATE_FILE) + " has trainer state version " + version
                         + "; this weightnorm4j reads version " + STATE_VERSION);
             }
-            if (!s.get("optimizer").getAsString().equals(config.optimizer())) {
+            if (!s.get("optimizer").getAsString().equals(config.optimizer().name())) {
                 throw new CheckpointException(dir + " was trained with " + s.get("optimizer").getAsString()
-                        + ", not " + config.optimizer() + "; resume with the optimizer it was saved with");
+                        + ", not " + config.optimizer().name() + "; resume with the optimizer it was saved with");
             }
             Path optimizerFile = dir.resolve(Checkpoint.OPTIMIZER_FILE);
             if (average != null) {

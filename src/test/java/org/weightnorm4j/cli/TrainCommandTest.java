@@ -79,6 +79,37 @@ class TrainCommandTest {
         assertTrue(finished.out().contains("nothing to do"), finished.out());
     }
 
+    /** A model file's own "param" wins over a default nobody chose; an explicit --param wins over the file, with a note. */
+    @Test
+    void aModelFilesParamIsUsedUnlessParamIsGiven() throws IOException {
+        Path file = tmp.resolve("small.json");
+        Files.writeString(file, "{\"format\": \"weightnorm4j-model\", \"version\": 1, \"name\": \"small\","
+                + " \"input\": [1, 28, 28], \"param\": \"wn-mobn\", \"layers\": [{\"type\": \"flatten\"},"
+                + " {\"type\": \"dense\", \"out\": 16}, {\"type\": \"relu\"}, {\"type\": \"dense\", \"out\": 10}]}");
+        List<String> args = new ArrayList<>(List.of(train(tmp.resolve("own"), "--quiet", "--epochs", "1")));
+        int at = args.indexOf("--param");
+        args.remove(at);
+        args.remove(at);
+        args.set(args.indexOf("mlp"), file.toString());
+        CliRun own = run(args.toArray(String[]::new));
+        assertEquals(0, own.code(), own.err());
+        assertTrue(!own.err().contains("note:"), own.err());
+        CliRun e = run("eval", "--checkpoint", tmp.resolve("own").toString(), "--data", data.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("wn-mobn"), e.out());
+        JsonObject sidecar = JsonParser.parseString(Files.readString(tmp.resolve("own").resolve("model.json"))).getAsJsonObject();
+        assertTrue(sidecar.toString().contains("\"wn-mobn\""), sidecar.toString());
+
+        args.set(args.indexOf(tmp.resolve("own").toString()), tmp.resolve("flag").toString());
+        args.addAll(List.of("--param", "bn"));
+        CliRun flag = run(args.toArray(String[]::new));
+        assertEquals(0, flag.code(), flag.err());
+        assertTrue(flag.err().contains("note: --param bn overrides") && flag.err().contains("wn-mobn"), flag.err());
+        CliRun e2 = run("eval", "--checkpoint", tmp.resolve("flag").toString(), "--data", data.toString());
+        assertEquals(0, e2.code(), e2.err());
+        assertTrue(e2.out().contains(", bn)") && !e2.out().contains("wn-mobn"), e2.out());
+    }
+
     @Test
     void aRunStoppedMidwayAndResumedEndsExactlyLikeAStraightRun() throws IOException {
         Path straight = tmp.resolve("straight");

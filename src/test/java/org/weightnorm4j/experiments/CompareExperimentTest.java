@@ -24,7 +24,7 @@ class CompareExperimentTest {
 
     private static CompareExperiment.Settings settings(int epochs) {
         return new CompareExperiment.Settings(List.of(Parameterization.NORMAL, Parameterization.WN),
-                new TrainSettings(epochs, 16, "adam", 1e-2, 0, 0, 32, 5), Double.NaN);
+                new TrainSettings(epochs, 16, org.weightnorm4j.optim.OptimizerSpec.Adam.of(1e-2), 32, 5), Double.NaN);
     }
 
     private static CompareExperiment experiment(Path out, int epochs) {

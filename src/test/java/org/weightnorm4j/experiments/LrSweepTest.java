@@ -21,7 +21,7 @@ class LrSweepTest {
     @Test
     void aDivergingRunIsRecordedAsDivergedAndTheSweepGoesOn(@TempDir Path out) throws Exception {
         LrSweep.Settings s = new LrSweep.Settings(List.of(Parameterization.NORMAL, Parameterization.WN), List.of(1e30, 1e-2),
-                new TrainSettings(1, 16, "sgd", 1e-3, 0, 0, 32, 2));
+                new TrainSettings(1, 16, new org.weightnorm4j.optim.OptimizerSpec.Sgd(1e-3, 0, false, 0), 32, 2));
         LrSweepResult r = new LrSweep(TinyTask.workload(96, 32), s, new PrintWriter(new StringWriter()), false).run();
         assertEquals(4, r.points().size());
         LrSweep.Point small = r.of(Parameterization.NORMAL).get(0);
@@ -42,7 +42,7 @@ class LrSweepTest {
 
     @Test
     void rejectsBadGrids() {
-        TrainSettings t = new TrainSettings(1, 16, "sgd", 1e-3, 0, 0, 32, 2);
+        TrainSettings t = new TrainSettings(1, 16, new org.weightnorm4j.optim.OptimizerSpec.Sgd(1e-3, 0, false, 0), 32, 2);
         assertThrows(IllegalArgumentException.class, () -> new LrSweep.Settings(List.of(Parameterization.WN), List.of(-1.0), t));
         assertThrows(IllegalArgumentException.class,
                 () -> new LrSweep.Settings(List.of(Parameterization.WN), List.of(1e-2, 1e-2), t));
@@ -51,7 +51,7 @@ class LrSweepTest {
 
     @Test
     void aFiniteButExplodedLossCountsAsFailed() {
-        TrainSettings t = new TrainSettings(1, 16, "sgd", 1e-3, 0, 0, 32, 2);
+        TrainSettings t = new TrainSettings(1, 16, new org.weightnorm4j.optim.OptimizerSpec.Sgd(1e-3, 0, false, 0), 32, 2);
         LrSweep.Settings s = new LrSweep.Settings(List.of(Parameterization.NORMAL), List.of(1e-2, 1.0), t);
         LrSweep.Point fine = new LrSweep.Point(Parameterization.NORMAL, 1e-2, false, 0, "", 0.5, 0.8, 0.6, 0.8);
         LrSweep.Point exploded = new LrSweep.Point(Parameterization.NORMAL, 1.0, false, 0, "", 6.7e8, 0.1, 1e9, 0.1);

@@ -17,7 +17,7 @@ class NoiseExperimentTest {
 
     private static NoiseResult run(Path out, String optimizer, double lr, double weightDecay) {
         NoiseExperiment.Settings s = new NoiseExperiment.Settings(List.of(8, 32), 0, 30,
-                new TrainSettings(1, 8, optimizer, lr, 0, weightDecay, 32, 3));
+                new TrainSettings(1, 8, org.weightnorm4j.optim.OptimizerSpec.parse(optimizer, lr, 0.9, 0, false, weightDecay), 32, 3));
         return new NoiseExperiment(TinyTask.workload(256, 8), s, out, new PrintWriter(new StringWriter()), false).run();
     }
 
