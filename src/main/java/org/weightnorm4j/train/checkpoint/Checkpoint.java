@@ -63,9 +63,12 @@ public final class Checkpoint {
      */
     public static void save(Path dir, Map<String, Tensor> weights, Sidecar sidecar, TrainingState state) {
         Map<String, AtomicFiles.Body> files = new LinkedHashMap<>();
-        Map<String, String> meta = Map.of("format", "pt",
-                "weightnorm4j_format_version", Integer.toString(FORMAT_VERSION),
-                "step", Long.toString(sidecar.step()));
+        // In a fixed order: Map.of iterates in an order that changes from one JVM run to the next,
+        // which made two runs' checkpoints differ in their header bytes (the tensors did not).
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "pt");
+        meta.put("weightnorm4j_format_version", Integer.toString(FORMAT_VERSION));
+        meta.put("step", Long.toString(sidecar.step()));
         if (state != null) {
             files.put(OPTIMIZER_FILE, out -> SafeTensors.writeTo(out, state.tensors(), meta));
             files.put(STATE_FILE, out -> out.write(pretty(state.json())));

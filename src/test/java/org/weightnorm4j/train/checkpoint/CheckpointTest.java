@@ -40,6 +40,19 @@ class CheckpointTest {
         return new Sidecar(Checkpoint.FORMAT_VERSION, arch, "wn-mobn", "synthetic", "none", 2, 40, 7, false);
     }
 
+    /**
+     * The header's metadata is written in one fixed order, so that two runs that compute the same
+     * tensors write the same bytes (a {@code Map.of} here once changed its order with every JVM).
+     */
+    @Test
+    void theMetadataIsWrittenInAFixedOrder() throws IOException {
+        Checkpoint.save(dir, Checkpoint.stateDict(mlp(Parameterization.WN, 4, 3)), sidecar(), null);
+        String header = new String(Files.readAllBytes(dir.resolve(Checkpoint.MODEL_FILE)), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int format = header.indexOf("\"format\""), version = header.indexOf("\"weightnorm4j_format_version\""),
+                step = header.indexOf("\"step\"");
+        assertTrue(format > 0 && format < version && version < step, header.substring(0, Math.min(400, header.length())));
+    }
+
     @Test
     void modelRoundTripUsesPyTorchNamesAndRestoresEveryTensor() {
         Sequential a = mlp(Parameterization.WN_MOBN, 5, 1);
