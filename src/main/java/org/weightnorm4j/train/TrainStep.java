@@ -3,9 +3,11 @@ package org.weightnorm4j.train;
 import java.nio.file.Path;
 import java.util.List;
 import org.weightnorm4j.nn.Mode;
+import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.optim.Optimizer;
 import org.weightnorm4j.optim.ParameterAverage;
+import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Tensor;
 
 /**
@@ -92,7 +94,9 @@ public final class TrainStep<T> {
         loss = l;
         guard.checkLoss(l, step, epoch, lastCheckpoint, input);
         model.backwardParamsOnly(objective.gradient()); // no gradient for the input (issue 6)
-        guard.checkGradients(step, epoch, lastCheckpoint);
+        if (!gradientsFinite()) {
+            guard.checkGradients(step, epoch, lastCheckpoint); // names the parameter and throws
+        }
         optimizer.step();
         // Before any checkpoint can save it: an update that zeroed a unit's v.
         guard.checkDirections(step, epoch, "after its update", lastCheckpoint);
@@ -100,6 +104,34 @@ public final class TrainStep<T> {
             average.update();
         }
         return l;
+    }
+
+    /**
+     * Whether every gradient element is finite: the guard's test, over the model's parameter list
+     * (built once), so that a healthy step allocates nothing; the guard, which builds the names for
+     * its message, runs only when this finds a non-finite element.
+     */
+    private boolean gradientsFinite() {
+        List<Param> params = model.params();
+        for (int k = 0, n = params.size(); k < n; k++) {
+            Tensor g = params.get(k).grad();
+            int size = g.size();
+            if (g.dtype() == DType.FLOAT32) {
+                float[] d = g.data();
+                for (int i = 0; i < size; i++) {
+                    if (!Float.isFinite(d[i])) {
+                        return false;
+                    }
+                }
+            } else {
+                for (int i = 0; i < size; i++) {
+                    if (!Double.isFinite(g.get(i))) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** The loss of the last step (NaN before the first). */
