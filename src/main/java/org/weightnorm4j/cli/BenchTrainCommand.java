@@ -21,9 +21,7 @@ import org.weightnorm4j.data.DatasetSplits;
 import org.weightnorm4j.data.Datasets;
 import org.weightnorm4j.model.Models;
 import org.weightnorm4j.model.Recipe;
-import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.Sequential;
-import org.weightnorm4j.nn.SoftmaxCrossEntropy;
 import org.weightnorm4j.norm.DataDependentInit;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.optim.Adam;
@@ -31,7 +29,9 @@ import org.weightnorm4j.optim.OptimizerSpec;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Parallel;
 import org.weightnorm4j.tensor.Tensor;
+import org.weightnorm4j.train.Objective;
 import org.weightnorm4j.train.TrainConfig;
+import org.weightnorm4j.train.TrainStep;
 import org.weightnorm4j.train.Trainer;
 import org.weightnorm4j.train.TrainingSummary;
 import picocli.CommandLine;
@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code weightnorm bench train}: images per second of whole training steps (forward, softmax
  * cross-entropy, backward, Adam) on the reference workloads, measured as
- * {@code shared/bench/torch_peer.py} measures them so the two JSON lines can be set side by side
+ * {@code shared/bench/torch_peer.py} measures them (each step the {@link TrainStep} that the
+ * {@link Trainer} runs, guards included) so the two JSON lines can be set side by side
  * (docs/BENCHMARKS.md): same model preset, Adam (lr 1e-3 for the mlp, 3e-3 otherwise),
  * data-dependent initialisation of the weight-normalized layers on the first batch, Fashion-MNIST
  * or Gaussian inputs ({@code paper-cifar} always Gaussian 32x32x3), and the median and best of the
@@ -281,9 +282,9 @@ public final class BenchTrainCommand implements Runnable {
         private final int threads;
         private final Sequential model;
         private final BatchIterator batches;
-        private final Adam adam;
-        private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        private final TrainStep<int[]> step;
         private int epochs;
+        private long stepsDone;
 
         StepRun(String w, String p, int b, Dataset data) {
             this(w, p, Parallel.threads(), b, data);
@@ -300,7 +301,8 @@ public final class BenchTrainCommand implements Runnable {
                 DataDependentInit.apply(model.layers(), batches.next().images(), DataDependentInit.Options.paper(seed));
                 batches.startEpoch(0);
             }
-            adam = new Adam(model.namedParams(), lr(w), 0.9, 0.999, 1e-8, 0);
+            step = new TrainStep<>(model, new Adam(model.namedParams(), lr(w), 0.9, 0.999, 1e-8, 0),
+                    Objective.softmaxCrossEntropy(), null);
         }
 
         /**
@@ -318,21 +320,37 @@ public final class BenchTrainCommand implements Runnable {
 
         /** Runs {@code n} training steps, each timed with the gather of its minibatch; their seconds in order. */
         double[] time(int n) {
+            return time(n, null);
+        }
+
+        /** As {@link #time(int)}, also writing each step's loss into {@code losses} (if not null). */
+        double[] time(int n, double[] losses) {
             double[] seconds = new double[n];
-            for (int step = 0; step < n; step++) {
+            for (int k = 0; k < n; k++) {
                 long t0 = System.nanoTime();
                 if (!batches.hasNext()) {
                     batches.startEpoch(++epochs);
                 }
                 BatchIterator.Batch batch = batches.next();
-                model.zeroGrad();
-                loss.forward(model.forward(batch.images(), Mode.TRAIN), batch.labels());
-                model.backwardParamsOnly(loss.backward());
-                adam.step();
-                seconds[step] = (System.nanoTime() - t0) * 1e-9;
+                double loss = step.run(batch.images(), batch.labels(), ++stepsDone, epochs + 1, null);
+                seconds[k] = (System.nanoTime() - t0) * 1e-9;
+                if (losses != null) {
+                    losses[k] = loss;
+                }
             }
             return seconds;
         }
+    }
+
+    /**
+     * The losses of the first {@code n} steps the benchmark takes on workload {@code w}, parameterization
+     * {@code p}, batch {@code b} and {@code data} (with this command's seed), for the tests that check
+     * the benchmark trains as the {@link Trainer} does.
+     */
+    double[] losses(String w, String p, int b, Dataset data, int n) {
+        double[] losses = new double[n];
+        new StepRun(w, p, b, data).time(n, losses);
+        return losses;
     }
 
     /** One whole epoch through the {@link Trainer}: shuffling, steps, then evaluation on the test split. */
@@ -340,7 +358,7 @@ public final class BenchTrainCommand implements Runnable {
         Sequential model = Models.preset(w).build(Parameterization.parse(p), seed, DType.FLOAT32);
         TrainConfig config = TrainConfig.builder().epochs(1).batchSize(b).optimizer(OptimizerSpec.Adam.of(lr(w))).schedule("constant")
                 .initBatch(b).seed(seed).build(); // evaluation batch: the TrainConfig default
-        Trainer trainer = new Trainer(model, data.train(), data.test(), config, null, null);
+        Trainer trainer = Trainer.builder(model, data.train()).test(data.test()).config(config).build();
         resetPeakHeap();
         long t0 = System.nanoTime();
         TrainingSummary summary = trainer.run();

@@ -12,6 +12,7 @@ import org.weightnorm4j.data.DatasetSplits;
 import org.weightnorm4j.model.ModelSpec;
 import org.weightnorm4j.model.Models;
 import org.weightnorm4j.model.Recipe;
+import org.weightnorm4j.nn.ModelTree;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.optim.OptimizerSpec;
@@ -313,7 +314,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         JsonObject json = s.toJson();
         json.addProperty("model", trainer.model().describe().lines().findFirst().orElse(""));
-        json.addProperty("parameters", trainer.model().parameterCount());
+        json.addProperty("parameters", ModelTree.parameterCount(trainer.model()));
         json.addProperty("dataset_train", splits.train().toString());
         json.addProperty("dataset_test", splits.test().toString());
         json.addProperty("optimizer", trainer.optimizer().toString());

@@ -204,7 +204,7 @@ public final class NormGrowthProbe implements TrainingListener {
         }
         trainer = t;
         layers.clear();
-        Sequential model = t.model();
+        org.weightnorm4j.nn.Layer model = t.model();
         int k = 0;
         for (WeightNormed.Found f : WeightNormed.find(model)) {
             k++;

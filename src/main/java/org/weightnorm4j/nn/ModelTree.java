@@ -55,6 +55,15 @@ public final class ModelTree {
         return out;
     }
 
+    /** The number of trainable scalars in the whole tree. */
+    public static long parameterCount(Layer root) {
+        long n = 0;
+        for (Param p : root.params()) {
+            n += p.value().size();
+        }
+        return n;
+    }
+
     /** Every non-trainable tensor saved in checkpoints ({@code "3.running_mean"}), in tree order. */
     public static LinkedHashMap<String, Tensor> namedBuffers(Layer root) {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();

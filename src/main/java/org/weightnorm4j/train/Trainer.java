@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Map;
 import org.weightnorm4j.data.BatchIterator;
 import org.weightnorm4j.data.Dataset;
-import org.weightnorm4j.nn.Mode;
+import org.weightnorm4j.nn.Layer;
+import org.weightnorm4j.nn.ModelTree;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.nn.RandomState;
-import org.weightnorm4j.nn.Sequential;
-import org.weightnorm4j.nn.SoftmaxCrossEntropy;
+import org.weightnorm4j.norm.BatchNorm;
 import org.weightnorm4j.norm.DataDependentInit;
+import org.weightnorm4j.norm.MeanOnlyBatchNorm;
+import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.norm.WeightNormStats;
 import org.weightnorm4j.norm.WeightNormed;
 import org.weightnorm4j.optim.Adam;
@@ -32,10 +34,23 @@ import org.weightnorm4j.train.checkpoint.Sidecar;
  * listeners, checkpoints and exact resume.
  *
  * <p>One step, in order: set the scheduled learning rate (and Adam's β1) for the fractional epoch
- * {@code steps done / steps per epoch}; zero the gradients; forward in training mode; softmax
- * cross-entropy; check the loss is finite; backward; check every gradient is finite
- * ({@link NonFiniteGuard}); optimizer step; check no weight-normalized unit's {@code v} became
- * exactly zero; update the parameter average, if enabled.
+ * {@code steps done / steps per epoch}; then {@link TrainStep#run}: zero the gradients; forward in
+ * training mode; the {@link Objective} (softmax cross-entropy unless told otherwise); check the loss
+ * is finite; backward; check every gradient is finite ({@link NonFiniteGuard}); optimizer step;
+ * check no weight-normalized unit's {@code v} became exactly zero; update the parameter average,
+ * if enabled.
+ *
+ * <p>The short way to build one:
+ * <pre>{@code
+ * TrainingSummary summary = Trainer.builder(model, data.train())
+ *         .test(data.test())                          // optional: evaluated after each epoch
+ *         .config(TrainConfig.builder().epochs(5).build())  // optional: TrainConfig's defaults
+ *         .build()
+ *         .run();
+ * }</pre>
+ * Checkpoints (an {@link Builder#outDir out directory}) also need what rebuilds the model
+ * ({@link Builder#checkpointInfo}); the parameterization recorded for it is always derived from
+ * the model, or checked against it ({@link #parameterizationOf}).
  *
  * <p><b>Determinism and resume.</b> Everything random is a pure function of the seed and a
  * position: the data order and augmentation of (epoch, step) ({@link BatchIterator}), each dropout
@@ -52,9 +67,44 @@ public final class Trainer {
      * inputs (see {@link Sidecar}).
      */
     public record ModelInfo(JsonObject architecture, String parameterization, String dataset, String preprocessing) {
+
+        /**
+         * The info of {@code model}, built from {@code architecture} (a {@code ModelSpec}'s JSON),
+         * with the parameterization {@linkplain #parameterizationOf derived from the model}.
+         */
+        public static ModelInfo of(Layer model, JsonObject architecture, String dataset, String preprocessing) {
+            return new ModelInfo(architecture, parameterizationOf(model).cliName(), dataset, preprocessing);
+        }
     }
 
-    private final Sequential model;
+    /**
+     * The {@link Parameterization} that {@code model}'s layers are built with: whether its linear
+     * layers are weight-normalized ({@code g, v}), and which normalizer (batch norm, mean-only batch
+     * norm, none) follows them.
+     *
+     * @throws IllegalArgumentException if no single parameterization describes the model (it mixes
+     *                                  batch norm with weight norm or with mean-only batch norm)
+     */
+    public static Parameterization parameterizationOf(Layer model) {
+        boolean weightNorm = !WeightNormed.find(model).isEmpty();
+        boolean batchNorm = false;
+        boolean meanOnly = false;
+        for (Layer l : ModelTree.leaves(model).values()) {
+            batchNorm |= l instanceof BatchNorm;
+            meanOnly |= l instanceof MeanOnlyBatchNorm;
+        }
+        for (Parameterization p : Parameterization.values()) {
+            if (p.usesWeightNorm() == weightNorm && (p.normalizer() == Parameterization.Normalizer.BATCH_NORM) == batchNorm
+                    && (p.normalizer() == Parameterization.Normalizer.MEAN_ONLY) == meanOnly) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("no parameterization (" + Parameterization.validNames() + ") describes this model: it has "
+                + (weightNorm ? "weight-normalized" : "plain") + " linear layers" + (batchNorm ? ", batch norm" : "")
+                + (meanOnly ? ", mean-only batch norm" : "") + "; a checkpoint of it could not be rebuilt from a model spec");
+    }
+
+    private final Layer model;
     private final Dataset train;
     private final Dataset test;
     private final TrainConfig config;
@@ -65,8 +115,10 @@ public final class Trainer {
     private final Schedule lrSchedule;
     private final Schedule beta1Schedule;
     private final BatchIterator batches;
-    private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
-    private final NonFiniteGuard guard;
+    private final Objective<int[]> objective;
+    private final TrainStep<int[]> trainStep;
+    /** The objective's {@link Objective#ACCURACY} metric, or -1. */
+    private final int accuracyIndex;
     private final List<TrainingListener> listeners = new ArrayList<>();
 
     // Position and running sums: all saved in trainer.json.
@@ -87,25 +139,141 @@ public final class Trainer {
     private volatile boolean stopRequested;
 
     /**
+     * A trainer with the default objective, softmax cross-entropy ({@link #builder} is shorter).
+     *
      * @param model  the network (its output: logits {@code [N, classes]})
      * @param test   the evaluation split, or null to skip evaluation
+     * @param info   what rebuilds the model from a checkpoint; may be null when {@code outDir} is
      * @param outDir where checkpoints go, or null for none
+     * @throws IllegalArgumentException if {@code info}'s parameterization is not the model's
+     *                                  ({@link #parameterizationOf}), or checkpoints are asked for without {@code info}
      */
-    public Trainer(Sequential model, Dataset train, Dataset test, TrainConfig config, ModelInfo info, Path outDir) {
+    public Trainer(Layer model, Dataset train, Dataset test, TrainConfig config, ModelInfo info, Path outDir) {
+        this(model, train, test, config, info, outDir, Objective.softmaxCrossEntropy());
+    }
+
+    private Trainer(Layer model, Dataset train, Dataset test, TrainConfig config, ModelInfo info, Path outDir,
+                    Objective<int[]> objective) {
+        if (outDir != null && info == null) {
+            throw new IllegalArgumentException("checkpoints to " + outDir + " need a ModelInfo (architecture, dataset,"
+                    + " preprocessing) to rebuild the model from; give one, or no output directory");
+        }
+        if (info != null) {
+            Parameterization actual = parameterizationOf(model);
+            if (!actual.cliName().equals(info.parameterization())) {
+                throw new IllegalArgumentException("the ModelInfo says parameterization '" + info.parameterization()
+                        + "' but the model is '" + actual.cliName() + "'" + (actual.usesWeightNorm()
+                        ? " (it has weight-normalized layers)" : " (it has no weight-normalized layer)")
+                        + "; a checkpoint would be rebuilt wrongly. Use Trainer.ModelInfo.of(model, ...) to record the model's own");
+            }
+        }
         this.model = model;
         this.train = train;
         this.test = test;
         this.config = config;
         this.info = info;
         this.outDir = outDir;
-        Map<String, Param> params = model.namedParams();
+        Map<String, Param> params = ModelTree.namedParams(model);
         this.optimizer = config.newOptimizer(params);
         this.average = config.emaDecay() > 0 ? new ParameterAverage(params, config.emaDecay()) : null;
         this.lrSchedule = config.lrSchedule();
         this.beta1Schedule = config.beta1Schedule();
         this.batches = new BatchIterator(train, config.batchSize(), true, config.seed(), BatchIterator.LastBatch.DROP,
                 config.augmentation());
-        this.guard = new NonFiniteGuard(model);
+        this.objective = objective;
+        this.trainStep = new TrainStep<>(model, optimizer, objective, average);
+        this.accuracyIndex = trainStep.metricIndex(Objective.ACCURACY);
+    }
+
+    /** Starts a trainer of {@code model} on {@code train}; every other setting is optional. */
+    public static Builder builder(Layer model, Dataset train) {
+        return new Builder(model, train);
+    }
+
+    /**
+     * Settings of a {@link Trainer} besides its model and training data, each optional: no test
+     * split, {@link TrainConfig}'s defaults, softmax cross-entropy, no checkpoints, no listeners.
+     */
+    public static final class Builder {
+        private final Layer model;
+        private final Dataset train;
+        private Dataset test;
+        private TrainConfig config;
+        private Objective<int[]> objective;
+        private ModelInfo info;
+        private Path outDir;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Builder(Layer model, Dataset train) {
+            if (model == null || train == null) {
+                throw new IllegalArgumentException("Trainer.builder needs a model and training data");
+            }
+            this.model = model;
+            this.train = train;
+        }
+
+        /** The split evaluated after each epoch (none by default). */
+        public Builder test(Dataset test) {
+            this.test = test;
+            return this;
+        }
+
+        /** Epochs, batch size, optimizer, schedule, seed... ({@code TrainConfig.builder().build()} by default). */
+        public Builder config(TrainConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /**
+         * What to minimize, from the model's output and the batch's labels ({@link Objective#softmaxCrossEntropy()}
+         * by default). Its {@link Objective#ACCURACY} metric, if any, is the accuracy reported, on the
+         * test split too; its loss is the test loss.
+         */
+        public Builder objective(Objective<int[]> objective) {
+            this.objective = objective;
+            return this;
+        }
+
+        /**
+         * Where checkpoints go (none by default); needs {@link #checkpointInfo} or {@link #modelInfo},
+         * so that the model can be rebuilt from them.
+         */
+        public Builder outDir(Path outDir) {
+            this.outDir = outDir;
+            return this;
+        }
+
+        /**
+         * What a checkpoint records to rebuild the model: its architecture (a {@code ModelSpec}'s
+         * JSON), the dataset and the preprocessing; the parameterization is the model's own
+         * ({@link #parameterizationOf}).
+         */
+        public Builder checkpointInfo(JsonObject architecture, String dataset, String preprocessing) {
+            this.info = ModelInfo.of(model, architecture, dataset, preprocessing);
+            return this;
+        }
+
+        /** As {@link #checkpointInfo}, given whole; its parameterization must be the model's. */
+        public Builder modelInfo(ModelInfo info) {
+            this.info = info;
+            return this;
+        }
+
+        public Builder listener(TrainingListener listener) {
+            listeners.add(listener);
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if the model info's parameterization is not the model's,
+         *                                  or there is an output directory without model info
+         */
+        public Trainer build() {
+            Trainer t = new Trainer(model, train, test, config == null ? TrainConfig.builder().build() : config, info,
+                    outDir, objective == null ? Objective.softmaxCrossEntropy() : objective);
+            listeners.forEach(t::addListener);
+            return t;
+        }
     }
 
     public Trainer addListener(TrainingListener listener) {
@@ -113,7 +281,7 @@ public final class Trainer {
         return this;
     }
 
-    public Sequential model() {
+    public Layer model() {
         return model;
     }
 
@@ -123,6 +291,18 @@ public final class Trainer {
 
     public Optimizer optimizer() {
         return optimizer;
+    }
+
+    public Objective<int[]> objective() {
+        return objective;
+    }
+
+    /**
+     * The step this trainer runs: after each {@link TrainingListener#onStep}'s record, it holds the
+     * step's loss and every metric of the objective ({@link TrainStep#metric}).
+     */
+    public TrainStep<int[]> trainStep() {
+        return trainStep;
     }
 
     public int stepsPerEpoch() {
@@ -206,27 +386,10 @@ public final class Trainer {
         if (optimizer instanceof Adam adam) {
             adam.setBeta1(beta1Schedule.at(epochPosition));
         }
-        model.zeroGrad();
         long thisStep = step + 1;
-        Tensor logits;
-        try {
-            logits = model.forward(batch.images(), Mode.TRAIN);
-        } catch (IllegalArgumentException e) {
-            // A weight-norm unit with v = 0 (set from outside the loop) fails the forward pass; say where and when.
-            guard.checkDirections(thisStep, epoch + 1, "in the forward pass", lastCheckpoint);
-            throw e;
-        }
-        double l = loss.forward(logits, batch.labels());
-        guard.checkLoss(l, thisStep, epoch + 1, lastCheckpoint, batch.images());
-        model.backwardParamsOnly(loss.backward()); // no gradient for the images (issue 6)
-        guard.checkGradients(thisStep, epoch + 1, lastCheckpoint);
-        optimizer.step();
-        // Before any checkpoint can save it: an update that zeroed a unit's v.
-        guard.checkDirections(thisStep, epoch + 1, "after its update", lastCheckpoint);
-        if (average != null) {
-            average.update();
-        }
-        int correct = loss.correctCount();
+        double l = trainStep.run(batch.images(), batch.labels(), thisStep, epoch + 1, lastCheckpoint);
+        // A count of examples (a double holding an integer, exactly): the accuracy's total.
+        long correct = accuracyIndex < 0 ? 0 : (long) trainStep.metricTotal(accuracyIndex);
         step = thisStep;
         stepInEpoch++;
         epochLossSum += l;
@@ -237,7 +400,8 @@ public final class Trainer {
         trainSeconds += seconds;
         epochTrainSeconds += seconds;
         boolean logged = step % config.logEverySteps() == 0;
-        StepRecord r = new StepRecord(step, epoch + 1, stepInEpoch, spe, batch.size(), l, (double) correct / batch.size(),
+        StepRecord r = new StepRecord(step, epoch + 1, stepInEpoch, spe, batch.size(), l,
+                accuracyIndex < 0 ? Double.NaN : (double) correct / batch.size(),
                 lr, logged, logged ? weightNormStats() : Map.of());
         listeners.forEach(x -> x.onStep(r));
     }
@@ -249,7 +413,7 @@ public final class Trainer {
                 average.swapIn();
             }
             try {
-                eval = Evaluation.of(model, test, config.evalBatch());
+                eval = Evaluation.of(model, test, config.evalBatch(), evaluationObjective());
             } finally {
                 if (average != null) {
                     average.swapOut();
@@ -257,7 +421,7 @@ public final class Trainer {
             }
         }
         lastEpoch = new EpochRecord(epoch + 1, step, epochLossSum / Math.max(1, epochSteps),
-                (double) epochCorrect / Math.max(1, epochSeen), eval == null ? Double.NaN : eval.loss(),
+                accuracyIndex < 0 ? Double.NaN : (double) epochCorrect / Math.max(1, epochSeen), eval == null ? Double.NaN : eval.loss(),
                 eval == null ? Double.NaN : eval.accuracy(), optimizer.learningRate(), weightNormStats(),
                 epochTrainSeconds, epochTrainSeconds > 0 ? epochSeen / epochTrainSeconds : 0);
         epoch++;
@@ -282,12 +446,21 @@ public final class Trainer {
             average.swapIn();
         }
         try {
-            return Evaluation.of(model, data, config.evalBatch());
+            return Evaluation.of(model, data, config.evalBatch(), evaluationObjective());
         } finally {
             if (average != null) {
                 average.swapOut();
             }
         }
+    }
+
+    /**
+     * The objective evaluations use: a fresh softmax cross-entropy for the default one (as before
+     * objectives existed, so that evaluation leaves the training step's buffers alone), else the
+     * training objective itself.
+     */
+    private Objective<int[]> evaluationObjective() {
+        return objective instanceof SoftmaxCrossEntropyObjective ? Objective.softmaxCrossEntropy() : objective;
     }
 
     private void saveCheckpointIfConfigured(double elapsedSeconds) {
@@ -298,6 +471,10 @@ public final class Trainer {
 
     /** Writes a complete checkpoint of the current state into {@code dir} (atomically, see {@link Checkpoint}). */
     public void saveCheckpoint(Path dir, double elapsedSeconds) {
+        if (info == null) {
+            throw new IllegalStateException("cannot save a checkpoint to " + dir + ": this trainer was built without a"
+                    + " ModelInfo, so the model could not be rebuilt from it");
+        }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         OptimizerState os = optimizer.state();
         tensors.putAll(os.tensors());
@@ -306,7 +483,7 @@ public final class Trainer {
         if (average != null) {
             OptimizerState as = average.state();
             tensors.putAll(as.tensors());
-            for (Map.Entry<String, Param> e : model.namedParams().entrySet()) {
+            for (Map.Entry<String, Param> e : ModelTree.namedParams(model).entrySet()) {
                 tensors.put("raw." + e.getKey(), e.getValue().value().copy());
             }
             average.swapIn();
@@ -336,7 +513,7 @@ public final class Trainer {
         state.addProperty("optimizer", config.optimizer().name());
         state.add("optimizer_scalars", scalars(os.scalars()));
         JsonObject counters = new JsonObject();
-        model.namedRandomStates().forEach((k, v) -> counters.addProperty(k, v.randomCounter()));
+        ModelTree.namedRandomStates(model).forEach((k, v) -> counters.addProperty(k, v.randomCounter()));
         state.add("random_counters", counters);
         state.add("config", config.toJson());
         Sidecar sidecar = new Sidecar(Checkpoint.FORMAT_VERSION, info.architecture(), info.parameterization(),
@@ -371,7 +548,7 @@ public final class Trainer {
             Path optimizerFile = dir.resolve(Checkpoint.OPTIMIZER_FILE);
             if (average != null) {
                 Map<String, Tensor> raw = new LinkedHashMap<>();
-                for (String name : model.namedParams().keySet()) {
+                for (String name : ModelTree.namedParams(model).keySet()) {
                     raw.put(name, state.tensors().get("raw." + name));
                     if (raw.get(name) == null) {
                         throw new CheckpointException(optimizerFile + " lacks the raw parameter 'raw." + name + "'");
@@ -379,7 +556,7 @@ public final class Trainer {
                 }
                 Checkpoint.loadModel(dir, model); // buffers (and averaged params, overwritten next)
                 Map<String, Tensor> target = new LinkedHashMap<>();
-                model.namedParams().forEach((k, v) -> target.put(k, v.value()));
+                ModelTree.namedParams(model).forEach((k, v) -> target.put(k, v.value()));
                 Checkpoint.loadInto(optimizerFile, raw, target);
                 average.loadState(new OptimizerState(state.tensors(), doubles(s.getAsJsonObject("average"))));
             } else {
@@ -387,7 +564,7 @@ public final class Trainer {
             }
             optimizer.loadState(new OptimizerState(state.tensors(), doubles(s.getAsJsonObject("optimizer_scalars"))));
             JsonObject counters = s.getAsJsonObject("random_counters");
-            for (Map.Entry<String, RandomState> e : model.namedRandomStates().entrySet()) {
+            for (Map.Entry<String, RandomState> e : ModelTree.namedRandomStates(model).entrySet()) {
                 JsonElement c = counters.get(e.getKey());
                 if (c == null) {
                     throw new CheckpointException(dir.resolve(Checkpoint.STATE_FILE) + " has no random counter for layer "

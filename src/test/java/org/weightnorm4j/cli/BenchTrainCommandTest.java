@@ -139,4 +139,52 @@ class BenchTrainCommandTest {
         assertEquals(2, code);
         assertTrue(err.toString().contains("--epoch trains on Fashion-MNIST"), err.toString());
     }
+
+    /**
+     * {@code bench train} and the {@link org.weightnorm4j.train.Trainer} run the same step: on the same
+     * data, seed, model and Adam settings (a constant learning rate, no data-dependent
+     * initialisation), their losses agree bit for bit, step after step.
+     */
+    @Test
+    void benchTrainAndTheTrainerShareTheStep() {
+        int b = 16;
+        int steps = 12;
+        int[] shape = org.weightnorm4j.model.Models.preset("mlp").inputShape();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        int n = b * steps;
+        float[] x = new float[n * shape[0] * shape[1] * shape[2]];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = r.nextInt(10);
+        }
+        List<String> classes = java.util.stream.IntStream.range(0, 10).mapToObj(k -> "class " + k).toList();
+        org.weightnorm4j.data.Dataset data = new org.weightnorm4j.data.Dataset("synthetic",
+                org.weightnorm4j.tensor.Tensor.wrap(x, n, shape[0], shape[1], shape[2]), labels, classes);
+        for (String p : List.of("normal", "mobn")) {
+            BenchTrainCommand bench = new BenchTrainCommand();
+            bench.seed = 3;
+            double[] benchLosses = bench.losses("mlp", p, b, data, steps);
+
+            org.weightnorm4j.train.TrainConfig config = org.weightnorm4j.train.TrainConfig.builder().epochs(1).batchSize(b)
+                    .optimizer("adam", 1e-3).schedule("constant").initBatch(0).seed(3).build();
+            List<Double> trainerLosses = new java.util.ArrayList<>();
+            org.weightnorm4j.train.Trainer.builder(org.weightnorm4j.model.Models.preset("mlp")
+                            .build(org.weightnorm4j.norm.Parameterization.parse(p), 3, org.weightnorm4j.tensor.DType.FLOAT32), data)
+                    .config(config)
+                    .listener(new org.weightnorm4j.train.TrainingListener() {
+                        @Override
+                        public void onStep(org.weightnorm4j.train.StepRecord s) {
+                            trainerLosses.add(s.loss());
+                        }
+                    }).build().run();
+            assertEquals(steps, trainerLosses.size());
+            for (int k = 0; k < steps; k++) {
+                assertEquals(trainerLosses.get(k), benchLosses[k], p + ": loss of step " + (k + 1));
+            }
+            assertTrue(benchLosses[steps - 1] != benchLosses[0], p + ": the steps trained");
+        }
+    }
 }

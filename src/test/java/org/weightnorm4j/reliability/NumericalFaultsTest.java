@@ -82,7 +82,7 @@ class NumericalFaultsTest {
         Path out = tmp.resolve("zeroed");
         Trainer t = TinyTask.trainer(TinyTask.mlp(), Parameterization.WN, TRAIN, TEST, config().checkpointEvery(1, 5).build(),
                 out);
-        Sequential model = t.model();
+        Sequential model = (Sequential) t.model();
         atStep(t, 7, () -> zeroRow(model.namedParams().get("4.weight_v").value(), 2));
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::run);
         String msg = e.getMessage();
@@ -109,7 +109,7 @@ class NumericalFaultsTest {
         TrainConfig c = config().sgd(0.05, 0, false).weightDecay(1).stepSchedule(1, 20).initBatch(0).checkpointEvery(1, 0)
                 .build();
         Trainer t = TinyTask.trainer(TinyTask.mlp(), Parameterization.WN, TRAIN, TEST, c, out);
-        Sequential model = t.model();
+        Sequential model = (Sequential) t.model();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::run);
         String msg = e.getMessage();
         assertTrue(e.step() > STEPS_PER_EPOCH && e.step() <= 2 * STEPS_PER_EPOCH, msg);
@@ -157,7 +157,7 @@ class NumericalFaultsTest {
     void aNonFiniteLossNamesTheOverflowedParameter() {
         Path out = tmp.resolve("overflow");
         Trainer t = TinyTask.trainer(TinyTask.mlp(), Parameterization.NORMAL, TRAIN, TEST, config().build(), out);
-        Sequential model = t.model();
+        Sequential model = (Sequential) t.model();
         atStep(t, 3, () -> model.namedParams().get("1.weight").value().set(17, Float.POSITIVE_INFINITY));
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::run);
         String msg = e.getMessage();

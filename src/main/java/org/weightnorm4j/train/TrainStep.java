@@ -1,0 +1,182 @@
+package org.weightnorm4j.train;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.weightnorm4j.nn.Layer;
+import org.weightnorm4j.nn.Mode;
+import org.weightnorm4j.nn.Param;
+import org.weightnorm4j.optim.Optimizer;
+import org.weightnorm4j.optim.ParameterAverage;
+import org.weightnorm4j.tensor.DType;
+import org.weightnorm4j.tensor.Tensor;
+
+/**
+ * One optimizer step on one minibatch: the only copy of the training step in weightnorm4j. The
+ * {@link Trainer}, {@code weightnorm bench train} and any loop of your own (reinforcement learning,
+ * say, whose minibatches come from a replay buffer) call {@link #run}.
+ *
+ * <p>{@link #run} does, in this order:
+ * <ol>
+ *   <li>zero every parameter's gradient;</li>
+ *   <li>forward the input in {@link Mode#TRAIN training mode} (dropout and noise on, batch norms on
+ *       batch statistics); a forward that fails on a weight-normalized unit whose {@code v} is zero
+ *       is reported as such ({@link NonFiniteGuard#checkDirections});</li>
+ *   <li>the {@link Objective}'s loss of the output, then its metrics;</li>
+ *   <li>stop ({@link TrainingDivergedException}) if the loss is NaN or infinite;</li>
+ *   <li>backward of the objective's gradient, to the parameters only (the input's gradient is
+ *       never used, so it is not computed: {@link Layer#backwardParamsOnly});</li>
+ *   <li>stop if any gradient element is NaN or infinite;</li>
+ *   <li>the optimizer's step, at whatever learning rate the caller set before;</li>
+ *   <li>stop if the update made a weight-normalized unit's {@code v} exactly zero;</li>
+ *   <li>update the parameter average, if there is one.</li>
+ * </ol>
+ * Nothing is changed before the first check can stop it except the gradients and the random
+ * counters of dropout and noise layers, so a step stopped by a guard leaves the parameters, the
+ * optimizer state and the average as the previous step left them.
+ *
+ * <p>The step allocates nothing of its own: what it allocates is what the model, the objective and
+ * the optimizer do (the library's layers and {@link SoftmaxCrossEntropyObjective} reuse their
+ * buffers). The loss and the metrics of the last step stay readable until the next one.
+ *
+ * @param <T> the type of a minibatch's targets (see {@link Objective})
+ */
+public final class TrainStep<T> {
+    private final Layer model;
+    private final Optimizer optimizer;
+    private final Objective<T> objective;
+    private final ParameterAverage average;
+    private final NonFiniteGuard guard;
+    /** The model's parameters, collected once (a layer keeps the same {@link Param} objects for its lifetime). */
+    private final List<Param> params;
+    private final List<String> metricNames;
+    private final double[] metricTotals;
+    private double loss = Double.NaN;
+    private int examples;
+
+    /**
+     * @param optimizer over {@code model}'s parameters
+     * @param average   the parameter average to update after each step, or null for none
+     */
+    public TrainStep(Layer model, Optimizer optimizer, Objective<T> objective, ParameterAverage average) {
+        if (model == null || optimizer == null || objective == null) {
+            throw new IllegalArgumentException("TrainStep needs a model, an optimizer and an objective");
+        }
+        this.model = model;
+        this.optimizer = optimizer;
+        this.objective = objective;
+        this.average = average;
+        this.guard = new NonFiniteGuard(model);
+        this.params = model.params();
+        this.metricNames = List.copyOf(objective.metricNames());
+        this.metricTotals = new double[metricNames.size()];
+    }
+
+    /**
+     * Runs one step on {@code input} and its {@code targets}; returns the loss (as {@link #loss()}).
+     * {@code step}, {@code epoch} and {@code lastCheckpoint} only go into the message of a guard
+     * that stops training.
+     *
+     * @param step           the number this step will have once done, counted from 1
+     * @param epoch          the epoch it belongs to, counted from 1
+     * @param lastCheckpoint the last checkpoint written, to name in a guard's advice, or null
+     * @throws TrainingDivergedException at a non-finite loss or gradient, or a zero {@code v}
+     */
+    public double run(Tensor input, T targets, long step, int epoch, Path lastCheckpoint) {
+        for (int k = 0, n = params.size(); k < n; k++) {
+            params.get(k).zeroGrad();
+        }
+        Tensor output;
+        try {
+            output = model.forward(input, Mode.TRAIN);
+        } catch (IllegalArgumentException e) {
+            // A weight-norm unit with v = 0 (set from outside the loop) fails the forward pass; say where and when.
+            guard.checkDirections(step, epoch, "in the forward pass", lastCheckpoint);
+            throw e;
+        }
+        double l = objective.loss(output, targets);
+        objective.metricTotals(metricTotals);
+        examples = output.dim(0);
+        loss = l;
+        guard.checkLoss(l, step, epoch, lastCheckpoint, input);
+        model.backwardParamsOnly(objective.gradient()); // no gradient for the input (issue 6)
+        if (!gradientsFinite()) {
+            guard.checkGradients(step, epoch, lastCheckpoint); // names the parameter and throws
+        }
+        optimizer.step();
+        // Before any checkpoint can save it: an update that zeroed a unit's v.
+        guard.checkDirections(step, epoch, "after its update", lastCheckpoint);
+        if (average != null) {
+            average.update();
+        }
+        return l;
+    }
+
+    /**
+     * Whether every gradient element is finite: the guard's test, over the model's parameter list
+     * (built once), so that a healthy step allocates nothing; the guard, which builds the names for
+     * its message, runs only when this finds a non-finite element.
+     */
+    private boolean gradientsFinite() {
+        for (int k = 0, n = params.size(); k < n; k++) {
+            Tensor g = params.get(k).grad();
+            int size = g.size();
+            if (g.dtype() == DType.FLOAT32) {
+                float[] d = g.data();
+                for (int i = 0; i < size; i++) {
+                    if (!Float.isFinite(d[i])) {
+                        return false;
+                    }
+                }
+            } else {
+                for (int i = 0; i < size; i++) {
+                    if (!Double.isFinite(g.get(i))) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The loss of the last step (NaN before the first). */
+    public double loss() {
+        return loss;
+    }
+
+    /** Examples in the last step's minibatch (the output's first dimension; 0 before the first step). */
+    public int examples() {
+        return examples;
+    }
+
+    /** The objective's metric names, fixed: index {@code i} of {@link #metricTotal}. */
+    public List<String> metricNames() {
+        return metricNames;
+    }
+
+    /** The index of the metric called {@code name}, or -1. */
+    public int metricIndex(String name) {
+        return metricNames.indexOf(name);
+    }
+
+    /** Metric {@code i} of the last step as the objective reported it: a total over the minibatch's examples. */
+    public double metricTotal(int i) {
+        return metricTotals[i];
+    }
+
+    /** Metric {@code i} of the last step per example: {@link #metricTotal} over {@link #examples()}. */
+    public double metric(int i) {
+        return metricTotals[i] / examples;
+    }
+
+    public Layer model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public Objective<T> objective() {
+        return objective;
+    }
+}
