@@ -74,7 +74,15 @@ public final class Adam extends ElementwiseOptimizer {
         this(NamedParams.byOwnName(params), lr, beta1, beta2, eps, weightDecay);
     }
 
-    /** Adam with the paper's defaults: β1 0.9, β2 0.999, ε 1e-8, no weight decay. */
+    /**
+     * Adam with the defaults (β1 0.9, β2 0.999, ε 1e-8, no weight decay) over a model's parameters
+     * under their state-dict names: {@code new Adam(ModelTree.namedParams(model), 1e-3)}.
+     */
+    public Adam(Map<String, Param> params, double lr) {
+        this(params, lr, 0.9, 0.999, 1e-8, 0);
+    }
+
+    /** Adam with the defaults (β1 0.9, β2 0.999, ε 1e-8, no weight decay); the parameters' own names must be unique. */
     public Adam(List<Param> params, double lr) {
         this(params, lr, 0.9, 0.999, 1e-8, 0);
     }

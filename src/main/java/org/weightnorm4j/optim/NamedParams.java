@@ -20,7 +20,7 @@ final class NamedParams {
         for (Param p : params) {
             if (out.put(p.name(), p) != null) {
                 throw new IllegalArgumentException("two parameters are both called '" + p.name()
-                        + "'; pass model-wide unique names, e.g. Sequential.namedParams()");
+                        + "'; pass model-wide unique names: ModelTree.namedParams(model)");
             }
         }
         return out;
