@@ -2,7 +2,12 @@ package org.weightnorm4j.nn;
 
 import org.weightnorm4j.tensor.Tensor;
 
-/** Reuse of a layer's work tensors across calls: reallocates only when type or shape change. */
+/**
+ * Reuse of a layer's work tensors across calls: reallocates only when type or shape change.
+ *
+ * <p>Internal: public only so that the layers of other packages ({@code norm}) can use it; not
+ * part of the public API, and may change without notice.
+ */
 public final class Buffers {
     private Buffers() {
     }

@@ -19,8 +19,19 @@
  * {@link org.weightnorm4j.nn.Flatten}, {@link org.weightnorm4j.nn.Dropout},
  * {@link org.weightnorm4j.nn.GaussianNoise} (the paper's input noise),
  * {@link org.weightnorm4j.nn.ActivationLayer} (ReLU, LeakyReLU, ELU, softplus, tanh, sigmoid);
+ * {@link org.weightnorm4j.nn.PlainWeights}, the standard parameterization; and
+ * {@link org.weightnorm4j.nn.SoftmaxCrossEntropy}.
+ *
+ * <p><b>A model is a tree.</b> A {@link org.weightnorm4j.nn.Container} holds layers:
  * {@link org.weightnorm4j.nn.Sequential}, whose state-dict names follow PyTorch's
- * {@code nn.Sequential}; and {@link org.weightnorm4j.nn.SoftmaxCrossEntropy}.
+ * {@code nn.Sequential}, and {@link org.weightnorm4j.nn.Residual} ({@code y = x + f(x)}), or your
+ * own. {@link org.weightnorm4j.nn.ModelTree} walks any tree: parameter and buffer names
+ * ({@code "3.body.0.weight_v"}), random layers, a forward pass with a hook on every leaf.
+ * {@link org.weightnorm4j.nn.WeightedLayer} is a layer whose named weights can be re-parameterized
+ * (what {@code WeightNorm.apply} changes). {@link org.weightnorm4j.nn.ModelState} copies or
+ * snapshots every parameter and buffer of a model in memory (a target network, a rollback).
+ *
+ * <p>{@link org.weightnorm4j.nn.Buffers} is internal: not part of the public API.
  *
  * <p><b>Randomness</b> (dropout masks, noise) is reproducible and resumable: a layer's training
  * call {@code k} draws from a stream fixed by its seed and {@code k}
