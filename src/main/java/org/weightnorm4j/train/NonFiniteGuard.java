@@ -165,7 +165,8 @@ public final class NonFiniteGuard {
         return dot < 0 ? "" : paramName.substring(0, dot);
     }
 
-    private static int firstNonFinite(Tensor t) {
+    /** The index of the first NaN or infinite element of {@code t}, or -1. */
+    static int firstNonFinite(Tensor t) {
         int n = t.size();
         if (t.dtype() == DType.FLOAT32) {
             float[] d = t.data();

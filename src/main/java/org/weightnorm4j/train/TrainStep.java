@@ -7,7 +7,6 @@ import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.optim.Optimizer;
 import org.weightnorm4j.optim.ParameterAverage;
-import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Tensor;
 
 /**
@@ -118,21 +117,8 @@ public final class TrainStep<T> {
      */
     private boolean gradientsFinite() {
         for (int k = 0, n = params.size(); k < n; k++) {
-            Tensor g = params.get(k).grad();
-            int size = g.size();
-            if (g.dtype() == DType.FLOAT32) {
-                float[] d = g.data();
-                for (int i = 0; i < size; i++) {
-                    if (!Float.isFinite(d[i])) {
-                        return false;
-                    }
-                }
-            } else {
-                for (int i = 0; i < size; i++) {
-                    if (!Double.isFinite(g.get(i))) {
-                        return false;
-                    }
-                }
+            if (NonFiniteGuard.firstNonFinite(params.get(k).grad()) >= 0) {
+                return false;
             }
         }
         return true;

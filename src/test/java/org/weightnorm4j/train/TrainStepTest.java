@@ -124,19 +124,7 @@ class TrainStepTest {
         List<StepRecord> custom = new ArrayList<>();
         TrainingSummary sp = Trainer.builder(TinyTask.model(Parameterization.WN, 5), TRAIN).test(test).config(c)
                 .listener(recorder(plain)).build().run();
-        Objective<int[]> lossOnly = new Objective<>() {
-            final SoftmaxCrossEntropyObjective ce = Objective.softmaxCrossEntropy();
-
-            @Override
-            public double loss(Tensor output, int[] labels) {
-                return ce.loss(output, labels);
-            }
-
-            @Override
-            public Tensor gradient() {
-                return ce.gradient();
-            }
-        };
+        Objective<int[]> lossOnly = crossEntropyWithoutMetrics(g -> g);
         TrainingSummary sc = Trainer.builder(TinyTask.model(Parameterization.WN, 5), TRAIN).test(test).config(c)
                 .objective(lossOnly).listener(recorder(custom)).build().run();
         assertEquals(plain.size(), custom.size());
@@ -147,6 +135,22 @@ class TrainStepTest {
         assertEquals(sp.testLoss(), sc.testLoss());
         assertTrue(sp.testAccuracy() > 0.5, "default test accuracy " + sp.testAccuracy());
         assertTrue(Double.isNaN(sc.testAccuracy()) && Double.isNaN(sc.trainAccuracy()));
+    }
+
+    /** Softmax cross-entropy that reports no metrics, its gradient passed through {@code onGradient}. */
+    private static Objective<int[]> crossEntropyWithoutMetrics(java.util.function.UnaryOperator<Tensor> onGradient) {
+        SoftmaxCrossEntropyObjective ce = Objective.softmaxCrossEntropy();
+        return new Objective<>() {
+            @Override
+            public double loss(Tensor output, int[] labels) {
+                return ce.loss(output, labels);
+            }
+
+            @Override
+            public Tensor gradient() {
+                return onGradient.apply(ce.gradient());
+            }
+        };
     }
 
     private static TrainingListener recorder(List<StepRecord> into) {
@@ -282,21 +286,10 @@ class TrainStepTest {
     @Test
     void theGuardNamesTheStepAndTheOptimizerDoesNotRun() {
         Sequential model = TinyTask.model(Parameterization.WN, 5);
-        Objective<int[]> poisoned = new Objective<>() {
-            final SoftmaxCrossEntropyObjective ce = Objective.softmaxCrossEntropy();
-
-            @Override
-            public double loss(Tensor output, int[] labels) {
-                return ce.loss(output, labels);
-            }
-
-            @Override
-            public Tensor gradient() {
-                Tensor g = ce.gradient();
-                g.set(3, Double.NaN);
-                return g;
-            }
-        };
+        Objective<int[]> poisoned = crossEntropyWithoutMetrics(g -> {
+            g.set(3, Double.NaN);
+            return g;
+        });
         TrainStep<int[]> step = new TrainStep<>(model, new Adam(model.namedParams(), 0.01, 0.9, 0.999, 1e-8, 0), poisoned, null);
         BatchIterator it = new BatchIterator(TRAIN, 16, true, 1, BatchIterator.LastBatch.DROP, Augmentation.NONE);
         it.startEpoch(0);
