@@ -10,7 +10,11 @@ import java.util.Map;
  * the commands' defaults differ, so that a field is null when the option was not given and the
  * mixin resolves it against those defaults. {@link RecipeHelp} writes the defaults into the
  * help ({@link #helpTokens()}) and removes the options the command does not take
- * ({@link #takes()}), so each option is declared once however many commands use it.
+ * ({@link #takes()}), so each option is declared once however many commands use it. An option
+ * the command does not take is not parsed and gets no picocli default: its field keeps its Java
+ * initial value (null, false or 0), which the mixin's methods treat as "not given". A command
+ * cannot declare an option of its own under the name of one it does not take (picocli sees both
+ * before they are removed).
  */
 abstract class PerCommandMixin {
     private final List<String> takes;
