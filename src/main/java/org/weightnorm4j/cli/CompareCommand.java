@@ -13,7 +13,6 @@ import org.weightnorm4j.experiments.ListArgs;
 import org.weightnorm4j.experiments.TrainSettings;
 import org.weightnorm4j.experiments.Workload;
 import org.weightnorm4j.model.Recipe;
-import org.weightnorm4j.optim.OptimizerSpec;
 import org.weightnorm4j.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,33 +31,31 @@ public final class CompareCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Adam, momentum 0.9 for SGD, the recipe's learning rates (one for every parameterization), constant. */
+    static final OptimizerOptions.Defaults OPTIMIZER = new OptimizerOptions.Defaults("adam", 0.9,
+            "Learning rate (constant). Default: adam {recipe:adam-lr-plain}; sgd {recipe:sgd-lr}.");
+
+    @CommandLine.Mixin
+    PresetOptions preset = new PresetOptions();
+
     @CommandLine.Mixin
     ParamGridOptions grid;
 
     @CommandLine.Mixin
     DatasetOptions input;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs per run. Default: ${DEFAULT-VALUE}.")
-    int epochs;
-
-    @Option(names = "--batch", paramLabel = "B", description = "Minibatch size. Default: {recipe:batch}.")
-    Integer batch;
-
-    @Option(names = "--optimizer", paramLabel = "adam|sgd", defaultValue = "adam", description = "Default: ${DEFAULT-VALUE}.")
-    String optimizer;
-
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (constant). Default: adam {recipe:adam-lr-plain}; sgd {recipe:sgd-lr}.")
-    Double lr;
+    @CommandLine.Mixin
+    BatchOptions length = new BatchOptions(10, null, "--epochs", "--batch");
 
     @CommandLine.Mixin
-    MomentumOption momentum;
+    OptimizerOptions optimizer = new OptimizerOptions(OPTIMIZER, "--optimizer", "--lr", "--momentum");
 
     @Option(names = "--loss-target", paramLabel = "L",
             description = "Report the first epoch each run's training loss is at or below L. Default: the lowest loss every run reached.")
     Double lossTarget;
 
-    @Option(names = "--preprocess", paramLabel = "none|normalize|zca", description = "Default: {recipe:preprocess}.")
-    String preprocess;
+    @CommandLine.Mixin
+    PreprocessOptions inputs = new PreprocessOptions("--preprocess");
 
     @CommandLine.Mixin
     SeedOption seed;
@@ -74,12 +71,10 @@ public final class CompareCommand implements Callable<Integer> {
         threads.apply(spec);
         PrintWriter o = spec.commandLine().getOut();
         CompareExperiment.Settings settings = Shared.usage(spec, () -> new CompareExperiment.Settings(
-                ListArgs.params("--params", grid.params),
-                defaultRecipe(grid.model, epochs, batch, optimizer, lr, momentum.momentum, seed.seed),
-                lossTarget == null ? Double.NaN : lossTarget));
-        Workload w = Shared.usage(spec, () -> Workload.load(grid.model, input.dataset, input.data, preprocess, grid.trainLimit,
-                grid.testLimit));
-        Path dir = out != null ? out : Path.of("runs", "compare-" + grid.model + "-" + w.datasetName() + "-s" + seed.seed);
+                ListArgs.params("--params", grid.params), train(), lossTarget == null ? Double.NaN : lossTarget));
+        Workload w = Shared.usage(spec, () -> Workload.load(preset.model, input.dataset, input.data, inputs.preprocess,
+                preset.trainLimit, preset.testLimit));
+        Path dir = out != null ? out : Path.of("runs", "compare-" + preset.model + "-" + w.datasetName() + "-s" + seed.seed);
         o.println("compare: " + w.describe() + "; " + settings.train().describe() + "; " + Parallel.threads()
                 + " threads; output " + dir);
         o.flush();
@@ -91,19 +86,20 @@ public final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The training recipe of every run, from the options and the defaults ({@link #recipe}). */
+    TrainSettings train() {
+        Recipe r = Recipe.of(preset.model);
+        return recipe(r, length.epochs(r), length.batch(r), optimizer, seed.seed);
+    }
+
     /**
      * The recipe {@code compare} and {@code demo} use: the model's {@link Recipe} batch, Adam rate
      * (one for every parameterization, so only the parameterization differs) and init batch, at a
      * constant rate.
      */
-    static TrainSettings defaultRecipe(String model, int epochs, Integer batch, String optimizer, Double lr, double momentum,
-                                       long seed) {
-        Recipe r = Recipe.of(model);
-        boolean sgd = OptimizerSpec.checkName(optimizer).equals("sgd");
-        int b = batch != null ? batch : r.batchSize();
-        double rate = lr != null ? lr : r.lr(sgd, null);
-        return new TrainSettings(epochs, b, OptimizerSpec.parse(optimizer, rate, Recipe.BETA1, momentum, false, 0),
-                r.initBatch(b), seed);
+    static TrainSettings recipe(Recipe r, int epochs, int batch, OptimizerOptions optimizer, long seed) {
+        return new TrainSettings(epochs, batch, optimizer.toSpec(OptimizerOptions.DefaultLr.of(r, null)), r.initBatch(batch),
+                seed);
     }
 
     /** The final-numbers table printed at the end of {@code compare} and {@code demo}. */

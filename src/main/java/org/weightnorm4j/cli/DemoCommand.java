@@ -15,6 +15,7 @@ import org.weightnorm4j.experiments.NoiseExperiment;
 import org.weightnorm4j.experiments.NoiseReport;
 import org.weightnorm4j.experiments.NoiseResult;
 import org.weightnorm4j.experiments.Workload;
+import org.weightnorm4j.model.Recipe;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.tensor.Parallel;
 import picocli.CommandLine;
@@ -74,7 +75,8 @@ public final class DemoCommand implements Callable<Integer> {
                 () -> Workload.load("mlp", "fashion-mnist", data, null, trainLimit, 0));
         CompareExperiment.Settings cs = CompareCommand.Shared.usage(spec, () -> new CompareExperiment.Settings(
                 List.of(Parameterization.values()),
-                CompareCommand.defaultRecipe("mlp", epochs, null, "adam", null, 0, seed.seed), Double.NaN));
+                CompareCommand.recipe(Recipe.of("mlp"), epochs, Recipe.of("mlp").batchSize(),
+                        new OptimizerOptions(CompareCommand.OPTIMIZER), seed.seed), Double.NaN));
         Path compareDir = out.resolve("compare");
         o.println("== 1/2 compare: " + compareData.describe() + ", " + cs.params().size() + " parameterizations; "
                 + cs.train().describe() + "; " + Parallel.threads() + " threads");
@@ -83,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path compareReport = CompareReport.write(cr, CompareCommand.Shared.argv(spec, "demo"), compareDir);
 
         NoiseExperiment.Settings ns = CompareCommand.Shared.usage(spec, () -> NoiseCommand.settings(List.of(16, 64, 256), 0,
-                noiseSteps, "sgd", null, 0, 0, seed.seed));
+                noiseSteps, new OptimizerOptions(NoiseCommand.OPTIMIZER), seed.seed));
         Workload noiseData = compareData;
         Path noiseDir = out.resolve("noise");
         o.println("== 2/2 noise: wn mlp on " + noiseData.data().train().size() + " training images, plain SGD lr " + ns.train().lr() + ", batches " + ns.batches() + ", " + noiseSteps

@@ -2,6 +2,7 @@ package org.weightnorm4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.weightnorm4j.experiments.ListArgs;
@@ -10,8 +11,7 @@ import org.weightnorm4j.experiments.LrSweepReport;
 import org.weightnorm4j.experiments.LrSweepResult;
 import org.weightnorm4j.experiments.TrainSettings;
 import org.weightnorm4j.experiments.Workload;
-import org.weightnorm4j.model.Recipe;
-import org.weightnorm4j.optim.OptimizerSpec;
+import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +28,15 @@ public final class LrSweepCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** SGD with momentum 0.9; the learning rates come from --lrs. */
+    static final OptimizerOptions.Defaults OPTIMIZER = new OptimizerOptions.Defaults("sgd", 0.9, "");
+
+    /** The learning rate the recipe holds until the grid replaces it, run by run. */
+    private static final double PLACEHOLDER_LR = 1e-3;
+
+    @CommandLine.Mixin
+    PresetOptions preset = new PresetOptions();
+
     @CommandLine.Mixin
     ParamGridOptions grid;
 
@@ -38,17 +47,11 @@ public final class LrSweepCommand implements Callable<Integer> {
             description = "Learning rates (a log grid over >= 3 decades is advised). Default: ${DEFAULT-VALUE}.")
     String lrs;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "1", description = "Epochs per run. Default: ${DEFAULT-VALUE}.")
-    int epochs;
-
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "128", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
-    int batch;
-
-    @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd", description = "Default: ${DEFAULT-VALUE}.")
-    String optimizer;
+    @CommandLine.Mixin
+    BatchOptions length = new BatchOptions(1, 128, "--epochs", "--batch");
 
     @CommandLine.Mixin
-    MomentumOption momentum;
+    OptimizerOptions optimizer = new OptimizerOptions(OPTIMIZER, "--optimizer", "--momentum");
 
     @CommandLine.Mixin
     SeedOption seed;
@@ -59,22 +62,27 @@ public final class LrSweepCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default: runs/lr-sweep-MODEL-DATASET-sSEED).")
     Path out;
 
+    /** The grid and the recipe held fixed, from the options and the defaults; the init batch is the batch. */
+    LrSweep.Settings settings() {
+        List<Parameterization> params = ListArgs.params("--params", grid.params);
+        List<Double> rates = ListArgs.doubles("--lrs", lrs);
+        int batch = length.batch(null);
+        return new LrSweep.Settings(params, rates, new TrainSettings(length.epochs(null), batch,
+                optimizer.toSpec(sgd -> PLACEHOLDER_LR), batch, seed.seed));
+    }
+
     @Override
     public Integer call() throws Exception {
         threads.apply(spec);
         PrintWriter o = spec.commandLine().getOut();
-        LrSweep.Settings settings = CompareCommand.Shared.usage(spec, () -> new LrSweep.Settings(
-                ListArgs.params("--params", grid.params), ListArgs.doubles("--lrs", lrs),
-                // the grid replaces the learning rate of 1e-3 (run by run)
-                new TrainSettings(epochs, batch, OptimizerSpec.parse(optimizer, 1e-3, Recipe.BETA1, momentum.momentum, false, 0),
-                        batch, seed.seed)));
-        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(grid.model, input.dataset, input.data, null,
-                grid.trainLimit, grid.testLimit));
+        LrSweep.Settings settings = CompareCommand.Shared.usage(spec, this::settings);
+        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(preset.model, input.dataset, input.data, null,
+                preset.trainLimit, preset.testLimit));
         if (settings.decades() < 3) {
             o.printf(Locale.ROOT, "note: the grid spans %.1f decades; the issue asks for >= 3 to see where runs diverge%n",
                     settings.decades());
         }
-        Path dir = out != null ? out : Path.of("runs", "lr-sweep-" + grid.model + "-" + w.datasetName() + "-s" + seed.seed);
+        Path dir = out != null ? out : Path.of("runs", "lr-sweep-" + preset.model + "-" + w.datasetName() + "-s" + seed.seed);
         o.println("lr-sweep: " + w.describe() + "; " + settings.params().size() + " parameterizations x "
                 + settings.lrs().size() + " learning rates; " + Parallel.threads() + " threads; output " + dir);
         o.flush();

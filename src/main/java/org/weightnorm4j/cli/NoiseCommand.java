@@ -11,8 +11,6 @@ import org.weightnorm4j.experiments.NoiseResult;
 import org.weightnorm4j.experiments.NormGrowthProbe;
 import org.weightnorm4j.experiments.TrainSettings;
 import org.weightnorm4j.experiments.Workload;
-import org.weightnorm4j.model.Recipe;
-import org.weightnorm4j.optim.OptimizerSpec;
 import org.weightnorm4j.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,8 +28,12 @@ public final class NoiseCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "mlp|cnn|paper-cifar", defaultValue = "mlp", description = "Preset (built with wn). Default: ${DEFAULT-VALUE}.")
-    String model;
+    /** Plain SGD (no momentum) at {@link #SGD_LR}; Adam at {@link #ADAM_LR}. */
+    static final OptimizerOptions.Defaults OPTIMIZER = new OptimizerOptions.Defaults("sgd", 0,
+            "Learning rate. Default: sgd " + NoiseCommand.SGD_LR + ", adam " + NoiseCommand.ADAM_LR + ".");
+
+    @CommandLine.Mixin
+    PresetOptions preset = new PresetOptions("--model", "--train-limit");
 
     @CommandLine.Mixin
     DatasetOptions input;
@@ -46,20 +48,8 @@ public final class NoiseCommand implements Callable<Integer> {
             description = "Replace each training label by another class with probability P. Default: ${DEFAULT-VALUE}.")
     double labelNoise;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd", description = "Default: ${DEFAULT-VALUE} (plain: no momentum).")
-    String optimizer;
-
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate. Default: sgd " + NoiseCommand.SGD_LR + ", adam " + NoiseCommand.ADAM_LR + ".")
-    Double lr;
-
-    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
-    double momentum;
-
-    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0", description = "L2 weight decay. Default: ${DEFAULT-VALUE}.")
-    double weightDecay;
-
-    @Option(names = "--train-limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N training images (0 = all).")
-    int trainLimit;
+    @CommandLine.Mixin
+    OptimizerOptions optimizer = new OptimizerOptions(OPTIMIZER, "--optimizer", "--lr", "--momentum", "--weight-decay");
 
     @CommandLine.Mixin
     SeedOption seed;
@@ -87,9 +77,9 @@ public final class NoiseCommand implements Callable<Integer> {
         threads.apply(spec);
         PrintWriter o = spec.commandLine().getOut();
         NoiseExperiment.Settings settings = CompareCommand.Shared.usage(spec, () -> settings(ListArgs.ints("--batches", batches),
-                labelNoise, steps, optimizer, lr, momentum, weightDecay, seed.seed));
-        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(model, input.dataset, input.data, null, trainLimit, 1));
-        Path dir = out != null ? out : Path.of("runs", "noise-" + model + "-" + w.datasetName() + "-s" + seed.seed);
+                labelNoise, steps, optimizer, seed.seed));
+        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(preset.model, input.dataset, input.data, null, preset.trainLimit, 1));
+        Path dir = out != null ? out : Path.of("runs", "noise-" + preset.model + "-" + w.datasetName() + "-s" + seed.seed);
         o.println("noise: " + w.modelName() + " (wn) on " + w.datasetName() + ", " + w.data().train().size()
                 + " training images; batches " + settings.batches() + ", " + steps + " steps each; "
                 + Parallel.threads() + " threads; output " + dir);
@@ -102,13 +92,10 @@ public final class NoiseCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The settings {@code noise} and {@code demo} use. */
-    static NoiseExperiment.Settings settings(java.util.List<Integer> batches, double labelNoise, long steps, String optimizer,
-                                             Double lr, double momentum, double weightDecay, long seed) {
-        boolean sgd = OptimizerSpec.checkName(optimizer).equals("sgd");
-        double rate = lr != null ? lr : sgd ? SGD_LR : ADAM_LR;
-        TrainSettings t = new TrainSettings(1, batches.get(0),
-                OptimizerSpec.parse(optimizer, rate, Recipe.BETA1, momentum, false, weightDecay), INIT_BATCH, seed);
+    /** The settings {@code noise} and {@code demo} use: the optimizer's defaults are {@link #OPTIMIZER}'s, the init batch {@link #INIT_BATCH}. */
+    static NoiseExperiment.Settings settings(java.util.List<Integer> batches, double labelNoise, long steps,
+                                             OptimizerOptions optimizer, long seed) {
+        TrainSettings t = new TrainSettings(1, batches.get(0), optimizer.toSpec(sgd -> sgd ? SGD_LR : ADAM_LR), INIT_BATCH, seed);
         return new NoiseExperiment.Settings(batches, labelNoise, steps, t);
     }
 

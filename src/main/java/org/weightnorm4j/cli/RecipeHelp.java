@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * cannot drift from what the commands do: a command names this class as its picocli
  * {@code modelTransformer}, and every {@code {recipe:KEY}} in its description or its options'
  * descriptions is replaced by the recipes' values (annotation texts must be constants, so they
- * cannot call the recipes themselves).
+ * cannot call the recipes themselves). It also applies the commands' {@link PerCommandMixin}s: their
+ * defaults go into the help, and the options a command does not take are removed.
  */
 public final class RecipeHelp implements CommandLine.IModelTransformer {
 
@@ -70,17 +71,49 @@ public final class RecipeHelp implements CommandLine.IModelTransformer {
         return out;
     }
 
+    /**
+     * Removes the options of {@link PerCommandMixin}s that the command does not take, and replaces
+     * the mixins' per-command tokens, then the recipe tokens, in the descriptions.
+     */
     @Override
     public CommandSpec transform(CommandSpec spec) {
+        Map<String, String> local = new LinkedHashMap<>();
+        java.util.Set<String> dropped = new java.util.HashSet<>();
+        for (CommandSpec mixin : spec.mixins().values()) {
+            if (mixin.userObject() instanceof PerCommandMixin m) {
+                local.putAll(m.helpTokens());
+                for (OptionSpec o : mixin.options()) {
+                    if (!m.takes(o.longestName())) {
+                        dropped.add(o.longestName());
+                    }
+                }
+            }
+        }
         spec.usageMessage().description(expand(spec.usageMessage().description()));
         for (OptionSpec o : new ArrayList<>(spec.options())) {
+            if (dropped.contains(o.longestName())) {
+                spec.remove(o);
+                continue;
+            }
             String[] d = o.description();
-            String[] x = expand(d);
+            String[] x = expand(expandLocal(d, local));
             if (!java.util.Arrays.equals(d, x)) {
                 spec.remove(o);
                 spec.addOption(o.toBuilder().description(x).build());
             }
         }
         return spec;
+    }
+
+    private static String[] expandLocal(String[] lines, Map<String, String> tokens) {
+        String[] out = new String[lines.length];
+        for (int i = 0; i < lines.length; i++) {
+            String s = lines[i];
+            for (Map.Entry<String, String> e : tokens.entrySet()) {
+                s = s.replace(e.getKey(), e.getValue());
+            }
+            out[i] = s;
+        }
+        return out;
     }
 }

@@ -15,8 +15,6 @@ import org.weightnorm4j.model.Recipe;
 import org.weightnorm4j.nn.ModelTree;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.norm.Parameterization;
-import org.weightnorm4j.optim.OptimizerSpec;
-import org.weightnorm4j.optim.ScheduleSpec;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Parallel;
 import org.weightnorm4j.train.Inputs;
@@ -48,6 +46,10 @@ import picocli.CommandLine.Option;
                 "{recipe:summary}",
                 "Exit codes: 0 done, 1 failure (message on stderr), 2 bad usage."})
 public final class TrainCommand implements Callable<Integer> {
+    /** Adam, momentum 0.9 for SGD, the recipe's learning rates. */
+    static final OptimizerOptions.Defaults OPTIMIZER = new OptimizerOptions.Defaults("adam", 0.9,
+            "Base learning rate. Default: Adam {recipe:adam-lr}; SGD {recipe:sgd-lr}.");
+
     private static final List<String> RESUMABLE_OPTIONS = List.of("--resume", "--data", "--threads", "--quiet",
             "--stop-after-steps");
 
@@ -66,72 +68,22 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Mixin
     DatasetOptions input;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train. Default: {recipe:epochs}.")
-    Integer epochs;
-
-    @Option(names = "--batch", paramLabel = "B", description = "Minibatch size. Default: {recipe:batch}.")
-    Integer batch;
-
-    @Option(names = "--lr", paramLabel = "X",
-            description = "Base learning rate. Default: Adam {recipe:adam-lr}; SGD {recipe:sgd-lr}.")
-    Double lr;
-
-    @Option(names = "--optimizer", paramLabel = "adam|sgd", defaultValue = "adam",
-            description = "Optimizer. Default: ${DEFAULT-VALUE}.")
-    String optimizer;
+    @CommandLine.Mixin
+    BatchOptions length = new BatchOptions(null, null);
 
     @CommandLine.Mixin
-    MomentumOption momentum;
+    OptimizerOptions optimizer = new OptimizerOptions(OPTIMIZER);
 
-    @Option(names = "--nesterov", description = "SGD: use Nesterov momentum.")
-    boolean nesterov;
-
-    @Option(names = "--weight-decay", paramLabel = "L", defaultValue = "0", description = "L2 weight decay. Default: ${DEFAULT-VALUE}.")
-    double weightDecay;
-
-    @Option(names = "--schedule", paramLabel = "NAME",
-            description = "Learning-rate schedule: constant, linear-decay (constant, then linear to 0 at the last epoch),"
-                    + " cosine, step. Default: linear-decay (the paper's schedule) from half of --epochs.")
-    String schedule;
-
-    @Option(names = "--decay-start", paramLabel = "EPOCH",
-            description = "linear-decay: the epoch the decay starts (default: half of --epochs).")
-    Double decayStart;
-
-    @Option(names = "--step-every", paramLabel = "EPOCHS", defaultValue = "30",
-            description = "step schedule: epochs between multiplications by --step-gamma. Default: ${DEFAULT-VALUE}.")
-    double stepEvery;
-
-    @Option(names = "--step-gamma", paramLabel = "G", defaultValue = "0.1", description = "step schedule factor. Default: ${DEFAULT-VALUE}.")
-    double stepGamma;
-
-    @Option(names = "--beta1-late", paramLabel = "B1",
-            description = "Adam: beta1 from --beta1-switch on (beta1 is {recipe:beta1} before). Default: {recipe:beta1-late}.")
-    Double beta1Late;
-
-    @Option(names = "--beta1-switch", paramLabel = "EPOCH", description = "Adam: the epoch beta1 changes (default: half of --epochs).")
-    Double beta1Switch;
+    @CommandLine.Mixin
+    ScheduleOptions schedule;
 
     @Option(names = "--ema", paramLabel = "DECAY", defaultValue = "0",
             description = "Evaluate and save an exponential moving average of the parameters with this decay (e.g. 0.999);"
                     + " 0 = off. Default: ${DEFAULT-VALUE}.")
     double ema;
 
-    @Option(names = "--preprocess", paramLabel = "none|normalize|zca",
-            description = "Input preprocessing, fitted on the training split (none: pixels in [0, 1])."
-                    + " Default: {recipe:preprocess}.")
-    String preprocess;
-
-    @Option(names = "--flip", description = "Augment: random horizontal flips.")
-    boolean flip;
-
-    @Option(names = "--shift", paramLabel = "PIXELS", defaultValue = "0", description = "Augment: random translations up to this many pixels.")
-    int shift;
-
-    @Option(names = "--init-batch", paramLabel = "N",
-            description = "Images for the data-dependent initialisation of weight-normalized layers (0 = none)."
-                    + " Default: {recipe:init}.")
-    Integer initBatch;
+    @CommandLine.Mixin
+    PreprocessOptions inputs = new PreprocessOptions();
 
     @CommandLine.Mixin
     SeedOption seed;
@@ -183,22 +135,8 @@ public final class TrainCommand implements Callable<Integer> {
         Recipe recipe = Recipe.of(isFile ? Recipe.CUSTOM : model);
         String presetName = recipe.model();
         String ds = recipe.dataset(input.dataset);
-        String pre = parse(() -> Inputs.checkPreprocessing(preprocess != null ? preprocess : recipe.preprocessing(ds)));
-        int b = batch != null ? batch : recipe.batchSize();
-        int e = epochs != null ? epochs : recipe.epochs();
-        TrainConfig config = parse(() -> {
-            boolean sgd = OptimizerSpec.checkName(optimizer).equals("sgd");
-            double rate = lr != null ? lr : recipe.lr(sgd, p);
-            OptimizerSpec opt = OptimizerSpec.parse(optimizer, rate, Recipe.BETA1, momentum.momentum, nesterov, weightDecay);
-            ScheduleSpec sched = ScheduleSpec.parse(schedule != null ? schedule : "linear-decay",
-                    decayStart != null ? decayStart : Recipe.halfway(e), stepEvery, stepGamma);
-            return TrainConfig.builder().epochs(e).batchSize(b).optimizer(opt).schedule(sched)
-                    .beta1Late(beta1Late != null ? beta1Late : recipe.beta1Late(),
-                            beta1Switch != null ? beta1Switch : Recipe.halfway(e))
-                    .emaDecay(ema).augmentation(flip, shift)
-                    .initBatch(initBatch != null ? initBatch : recipe.initBatch(b)).logEverySteps(logEvery)
-                    .checkpointEvery(checkpointEvery, checkpointEverySteps).seed(seed.seed).build();
-        });
+        String pre = parse(() -> inputs.preprocessing(recipe, ds));
+        TrainConfig config = parse(() -> config(recipe, p));
         Path dir = out != null ? out : Path.of("runs", presetName + "-" + p.cliName() + "-" + ds + "-s" + seed.seed);
         if (Files.exists(dir.resolve(Checkpoint.SIDECAR_FILE))) {
             throw new IllegalStateException(dir + " already holds a checkpoint; continue it with --resume " + dir
@@ -228,6 +166,18 @@ public final class TrainCommand implements Callable<Integer> {
             o.flush();
         }
         return runAndReport(trainer, dir, splits);
+    }
+
+    /** The training settings from the options, the others at {@code recipe}'s defaults for parameterization {@code p}. */
+    TrainConfig config(Recipe recipe, Parameterization p) {
+        int b = length.batch(recipe);
+        int e = length.epochs(recipe);
+        return TrainConfig.builder().epochs(e).batchSize(b)
+                .optimizer(optimizer.toSpec(OptimizerOptions.DefaultLr.of(recipe, p))).schedule(schedule.toSpec(e))
+                .beta1Late(optimizer.beta1Late(recipe), optimizer.beta1Switch(e))
+                .emaDecay(ema).augmentation(inputs.flip, inputs.shift)
+                .initBatch(length.initBatch(recipe, b)).logEverySteps(logEvery)
+                .checkpointEvery(checkpointEvery, checkpointEverySteps).seed(seed.seed).build();
     }
 
     /**
