@@ -48,7 +48,6 @@ final class PanamaVectorOps implements VectorOps {
         return true;
     }
 
-
     /**
      * The lanes of {@code v} added from lane 0 up. Not {@code reduceLanes(ADD)}: its order is
      * unspecified, and on JDK 25 the interpreted and the compiled forms add in different orders,
