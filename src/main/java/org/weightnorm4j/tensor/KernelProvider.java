@@ -61,8 +61,14 @@ public final class KernelProvider {
         return Holder.CHOICE.description();
     }
 
-    /** A backend and the line that says why it was chosen. */
-    record Choice(KernelBackend backend, String description) {
+    /**
+     * A backend, the line that says why it was chosen, and whether that line must reach the user
+     * even unasked (an automatic fallback to the scalar kernels).
+     */
+    record Choice(KernelBackend backend, String description, boolean warn) {
+        Choice(KernelBackend backend, String description) {
+            this(backend, description, false);
+        }
     }
 
     /** Initialised on first use, so a bad property value surfaces where kernels are first needed. */
@@ -77,13 +83,11 @@ public final class KernelProvider {
      */
     private static Choice announce(Choice choice) {
         LOG.config(choice.description());
-        if (choice.description().startsWith(FALLBACK)) {
+        if (choice.warn()) {
             System.err.println("weightnorm4j: " + choice.description());
         }
         return choice;
     }
-
-    private static final String FALLBACK = "kernels: scalar, because ";
 
     /** The {@link VectorOps} of a float32 backend: the Panama loops with {@code simd}, else plain Java. */
     static VectorOps vectorOps(boolean simd) {
@@ -137,7 +141,7 @@ public final class KernelProvider {
             case "auto": {
                 String why = simdUnavailableReason();
                 if (why != null) {
-                    return new Choice(new Float32Kernels(new ScalarGemm(), false), FALLBACK + why);
+                    return new Choice(new Float32Kernels(new ScalarGemm(), false), "kernels: scalar, because " + why, true);
                 }
                 GemmKernel gemm = loadPanama(PANAMA_GEMM, GemmKernel.class);
                 return new Choice(new Float32Kernels(gemm, true), "kernels: " + gemm.name()

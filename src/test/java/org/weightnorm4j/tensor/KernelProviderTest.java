@@ -41,6 +41,11 @@ class KernelProviderTest {
         assertEquals("scalar", scalar.name());
         assertFalse(((Float32Kernels) scalar).simd());
         assertSame(ReferenceKernels.INSTANCE, KernelProvider.choose("reference"));
+        // Asked-for choices are described but never printed unasked.
+        KernelProvider.Choice forced = KernelProvider.choice("scalar");
+        assertFalse(forced.warn());
+        assertEquals("kernels: scalar (forced by -Dweightnorm4j.kernels=scalar)", forced.description());
+        assertFalse(KernelProvider.choice("reference").warn());
     }
 
     @Test
