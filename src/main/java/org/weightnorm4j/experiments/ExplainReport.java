@@ -1,0 +1,267 @@
+package org.weightnorm4j.experiments;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.weightnorm4j.report.ChartSpec;
+import org.weightnorm4j.report.Diagram;
+import org.weightnorm4j.report.Report;
+import org.weightnorm4j.report.Section;
+import org.weightnorm4j.report.Series;
+import org.weightnorm4j.report.Table;
+
+/**
+ * The page of {@code weightnorm explain --report DIR}: Eq. 3 → Eq. 4 one algebra step at a time
+ * on the instance's numbers, and three pictures of what the projection means for a unit with two
+ * inputs — the projection itself, the tangent step that can only grow {@code ‖v‖}, and a small
+ * run where that growth damps the effective learning rate (§2.1) — then where to learn the
+ * linear algebra.
+ */
+public final class ExplainReport {
+    /** {@code ‖Δv‖/‖v‖} drawn in the tangent-step figure: large enough to see the gap between the circles. */
+    static final double DRAWN_STEP_SHARE = 0.6;
+
+    // Palette indices (Okabe–Ito, as the charts): the same quantity keeps its colour in every figure.
+    private static final int BLUE = 0;
+    private static final int VERMILLION = 1;
+    private static final int GREEN = 2;
+    private static final int PINK = 4;
+    private static final int BLACK = 6;
+
+    private ExplainReport() {
+    }
+
+    /**
+     * The figures' data, computed once so that a test reads the numbers behind each picture.
+     *
+     * @param main       the instance of the derivation
+     * @param plane      the same seed, one unit with two inputs
+     * @param projection figure data of Eq. 4's projection
+     * @param tangent    figure data of the tangent SGD step
+     * @param toy        the clean and noisy two-input runs
+     */
+    public record Content(ExplainResult main, ExplainResult plane, ProjectionFigure projection, TangentStepFigure tangent,
+                          NormGrowthToy.Result toy) {
+
+        /** Everything the page shows, for the instance {@code main}. */
+        public static Content of(ExplainResult main) {
+            Explain e = main.instance();
+            ExplainResult plane = new Explain(e.seed(), 2, 1, e.batch(), e.lr()).run();
+            return new Content(main, plane, ProjectionFigure.of(plane),
+                    TangentStepFigure.of(plane.v(), plane.gradVEq3(), DRAWN_STEP_SHARE),
+                    NormGrowthToy.standard(e.seed()).run());
+        }
+    }
+
+    /** Writes the page (and its figure files) into {@code dir}; returns the page's path. */
+    public static Path write(ExplainResult main, List<String> command, Path dir) throws IOException {
+        return build(Content.of(main), command).writeTo(dir);
+    }
+
+    static Report build(Content c, List<String> command) {
+        Explain e = c.main().instance();
+        return Report.builder("explain: from Eq. 3 to Eq. 4, step by step, and what the projection means")
+                .conclusions(conclusions(c))
+                .section(Section.builder("The instance")
+                        .paragraph(String.format(Locale.ROOT, "A dense weight-normalized layer with %d units of %d inputs"
+                                        + " (seed %d), a batch of %d random examples with random labels and the softmax"
+                                        + " cross-entropy loss, all in double precision. w = g v/‖v‖ (Eq. 2) for each unit;"
+                                        + " ∇w L is what a plain layer would compute. Eq. 3 gives ∇g L = ∇w L · v/‖v‖ and"
+                                        + " ∇v L = (g/‖v‖) ∇w L − (g ∇g L/‖v‖²) v; Eq. 4 writes the same ∇v L as"
+                                        + " (g/‖v‖) M_w ∇w L with M_w = I − w wᵀ/‖w‖². The paper goes from one to the other"
+                                        + " in one line; the next section takes the steps it skips.",
+                                e.out(), e.in(), e.seed(), e.batch()))
+                        .table(Table.builder("check", "relative error")
+                                .caption("The gradients agree however they are computed")
+                                .row("Eq. 3 vs Eq. 4", c.main().errorEq3VsEq4())
+                                .row("Eq. 3 vs finite differences", c.main().errorEq3VsFiniteDiff())
+                                .row("the fused layer's backward vs Eq. 3", c.main().errorLayerVsEq3())
+                                .build())
+                        .build())
+                .section(derivation(c.main()))
+                .section(Section.builder("What M_w does: it removes the component along w")
+                        .paragraph("One unit with two inputs (same seed), so that the vectors can be drawn. ∇w L splits"
+                                + " into two parts: its component along w, (w · ∇w L/‖w‖²) w, and the rest, which is"
+                                + " perpendicular to w. M_w keeps the rest and removes the component along w; ∇v L is the"
+                                + " rest scaled by g/‖v‖. So a gradient step on v never moves along w, only around it.")
+                        .diagram(projectionDiagram(c.projection()), projectionCaption(c.projection()))
+                        .build())
+                .section(Section.builder("Why a plain SGD step can only grow ‖v‖")
+                        .paragraph("v points the same way as w (Eq. 2), and ∇v L ⊥ w, so a plain gradient step"
+                                + " Δv = −η ∇v L is perpendicular to v: it leaves the circle of radius ‖v‖ along its"
+                                + " tangent. The new v' = v + Δv is the hypotenuse of a right triangle, so"
+                                + " ‖v'‖ = √(‖v‖² + ‖Δv‖²) > ‖v‖, whatever the sign or size of the gradient. This holds"
+                                + " for plain SGD only: weight decay pulls ‖v‖ back, momentum and Adam change Δv's direction.")
+                        .diagram(tangentDiagram(c.tangent()), tangentCaption(c.tangent()))
+                        .build())
+                .section(toySection(c.toy()))
+                .section(reading())
+                .command(command)
+                .build();
+    }
+
+    private static String conclusions(Content c) {
+        int broken = DerivationSteps.firstBrokenStep(c.main().steps(), ExplainResult.STEP_TOLERANCE);
+        double worst = 0;
+        for (DerivationSteps.Evaluated s : c.main().steps().subList(1, c.main().steps().size())) {
+            worst = Math.max(worst, s.maxAbsDiffFromPrevious());
+        }
+        NormGrowthToy.Run clean = c.toy().clean();
+        NormGrowthToy.Run noisy = c.toy().noisy();
+        int last = clean.normV().length - 1;
+        return (broken < 0
+                ? String.format(Locale.ROOT, "Each of the %d steps from Eq. 3 to Eq. 4 gives the same ∇v L as the one"
+                        + " before, to %.1e at worst (rounding of double precision).", c.main().steps().size() - 1, worst)
+                : "Step " + (broken + 1) + " of the derivation does not follow from the one before: see section 2.")
+                + "\n\n" + String.format(Locale.ROOT, "M_w removes from ∇w L its component along w (∇v L · w = %.1e"
+                        + " for the drawn unit), so a plain SGD step is tangent to the circle of constant ‖v‖ and can only"
+                        + " grow it. In a small two-input run, ‖v‖ grew from %.3g to %.3g with clean gradients and to %.3g"
+                        + " with noisy ones, and g/‖v‖ fell to %.3g and %.3g: noisy gradients damp their own effective"
+                        + " learning rate (§2.1).", c.projection().gradVDotW(), clean.normV()[0], clean.normV()[last],
+                noisy.normV()[last], clean.scale()[last], noisy.scale()[last]);
+    }
+
+    private static Section derivation(ExplainResult r) {
+        Table.Builder t = Table.builder("step", "∇v L =", "why it is allowed", "max |Δ| from the step before");
+        StringBuilder values = new StringBuilder();
+        List<DerivationSteps.Evaluated> steps = r.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            DerivationSteps.Evaluated s = steps.get(i);
+            String expr = s.expression().startsWith("∇v L = ") ? s.expression().substring("∇v L = ".length())
+                    : s.expression().substring(2);                                     // drop the leading "= "
+            t.row(String.valueOf(i + 1), expr, s.why(),
+                    i == 0 ? "(the start)" : String.format(Locale.ROOT, "%.1e", s.maxAbsDiffFromPrevious()));
+            values.append(String.format(Locale.ROOT, "(%d) %s%n", i + 1, s.expression()));
+            int in = r.instance().in();
+            for (int u = 0; u < r.instance().out(); u++) {
+                values.append("    [");
+                for (int j = 0; j < in; j++) {
+                    values.append(j > 0 ? ", " : "").append(String.format(Locale.ROOT, "% .15f", s.value()[u * in + j]));
+                }
+                values.append("]\n");
+            }
+        }
+        return Section.builder("From Eq. 3 to Eq. 4, one algebra step at a time")
+                .paragraph("Each line below is computed on the instance by its own formula — not copied from the line"
+                        + " before — so a wrong step would show as a large difference. The differences are those of"
+                        + " double-precision rounding, about 1e-16 for numbers near 1. Rows of ∇v L are units.")
+                .table(t.caption("Eq. 3 (first row) to Eq. 4 (last row)").build())
+                .preformatted("∇v L by each step, full precision (one row per unit)", values.toString())
+                .build();
+    }
+
+    private static Diagram projectionDiagram(ProjectionFigure p) {
+        double k = gradientScale(p);
+        double[] w = p.w();
+        double[] gw = times(k, p.gradW());
+        double[] removed = times(k, p.removed());
+        double[] kept = times(k, p.kept());
+        double[] gv = times(k, p.gradV());
+        double reach = 1.15 * Math.max(norm(w), Math.max(norm(gw), norm(gv)));
+        double[] dir = times(reach / norm(w), w);
+        return Diagram.builder("Eq. 4 for a unit with two inputs: ∇v L ⊥ w").size(720, 620)
+                .line(-dir[0], -dir[1], dir[0], dir[1], BLUE, true)                     // the line through w
+                .line(gw[0], gw[1], kept[0], kept[1], GREEN, true)                     // ∇w L − its component along w
+                .vector(w[0], w[1], BLUE, "w", "w = g v/‖v‖ (Eq. 2)")
+                .vector(gw[0], gw[1], VERMILLION, "∇w L", "∇w L, the gradient a plain layer would use")
+                .vector(removed[0], removed[1], GREEN, "removed", "(w · ∇w L/‖w‖²) w: the component along w that M_w removes")
+                .vector(kept[0], kept[1], BLACK, "M_w ∇w L", "M_w ∇w L = ∇w L − the component along w")
+                .vector(gv[0], gv[1], PINK, "∇v L", "∇v L = (g/‖v‖) M_w ∇w L (Eq. 4), perpendicular to w")
+                .build();
+    }
+
+    private static String projectionCaption(ProjectionFigure p) {
+        return String.format(Locale.ROOT, "w = (%.4f, %.4f), ∇w L = (%.4f, %.4f), g/‖v‖ = %.4f. The dashed green line"
+                        + " joins ∇w L to M_w ∇w L: it is parallel to w (sine of the angle %.1e). ∇v L · w = %.1e. Gradients"
+                        + " are drawn ×%.3g so that they are as long as w; the directions are exact.",
+                p.w()[0], p.w()[1], p.gradW()[0], p.gradW()[1], p.gOverNormV(), p.sineRemovedW(), p.gradVDotW(),
+                gradientScale(p));
+    }
+
+    /** Gradients and weights have different units: draw the gradients scaled to w's length. */
+    private static double gradientScale(ProjectionFigure p) {
+        double g = Math.max(norm(p.gradW()), norm(p.gradV()));
+        return g == 0 ? 1 : norm(p.w()) / g;
+    }
+
+    private static Diagram tangentDiagram(TangentStepFigure t) {
+        double[] v = t.v();
+        double[] n = t.next();
+        return Diagram.builder("A plain SGD step is tangent to the circle of constant ‖v‖").size(720, 620)
+                .circle(0, 0, t.normV(), BLUE, false, String.format(Locale.ROOT, "the circle ‖v‖ = %.4f", t.normV()))
+                .circle(0, 0, t.normNext(), PINK, true, String.format(Locale.ROOT,
+                        "the circle ‖v'‖ = √(‖v‖² + ‖Δv‖²) = %.4f", t.normNext()))
+                .vector(v[0], v[1], BLUE, "v", "v")
+                .arrow(v[0], v[1], n[0], n[1], VERMILLION, "Δv", String.format(Locale.ROOT,
+                        "Δv = −η ∇v L, perpendicular to v (‖Δv‖ = %.4f)", t.normStep()))
+                .vector(n[0], n[1], PINK, "v'", "v' = v + Δv")
+                .build();
+    }
+
+    private static String tangentCaption(TangentStepFigure t) {
+        return String.format(Locale.ROOT, "‖v‖ = %.4f, ‖Δv‖ = %.4f, ‖v'‖ = %.4f; ‖v'‖² − (‖v‖² + ‖Δv‖²) = %.1e and"
+                        + " cos(Δv, v) = %.1e. The step is drawn with η = %.3g, chosen so that ‖Δv‖ = %.1f ‖v‖ is easy to"
+                        + " see; for any η the new point lies on the larger circle.",
+                t.normV(), t.normStep(), t.normNext(), t.pythagorasGap(), t.cosineStepV(), t.lr(), DRAWN_STEP_SHARE);
+    }
+
+    private static Section toySection(NormGrowthToy.Result r) {
+        NormGrowthToy s = r.settings();
+        double[] x = new double[r.clean().normV().length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+        }
+        ChartSpec norms = ChartSpec.builder("‖v‖ over SGD steps").xLabel("step").yLabel("‖v‖").size(720, 400)
+                .series(new Series("clean gradients", x, r.clean().normV()))
+                .series(new Series(String.format(Locale.ROOT, "noisy gradients (σ = %.2g)", s.noise()), x, r.noisy().normV()))
+                .build();
+        ChartSpec scales = ChartSpec.builder("g/‖v‖ over SGD steps").xLabel("step").yLabel("g/‖v‖").size(720, 400)
+                .series(new Series("clean gradients", x, r.clean().scale()))
+                .series(new Series(String.format(Locale.ROOT, "noisy gradients (σ = %.2g)", s.noise()), x, r.noisy().scale()))
+                .build();
+        int last = x.length - 1;
+        Table numbers = Table.builder("gradients", "‖v‖ at step 0", "‖v‖ at the end", "g/‖v‖ at the end",
+                        "loss ½‖w − w*‖² at the end")
+                .caption("After " + s.steps() + " steps")
+                .row("clean", r.clean().normV()[0], r.clean().normV()[last], r.clean().scale()[last], r.clean().loss()[last])
+                .row("noisy", r.noisy().normV()[0], r.noisy().normV()[last], r.noisy().scale()[last], r.noisy().loss()[last])
+                .build();
+        return Section.builder("The effective learning rate stabilises itself (§2.1)")
+                .paragraph(String.format(Locale.ROOT, "The smallest example: one unit with two inputs, w = g v/‖v‖, the"
+                                + " loss ½‖w − w*‖² with ‖w*‖ = 1.5, plain SGD on g and v with η = %.2g for %d steps, from"
+                                + " v = (1, 0), g = 1. Once with the exact gradient ∇w L = w − w*, once with Gaussian noise of"
+                                + " standard deviation %.2g added to each coordinate, as a small minibatch would (seed %d).",
+                        s.lr(), s.steps(), s.noise(), s.seed()))
+                .paragraph("Each step adds ‖Δv‖² to ‖v‖², so noisy gradients — large steps in random directions — grow"
+                        + " ‖v‖ faster. The step on the direction v/‖v‖ is about ‖Δv‖/‖v‖, and ‖Δv‖ carries g/‖v‖ from"
+                        + " Eq. 4, so the effective learning rate of the direction is η g/‖v‖²: as noise grows ‖v‖, the"
+                        + " steps shrink by themselves. With clean gradients ∇v L vanishes as the direction is found,"
+                        + " and ‖v‖ stops growing.")
+                .chart(norms, "‖v‖ never decreases under plain SGD; noise makes it grow faster.")
+                .chart(scales, "g/‖v‖, the factor Eq. 4 puts on the direction's gradient, falls as ‖v‖ grows.")
+                .table(numbers)
+                .build();
+    }
+
+    private static Section reading() {
+        Section.Builder b = Section.builder("Where to learn this")
+                .paragraph("The steps above use three ideas of first-year linear algebra: the dot product as a number"
+                        + " (and that it is symmetric), the outer product w wᵀ as a matrix (column times row) and the"
+                        + " associativity of matrix products, and orthogonal projections (a symmetric matrix P with"
+                        + " P² = P). docs/THEORY.md derives Eq. 3 by the chain rule and shows why M_w is a projection;"
+                        + " these are its standard references:");
+        for (String ref : FurtherReading.references()) {
+            b.paragraph("• " + ref);
+        }
+        return b.build();
+    }
+
+    private static double[] times(double k, double[] a) {
+        return DerivationSteps.scale(k, a);
+    }
+
+    private static double norm(double[] a) {
+        return DerivationSteps.norm(a);
+    }
+}
