@@ -21,6 +21,8 @@ import org.weightnorm4j.report.Table;
 public final class ExplainReport {
     /** {@code ‖Δv‖/‖v‖} drawn in the tangent-step figure: large enough to see the gap between the circles. */
     static final double DRAWN_STEP_SHARE = 0.6;
+    /** Units of the two-input layer the figures are drawn from. */
+    static final int PLANE_UNITS = 4;
 
     // Palette indices (Okabe–Ito, as the charts): the same quantity keeps its colour in every figure.
     private static final int BLUE = 0;
@@ -36,7 +38,7 @@ public final class ExplainReport {
      * The figures' data, computed once so that a test reads the numbers behind each picture.
      *
      * @param main       the instance of the derivation
-     * @param plane      the same seed, one unit with two inputs
+     * @param plane      the same seed, units with two inputs (the figures draw one of them)
      * @param projection figure data of Eq. 4's projection
      * @param tangent    figure data of the tangent SGD step
      * @param toy        the clean and noisy two-input runs
@@ -47,9 +49,13 @@ public final class ExplainReport {
         /** Everything the page shows, for the instance {@code main}. */
         public static Content of(ExplainResult main) {
             Explain e = main.instance();
-            ExplainResult plane = new Explain(e.seed(), 2, 1, e.batch(), e.lr()).run();
-            return new Content(main, plane, ProjectionFigure.of(plane),
-                    TangentStepFigure.of(plane.v(), plane.gradVEq3(), DRAWN_STEP_SHARE),
+            // Several units: with one, softmax cross-entropy is constant; the figures draw the clearest unit.
+            ExplainResult plane = new Explain(e.seed(), 2, PLANE_UNITS, e.batch(), e.lr()).run();
+            ProjectionFigure projection = ProjectionFigure.of(plane);
+            int u = projection.unit();
+            return new Content(main, plane, projection,
+                    TangentStepFigure.of(ProjectionFigure.row(plane.v(), u), ProjectionFigure.row(plane.gradVEq3(), u),
+                            DRAWN_STEP_SHARE),
                     NormGrowthToy.standard(e.seed()).run());
         }
     }
@@ -81,7 +87,8 @@ public final class ExplainReport {
                         .build())
                 .section(derivation(c.main()))
                 .section(Section.builder("What M_w does: it removes the component along w")
-                        .paragraph("One unit with two inputs (same seed), so that the vectors can be drawn. ∇w L splits"
+                        .paragraph("A unit with two inputs (of a layer of " + PLANE_UNITS + " such units, same seed and batch; the one whose"
+                                + " ∇w L is closest to 45° from w), so that the vectors can be drawn. ∇w L splits"
                                 + " into two parts: its component along w, (w · ∇w L/‖w‖²) w, and the rest, which is"
                                 + " perpendicular to w. M_w keeps the rest and removes the component along w; ∇v L is the"
                                 + " rest scaled by g/‖v‖. So a gradient step on v never moves along w, only around it.")
@@ -159,43 +166,54 @@ public final class ExplainReport {
         double[] kept = times(k, p.kept());
         double[] gv = times(k, p.gradV());
         double reach = 1.15 * Math.max(norm(w), Math.max(norm(gw), norm(gv)));
-        double[] dir = times(reach / norm(w), w);
-        return Diagram.builder("Eq. 4 for a unit with two inputs: ∇v L ⊥ w").size(720, 620)
-                .line(-dir[0], -dir[1], dir[0], dir[1], BLUE, true)                     // the line through w
-                .line(gw[0], gw[1], kept[0], kept[1], GREEN, true)                     // ∇w L − its component along w
-                .vector(w[0], w[1], BLUE, "w", "w = g v/‖v‖ (Eq. 2)")
+        double[] along = times(reach / norm(w), w);
+        Diagram.Builder d = Diagram.builder("Eq. 4 for a unit with two inputs: ∇v L ⊥ w").size(720, 640)
+                .line(-along[0], -along[1], along[0], along[1], BLUE, true)                // the line through w
+                .line(gw[0], gw[1], kept[0], kept[1], GREEN, true);                        // ∇w L − removed, parallel to w
+        if (norm(gv) > 0) {
+            // A right-angle mark between w and ∇v L at the origin.
+            double s = 0.07 * reach;
+            double[] a = times(s / norm(w), w);
+            double[] b = times(s / norm(gv), gv);
+            d.line(a[0], a[1], a[0] + b[0], a[1] + b[1], BLACK, false)
+                    .line(b[0], b[1], a[0] + b[0], a[1] + b[1], BLACK, false);
+        }
+        return d.vector(w[0], w[1], BLUE, "w", "w = g v/‖v‖ (Eq. 2)")
                 .vector(gw[0], gw[1], VERMILLION, "∇w L", "∇w L, the gradient a plain layer would use")
                 .vector(removed[0], removed[1], GREEN, "removed", "(w · ∇w L/‖w‖²) w: the component along w that M_w removes")
-                .vector(kept[0], kept[1], BLACK, "M_w ∇w L", "M_w ∇w L = ∇w L − the component along w")
                 .vector(gv[0], gv[1], PINK, "∇v L", "∇v L = (g/‖v‖) M_w ∇w L (Eq. 4), perpendicular to w")
                 .build();
     }
 
     private static String projectionCaption(ProjectionFigure p) {
-        return String.format(Locale.ROOT, "w = (%.4f, %.4f), ∇w L = (%.4f, %.4f), g/‖v‖ = %.4f. The dashed green line"
-                        + " joins ∇w L to M_w ∇w L: it is parallel to w (sine of the angle %.1e). ∇v L · w = %.1e. Gradients"
-                        + " are drawn ×%.3g so that they are as long as w; the directions are exact.",
-                p.w()[0], p.w()[1], p.gradW()[0], p.gradW()[1], p.gOverNormV(), p.sineRemovedW(), p.gradVDotW(),
+        return String.format(Locale.ROOT, "Unit %d: w = (%.4f, %.4f), ∇w L = (%.4f, %.4f), g/‖v‖ = %.4f. The dashed"
+                        + " green line joins ∇w L to M_w ∇w L = ∇w L − removed: it is parallel to w (sine of the angle"
+                        + " %.1e). ∇v L · w = %.1e. Gradients are drawn ×%.3g (weights and gradients have different"
+                        + " units), so that the longest is 0.7 ‖w‖; the directions are exact.",
+                p.unit(), p.w()[0], p.w()[1], p.gradW()[0], p.gradW()[1], p.gOverNormV(), p.sineRemovedW(), p.gradVDotW(),
                 gradientScale(p));
     }
 
-    /** Gradients and weights have different units: draw the gradients scaled to w's length. */
+    /** Gradients and weights have different units: draw the gradients shorter than w, so that w shows beyond them. */
     private static double gradientScale(ProjectionFigure p) {
         double g = Math.max(norm(p.gradW()), norm(p.gradV()));
-        return g == 0 ? 1 : norm(p.w()) / g;
+        return g == 0 ? 1 : 0.7 * norm(p.w()) / g;
     }
 
     private static Diagram tangentDiagram(TangentStepFigure t) {
         double[] v = t.v();
         double[] n = t.next();
+        double[] mid = {(v[0] + n[0]) / 2, (v[1] + n[1]) / 2};
         return Diagram.builder("A plain SGD step is tangent to the circle of constant ‖v‖").size(720, 620)
                 .circle(0, 0, t.normV(), BLUE, false, String.format(Locale.ROOT, "the circle ‖v‖ = %.4f", t.normV()))
                 .circle(0, 0, t.normNext(), PINK, true, String.format(Locale.ROOT,
                         "the circle ‖v'‖ = √(‖v‖² + ‖Δv‖²) = %.4f", t.normNext()))
                 .vector(v[0], v[1], BLUE, "v", "v")
-                .arrow(v[0], v[1], n[0], n[1], VERMILLION, "Δv", String.format(Locale.ROOT,
+                .arrow(v[0], v[1], n[0], n[1], VERMILLION, "", String.format(Locale.ROOT,
                         "Δv = −η ∇v L, perpendicular to v (‖Δv‖ = %.4f)", t.normStep()))
                 .vector(n[0], n[1], PINK, "v'", "v' = v + Δv")
+                // "Δv" beside the middle of the step, pushed away from the origin so it clears v' and the circle.
+                .label(mid[0] * 1.08, mid[1] * 1.08, "Δv", VERMILLION)
                 .build();
     }
 
@@ -229,8 +247,9 @@ public final class ExplainReport {
                 .build();
         return Section.builder("The effective learning rate stabilises itself (§2.1)")
                 .paragraph(String.format(Locale.ROOT, "The smallest example: one unit with two inputs, w = g v/‖v‖, the"
-                                + " loss ½‖w − w*‖² with ‖w*‖ = 1.5, plain SGD on g and v with η = %.2g for %d steps, from"
-                                + " v = (1, 0), g = 1. Once with the exact gradient ∇w L = w − w*, once with Gaussian noise of"
+                                + " loss ½‖w − w*‖² with ‖w*‖ = 1.5, plain SGD on v with η = %.2g for %d steps, from"
+                                + " v = (1, 0), 40° away from w*; g is held at ‖w*‖, so only the direction learns and g/‖v‖"
+                                + " moves through ‖v‖ alone. Once with the exact gradient ∇w L = w − w*, once with Gaussian noise of"
                                 + " standard deviation %.2g added to each coordinate, as a small minibatch would (seed %d).",
                         s.lr(), s.steps(), s.noise(), s.seed()))
                 .paragraph("Each step adds ‖Δv‖² to ‖v‖², so noisy gradients — large steps in random directions — grow"

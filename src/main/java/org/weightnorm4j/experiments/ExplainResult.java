@@ -2,6 +2,7 @@ package org.weightnorm4j.experiments;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Locale;
@@ -165,13 +166,16 @@ public record ExplainResult(
             j.addProperty("why", e.why());
             j.add("value", array(e.value()));
             // The first step has nothing before it: null rather than NaN, which is not JSON.
-            j.addProperty("max_abs_diff_from_previous",
-                    Double.isNaN(e.maxAbsDiffFromPrevious()) ? null : e.maxAbsDiffFromPrevious());
+            if (Double.isNaN(e.maxAbsDiffFromPrevious())) {
+                j.add("max_abs_diff_from_previous", JsonNull.INSTANCE);
+            } else {
+                j.addProperty("max_abs_diff_from_previous", e.maxAbsDiffFromPrevious());
+            }
             derivation.add(j);
         }
         o.add("steps", derivation);
         o.addProperty("first_broken_step", DerivationSteps.firstBrokenStep(steps, STEP_TOLERANCE));
-        return new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(o);
+        return new GsonBuilder().serializeSpecialFloatingPointValues().serializeNulls().create().toJson(o);
     }
 
     /** The walk-through as text for a terminal: each step names its equation and says what it means. */

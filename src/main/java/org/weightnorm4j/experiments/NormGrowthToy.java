@@ -7,9 +7,10 @@ import org.weightnorm4j.tensor.Tensor;
 /**
  * §2.1's self-stabilising effective learning rate on the smallest example that shows it: one
  * weight-normalized unit with two inputs, {@code w = g v/‖v‖} (Eq. 2), the loss
- * {@code L = ½‖w − w*‖²}, trained by plain SGD on {@code g} and {@code v} twice — with the exact
- * gradient {@code ∇w L = w − w*}, and with Gaussian noise of standard deviation {@code noise}
- * added to it, as a minibatch would. Every step {@code ‖v‖} can only grow (Eq. 4 and
+ * {@code L = ½‖w − w*‖²}, trained by plain SGD on {@code v} twice — with the exact gradient
+ * {@code ∇w L = w − w*}, and with Gaussian noise of standard deviation {@code noise} added to it,
+ * as a minibatch would. {@code g} is held at {@code ‖w*‖}: only the direction learns, so
+ * {@code g/‖v‖} moves through {@code ‖v‖} alone. Every step {@code ‖v‖} can only grow (Eq. 4 and
  * Pythagoras); with noise the steps are larger, {@code ‖v‖} grows faster and the scale
  * {@code g/‖v‖} of the direction's gradient (the effective learning rate {@code η g/‖v‖²}) falls.
  *
@@ -20,8 +21,10 @@ import org.weightnorm4j.tensor.Tensor;
  */
 public record NormGrowthToy(long seed, int steps, double lr, double noise) {
 
-    /** The target weight {@code w*}: length 1.5, at 40° from the starting direction. */
-    static final double[] TARGET = {1.5 * Math.cos(Math.toRadians(40)), 1.5 * Math.sin(Math.toRadians(40))};
+    /** {@code ‖w*‖}, and the fixed {@code g}. */
+    static final double TARGET_NORM = 1.5;
+    /** The target weight {@code w*}: at 40° from the starting direction {@code v = (1, 0)}. */
+    static final double[] TARGET = {TARGET_NORM * Math.cos(Math.toRadians(40)), TARGET_NORM * Math.sin(Math.toRadians(40))};
 
     /** The defaults the report uses: large enough to see the effect, small enough for a few milliseconds. */
     public static NormGrowthToy standard(long seed) {
@@ -39,7 +42,7 @@ public record NormGrowthToy(long seed, int steps, double lr, double noise) {
      *
      * @param name   "clean" or "noisy"
      * @param normV  {@code ‖v‖}
-     * @param g      {@code g}
+     * @param g      {@code g} (constant: held at {@code ‖w*‖})
      * @param loss   {@code ½‖w − w*‖²} (without the noise)
      */
     public record Run(String name, double[] normV, double[] g, double[] loss) {
@@ -63,7 +66,7 @@ public record NormGrowthToy(long seed, int steps, double lr, double noise) {
 
     private Run train(String name, SplittableRandom rng) {
         double[] v = {1, 0};
-        double[] g = {1};
+        double[] g = {TARGET_NORM};
         double[] normV = new double[steps + 1];
         double[] gs = new double[steps + 1];
         double[] loss = new double[steps + 1];
@@ -83,8 +86,8 @@ public record NormGrowthToy(long seed, int steps, double lr, double noise) {
             }
             WeightNorm.Gradients eq3 = WeightNorm.gradients(Tensor.wrap(gradW, 1, 2), Tensor.wrap(g.clone(), 1),
                     Tensor.wrap(v.clone(), 1, 2), WeightNorm.PER_UNIT, "toy");       // Eq. 3
-            g[0] -= lr * eq3.gradG().get(0);                                        // plain SGD, no momentum, no decay
-            v[0] -= lr * eq3.gradV().get(0);
+            v[0] -= lr * eq3.gradV().get(0);                                        // plain SGD, no momentum, no decay
+
             v[1] -= lr * eq3.gradV().get(1);
         }
         return new Run(name, normV, gs, loss);
