@@ -226,19 +226,19 @@ public final class ExplainReport {
 
     private static Section toySection(NormGrowthToy.Result r) {
         NormGrowthToy s = r.settings();
-        double[] x = new double[r.clean().normV().length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = i;
-        }
+        // Every k-th step, about 100 points a curve: the curves look the same and the charts render in a fraction of the time.
+        int k = Math.max(1, (s.steps() + 99) / 100);
+        double[] x = everyKth(steps(s.steps()), k);
+        String noisy = String.format(Locale.ROOT, "noisy gradients (σ = %.2g)", s.noise());
         ChartSpec norms = ChartSpec.builder("‖v‖ over SGD steps").xLabel("step").yLabel("‖v‖").size(720, 400)
-                .series(new Series("clean gradients", x, r.clean().normV()))
-                .series(new Series(String.format(Locale.ROOT, "noisy gradients (σ = %.2g)", s.noise()), x, r.noisy().normV()))
+                .series(new Series("clean gradients", x, everyKth(r.clean().normV(), k)))
+                .series(new Series(noisy, x, everyKth(r.noisy().normV(), k)))
                 .build();
         ChartSpec scales = ChartSpec.builder("g/‖v‖ over SGD steps").xLabel("step").yLabel("g/‖v‖").size(720, 400)
-                .series(new Series("clean gradients", x, r.clean().scale()))
-                .series(new Series(String.format(Locale.ROOT, "noisy gradients (σ = %.2g)", s.noise()), x, r.noisy().scale()))
+                .series(new Series("clean gradients", x, everyKth(r.clean().scale(), k)))
+                .series(new Series(noisy, x, everyKth(r.noisy().scale(), k)))
                 .build();
-        int last = x.length - 1;
+        int last = s.steps();
         Table numbers = Table.builder("gradients", "‖v‖ at step 0", "‖v‖ at the end", "g/‖v‖ at the end",
                         "loss ½‖w − w*‖² at the end")
                 .caption("After " + s.steps() + " steps")
@@ -274,6 +274,25 @@ public final class ExplainReport {
             b.paragraph("• " + ref);
         }
         return b.build();
+    }
+
+    /** {@code 0, 1, ..., steps}. */
+    private static double[] steps(int steps) {
+        double[] x = new double[steps + 1];
+        for (int i = 0; i <= steps; i++) {
+            x[i] = i;
+        }
+        return x;
+    }
+
+    /** Elements 0, k, 2k, ... and always the last. */
+    private static double[] everyKth(double[] a, int k) {
+        int n = (a.length - 1 + k - 1) / k + 1;
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = a[Math.min(i * k, a.length - 1)];
+        }
+        return out;
     }
 
     private static double[] times(double k, double[] a) {
