@@ -49,12 +49,14 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExplainResult result = CompareCommand.Shared.usage(spec, () -> new Explain(seed, in, out, batch, lr).run());
-        System.out.println(json ? result.toJson() : result.toText());
+        java.io.PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println(json ? result.toJson() : result.toText());
         if (report != null) {
             Path page = ExplainReport.write(result, CompareCommand.Shared.argv(spec, "explain"), report);
             // With --json, standard output stays one JSON object.
-            (json ? System.err : System.out).println("explain page: " + page.toAbsolutePath());
+            (json ? spec.commandLine().getErr() : stdout).println("explain page: " + page.toAbsolutePath());
         }
+        stdout.flush();
         return 0;
     }
 }
