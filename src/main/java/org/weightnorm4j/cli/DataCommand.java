@@ -139,7 +139,8 @@ public final class DataCommand implements Runnable {
             for (KnownDataset d : KnownDataset.values()) {
                 String where = locator.probe(d).stream().filter(DatasetLocator.Probe::found)
                         .map(p -> p.dir().toString()).findFirst().orElse("not found");
-                out.println(d.id() + ": " + where);
+                out.println(d.id() + ": " + where
+                        + ("not found".equals(where) ? " (get it with: weightnorm data fetch " + d.id() + ")" : ""));
                 for (DatasetLocator.Probe p : locator.probe(d)) {
                     out.println("  " + p.describe());
                 }

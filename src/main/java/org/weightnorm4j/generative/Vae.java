@@ -37,6 +37,7 @@ public final class Vae implements Container {
 
     private int[] logitsShape;
     private Tensor out;
+    private Tensor dLogits;
     private Tensor dh;
 
     public Vae(Layer encoder, GaussianLatent latent, Layer decoder) {
@@ -108,7 +109,7 @@ public final class Vae implements Container {
         }
         dOut.requireShape(describe() + " output gradient", out.shape());
         int n = logitsShape[0], twoD = 2 * latent.latent(), p = out.dim(1) - twoD;
-        Tensor dLogits = dOut.zerosLike(logitsShape);
+        dLogits = Buffers.ensure(dLogits, dOut, logitsShape);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < p; j++) {
                 dLogits.set(i * p + j, dOut.get(i * (p + twoD) + j));

@@ -45,6 +45,7 @@ class DataCommandTest {
         assertTrue(s.contains("mnist: " + dir), s);
         assertTrue(s.contains("fashion-mnist: not found") && s.contains("cifar10: not found"), s);
         assertTrue(s.contains("no such directory") || s.contains("missing"), s);
+        assertTrue(s.contains("cifar10: not found (get it with: weightnorm data fetch cifar10)"), s);
     }
 
     @Test
