@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 CompareCommand.class,
                 NoiseCommand.class,
                 LrSweepCommand.class,
+                PlayCommand.class,
         })
 public final class Main implements Runnable {
 

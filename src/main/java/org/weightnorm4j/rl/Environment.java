@@ -49,6 +49,9 @@ public interface Environment {
      */
     int step(int action);
 
+    /** The action the last step actually played: its argument, or the previous action if it stuck. */
+    int lastAction();
+
     /** Whether the episode has ended. */
     boolean terminal();
 

@@ -70,6 +70,11 @@ public abstract class MinAtarGame implements Environment {
     }
 
     @Override
+    public final int lastAction() {
+        return lastAction;
+    }
+
+    @Override
     public final int frames() {
         return frames;
     }
