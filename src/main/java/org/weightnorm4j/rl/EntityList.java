@@ -14,7 +14,7 @@ final class EntityList {
     static final int X = 0;
     static final int Y = 1;
     /** 1 if moving right, 0 if moving left. */
-    static final int RIGHT = 2;
+    static final int MOVES_RIGHT = 2;
     /** The first timer (moves, or for divers their only timer). */
     static final int TIMER = 3;
     /** The second timer (an enemy sub's shots). */

@@ -1,6 +1,6 @@
 package org.weightnorm4j.rl;
 
-import static org.weightnorm4j.rl.EntityList.RIGHT;
+import static org.weightnorm4j.rl.EntityList.MOVES_RIGHT;
 import static org.weightnorm4j.rl.EntityList.SHOT_TIMER;
 import static org.weightnorm4j.rl.EntityList.TIMER;
 import static org.weightnorm4j.rl.EntityList.X;
@@ -178,7 +178,7 @@ final class Seaquest extends MinAtarGame {
             if (i >= friendlyBullets.size()) {
                 break;
             }
-            int x = friendlyBullets.get(i, X) + dx(friendlyBullets.get(i, RIGHT));
+            int x = friendlyBullets.get(i, X) + dx(friendlyBullets.get(i, MOVES_RIGHT));
             int y = friendlyBullets.get(i, Y);
             friendlyBullets.set(i, X, x);
             if (x < 0 || x > 9) {
@@ -218,7 +218,7 @@ final class Seaquest extends MinAtarGame {
                 diverCount += 1;
             } else if (divers.get(i, TIMER) == 0) {
                 divers.set(i, TIMER, DIVER_MOVE_INTERVAL);
-                x += dx(divers.get(i, RIGHT));
+                x += dx(divers.get(i, MOVES_RIGHT));
                 divers.set(i, X, x);
                 if (x < 0 || x > 9) {
                     divers.removeFirstEqualTo(i);
@@ -247,7 +247,7 @@ final class Seaquest extends MinAtarGame {
             int current = i;
             int x = subs.get(i, X);
             int y = subs.get(i, Y);
-            int right = subs.get(i, RIGHT);
+            int right = subs.get(i, MOVES_RIGHT);
             int shot = subs.get(i, SHOT_TIMER);
             if (atPlayer(x, y)) {
                 terminal = true;
@@ -295,7 +295,7 @@ final class Seaquest extends MinAtarGame {
             if (atPlayer(x, y)) {
                 terminal = true;
             }
-            x += dx(enemyBullets.get(i, RIGHT));
+            x += dx(enemyBullets.get(i, MOVES_RIGHT));
             enemyBullets.set(i, X, x);
             if (x < 0 || x > 9) {
                 enemyBullets.removeFirstEqualTo(i);
@@ -319,7 +319,7 @@ final class Seaquest extends MinAtarGame {
             }
             if (fish.get(i, TIMER) == 0) {
                 fish.set(i, TIMER, moveSpeed);
-                x += dx(fish.get(i, RIGHT));
+                x += dx(fish.get(i, MOVES_RIGHT));
                 fish.set(i, X, x);
                 if (x < 0 || x > 9) {
                     fish.removeFirstEqualTo(i);
@@ -430,7 +430,7 @@ final class Seaquest extends MinAtarGame {
             int x = list.get(i, X);
             int y = list.get(i, Y);
             set(out, o, channel, y, x);
-            int back = x - dx(list.get(i, RIGHT));
+            int back = x - dx(list.get(i, MOVES_RIGHT));
             if (back >= 0 && back <= 9) {
                 set(out, o, TRAIL, y, back);
             }
