@@ -59,6 +59,40 @@ class SplitMixRandomState:
         return np.array([low + self._int(high - low) for _ in range(size)])
 
 
+def heuristic(game, state, chooser):
+    """A rough player that reaches deeper parts of each game than uniform actions do; state is HWC."""
+    def cells(c):
+        return [(r, k) for r in range(10) for k in range(10) if state[r, k, c]]
+    if chooser.random() < 0.25:
+        return chooser.randrange(6)
+    if game == "freeway":
+        return 2
+    if game == "breakout":
+        (ball,), (paddle,) = cells(1), cells(0)
+        return 1 if ball[1] < paddle[1] else 3 if ball[1] > paddle[1] else 0
+    if game == "space_invaders":
+        aliens = cells(1)
+        (cannon,) = cells(0)
+        if chooser.random() < 0.5:
+            return 5
+        target = min(aliens, key=lambda a: abs(a[1] - cannon[1]))[1] if aliens else cannon[1]
+        return 1 if target < cannon[1] else 3 if target > cannon[1] else 5
+    if game == "seaquest":
+        (front,) = cells(0)
+        oxygen = len(cells(7))
+        divers_aboard = len(cells(8))
+        if oxygen <= 3 and divers_aboard > 0 or divers_aboard == 6:
+            return 2
+        divers = cells(9)
+        target = divers[0] if divers else (4, 5)
+        if front[0] < target[0]:
+            return 4
+        if front[0] > target[0] and front[0] > 1:
+            return 2
+        return chooser.choice([1, 3, 5, 5])
+    return chooser.randrange(6)
+
+
 def python_frames(game, seed, sticky, ramping, actions):
     from minatar import Environment
     env = Environment(game, sticky_action_prob=sticky, difficulty_ramping=ramping)
@@ -76,7 +110,11 @@ def python_frames(game, seed, sticky, ramping, actions):
 
     emit(None, None, 0, False)
     terminal = False
-    for a in actions:
+    chooser = random.Random(seed)
+    for i in range(len(actions)):
+        if actions[i] is None:
+            actions[i] = heuristic(game, env.state(), chooser)
+        a = actions[i]
         if terminal:
             episode, t = episode + 1, 0
             env.reset()
@@ -112,6 +150,7 @@ def main():
     p.add_argument("--games", default="asterix,breakout,freeway,seaquest,space_invaders")
     p.add_argument("--seeds", default="1,2,3")
     p.add_argument("--frames", type=int, default=20000)
+    p.add_argument("--policy", choices=["held-random", "heuristic"], default="heuristic")
     args = p.parse_args()
     sys.path.insert(0, args.minatar)
     failures = 0
@@ -125,6 +164,8 @@ def main():
                 while len(actions) < args.frames:
                     actions += [chooser.randrange(6)] * chooser.randint(1, 6)
                 actions = actions[:args.frames]
+                if args.policy == "heuristic":
+                    actions = [None] * args.frames  # chosen while MinAtar plays, then replayed in Java
                 py = python_frames(game, seed, sticky, ramping, actions)
                 jv = java_frames(args.weightnorm, game, seed, sticky, ramping, actions)
                 bad = next((i for i, (a, b) in enumerate(zip(py, jv)) if a != b), None)
@@ -132,9 +173,13 @@ def main():
                     bad = min(len(py), len(jv))
                 episodes = py[-1]["episode"] + 1 if py else 0
                 returns = sum(f["reward"] for f in py)
+                per_episode = {}
+                for f in py:
+                    per_episode[f["episode"]] = per_episode.get(f["episode"], 0) + f["reward"]
+                best = max(per_episode.values())
                 status = "identical" if bad is None else "DIFFERS at frame %d" % bad
-                print("%-15s seed %d sticky %.1f ramping %-5s: %d frames, %d episodes, total reward %d: %s"
-                      % (game, seed, sticky, ramping, len(py), episodes, returns, status), flush=True)
+                print("%-15s seed %d sticky %.1f ramping %-5s: %d frames, %d episodes, total reward %d, best episode %d: %s"
+                      % (game, seed, sticky, ramping, len(py), episodes, returns, best, status), flush=True)
                 if bad is not None:
                     failures += 1
                     if bad < len(py) and bad < len(jv):
