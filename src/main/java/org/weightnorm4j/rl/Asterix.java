@@ -81,7 +81,8 @@ final class Asterix extends MinAtarGame {
                 r += meet(i);
             }
         }
-        // Every moveSpeed+1 frames all objects move one cell; one leaving the grid is gone.
+        // Every moveSpeed frames (the timer counts down every frame) all objects move one cell;
+        // one leaving the grid is gone.
         if (moveTimer == 0) {
             moveTimer = moveSpeed;
             for (int i = 0; i < SLOTS; i++) {
