@@ -93,13 +93,36 @@ def heuristic(game, state, chooser):
     return chooser.randrange(6)
 
 
-def python_frames(game, seed, sticky, ramping, actions):
+def planner(env, chooser, depth=8, rollouts=4):
+    """Looks ahead on copies of MinAtar's game (its random state copied too, so it foresees spawns)
+    and picks the action whose random continuations keep the player alive and scoring longest;
+    this reaches the late, ramped-up parts of Asterix, Seaquest and Space Invaders."""
+    import copy
+    best, best_score = 0, None
+    for a in env.minimal_action_set():
+        score = None
+        for _ in range(rollouts):
+            sim = copy.deepcopy(env.env)
+            r, done = sim.act(a)
+            total, k = r, 0
+            while not done and k < depth:
+                r, done = sim.act(chooser.choice(env.minimal_action_set()))
+                total, k = total + r, k + 1
+            value = total - (100.0 * (depth + 1 - k) if done else 0.0)
+            score = value if score is None else max(score, value)  # some continuation is safe
+        if best_score is None or score > best_score:
+            best, best_score = a, score
+    return best
+
+
+def python_frames(game, seed, sticky, ramping, actions, policy="heuristic"):
     from minatar import Environment
     env = Environment(game, sticky_action_prob=sticky, difficulty_ramping=ramping)
     rng = SplitMixRandomState(seed)
     env.random = rng
     env.env.random = rng
     env.reset()
+    python_frames.max_ramp = 0
     frames = []
     episode, t = 0, 0
 
@@ -113,7 +136,10 @@ def python_frames(game, seed, sticky, ramping, actions):
     chooser = random.Random(seed)
     for i in range(len(actions)):
         if actions[i] is None:
-            actions[i] = heuristic(game, env.state(), chooser)
+            if policy == "planner":
+                actions[i] = planner(env, chooser)
+            else:
+                actions[i] = heuristic(game, env.state(), chooser)
         a = actions[i]
         if terminal:
             episode, t = episode + 1, 0
@@ -121,6 +147,9 @@ def python_frames(game, seed, sticky, ramping, actions):
             emit(None, None, 0, False)
         reward, terminal = env.act(a)
         t += 1
+        ramp = env.env.difficulty_ramp()
+        if ramp is not None:
+            python_frames.max_ramp = max(python_frames.max_ramp, ramp)
         emit(a, env.last_action, reward, terminal)
     if terminal:
         episode, t = episode + 1, 0
@@ -150,13 +179,16 @@ def main():
     p.add_argument("--games", default="asterix,breakout,freeway,seaquest,space_invaders")
     p.add_argument("--seeds", default="1,2,3")
     p.add_argument("--frames", type=int, default=20000)
-    p.add_argument("--policy", choices=["held-random", "heuristic"], default="heuristic")
+    p.add_argument("--settings", default="0.1:true,0.0:true,0.1:false",
+                   help="sticky:ramping pairs to run")
+    p.add_argument("--policy", choices=["held-random", "heuristic", "planner"], default="heuristic")
     args = p.parse_args()
     sys.path.insert(0, args.minatar)
     failures = 0
     for game in args.games.split(","):
         for seed in map(int, args.seeds.split(",")):
-            for sticky, ramping in [(0.1, True), (0.0, True), (0.1, False)]:
+            for pair in args.settings.split(","):
+                sticky, ramping = float(pair.split(":")[0]), pair.split(":")[1] == "true"
                 # A policy that holds each action for a few frames, so that the player gets
                 # around (a uniform policy hardly leaves the start in some games).
                 chooser = random.Random(seed * 7919 + len(game))
@@ -164,9 +196,9 @@ def main():
                 while len(actions) < args.frames:
                     actions += [chooser.randrange(6)] * chooser.randint(1, 6)
                 actions = actions[:args.frames]
-                if args.policy == "heuristic":
+                if args.policy in ("heuristic", "planner"):
                     actions = [None] * args.frames  # chosen while MinAtar plays, then replayed in Java
-                py = python_frames(game, seed, sticky, ramping, actions)
+                py = python_frames(game, seed, sticky, ramping, actions, args.policy)
                 jv = java_frames(args.weightnorm, game, seed, sticky, ramping, actions)
                 bad = next((i for i, (a, b) in enumerate(zip(py, jv)) if a != b), None)
                 if bad is None and len(py) != len(jv):
@@ -178,8 +210,8 @@ def main():
                     per_episode[f["episode"]] = per_episode.get(f["episode"], 0) + f["reward"]
                 best = max(per_episode.values())
                 status = "identical" if bad is None else "DIFFERS at frame %d" % bad
-                print("%-15s seed %d sticky %.1f ramping %-5s: %d frames, %d episodes, total reward %d, best episode %d: %s"
-                      % (game, seed, sticky, ramping, len(py), episodes, returns, best, status), flush=True)
+                print("%-15s seed %d sticky %.1f ramping %-5s: %d frames, %d episodes, total reward %d, best episode %d, highest ramp index %d: %s"
+                      % (game, seed, sticky, ramping, len(py), episodes, returns, best, python_frames.max_ramp, status), flush=True)
                 if bad is not None:
                     failures += 1
                     if bad < len(py) and bad < len(jv):

@@ -367,9 +367,9 @@ public final class PlayCommand implements Runnable {
         for (String g : games) {
             Environment env = MinAtar.create(g, seed, sticky, ramping);
             float[] obs = new float[env.numChannels() * Environment.CELLS];
-            timeSteps(env, acts, null, Math.min(0.5, benchSeconds));
+            timeSteps(env, acts, null, Math.min(1.0, benchSeconds));
             double stepOnly = timeSteps(env, acts, null, benchSeconds);
-            timeSteps(env, acts, obs, Math.min(0.5, benchSeconds));
+            timeSteps(env, acts, obs, Math.min(1.0, benchSeconds));
             double withObs = timeSteps(env, acts, obs, benchSeconds);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("bench", "env-step");

@@ -221,18 +221,18 @@ final class SpaceInvaders extends MinAtarGame {
         set(out, o, CANNON, 9, pos);
         int direction = alienDir < 0 ? ALIEN_LEFT : ALIEN_RIGHT;
         for (int row = 0; row < SIZE; row++) {
-            for (int column = 0; column < SIZE; column++) {
-                if (cell(aliens, row, column)) {
-                    set(out, o, ALIEN, row, column);
-                    set(out, o, direction, row, column);
-                }
-                if (cell(friendlyBullets, row, column)) {
-                    set(out, o, FRIENDLY_BULLET, row, column);
-                }
-                if (cell(enemyBullets, row, column)) {
-                    set(out, o, ENEMY_BULLET, row, column);
-                }
-            }
+            drawRow(out, o, ALIEN, row, aliens[row]);
+            drawRow(out, o, direction, row, aliens[row]);
+            drawRow(out, o, FRIENDLY_BULLET, row, friendlyBullets[row]);
+            drawRow(out, o, ENEMY_BULLET, row, enemyBullets[row]);
+        }
+    }
+
+    /** Sets the cells of one row mask, visiting only its set bits. */
+    private static void drawRow(float[] out, int o, int channel, int row, int mask) {
+        while (mask != 0) {
+            set(out, o, channel, row, Integer.numberOfTrailingZeros(mask));
+            mask &= mask - 1;
         }
     }
 
