@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
                 CompareCommand.class,
                 NoiseCommand.class,
                 LrSweepCommand.class,
+                PlayCommand.class,
         })
 public final class Main implements Runnable {
 
