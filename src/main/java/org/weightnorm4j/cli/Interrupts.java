@@ -3,6 +3,7 @@ package org.weightnorm4j.cli;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -21,17 +22,20 @@ import sun.misc.SignalHandler;
  */
 final class Interrupts implements AutoCloseable {
     private final PrintWriter err;
+    /** Exits the JVM at once (Runtime.halt: no shutdown hooks to wait for); tests record the call instead. */
+    private final IntConsumer halt;
     private final Map<String, SignalHandler> previous = new LinkedHashMap<>();
     private volatile Runnable target;
     private volatile String received;
 
-    private Interrupts(PrintWriter err) {
+    Interrupts(PrintWriter err, IntConsumer halt) {
         this.err = err;
+        this.halt = halt;
     }
 
     /** Installs the handlers for SIGINT and SIGTERM until {@link #close}. */
     static Interrupts install(PrintWriter err) {
-        Interrupts in = new Interrupts(err);
+        Interrupts in = new Interrupts(err, code -> Runtime.getRuntime().halt(code));
         for (String name : new String[] {"INT", "TERM"}) {
             try {
                 in.previous.put(name, Signal.handle(new Signal(name), s -> in.trigger(s.getName())));
@@ -74,14 +78,16 @@ final class Interrupts implements AutoCloseable {
         if (received != null) {
             err.println("second interrupt (SIG" + name + "): exiting at once; the last checkpoint written is kept");
             err.flush();
-            Runtime.getRuntime().halt(exitCode());
+            halt.accept(exitCode());
+            return;
         }
         received = name;
         Runnable r = target;
         if (r == null) {
             err.println("interrupted (SIG" + name + ") before training started: nothing to save; exiting");
             err.flush();
-            Runtime.getRuntime().halt(exitCode());
+            halt.accept(exitCode());
+            return;
         }
         err.println();
         err.println((name.equals("INT") ? "Ctrl-C" : "SIG" + name) + ": finishing the current step and writing a"

@@ -122,8 +122,8 @@ public final class TrainCommand implements Callable<Integer> {
     int keep;
 
     @Option(names = "--divergence-factor", paramLabel = "K", defaultValue = "4",
-            description = "Stop a runaway run: when the training loss stays above max(K x its mean over the first 10"
-                    + " steps, 2 ln(classes)) for --divergence-patience consecutive steps (docs/RELIABILITY.md)."
+            description = "Stop a runaway run: when the training loss stays above max(K x the first step's loss,"
+                    + " 2 ln(classes)) for --divergence-patience consecutive steps (docs/RELIABILITY.md)."
                     + " Default: ${DEFAULT-VALUE}.")
     double divergenceFactor;
 

@@ -2,7 +2,7 @@ package org.weightnorm4j.train;
 
 /**
  * When a finite but runaway loss stops training (docs/RELIABILITY.md, "Runaway runs"): after the
- * first {@link #startSteps} steps, whose mean loss is the run's starting loss L0, training stops
+ * first {@link #startSteps} steps (default 1), whose mean loss is the run's starting loss L0, training stops
  * at the {@link #patience}-th consecutive step whose loss is above
  * {@code max(factor × L0, 2 ln K)} (K classes; the second term only for a classification
  * objective). A classifier that guesses uniformly has loss ln K, so a loss above twice that for
@@ -19,8 +19,12 @@ package org.weightnorm4j.train;
  * @param startSteps steps whose mean loss is the starting loss (&ge; 1)
  */
 public record DivergenceRule(boolean enabled, double factor, int patience, int startSteps) {
-    public static final DivergenceRule DEFAULT = new DivergenceRule(true, 4.0, 20, 10);
-    public static final DivergenceRule OFF = new DivergenceRule(false, 4.0, 20, 10);
+    /**
+     * Four times the first step's loss (the loss before any update: a reference that an explosion in
+     * the first steps cannot inflate, as a mean over them would be), 20 steps in a row.
+     */
+    public static final DivergenceRule DEFAULT = new DivergenceRule(true, 4.0, 20, 1);
+    public static final DivergenceRule OFF = new DivergenceRule(false, 4.0, 20, 1);
 
     public DivergenceRule {
         if (!(factor > 1) || Double.isInfinite(factor)) {
