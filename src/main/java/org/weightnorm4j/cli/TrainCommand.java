@@ -46,7 +46,10 @@ import picocli.CommandLine.Option;
         description = {"Train a network and write metrics.csv, summary.json and a checkpoint (model.safetensors + model.json)"
                 + " into --out.",
                 "{recipe:summary}",
-                "Exit codes: 0 done, 1 failure (message on stderr), 2 bad usage."})
+                "Ctrl-C or SIGTERM: finishes the step, writes a checkpoint, prints the --resume command (a second Ctrl-C"
+                        + " exits at once). One process per --out directory (run.lock).",
+                "Exit codes: 0 done, 1 failure (message on stderr), 2 bad usage, 130 interrupted (SIGINT),"
+                        + " 143 terminated (SIGTERM); both leave a checkpoint to --resume."})
 public final class TrainCommand implements Callable<Integer> {
     /** Adam, momentum 0.9 for SGD, the recipe's learning rates. */
     static final OptimizerOptions.Defaults OPTIMIZER = new OptimizerOptions.Defaults("adam", 0.9,

@@ -65,8 +65,11 @@ public final class KeptCheckpoints {
         recover(dir);
         long step;
         try {
-            for (String f : List.of(Checkpoint.SIDECAR_FILE, Checkpoint.MODEL_FILE)) {
-                Checksums.verify(dir, f);
+            for (String f : List.of(Checkpoint.SIDECAR_FILE, Checkpoint.MODEL_FILE, Checkpoint.OPTIMIZER_FILE,
+                    Checkpoint.STATE_FILE)) {
+                if (f.equals(Checkpoint.SIDECAR_FILE) || f.equals(Checkpoint.MODEL_FILE) || Files.exists(dir.resolve(f))) {
+                    Checksums.verify(dir, f); // every file it has: a kept checkpoint must be resumable
+                }
             }
             step = Sidecar.read(dir.resolve(Checkpoint.SIDECAR_FILE)).step();
         } catch (CheckpointException e) {
