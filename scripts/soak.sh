@@ -4,7 +4,7 @@
 # throughput, then compares the start of the run with its end: heap after a full GC and images/s.
 # The training loop allocates almost nothing per step, so the JVM may never collect on its own while
 # it trains: at every sample the script forces a full collection (jcmd PID GC.run, about 0.1 s per
-# 20 s sample) so that each window has "Pause Full (System.gc())" lines to read the live heap from.
+# 20 s sample) so that each window has "Pause Full (Diagnostic Command)" lines to read the live heap from.
 #
 #   scripts/soak.sh [MINUTES] [OUTDIR]         default: 30 minutes, runs/soak-<date>
 #
@@ -67,7 +67,7 @@ sampler() {
       step="$(grep '^step,' "$metrics" | tail -n 1 | cut -d, -f2 || true)"
       if [ -n "$step" ]; then
         echo "$(date +%s),$step" >>"$out/samples.csv"
-        # The live heap: a full collection, logged in gc.log as "Pause Full (System.gc())".
+        # The live heap: a full collection, logged in gc.log as "Pause Full (Diagnostic Command)".
         jcmd "$pid" GC.run >/dev/null 2>&1 || true
       fi
     fi

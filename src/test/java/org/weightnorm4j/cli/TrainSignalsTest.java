@@ -57,10 +57,10 @@ class TrainSignalsTest {
         assertEquals(0, r.code(), r.err());
     }
 
-    /** A run of 240 steps; --ema exercises the parameter average's state, written in trainer.json. */
+    /** A run of 160 steps; --ema exercises the parameter average's state, written in trainer.json. */
     private static List<String> args(Path out) {
         return new ArrayList<>(List.of("train", "--model", data.resolve("model.json").toString(), "--param", "wn-mobn",
-                "--dataset", "fashion-mnist", "--data", data.toString(), "--epochs", "12", "--batch", "16",
+                "--dataset", "fashion-mnist", "--data", data.toString(), "--epochs", "8", "--batch", "16",
                 "--seed", "5", "--threads", "1", "--checkpoint-every-steps", "7", "--log-every", "2", "--ema", "0.9",
                 "--out", out.toString()));
     }
@@ -90,7 +90,7 @@ class TrainSignalsTest {
             throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc and kill(1)");
         Path out = tmp.resolve("run");
-        int signalAfterLines = 2 + new SplittableRandom(seed).nextInt(50); // 5 progress lines per epoch, 60 in all
+        int signalAfterLines = 2 + new SplittableRandom(seed).nextInt(34); // 5 progress lines per epoch, 40 in all
         Process child = start(out);
         StringBuilder output = new StringBuilder();
         int lines = 0;

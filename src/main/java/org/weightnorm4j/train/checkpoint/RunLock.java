@@ -119,6 +119,25 @@ public final class RunLock implements AutoCloseable {
     }
 
     private static String host() {
+        String h = HOST;
+        if (h == null) {
+            HOST = h = lookUpHost();
+        }
+        return h;
+    }
+
+    private static volatile String HOST;
+
+    /** The kernel's host name where Linux shows it (InetAddress may wait seconds on a DNS lookup), else Java's. */
+    private static String lookUpHost() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!h.isEmpty() && !h.contains(" ")) {
+                return h;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: ask Java
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
