@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                 + " init for the weight-normalized ones) and write one report (training loss and test error per epoch,"
                 + " final numbers, images/s, first epoch to a training-loss target, the paper's CIFAR-10 numbers).",
                 "Resumable: each parameterization runs in OUT/NAME with checkpoints; rerunning with the same --out skips"
-                        + " finished runs and resumes the others."})
+                        + " finished runs and resumes the others. Ctrl-C or SIGTERM checkpoints the current run at its step"
+                        + " and exits 130 / 143; one process per --out (run.lock)."})
 public final class CompareCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -22,8 +22,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         modelTransformer = RecipeHelp.class,
         description = {"Train each parameterization at each learning rate of a grid (the rest of the recipe fixed) and"
-                + " report final loss and accuracy versus learning rate; a run that diverges (NaN/Inf) is recorded as"
-                + " diverged and the sweep goes on."})
+                + " report final loss and accuracy versus learning rate; a run that diverges (NaN/Inf, or a runaway loss:"
+                + " docs/RELIABILITY.md) is recorded as diverged and the sweep goes on.",
+                "Ctrl-C or SIGTERM: lists the finished runs, drops the unfinished one (no checkpoints) and exits"
+                        + " 130 / 143 without a report."})
 public final class LrSweepCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
