@@ -197,7 +197,11 @@ public final class Trainer {
      */
     public Trainer divergenceRule(DivergenceRule rule) {
         boolean classification = objective instanceof SoftmaxCrossEntropyObjective;
-        this.runaway = new RunawayDetector(rule, model, classification ? train.classes() : 0);
+        RunawayDetector d = new RunawayDetector(rule, model, classification ? train.classes() : 0);
+        if (runaway != null) {
+            d.load(runaway.toJson()); // keep the state a restore put there: the CLI sets the rule after --resume's restore
+        }
+        this.runaway = d;
         return this;
     }
 

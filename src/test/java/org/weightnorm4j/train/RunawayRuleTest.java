@@ -94,6 +94,34 @@ class RunawayRuleTest {
         assertTrue(e.step() >= 21 && e.step() < 3 * 20, "step " + e.step()); // 20 steps of 20 per epoch: before the end
     }
 
+    /**
+     * The rule's state is saved in each checkpoint: a run resumed before the rule fires (and given
+     * its rule again after the restore, as the CLI does) stops at the same step as one never stopped.
+     */
+    @Test
+    void aResumedRunStopsAtTheSameStep() {
+        TrainConfig config = TrainConfig.builder().epochs(3).batchSize(16).optimizer("sgd", 10.0).initBatch(64)
+                .logEverySteps(5).checkpointEvery(1, 4).seed(3).build();
+        long straight = assertThrows(TrainingDivergedException.class,
+                () -> TinyTask.trainer(TinyTask.mlp(), Parameterization.NORMAL, TRAIN, TEST, config, null).run()).step();
+        Path out = tmp.resolve("run");
+        Trainer first = TinyTask.trainer(TinyTask.mlp(), Parameterization.NORMAL, TRAIN, TEST, config, out);
+        first.addListener(new TrainingListener() {
+            @Override
+            public void onStep(StepRecord r) {
+                if (r.step() == 17) {
+                    first.requestStop(); // as a kill would: the checkpoint of step 16 is on disk, mid-streak
+                }
+            }
+        });
+        first.run();
+        Trainer resumed = TinyTask.trainer(TinyTask.mlp(), Parameterization.NORMAL, TRAIN, TEST, config, out);
+        resumed.restore(out);
+        resumed.divergenceRule(DivergenceRule.DEFAULT);
+        assertEquals(16, resumed.step());
+        assertEquals(straight, assertThrows(TrainingDivergedException.class, resumed::run).step());
+    }
+
     /** The reference workloads' recipes on the tiny task, mlp and cnn-like, every parameterization: never fires. */
     @Test
     void normalRunsNeverTripIt() {
