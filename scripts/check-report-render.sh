@@ -3,9 +3,10 @@
 #
 #   scripts/check-report-render.sh REPORT_DIR [SCREENSHOT.png]
 #
-# REPORT_DIR holds report.html (as written by org.weightnorm4j.report.Report). The screenshot
-# (default: REPORT_DIR/render-check.png, 1200x2000, the top of the page) is kept so a person can
-# look at it. The page is loaded from file:// with every host name made unresolvable, so a page
+# REPORT_DIR holds report.html (as written by org.weightnorm4j.report.Report: the experiments'
+# reports, or the page of 'weightnorm explain --report DIR'). The screenshot (default:
+# REPORT_DIR/render-check.png, 1200 wide and RENDER_HEIGHT high, default 2000: the top of the page)
+# is kept so a person can look at it; RENDER_HEIGHT=7000 takes in the explain page's figures. The page is loaded from file:// with every host name made unresolvable, so a page
 # that needed the network would show it. Fails (exit 1) if Chromium writes no screenshot, or if
 # the screenshot is blank (nearly one colour). Uses Debian's chromium; as root with apt-get it
 # installs it when missing. Not run in CI: see docs/REPORTS.md.
@@ -23,6 +24,10 @@ if [ ! -f "$page" ]; then
 fi
 page=$(realpath "$page")
 shot=$(realpath -m "${2:-$dir/render-check.png}")
+height=${RENDER_HEIGHT:-2000}
+case $height in
+  ''|*[!0-9]*) echo "RENDER_HEIGHT must be a number of pixels, got '$height'" >&2; exit 2 ;;
+esac
 
 browser=${CHROMIUM:-chromium}
 if ! command -v "$browser" >/dev/null 2>&1; then
@@ -47,7 +52,7 @@ rm -f "$shot"
 timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
   --user-data-dir="$profile" --host-resolver-rules='MAP * ~NOTFOUND' --hide-scrollbars \
-  --screenshot="$shot" --window-size=1200,2000 "file://$page" >"$log" 2>&1 || {
+  --screenshot="$shot" --window-size=1200,"$height" "file://$page" >"$log" 2>&1 || {
   echo "chromium failed on $page; its output:" >&2
   cat "$log" >&2
   exit 1

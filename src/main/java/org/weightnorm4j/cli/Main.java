@@ -1,7 +1,9 @@
 package org.weightnorm4j.cli;
 
+import org.weightnorm4j.tensor.KernelProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code weightnorm} command. Each subcommand is its own class in this package; this class
@@ -28,6 +30,10 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--verbose",
+            description = "Print which kernels run (e.g. 'kernels: panama-256 (...)') to stderr before the command.")
+    boolean verbose;
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
@@ -35,7 +41,17 @@ public final class Main implements Runnable {
 
     /** Builds the command line with the project's error handling, for tests and for main. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
+        // The kernels are chosen silently (a fallback to the slow scalar path excepted): one plain
+        // line with --verbose, printed before the subcommand runs.
+        cli.setExecutionStrategy(parseResult -> {
+            if (main.verbose) {
+                cli.getErr().println(KernelProvider.description());
+                cli.getErr().flush();
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             // Failures the user can act on carry their own message; print it without a stack trace.
             commandLine.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));

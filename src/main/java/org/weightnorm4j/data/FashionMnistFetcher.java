@@ -226,113 +226,26 @@ public final class FashionMnistFetcher {
 
     /**
      * Copies {@code in} to a temporary file beside the target, verifies its SHA-256 and size, and
-     * renames it into place; on any failure the temporary file is deleted.
+     * renames it into place; on any failure the temporary file is deleted ({@link VerifiedFiles#install}).
      */
     void install(InputStream in, String origin, Path dest, FileChecksum f) throws IOException {
-        Path target = dest.resolve(f.name());
-        Path tmp = Files.createTempFile(dest, "." + f.name() + ".", ".part");
-        boolean done = false;
-        try {
-            MessageDigest md = sha256Digest();
-            long written = 0;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = Channels.newOutputStream(ch);
-                 DigestInputStream din = new DigestInputStream(in, md)) {
-                byte[] buf = new byte[1 << 16];
-                int r;
-                while ((r = din.read(buf)) >= 0) {
-                    written += r;
-                    if (written > f.maxBytes()) {
-                        throw new IOException(origin + ": larger than the " + f.maxBytes() + " bytes " + f.name()
-                                + " can be; not the expected file");
-                    }
-                    out.write(buf, 0, r);
-                }
-                out.flush();
-                ch.force(true);
-            }
-            String actual = HexFormat.of().formatHex(md.digest());
-            if (!f.accepts(actual)) {
-                throw new DataFileException(target, "SHA-256 mismatch for the download from " + origin + ": expected "
-                        + String.join(" or ", f.sha256().stream().sorted().toList()) + ", got " + actual + " ("
-                        + written + " bytes); the download is corrupt or not the official file, nothing was installed");
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-            log.accept("verified " + f.name() + " (" + written + " bytes, sha256 " + actual + ")");
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        VerifiedFiles.install(in, origin, dest, f, log);
     }
 
     /** SHA-256 of a file, lower-case hex. */
     public static String sha256(Path file) throws IOException {
-        MessageDigest md = sha256Digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return VerifiedFiles.sha256(file);
     }
 
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM lacks SHA-256, which every Java platform must provide", e);
-        }
-    }
-
-    private void run(Path dir, String... command) throws IOException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output;
-        try (InputStream in = p.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try {
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + ": timed out");
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException(String.join(" ", command) + ": interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            String tail = output.length() > 600 ? "..." + output.substring(output.length() - 600) : output;
-            throw new IOException(String.join(" ", command) + " failed with exit code " + p.exitValue() + ": " + tail.strip());
-        }
+    private static void run(Path dir, String... command) throws IOException {
+        VerifiedFiles.run(dir, command);
     }
 
     private static boolean onPath(String command) {
-        if (command.contains("/")) {
-            return Files.isExecutable(Path.of(command));
-        }
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
+        return VerifiedFiles.onPath(command);
     }
 
     private static void deleteTree(Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // A leftover temporary directory is harmless; the fetch result does not depend on it.
-        }
+        VerifiedFiles.deleteTree(root);
     }
 }

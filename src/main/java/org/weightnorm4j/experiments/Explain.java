@@ -42,6 +42,11 @@ public record Explain(long seed, int in, int out, int batch, double lr) {
         }
     }
 
+    /** The instance {@code weightnorm explain} shows by default (3 units of 4 inputs, batch 8, lr 0.5). */
+    public static Explain standard(long seed) {
+        return new Explain(seed, 4, 3, 8, 0.5);
+    }
+
     /** Runs the walk-through. */
     public ExplainResult run() {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -95,7 +100,10 @@ public record Explain(long seed, int in, int out, int batch, double lr) {
         return new ExplainResult(this, loss, lossFused, toArray(v), toArray(g), toArray(b), norms, toArray(w),
                 toArray(gradW), toArray(eq3.gradG()), toArray(eq3.gradV()), toArray(eq4),
                 toArray(wn.g().grad()), toArray(wn.v().grad()), toArray(fdG), toArray(fdV),
-                projection, gradVDotW, sgdStep(v, eq3.gradV()));
+                projection, gradVDotW, sgdStep(v, eq3.gradV()),
+                // Eq. 3 → Eq. 4 step by step, on this instance's ∇w L, g and v.
+                DerivationSteps.evaluate(DerivationSteps.eq3ToEq4(),
+                        DerivationSteps.Instance.of(out, in, toArray(gradW), toArray(g), toArray(v))));
     }
 
     /** Central differences {@code (L(θ+h) − L(θ−h)) / 2h} for every element of {@code theta}, in place and restored. */

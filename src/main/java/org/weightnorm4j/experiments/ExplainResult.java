@@ -2,7 +2,9 @@ package org.weightnorm4j.experiments;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,7 +30,11 @@ public record ExplainResult(
         double[] gradVFiniteDiff,
         Projection projection,
         double[] gradVDotW,
-        SgdStep sgd) {
+        SgdStep sgd,
+        List<DerivationSteps.Evaluated> steps) {
+
+    /** A correct step differs from the one before by rounding only: a few ulps of numbers near 1. */
+    public static final double STEP_TOLERANCE = 1e-12;
 
     /** {@code M_w} of unit 0 and its properties. */
     public record Projection(double[][] matrix, double maxAsymmetry, double maxIdempotencyError, double normMw,
@@ -153,7 +159,23 @@ public record ExplainResult(
         step.add("growth_factor", array(sgd.growthFactor()));
         step.addProperty("max_relative_error", maxNormGrowthError());
         o.add("sgd_step", step);
-        return new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(o);
+        JsonArray derivation = new JsonArray();
+        for (DerivationSteps.Evaluated e : steps) {
+            JsonObject j = new JsonObject();
+            j.addProperty("expression", e.expression());
+            j.addProperty("why", e.why());
+            j.add("value", array(e.value()));
+            // The first step has nothing before it: null rather than NaN, which is not JSON.
+            if (Double.isNaN(e.maxAbsDiffFromPrevious())) {
+                j.add("max_abs_diff_from_previous", JsonNull.INSTANCE);
+            } else {
+                j.addProperty("max_abs_diff_from_previous", e.maxAbsDiffFromPrevious());
+            }
+            derivation.add(j);
+        }
+        o.add("steps", derivation);
+        o.addProperty("first_broken_step", DerivationSteps.firstBrokenStep(steps, STEP_TOLERANCE));
+        return new GsonBuilder().serializeSpecialFloatingPointValues().serializeNulls().create().toJson(o);
     }
 
     /** The walk-through as text for a terminal: each step names its equation and says what it means. */
@@ -181,6 +203,7 @@ public record ExplainResult(
         matrix(s, "∇v L (Eq. 3)", gradVEq3, in);
         step(s, "Eq. 4: ∇v L = (g/||v||) M_w ∇w L, M_w = I − w wᵀ/||w||²",
                 "the same gradient, written as a projection that removes the component along w.");
+        derivation(s, in);
         matrix(s, "∇v L (Eq. 4)", gradVEq4, in);
         matrix(s, "∇v L (finite differences)", gradVFiniteDiff, in);
         line(s, "relative errors: Eq. 3 vs Eq. 4 %.2e | Eq. 3 vs finite differences %.2e | Eq. 4 vs finite"
@@ -202,6 +225,24 @@ public record ExplainResult(
         vector(s, "growth factor sqrt(1 + C²)", sgd.growthFactor());
         line(s, "largest relative gap between ||v'|| and sqrt(||v||² + ||Δv||²): %.2e", maxNormGrowthError());
         return s.toString();
+    }
+
+    /** Eq. 3 → Eq. 4 one algebra step at a time, each with its own value and its gap to the step before. */
+    private void derivation(StringBuilder s, int in) {
+        line(s, "From Eq. 3 to Eq. 4, one step at a time; each line is computed by its own formula:");
+        for (int i = 0; i < steps.size(); i++) {
+            DerivationSteps.Evaluated e = steps.get(i);
+            s.append(System.lineSeparator()).append(String.format(Locale.ROOT, "   (%d) %s%n", i + 1, e.expression()))
+                    .append("       why: ").append(e.why()).append(System.lineSeparator());
+            matrix(s, "   value", e.value(), in);
+            if (i > 0) {
+                line(s, "    max |difference| from step (%d): %.2e", i, e.maxAbsDiffFromPrevious());
+            }
+        }
+        int broken = DerivationSteps.firstBrokenStep(steps, STEP_TOLERANCE);
+        line(s, "");
+        line(s, broken < 0 ? "every step agrees with the one before to %.0e: Eq. 3 and Eq. 4 are the same gradient."
+                : "STEP (" + (broken + 1) + ") DOES NOT FOLLOW from the one before (tolerance %.0e).", STEP_TOLERANCE);
     }
 
     private static void step(StringBuilder s, String title, String meaning) {

@@ -13,11 +13,13 @@
  * built with float64 parameters and given a float64 input, entirely on the double-precision
  * reference kernels for finite-difference gradient checks.
  *
- * <p><b>What is here.</b> Linear layers {@link org.weightnorm4j.nn.Dense} and
- * {@link org.weightnorm4j.nn.Conv2d}, whose weights (plain or weight-normalized) come from the
+ * <p><b>What is here.</b> Linear layers {@link org.weightnorm4j.nn.Dense},
+ * {@link org.weightnorm4j.nn.Conv2d} and {@link org.weightnorm4j.nn.ConvTranspose2d} (PyTorch's
+ * layout, weight norm over dim 1), whose weights (plain or weight-normalized) come from the
  * {@code norm} package; {@link org.weightnorm4j.nn.MaxPool2d}, {@link org.weightnorm4j.nn.GlobalAvgPool},
- * {@link org.weightnorm4j.nn.Flatten}, {@link org.weightnorm4j.nn.Dropout},
+ * {@link org.weightnorm4j.nn.Flatten}, {@link org.weightnorm4j.nn.Unflatten}, {@link org.weightnorm4j.nn.Dropout},
  * {@link org.weightnorm4j.nn.GaussianNoise} (the paper's input noise),
+ * {@link org.weightnorm4j.nn.GaussianLatent} (a VAE's reparameterized latent, {@code z = μ + σ ⊙ ε}),
  * {@link org.weightnorm4j.nn.ActivationLayer} (ReLU, LeakyReLU, ELU, softplus, tanh, sigmoid);
  * {@link org.weightnorm4j.nn.PlainWeights}, the standard parameterization; and
  * {@link org.weightnorm4j.nn.SoftmaxCrossEntropy}.
@@ -33,7 +35,7 @@
  *
  * <p>{@link org.weightnorm4j.nn.Buffers} is internal: not part of the public API.
  *
- * <p><b>Randomness</b> (dropout masks, noise) is reproducible and resumable: a layer's training
+ * <p><b>Randomness</b> (dropout masks, noise, latent samples) is reproducible and resumable: a layer's training
  * call {@code k} draws from a stream fixed by its seed and {@code k}
  * ({@link org.weightnorm4j.nn.RandomStreams}); the counter {@code k} is the only state a checkpoint
  * saves ({@link org.weightnorm4j.nn.RandomState}, {@link org.weightnorm4j.nn.Sequential#namedRandomStates()}).

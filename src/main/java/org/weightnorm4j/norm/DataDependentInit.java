@@ -149,6 +149,12 @@ public final class DataDependentInit {
     /** One layer: returns its output after initialisation ({@code y = g t + b}). */
     private static Tensor initLayer(String path, LinearLayer layer, WeightNormWeights wn, Tensor x, Options options,
                                     SplittableRandom rng) {
+        if (layer instanceof org.weightnorm4j.nn.ConvTranspose2d) {
+            // Its weight is [in, out, kh, kw]: dim 0 is not the output unit §3 sets g and b for.
+            throw new IllegalArgumentException("data-dependent init: " + layer.describe() + " at '" + path
+                    + "': a transposed convolution's output channels are its weight's dim 1 and its bias is its own;"
+                    + " §3 for it is not implemented, so leave this layer out of data-dependent init");
+        }
         if (wn.dim() != WeightNorm.PER_UNIT) {
             throw new IllegalArgumentException("data-dependent init: " + layer.describe() + " at '" + path
                     + "' normalizes over dim " + wn.dim() + "; §3 sets one g per output unit, so use per-unit weight norm (dim 0)"

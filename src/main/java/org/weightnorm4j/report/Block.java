@@ -6,7 +6,7 @@ import java.util.Objects;
  * One piece of a report {@link Section}: a paragraph, a figure, a {@link Table} or a
  * preformatted block. All text is plain text; the report escapes it.
  */
-public sealed interface Block permits Block.Paragraph, Block.Figure, Block.Preformatted, Table {
+public sealed interface Block permits Block.Paragraph, Block.Figure, Block.Drawing, Block.Preformatted, Table {
 
     /**
      * Running text. Blank lines separate paragraphs.
@@ -29,6 +29,20 @@ public sealed interface Block permits Block.Paragraph, Block.Figure, Block.Prefo
         public Figure {
             Objects.requireNonNull(chart, "figure chart");
             Objects.requireNonNull(caption, "figure caption");
+        }
+    }
+
+    /**
+     * A vector {@link Diagram} with its caption. Numbered with the charts; written as SVG and
+     * embedded in the page as an SVG data URI.
+     *
+     * @param diagram what to draw
+     * @param caption plain text under the diagram; may be empty
+     */
+    record Drawing(Diagram diagram, String caption) implements Block {
+        public Drawing {
+            Objects.requireNonNull(diagram, "drawing diagram");
+            Objects.requireNonNull(caption, "drawing caption");
         }
     }
 

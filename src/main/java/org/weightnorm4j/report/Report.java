@@ -18,7 +18,7 @@ import org.weightnorm4j.io.AtomicFiles;
  * One experiment's report: a title, the conclusions in plain words, sections of figures, tables
  * and text, and how it was made (the command line, the machine and versions, the time).
  * {@link #writeTo(Path)} writes a directory that is read offline: every chart as
- * {@code figNN-name.png} and {@code figNN-name.svg}, and {@value #FILE_NAME}, which embeds the
+ * {@code figNN-name.png} and {@code figNN-name.svg} (a {@link Diagram} as SVG only), and {@value #FILE_NAME}, which embeds the
  * PNGs as data URIs and carries its own stylesheet, so the page alone is the whole report.
  *
  * <pre>{@code
@@ -99,7 +99,7 @@ public final class Report {
      */
     public Path writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Map<Block.Figure, ReportHtml.FigureFiles> figures = new IdentityHashMap<>();
+        Map<Block, ReportHtml.FigureFiles> figures = new IdentityHashMap<>();
         int number = 0;
         for (Section s : sections) {
             for (Block b : s.blocks()) {
@@ -110,6 +110,12 @@ public final class Report {
                     AtomicFiles.write(dir.resolve(base + ".png"), r.png());
                     AtomicFiles.write(dir.resolve(base + ".svg"), r.svg().getBytes(StandardCharsets.UTF_8));
                     figures.put(f, new ReportHtml.FigureFiles(number, base + ".png", base + ".svg", r.png(), r.notes()));
+                } else if (b instanceof Block.Drawing d) {
+                    number++;
+                    String base = String.format(Locale.ROOT, "fig%02d-%s", number, slug(d.diagram().title()));
+                    byte[] svg = DiagramSvg.render(d.diagram()).getBytes(StandardCharsets.UTF_8);
+                    AtomicFiles.write(dir.resolve(base + ".svg"), svg);
+                    figures.put(d, new ReportHtml.FigureFiles(number, null, base + ".svg", svg, List.of()));
                 }
             }
         }

@@ -19,22 +19,22 @@ final class ReportHtml {
      * A figure as written to disk.
      *
      * @param number figure number, from 1, in page order
-     * @param png    PNG file name, relative to the page
+     * @param png    PNG file name, relative to the page; null for a diagram, which is SVG only
      * @param svg    SVG file name, relative to the page
-     * @param bytes  the PNG, embedded in the page
+     * @param bytes  the PNG (the SVG for a diagram), embedded in the page
      * @param notes  what was not drawn
      */
     record FigureFiles(int number, String png, String svg, byte[] bytes, List<String> notes) {
     }
 
     private final StringBuilder out = new StringBuilder(1 << 16);
-    private final Map<Block.Figure, FigureFiles> figures;
+    private final Map<Block, FigureFiles> figures;
 
-    private ReportHtml(Map<Block.Figure, FigureFiles> figures) {
+    private ReportHtml(Map<Block, FigureFiles> figures) {
         this.figures = figures;
     }
 
-    static String render(Report r, Map<Block.Figure, FigureFiles> figures) {
+    static String render(Report r, Map<Block, FigureFiles> figures) {
         ReportHtml h = new ReportHtml(figures);
         h.page(r);
         return h.out.toString();
@@ -82,6 +82,8 @@ final class ReportHtml {
                 paragraphs(p.text());
             } else if (b instanceof Block.Figure f) {
                 figure(f);
+            } else if (b instanceof Block.Drawing d) {
+                drawing(d);
             } else if (b instanceof Table t) {
                 table(t);
             } else if (b instanceof Block.Preformatted p) {
@@ -118,6 +120,23 @@ final class ReportHtml {
         }
         out.append("\n<span class=\"files\">Files: <a href=\"").append(e(files.png())).append("\">PNG</a> \u00b7 <a href=\"")
                 .append(e(files.svg())).append("\">SVG</a></span></figcaption>\n</figure>\n");
+    }
+
+    private void drawing(Block.Drawing d) {
+        FigureFiles files = figures.get(d);
+        if (files == null) {
+            throw new IllegalStateException("diagram '" + d.diagram().title() + "' was not rendered");
+        }
+        Diagram g = d.diagram();
+        // An <img> of the SVG (not inline <svg>): the page keeps one image per figure, as for the charts.
+        out.append("<figure id=\"fig-").append(files.number()).append("\">\n")
+                .append("<img src=\"data:image/svg+xml;base64,").append(Base64.getEncoder().encodeToString(files.bytes()))
+                .append("\" width=\"").append(g.width()).append("\" height=\"").append(g.height())
+                .append("\" alt=\"").append(e(g.title() + ". " + DiagramSvg.describe(g))).append("\">\n")
+                .append("<figcaption><strong>Figure ").append(files.number()).append(".</strong> ")
+                .append(e(d.caption().isBlank() ? g.title() : d.caption().strip()))
+                .append("\n<span class=\"files\">File: <a href=\"").append(e(files.svg()))
+                .append("\">SVG</a></span></figcaption>\n</figure>\n");
     }
 
     private void table(Table t) {

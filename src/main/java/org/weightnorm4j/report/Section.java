@@ -49,6 +49,11 @@ public record Section(String heading, List<Block> blocks) {
             return this;
         }
 
+        public Builder diagram(Diagram diagram, String caption) {
+            blocks.add(new Block.Drawing(diagram, caption));
+            return this;
+        }
+
         public Builder table(Table table) {
             blocks.add(Objects.requireNonNull(table, "table"));
             return this;

@@ -54,16 +54,18 @@ final class Float32Conv {
     static final int GROUP_COLUMNS = 256;
 
     private final GemmKernel gemm;
-    private final boolean simd;
+    /** The inner loops (col2im's scatter-add); also decides whether Winograd is possible. */
+    private final VectorOps ops;
     /** 3x3 stride-1 convolutions where {@link WinogradConv#worthIt}; null without the Vector API or when switched off. */
     private final WinogradConv winograd;
     private final ArrayDeque<Job> free = new ArrayDeque<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
-    Float32Conv(GemmKernel gemm, boolean simd, boolean winograd) {
+    Float32Conv(GemmKernel gemm, VectorOps ops, boolean winograd) {
         this.gemm = gemm;
-        this.simd = simd;
-        this.winograd = simd && winograd ? new WinogradConv(gemm) : null;
+        this.ops = ops;
+        // WinogradConv imports the Vector API: only constructed (and so only loaded) with the Panama ops.
+        this.winograd = ops.simd() && winograd ? new WinogradConv(gemm) : null;
     }
 
     /** y = conv(x, w) + bias per output channel ({@code bias} null: none). */
@@ -402,7 +404,7 @@ final class Float32Conv {
             for (int i = 0; i < images; i++) {
                 int dxOff = (b + i) * imageSize;
                 Arrays.fill(x, dxOff, dxOff + imageSize, 0f);
-                Im2col.col2im(g, col, width, i * cols, x, dxOff, simd);
+                Im2col.col2im(g, col, width, i * cols, x, dxOff, ops);
             }
         }
 

@@ -5,7 +5,7 @@ package org.weightnorm4j.tensor;
  * {@link KernelBackend#gemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[], int, int, boolean)};
  * arguments arrive validated by {@link Kernels}.
  */
-public interface GemmKernel {
+interface GemmKernel {
     String name();
 
     void gemm(boolean transA, boolean transB, int m, int n, int k,

@@ -185,7 +185,7 @@ final class Im2col {
      * was read from; the image at {@code dx[dxOff ..]} must be zeroed (or hold what the result
      * should add to).
      */
-    static void col2im(Geometry g, float[] col, int ld, int colOff, float[] dx, int dxOff, boolean simd) {
+    static void col2im(Geometry g, float[] col, int ld, int colOff, float[] dx, int dxOff, VectorOps ops) {
         int c = g.c, h = g.h, w = g.w, kh = g.kh, kw = g.kw;
         int stride = g.stride, pad = g.pad, oh = g.oh, ow = g.ow;
         for (int ch = 0; ch < c; ch++) {
@@ -202,8 +202,8 @@ final class Im2col {
                         int src = rowBase + i * ow;
                         int dst = dxOff + (ch * h + yi) * w + q - pad;
                         if (stride == 1) {
-                            if (simd && j1 - j0 >= SHORT_RUN) {
-                                PanamaVectorOps.add(col, src + j0, dx, dst + j0, j1 - j0);
+                            if (j1 - j0 >= SHORT_RUN) {
+                                ops.add(col, src + j0, dx, dst + j0, j1 - j0);
                             } else {
                                 for (int j = j0; j < j1; j++) {
                                     dx[dst + j] += col[src + j];

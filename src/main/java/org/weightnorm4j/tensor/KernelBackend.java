@@ -9,6 +9,9 @@ package org.weightnorm4j.tensor;
  * its output or, where it takes {@code accumulate}, adds into it. Layout conventions:
  * images are NCHW; a "channel" view treats a tensor {@code [N, C, ...]} as {@code [N, C, S]} where
  * {@code S} is the product of the trailing dimensions (1 for a dense layer's {@code [N, C]}).
+ *
+ * <p>Internal: not part of the public API; may change without notice. (Public because
+ * {@link KernelProvider#float32()} returns it; outside this package only {@link #name()} is used.)
  */
 public interface KernelBackend {
 

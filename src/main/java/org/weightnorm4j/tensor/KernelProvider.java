@@ -5,7 +5,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Picks the float32 backend once, at start-up, and logs what it picked and why.
+ * Picks the float32 backend once, at start-up, and says what it picked and why.
+ *
+ * <p>What it picked is {@link #description()} (the {@code weightnorm --verbose} command prints it);
+ * it is also logged through {@code java.util.logging} at level {@code CONFIG}, which the default
+ * configuration does not print. One thing is always printed, as one plain line on standard error:
+ * that {@code auto} fell back to the scalar kernels (5-10x slower) and why, usually that the JVM
+ * lacks {@code --add-modules jdk.incubator.vector}.
  *
  * <p>System property {@value #PROPERTY}:
  * <ul>
@@ -24,8 +30,9 @@ import java.util.logging.Logger;
  * larger rounding error (docs/ARCHITECTURE.md); {@code false} keeps every convolution on
  * im2col + GEMM.
  *
- * <p>{@code PanamaGemm} is loaded reflectively and only once the module is known to be present, so
- * a JVM started without the module never fails with {@code NoClassDefFoundError}.
+ * <p>{@code PanamaGemm} and {@code PanamaVectorOps} are loaded reflectively and only once the
+ * module is known to be present, so a JVM started without the module never fails with
+ * {@code NoClassDefFoundError}.
  */
 public final class KernelProvider {
     private static final Logger LOG = Logger.getLogger(KernelProvider.class.getName());
@@ -33,6 +40,7 @@ public final class KernelProvider {
     public static final String WINOGRAD_PROPERTY = "weightnorm4j.winograd";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String PANAMA_GEMM = "org.weightnorm4j.tensor.PanamaGemm";
+    static final String PANAMA_VECTOR_OPS = "org.weightnorm4j.tensor.PanamaVectorOps";
     /** Narrower vectors than this make the Vector API slower than the JIT's own loops. */
     static final int MIN_VECTOR_BITS = 256;
 
@@ -44,9 +52,46 @@ public final class KernelProvider {
         return Holder.FLOAT32;
     }
 
+    /**
+     * One line saying which float32 kernels run and why, e.g. {@code kernels: panama-256 (Vector API
+     * found; ...)}: what {@code weightnorm --verbose} prints. Chooses the backend if that has not
+     * happened yet.
+     */
+    public static String description() {
+        return Holder.CHOICE.description();
+    }
+
+    /**
+     * A backend, the line that says why it was chosen, and whether that line must reach the user
+     * even unasked (an automatic fallback to the scalar kernels).
+     */
+    record Choice(KernelBackend backend, String description, boolean warn) {
+        Choice(KernelBackend backend, String description) {
+            this(backend, description, false);
+        }
+    }
+
     /** Initialised on first use, so a bad property value surfaces where kernels are first needed. */
     private static final class Holder {
-        static final KernelBackend FLOAT32 = choose(System.getProperty(PROPERTY, "auto"));
+        static final Choice CHOICE = announce(choice(System.getProperty(PROPERTY, "auto")));
+        static final KernelBackend FLOAT32 = CHOICE.backend();
+    }
+
+    /**
+     * Logs the choice at {@code CONFIG}; a fallback to scalar kernels that the user did not ask for
+     * also goes to standard error as one plain line, since it costs 5-10x in speed.
+     */
+    private static Choice announce(Choice choice) {
+        LOG.config(choice.description());
+        if (choice.warn()) {
+            System.err.println("weightnorm4j: " + choice.description());
+        }
+        return choice;
+    }
+
+    /** The {@link VectorOps} of a float32 backend: the Panama loops with {@code simd}, else plain Java. */
+    static VectorOps vectorOps(boolean simd) {
+        return simd ? loadPanama(PANAMA_VECTOR_OPS, VectorOps.class) : new ScalarVectorOps();
     }
 
     /** Whether {@value #WINOGRAD_PROPERTY} allows Winograd convolutions (unset: yes). */
@@ -70,35 +115,37 @@ public final class KernelProvider {
         };
     }
 
-    /** The backend for a value of {@value #PROPERTY}; logs the choice. */
+    /** The backend for a value of {@value #PROPERTY}. */
     static KernelBackend choose(String wanted) {
+        return choice(wanted).backend();
+    }
+
+    /** The backend for a value of {@value #PROPERTY}, and the line that says why. */
+    static Choice choice(String wanted) {
         String mode = wanted.trim().toLowerCase(Locale.ROOT);
         switch (mode) {
             case "reference":
-                LOG.info("kernels: reference (forced by -D" + PROPERTY + "=reference)");
-                return ReferenceKernels.INSTANCE;
+                return new Choice(ReferenceKernels.INSTANCE, "kernels: reference (forced by -D" + PROPERTY + "=reference)");
             case "scalar":
-                LOG.info("kernels: scalar (forced by -D" + PROPERTY + "=scalar)");
-                return new Float32Kernels(new ScalarGemm(), false);
+                return new Choice(new Float32Kernels(new ScalarGemm(), false),
+                        "kernels: scalar (forced by -D" + PROPERTY + "=scalar)");
             case "simd": {
                 String why = simdUnavailableReason();
                 if (why != null) {
                     throw new IllegalStateException("-D" + PROPERTY + "=simd but " + why);
                 }
-                GemmKernel gemm = loadPanamaGemm();
-                LOG.info("kernels: " + gemm.name() + " (forced by -D" + PROPERTY + "=simd)" + winogradNote());
-                return new Float32Kernels(gemm, true);
+                GemmKernel gemm = loadPanama(PANAMA_GEMM, GemmKernel.class);
+                return new Choice(new Float32Kernels(gemm, true),
+                        "kernels: " + gemm.name() + " (forced by -D" + PROPERTY + "=simd)" + winogradNote());
             }
             case "auto": {
                 String why = simdUnavailableReason();
                 if (why != null) {
-                    LOG.warning("kernels: scalar, because " + why);
-                    return new Float32Kernels(new ScalarGemm(), false);
+                    return new Choice(new Float32Kernels(new ScalarGemm(), false), "kernels: scalar, because " + why, true);
                 }
-                GemmKernel gemm = loadPanamaGemm();
-                LOG.info("kernels: " + gemm.name() + " (Vector API found; -D" + PROPERTY + "=scalar forces plain Java)"
-                        + winogradNote());
-                return new Float32Kernels(gemm, true);
+                GemmKernel gemm = loadPanama(PANAMA_GEMM, GemmKernel.class);
+                return new Choice(new Float32Kernels(gemm, true), "kernels: " + gemm.name()
+                        + " (Vector API found; -D" + PROPERTY + "=scalar forces plain Java)" + winogradNote());
             }
             default:
                 throw new IllegalArgumentException("-D" + PROPERTY + "=" + wanted
@@ -129,12 +176,13 @@ public final class KernelProvider {
         return (Integer) Class.forName(PANAMA_GEMM).getDeclaredMethod("preferredVectorBits").invoke(null);
     }
 
-    private static GemmKernel loadPanamaGemm() {
+    /** Loads one of the classes that import the Vector API; call only when the module is present. */
+    private static <T> T loadPanama(String className, Class<T> type) {
         try {
-            return (GemmKernel) Class.forName(PANAMA_GEMM).getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            LOG.log(Level.SEVERE, "cannot load " + PANAMA_GEMM, e);
-            throw new IllegalStateException("cannot load " + PANAMA_GEMM + ": " + e, e);
+            return type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.log(Level.SEVERE, "cannot load " + className, e);
+            throw new IllegalStateException("cannot load " + className + ": " + e, e);
         }
     }
 }

@@ -6,29 +6,46 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API ({@code jdk.incubator.vector}) loops of the non-GEMM float32 kernels.
+ * The Vector API ({@code jdk.incubator.vector}) {@link VectorOps}: the loops of the non-GEMM
+ * float32 kernels.
  *
- * <p>This is the only non-GEMM class that imports the incubator module, and
- * {@link Float32Kernels} touches it only when its {@code simd} flag is set, so a JVM started
+ * <p>Besides the GEMM and Winograd classes, this is the only class that imports the incubator
+ * module. {@link KernelProvider#vectorOps} loads it by name, and only when the module is present, so a JVM started
  * without {@code --add-modules jdk.incubator.vector} never loads it.
+ *
+ * <p>One species ({@code SPECIES_PREFERRED}, the one {@code PanamaGemm} uses) and small methods:
+ * a second species in hot code spoiled the JIT's profiles, and methods with many vector
+ * operations inlined into large callers ran out of C2's inlining budget; both made vectors box
+ * (2-20x slower, hundreds of MB of garbage per step).
  *
  * <p>Every loop has the same shape: whole vectors up to {@code species.loopBound(n)}, then a
  * scalar tail. Reductions keep two vector accumulators (to hide the FMA latency), reduce them
  * lane by lane in a fixed order ({@link #sumLanes}), and add the tail. Float accumulation makes sums depend on the vector
  * width; the error grows with the reduction length, and callers that need more (the row norms of
  * weight normalization) accumulate blocks of at most {@link #BLOCK} elements into a double.
+ *
+ * <p>Internal: not part of the public API; may change without notice.
  */
-final class PanamaVectorOps {
+final class PanamaVectorOps implements VectorOps {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-
-    /** Length of the float blocks that {@link #sumSquaresDouble} adds into its double total. */
-    static final int BLOCK = 1024;
 
     /** Below this a float sum of squares may have lost squares to underflow (1e-38 / 1e-30 is fine). */
     private static final float TINY = 1e-30f;
 
-    private PanamaVectorOps() {
+    /** The last table of {@link #maxPoolCorners}. */
+    private volatile WindowCorners lastCorners;
+
+    private record WindowCorners(int h, int w, int[] table) {
+    }
+
+    /** For {@link KernelProvider#vectorOps}, which loads this class by name. */
+    PanamaVectorOps() {
+    }
+
+    @Override
+    public boolean simd() {
+        return true;
     }
 
     /**
@@ -45,8 +62,35 @@ final class PanamaVectorOps {
         return s;
     }
 
+    @Override
+    public double sum(float[] a, int off, int n) {
+        double total = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            total += blockSum(a, off + start, Math.min(BLOCK, n - start));
+        }
+        return total;
+    }
+
+    @Override
+    public double dot(float[] a, float[] b, int off, int n) {
+        double total = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            total += blockDot(a, off + start, b, off + start, Math.min(BLOCK, n - start));
+        }
+        return total;
+    }
+
+    @Override
+    public double squaredDeviations(float[] a, int off, int n, float mean) {
+        double total = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            total += blockSquaredDeviations(a, off + start, Math.min(BLOCK, n - start), mean);
+        }
+        return total;
+    }
+
     /** Sum of {@code a[off .. off+n)}, float accumulators. */
-    static float sum(float[] a, int off, int n) {
+    private static float blockSum(float[] a, int off, int n) {
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
         int i = 0;
@@ -67,7 +111,7 @@ final class PanamaVectorOps {
     }
 
     /** Dot product of {@code a[aOff ..]} and {@code b[bOff ..]} over n elements, float accumulators. */
-    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    private static float blockDot(float[] a, int aOff, float[] b, int bOff, int n) {
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
         int i = 0;
@@ -93,11 +137,12 @@ final class PanamaVectorOps {
      * block whose float sum overflowed, or came out so small that squares may have underflowed,
      * is summed again in double.
      */
-    static double sumSquaresDouble(float[] a, int off, int n) {
+    @Override
+    public double sumSquares(float[] a, int off, int n) {
         double total = 0;
         for (int start = 0; start < n; start += BLOCK) {
             int len = Math.min(BLOCK, n - start);
-            float block = dot(a, off + start, a, off + start, len);
+            float block = blockDot(a, off + start, a, off + start, len);
             if (Float.isFinite(block) && block >= TINY) {
                 total += block;
             } else {
@@ -110,22 +155,21 @@ final class PanamaVectorOps {
         return total;
     }
 
-    /** {@code y[yOff + i] += alpha * x[xOff + i]}. */
-    static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    @Override
+    public void axpy(float alpha, float[] x, float[] y, int n) {
         FloatVector va = FloatVector.broadcast(S, alpha);
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i))
-                    .intoArray(y, yOff + i);
+            FloatVector.fromArray(S, x, i).fma(va, FloatVector.fromArray(S, y, i)).intoArray(y, i);
         }
         for (; i < n; i++) {
-            y[yOff + i] += alpha * x[xOff + i];
+            y[i] += alpha * x[i];
         }
     }
 
-    /** {@code out[i] = a[i] * b[i]} for {@code i} in {@code [off, off + n)} (out may alias a or b). */
-    static void mul(float[] a, float[] b, float[] out, int off, int n) {
+    @Override
+    public void mul(float[] a, float[] b, float[] out, int off, int n) {
         int i = off;
         int bound = off + S.loopBound(n);
         for (; i < bound; i += L) {
@@ -136,26 +180,29 @@ final class PanamaVectorOps {
         }
     }
 
-    /** {@code y[yOff + i] = scale * u[uOff + i] + shift}. */
-    static void scaleShift(float scale, float shift, float[] u, int uOff, float[] y, int yOff, int n) {
+    @Override
+    public void scaleShift(float scale, float shift, float[] u, float[] y, int off, int n) {
         FloatVector vs = FloatVector.broadcast(S, scale);
         FloatVector vb = FloatVector.broadcast(S, shift);
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {
-            FloatVector.fromArray(S, u, uOff + i).fma(vs, vb).intoArray(y, yOff + i);
+            FloatVector.fromArray(S, u, off + i).fma(vs, vb).intoArray(y, off + i);
         }
         for (; i < n; i++) {
-            y[yOff + i] = scale * u[uOff + i] + shift;
+            y[off + i] = scale * u[off + i] + shift;
         }
     }
 
     /**
-     * Adds {@code Σ a[off + i]} to {@code totals[0]} and {@code Σ a[off + i]·b[off + i]} to
-     * {@code totals[1]}, one read of both arrays: float lanes over blocks of {@link #BLOCK}, each
-     * block reduced exactly as {@link #sum} and {@link #dot} reduce it, added into the doubles.
+     * Float lanes over blocks of {@link #BLOCK}, each block reduced exactly as {@link #blockSum}
+     * and {@link #blockDot} reduce it, added into the doubles from 0 as {@link #sum} and
+     * {@link #dot} add them.
      */
-    static void sumAndDot(float[] a, float[] b, int off, int n, double[] totals) {
+    @Override
+    public void sumAndDot(float[] a, float[] b, int off, int n, double[] totals) {
+        totals[0] = 0;
+        totals[1] = 0;
         for (int start = 0; start < n; start += BLOCK) {
             int len = Math.min(BLOCK, n - start);
             int o = off + start;
@@ -192,9 +239,9 @@ final class PanamaVectorOps {
 
     /**
      * {@code Σ (a[off + i] − mean)²} over n elements, float accumulators (callers add blocks of at
-     * most {@link #BLOCK} into a double, as for {@link #dot}).
+     * most {@link #BLOCK} into a double, as for {@link #blockDot}).
      */
-    static float squaredDeviations(float[] a, int off, int n, float mean) {
+    private static float blockSquaredDeviations(float[] a, int off, int n, float mean) {
         FloatVector vm = FloatVector.broadcast(S, mean);
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
@@ -223,7 +270,8 @@ final class PanamaVectorOps {
      * {@code xhat[i] = (x[i] − mean)·invStd} and {@code y[i] = gamma·xhat[i] + beta} for {@code i}
      * in {@code [off, off + n)}: batch normalization's training output, one read of x.
      */
-    static void normalize(float[] x, int off, int n, float mean, float invStd, float gamma, float beta,
+    @Override
+    public void normalize(float[] x, int off, int n, float mean, float invStd, float gamma, float beta,
                           float[] xhat, float[] y) {
         FloatVector vm = FloatVector.broadcast(S, mean);
         FloatVector vs = FloatVector.broadcast(S, invStd);
@@ -244,7 +292,8 @@ final class PanamaVectorOps {
     }
 
     /** {@code out[i] = sa·a[i] + sb·b[i] + shift} for {@code i} in {@code [off, off + n)} (out may alias a or b). */
-    static void combine(float sa, float[] a, float sb, float[] b, float shift, float[] out, int off, int n) {
+    @Override
+    public void combine(float sa, float[] a, float sb, float[] b, float shift, float[] out, int off, int n) {
         FloatVector va = FloatVector.broadcast(S, sa);
         FloatVector vb = FloatVector.broadcast(S, sb);
         FloatVector vt = FloatVector.broadcast(S, shift);
@@ -262,7 +311,8 @@ final class PanamaVectorOps {
      * {@code y[i] = x[i] > 0 ? x[i] : 0} for {@code i} in {@code [off, off + n)}; NaN and minus
      * infinity give 0, as in the reference.
      */
-    static void relu(float[] x, float[] y, int off, int n) {
+    @Override
+    public void relu(float[] x, float[] y, int off, int n) {
         FloatVector zero = FloatVector.zero(S);
         int i = off;
         int bound = off + S.loopBound(n);
@@ -277,7 +327,8 @@ final class PanamaVectorOps {
     }
 
     /** {@code y[i] = x[i] > 0 ? x[i] : slope * x[i]} for {@code i} in {@code [off, off + n)}. */
-    static void leakyRelu(float slope, float[] x, float[] y, int off, int n) {
+    @Override
+    public void leakyRelu(float slope, float[] x, float[] y, int off, int n) {
         int i = off;
         int bound = off + S.loopBound(n);
         for (; i < bound; i += L) {
@@ -292,11 +343,43 @@ final class PanamaVectorOps {
     }
 
     /**
+     * Planes of a few vectors (the cnn's 5x5) are shifted plane by plane, then the activation runs
+     * over a cache-sized run of whole planes at once, instead of a scalar tail in every plane.
+     * Larger planes are shifted and activated in one pass each.
+     */
+    @Override
+    public void shiftLeakyReluPlanes(float[] shift, int c, float slope, float[] u, float[] y, int s, int from, int to) {
+        if (s < SMALL_PLANE) {
+            int chunk = VectorOps.planesPerChunk(s);
+            for (int first = from; first < to; first += chunk) {
+                int last = Math.min(to, first + chunk);
+                for (int plane = first; plane < last; plane++) {
+                    scaleShift(1f, shift[plane % c], u, y, plane * s, s);
+                }
+                leakyReluRun(slope, y, first * s, (last - first) * s);
+            }
+            return;
+        }
+        for (int plane = from; plane < to; plane++) {
+            shiftLeakyRelu(shift[plane % c], slope, u, y, plane * s, s);
+        }
+    }
+
+    /** ReLU (slope 0) or leaky ReLU in place over {@code y[off, off + n)}. */
+    private void leakyReluRun(float slope, float[] y, int off, int n) {
+        if (slope == 0) {
+            relu(y, y, off, n);
+        } else {
+            leakyRelu(slope, y, y, off, n);
+        }
+    }
+
+    /**
      * {@code y[i] = v > 0 ? v : slope * v} with {@code v = u[i] + shift}, for {@code i} in
      * {@code [off, off + n)}: a channel's shift (mean-only batch norm) and its leaky ReLU in one pass.
      * Slope 0 is ReLU, whose negative side is +0 as {@link #relu} writes it (not {@code 0 · v = −0}).
      */
-    static void shiftLeakyRelu(float shift, float slope, float[] u, float[] y, int off, int n) {
+    private static void shiftLeakyRelu(float shift, float slope, float[] u, float[] y, int off, int n) {
         FloatVector vb = FloatVector.broadcast(S, shift);
         int i = off;
         int bound = off + S.loopBound(n);
@@ -323,7 +406,8 @@ final class PanamaVectorOps {
      * in {@code [0, n)}: one row of a dense layer's [N, C] with a shift per column; slope 0 as
      * {@link #shiftLeakyRelu}.
      */
-    static void shiftRowLeakyRelu(float[] shift, float slope, float[] u, float[] y, int off, int n) {
+    @Override
+    public void shiftRowLeakyRelu(float[] shift, float slope, float[] u, float[] y, int off, int n) {
         int i = 0;
         int bound = S.loopBound(n);
         if (slope == 0) {
@@ -344,7 +428,8 @@ final class PanamaVectorOps {
     }
 
     /** {@code dx[i] = x[i] > 0 ? dy[i] : slope * dy[i]} for {@code i} in {@code [off, off + n)} (ReLU when slope is 0). */
-    static void leakyReluBackward(float slope, float[] x, float[] dy, float[] dx, int off, int n) {
+    @Override
+    public void leakyReluBackward(float slope, float[] x, float[] dy, float[] dx, int off, int n) {
         int i = off;
         int bound = off + S.loopBound(n);
         for (; i < bound; i += L) {
@@ -358,17 +443,40 @@ final class PanamaVectorOps {
     }
 
     /**
+     * {@code table[i·OW + j] = 2i·W + 2j}: the offset of each 2x2 window's top-left input in its
+     * plane, which {@link #maxPoolPlanes} gathers from. The last table is kept: max pooling runs
+     * on the same few plane sizes every step.
+     */
+    @Override
+    public int[] maxPoolCorners(int h, int w) {
+        WindowCorners last = lastCorners;
+        if (last != null && last.h() == h && last.w() == w) {
+            return last.table();
+        }
+        int oh = h / 2, ow = w / 2;
+        int[] table = new int[oh * ow];
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                table[i * ow + j] = 2 * i * w + 2 * j;
+            }
+        }
+        lastCorners = new WindowCorners(h, w, table);
+        return table;
+    }
+
+    /**
      * 2x2 max pooling of planes {@code [from, to)}, {@code L} windows at a time: the four inputs of
      * each window are gathered through {@code corners} (each window's top-left offset in its
      * plane), and the maximum and its position are chosen by compares and blends instead of
      * branches. On random data the scalar loop's branches are mispredicted about half the time,
      * which made max pooling 5% of a cnn training step. The result is bit for bit that of
-     * {@link Float32Kernels#maxPoolWindow}: a strict greater-than keeps the first of equal values
+     * {@link ScalarVectorOps#maxPoolWindow}: a strict greater-than keeps the first of equal values
      * (−0 before +0), and a group of windows holding a NaN (or an infinity that could hide one) is
      * left to the scalar code. Only compares, blends, gathers and lane-wise adds are used: the
      * Vector API's NaN test and mask casts are not intrinsified on JDK 17 and would allocate.
      */
-    static void maxPoolPlanes(float[] x, float[] y, int[] argmax, int h, int w, int[] corners, int from, int to) {
+    @Override
+    public void maxPoolPlanes(float[] x, float[] y, int[] argmax, int h, int w, int[] corners, int from, int to) {
         int windows = (h / 2) * (w / 2);
         int bound = S.loopBound(windows);
         float[] codes = new float[L];
@@ -387,7 +495,7 @@ final class PanamaVectorOps {
                 float total = a.add(b).add(c).add(d).reduceLanes(VectorOperators.ADD);
                 if (!Float.isFinite(total)) {
                     for (int l = 0; l < L; l++) {
-                        Float32Kernels.maxPoolWindow(x, plane + corners[o + l], w, y, argmax, out + o + l);
+                        ScalarVectorOps.maxPoolWindow(x, plane + corners[o + l], w, y, argmax, out + o + l);
                     }
                     continue;
                 }
@@ -409,13 +517,14 @@ final class PanamaVectorOps {
                 }
             }
             for (; o < windows; o++) {
-                Float32Kernels.maxPoolWindow(x, plane + corners[o], w, y, argmax, out + o);
+                ScalarVectorOps.maxPoolWindow(x, plane + corners[o], w, y, argmax, out + o);
             }
         }
     }
 
     /** {@code dst[dOff + i] += src[sOff + i]}: the scatter-add of col2im. */
-    static void add(float[] src, int sOff, float[] dst, int dOff, int n) {
+    @Override
+    public void add(float[] src, int sOff, float[] dst, int dOff, int n) {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {

@@ -24,6 +24,10 @@ import java.util.function.IntConsumer;
  *
  * <p>Thread count: {@link #setThreads(int)}, or the system property {@value #PROPERTY}; the
  * default is {@link Runtime#availableProcessors()}.
+ *
+ * <p>Public API: the thread count ({@link #PROPERTY}, {@link #threads()}, {@link #setThreads(int)}).
+ * {@link #run(int, IntConsumer)} and {@link #insideParallel()} are internal (the layers and
+ * optimizers of this library use them): not part of the public API; may change without notice.
  */
 public final class Parallel {
     /** System property that sets the initial number of threads (caller included). */

@@ -6,8 +6,10 @@ package org.weightnorm4j.tensor;
  * <p>It is the test oracle for the fast float32 kernels, and the compute path for FLOAT64
  * tensors (gradient checks). It reads and writes through {@link Tensor#get}/{@link Tensor#set},
  * so it serves both element types; it is written for clarity, not speed.
+ *
+ * <p>Internal: not part of the public API; may change without notice.
  */
-public final class ReferenceKernels implements KernelBackend {
+final class ReferenceKernels implements KernelBackend {
 
     public static final ReferenceKernels INSTANCE = new ReferenceKernels();
 

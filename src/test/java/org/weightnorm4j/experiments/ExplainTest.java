@@ -1,9 +1,11 @@
 package org.weightnorm4j.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +62,34 @@ class ExplainTest {
         assertTrue(o.getAsJsonObject("relative_errors").get("eq3_vs_finite_difference").getAsDouble() < 1e-6);
         String text = r.toText();
         assertTrue(text.contains("Eq. 2") && text.contains("Eq. 3") && text.contains("Eq. 4"), text);
+    }
+
+    @Test
+    void jsonAndTextCarryTheDerivationStepByStep() {
+        ExplainResult r = new Explain(5, 7, 4, 8, 0.5).run();
+        JsonObject o = JsonParser.parseString(r.toJson()).getAsJsonObject();
+        JsonArray steps = o.getAsJsonArray("steps");
+        assertEquals(8, steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            JsonObject s = steps.get(i).getAsJsonObject();
+            assertFalse(s.get("expression").getAsString().isBlank());
+            assertFalse(s.get("why").getAsString().isBlank());
+            assertEquals(28, s.getAsJsonArray("value").size());
+            if (i == 0) {
+                assertTrue(s.get("max_abs_diff_from_previous").isJsonNull(), "nothing before the first step");
+            } else {
+                assertTrue(s.get("max_abs_diff_from_previous").getAsDouble() <= ExplainResult.STEP_TOLERANCE);
+            }
+        }
+        assertTrue(steps.get(7).getAsJsonObject().get("expression").getAsString().contains("M_w"));
+        assertEquals(-1, o.get("first_broken_step").getAsInt());
+        // The last step is Eq. 4 as the library computes it.
+        for (int i = 0; i < r.gradVEq4().length; i++) {
+            assertEquals(r.gradVEq4()[i], r.steps().get(7).value()[i], 1e-12);
+        }
+        String text = r.toText();
+        assertTrue(text.contains("(8) = (g/‖v‖) (I − w wᵀ/‖w‖²) ∇w L"), text);
+        assertTrue(text.contains("every step agrees with the one before"), text);
     }
 
     @Test

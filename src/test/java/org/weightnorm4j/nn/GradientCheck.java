@@ -155,6 +155,32 @@ public final class GradientCheck {
         return run(model, x, objective);
     }
 
+    /** A scalar loss of a model's output, for {@link #checkWithLoss(Layer, Tensor, Loss)}. */
+    public interface Loss {
+        /** The loss of {@code output} (caching what {@link #gradient()} needs). */
+        double loss(Tensor output);
+
+        /** The gradient of the last {@link #loss} with respect to the output. */
+        Tensor gradient();
+    }
+
+    /** Checks a model under any scalar loss of its output (an ELBO, a regression loss). */
+    public Report checkWithLoss(Layer model, Tensor x, Loss loss) {
+        requireFloat64(model, x);
+        Objective objective = new Objective() {
+            @Override
+            public double loss() {
+                return loss.loss(model.forward(x, mode));
+            }
+
+            @Override
+            public Tensor gradient() {
+                return model.backward(loss.gradient().copy());
+            }
+        };
+        return run(model, x, objective);
+    }
+
     private interface Objective {
         /** Runs a forward pass and returns the scalar loss. */
         double loss();

@@ -276,7 +276,7 @@ class FusedChannelKernelsTest {
     }
 
     /**
-     * Above {@link Float32Kernels#PARALLEL_MIN_WORK} the kernels split over threads; each channel's
+     * Above {@link KernelRanges#PARALLEL_MIN_WORK} the kernels split over threads; each channel's
      * sum and each element must come out with the same bits on 1 and 2 threads.
      */
     @ParameterizedTest(name = "{0}")

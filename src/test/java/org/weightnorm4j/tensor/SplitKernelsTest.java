@@ -13,7 +13,7 @@ import org.weightnorm4j.testing.RestoreThreads;
 /**
  * The kernels that {@link Float32Kernels} splits over threads (pooling, ReLUs, per-channel scale,
  * sums and dots, the element-wise product) give bit-identical results on 1, 2 and 3 threads, at
- * sizes above {@link Float32Kernels#PARALLEL_MIN_WORK} with lengths that are not multiples of the
+ * sizes above {@link KernelRanges#PARALLEL_MIN_WORK} with lengths that are not multiples of the
  * split alignment. (Their agreement with the reference is checked by the per-kernel tests.)
  */
 @ExtendWith(RestoreThreads.class)
