@@ -10,10 +10,12 @@ import org.weightnorm4j.experiments.CompareExperiment;
 import org.weightnorm4j.experiments.CompareReport;
 import org.weightnorm4j.experiments.CompareResult;
 import org.weightnorm4j.experiments.ListArgs;
+import org.weightnorm4j.experiments.RunInterruptedException;
 import org.weightnorm4j.experiments.TrainSettings;
 import org.weightnorm4j.experiments.Workload;
 import org.weightnorm4j.model.Recipe;
 import org.weightnorm4j.tensor.Parallel;
+import org.weightnorm4j.train.checkpoint.RunLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Option;
                 + " init for the weight-normalized ones) and write one report (training loss and test error per epoch,"
                 + " final numbers, images/s, first epoch to a training-loss target, the paper's CIFAR-10 numbers).",
                 "Resumable: each parameterization runs in OUT/NAME with checkpoints; rerunning with the same --out skips"
-                        + " finished runs and resumes the others."})
+                        + " finished runs and resumes the others. Ctrl-C or SIGTERM checkpoints the current run at its step"
+                        + " and exits 130 / 143; one process per --out (run.lock)."})
 public final class CompareCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -78,7 +81,21 @@ public final class CompareCommand implements Callable<Integer> {
         o.println("compare: " + w.describe() + "; " + settings.train().describe() + "; " + Parallel.threads()
                 + " threads; output " + dir);
         o.flush();
-        CompareResult r = new CompareExperiment(w, settings, dir, o, !grid.quiet).run();
+        CompareResult r;
+        // One writer per directory (docs/CHECKPOINTS.md); Ctrl-C checkpoints the current run (docs/RELIABILITY.md).
+        try (RunLock lock = RunLock.acquire(dir, line -> spec.commandLine().getErr().println(line));
+             Interrupts interrupts = Interrupts.install(spec.commandLine().getErr())) {
+            try {
+                r = new CompareExperiment(w, settings, dir, o, !grid.quiet)
+                        .onTrainer(t -> interrupts.target(t::requestCheckpointAndStop)).run();
+            } catch (RunInterruptedException e) {
+                o.println("interrupted by " + interrupts.describe() + " at step " + e.step() + " of the run in " + e.runDir()
+                        + "; its checkpoint is there and the finished runs are kept. Continue with the same command:");
+                o.println("  " + Shared.commandLine(Shared.argv(spec, "compare")));
+                o.flush();
+                return interrupts.exitCode();
+            }
+        }
         Path report = CompareReport.write(r, Shared.argv(spec, "compare"), dir);
         o.println(CompareSummary.table(r));
         o.println("report: " + report);
@@ -136,6 +153,11 @@ public final class CompareCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+        }
+
+        /** {@code argv} as one line a shell reads back unchanged. */
+        static String commandLine(List<String> argv) {
+            return String.join(" ", argv.stream().map(TrainCommand::shellQuote).toList());
         }
 
         /** The command line for a report: {@code weightnorm NAME ARGS...}. */

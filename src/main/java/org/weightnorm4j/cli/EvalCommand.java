@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "eval",
         mixinStandardHelpOptions = true,
         description = {"Evaluate a checkpoint written by 'weightnorm train' on its dataset's test (or train) split.",
+                "model.json and model.safetensors are verified against checksums.sha256 and each tensor's CRC32C first:"
+                        + " a damaged file is an error naming it, never other numbers (docs/CHECKPOINTS.md).",
                 "Exit codes: 0 done, 1 failure (message on stderr), 2 bad usage."})
 public final class EvalCommand implements Callable<Integer> {
 

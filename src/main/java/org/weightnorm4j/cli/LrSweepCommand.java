@@ -22,8 +22,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         modelTransformer = RecipeHelp.class,
         description = {"Train each parameterization at each learning rate of a grid (the rest of the recipe fixed) and"
-                + " report final loss and accuracy versus learning rate; a run that diverges (NaN/Inf) is recorded as"
-                + " diverged and the sweep goes on."})
+                + " report final loss and accuracy versus learning rate; a run that diverges (NaN/Inf, or a runaway loss:"
+                + " docs/RELIABILITY.md) is recorded as diverged and the sweep goes on.",
+                "Ctrl-C or SIGTERM: lists the finished runs, drops the unfinished one (no checkpoints) and exits"
+                        + " 130 / 143 without a report."})
 public final class LrSweepCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -86,7 +88,22 @@ public final class LrSweepCommand implements Callable<Integer> {
         o.println("lr-sweep: " + w.describe() + "; " + settings.params().size() + " parameterizations x "
                 + settings.lrs().size() + " learning rates; " + Parallel.threads() + " threads; output " + dir);
         o.flush();
-        LrSweepResult r = new LrSweep(w, settings, o, !grid.quiet).run();
+        LrSweepResult r;
+        try (Interrupts interrupts = Interrupts.install(spec.commandLine().getErr())) {
+            r = new LrSweep(w, settings, o, !grid.quiet).onTrainer(t -> interrupts.target(t::requestCheckpointAndStop)).run();
+            if (interrupts.received() != null) {
+                // The sweep's runs are short and write no checkpoints: the unfinished one is dropped.
+                for (LrSweep.Point p : r.points()) {
+                    o.printf(Locale.ROOT, "%-8s lr %-8s %s%n", p.param().cliName(), p.lr(), r.status(p));
+                }
+                o.println("interrupted by " + interrupts.describe() + " after " + r.points().size() + " of "
+                        + settings.params().size() * settings.lrs().size() + " runs (listed above; the unfinished run is"
+                        + " dropped, no report written). lr-sweep keeps no checkpoints: run the same command again to redo it:");
+                o.println("  " + CompareCommand.Shared.commandLine(CompareCommand.Shared.argv(spec, "lr-sweep")));
+                o.flush();
+                return interrupts.exitCode();
+            }
+        }
         Path report = LrSweepReport.write(r, CompareCommand.Shared.argv(spec, "lr-sweep"), dir);
         for (LrSweep.Point p : r.points()) {
             o.printf(Locale.ROOT, "%-8s lr %-8s %s%n", p.param().cliName(), p.lr(), p.diverged() ? r.status(p)

@@ -25,7 +25,9 @@ import org.weightnorm4j.train.TrainConfig;
 import org.weightnorm4j.train.Trainer;
 import org.weightnorm4j.train.TrainingListener;
 import org.weightnorm4j.train.TrainingSummary;
+import org.weightnorm4j.train.DivergenceRule;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
+import org.weightnorm4j.train.checkpoint.RunLock;
 import org.weightnorm4j.train.checkpoint.Sidecar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,14 +46,17 @@ import picocli.CommandLine.Option;
         description = {"Train a network and write metrics.csv, summary.json and a checkpoint (model.safetensors + model.json)"
                 + " into --out.",
                 "{recipe:summary}",
-                "Exit codes: 0 done, 1 failure (message on stderr), 2 bad usage."})
+                "Ctrl-C or SIGTERM: finishes the step, writes a checkpoint, prints the --resume command (a second Ctrl-C"
+                        + " exits at once). One process per --out directory (run.lock).",
+                "Exit codes: 0 done, 1 failure (message on stderr), 2 bad usage, 130 interrupted (SIGINT),"
+                        + " 143 terminated (SIGTERM); both leave a checkpoint to --resume."})
 public final class TrainCommand implements Callable<Integer> {
     /** Adam, momentum 0.9 for SGD, the recipe's learning rates. */
     static final OptimizerOptions.Defaults OPTIMIZER = new OptimizerOptions.Defaults("adam", 0.9,
             "Base learning rate. Default: Adam {recipe:adam-lr}; SGD {recipe:sgd-lr}.");
 
     private static final List<String> RESUMABLE_OPTIONS = List.of("--resume", "--data", "--threads", "--quiet",
-            "--stop-after-steps");
+            "--stop-after-steps", "--keep", "--divergence-factor", "--divergence-patience", "--no-divergence-check");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -114,6 +119,28 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output; only the final line.")
     boolean quiet;
 
+    @Option(names = "--keep", paramLabel = "N", defaultValue = "2",
+            description = "Keep the last N good checkpoints: the latest in --out, the N-1 before it in"
+                    + " OUT/checkpoints/step-NNNNNNNNN/ (docs/CHECKPOINTS.md). Default: ${DEFAULT-VALUE}.")
+    int keep;
+
+    @Option(names = "--divergence-factor", paramLabel = "K", defaultValue = "4",
+            description = "Stop a runaway run: when the training loss stays above max(K x the first step's loss,"
+                    + " 2 ln(classes)) for --divergence-patience consecutive steps (docs/RELIABILITY.md)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    double divergenceFactor;
+
+    @Option(names = "--divergence-patience", paramLabel = "STEPS", defaultValue = "20",
+            description = "Consecutive steps above the threshold before a runaway run stops. Default: ${DEFAULT-VALUE}.")
+    int divergencePatience;
+
+    @Option(names = "--no-divergence-check",
+            description = "Do not stop runaway (finite) losses; NaN or infinite values still stop training.")
+    boolean noDivergenceCheck;
+
+    /** This run's lock on its directory (docs/CHECKPOINTS.md, "One writer"), released when the command ends. */
+    private RunLock lock;
+
     /** Fault injection for tests: stop right after this step, writing nothing more, as a kill would. */
     @Option(names = "--stop-after-steps", hidden = true, defaultValue = "0")
     long stopAfterSteps;
@@ -121,7 +148,28 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         threads.apply(spec);
-        return resume != null ? resume() : fresh();
+        if (keep < 1) {
+            throw usage("--keep must be at least 1 (the latest checkpoint), got " + keep);
+        }
+        parse(this::divergenceRule);
+        try {
+            return resume != null ? resume() : fresh();
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    private DivergenceRule divergenceRule() {
+        return noDivergenceCheck ? DivergenceRule.OFF : DivergenceRule.of(divergenceFactor, divergencePatience);
+    }
+
+    private void lock(Path dir) {
+        lock = RunLock.acquire(dir, line -> {
+            spec.commandLine().getErr().println(line);
+            spec.commandLine().getErr().flush();
+        });
     }
 
     private Integer fresh() throws Exception {
@@ -138,6 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
         String pre = parse(() -> inputs.preprocessing(recipe, ds));
         TrainConfig config = parse(() -> config(recipe, p));
         Path dir = out != null ? out : Path.of("runs", presetName + "-" + p.cliName() + "-" + ds + "-s" + seed.seed);
+        lock(dir);
         if (Files.exists(dir.resolve(Checkpoint.SIDECAR_FILE))) {
             throw new IllegalStateException(dir + " already holds a checkpoint; continue it with --resume " + dir
                     + ", or choose another --out");
@@ -205,6 +254,9 @@ public final class TrainCommand implements Callable<Integer> {
                         + " saved in " + resume.resolve(Checkpoint.STATE_FILE));
             }
         }
+        if (Files.isDirectory(resume)) {
+            lock(resume); // before reading: another process may be writing it
+        }
         Sidecar sidecar = Checkpoint.readSidecar(resume);
         TrainConfig config = Trainer.configOf(Checkpoint.readTrainingState(resume));
         if (sidecar.epoch() >= config.epochs()) {
@@ -243,16 +295,30 @@ public final class TrainCommand implements Callable<Integer> {
             });
         }
         createDirectory(dir);
+        trainer.keepCheckpoints(keep).divergenceRule(divergenceRule());
         boolean barDrawn = !quiet && System.console() != null;
         TrainingSummary s;
-        try {
-            s = trainer.run();
-        } catch (RuntimeException e) {
-            if (barDrawn) {
-                o.println(); // end the progress line before the error message
-                o.flush();
+        try (Interrupts interrupts = Interrupts.install(spec.commandLine().getErr())) {
+            interrupts.target(trainer::requestCheckpointAndStop);
+            try {
+                s = trainer.run();
+            } catch (RuntimeException e) {
+                if (barDrawn) {
+                    o.println(); // end the progress line before the error message
+                    o.flush();
+                }
+                throw e;
             }
-            throw e;
+            if (s == null && interrupts.received() != null) {
+                if (barDrawn) {
+                    o.println();
+                }
+                o.println("interrupted by " + interrupts.describe() + " after step " + trainer.step() + " (epoch "
+                        + (trainer.completedEpochs() + 1) + "); checkpoint written to " + dir + ". Continue with:");
+                o.println("  " + resumeCommand(dir));
+                o.flush();
+                return interrupts.exitCode();
+            }
         }
         if (s == null) {
             if (barDrawn) {
@@ -277,6 +343,18 @@ public final class TrainCommand implements Callable<Integer> {
                 s.imagesPerSecond(), dir));
         o.flush();
         return 0;
+    }
+
+    /** The exact command that continues this run (same data and thread count: bit-identical, docs/RELIABILITY.md). */
+    private String resumeCommand(Path dir) {
+        return "weightnorm train --resume " + shellQuote(dir.toString())
+                + (input.data != null ? " --data " + shellQuote(input.data.toString()) : "")
+                + " --threads " + Parallel.threads();
+    }
+
+    /** A word the shell reads back unchanged: as is when plain, else in single quotes. */
+    static String shellQuote(String word) {
+        return word.matches("[A-Za-z0-9_@%+=:,./-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     private static void createDirectory(Path dir) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.tensor.DType;
@@ -63,6 +64,7 @@ public final class CompareExperiment {
     private final PrintWriter log;
     private final boolean progress;
     private TrainingListener extraListener;
+    private Consumer<Trainer> trainerHook = t -> { };
 
     /**
      * @param log      where to print one line per run and, if {@code progress}, the trainer's progress
@@ -79,6 +81,15 @@ public final class CompareExperiment {
     /** Adds a listener to every run started from now on (tests use it to interrupt a run). */
     CompareExperiment addListener(TrainingListener listener) {
         this.extraListener = listener;
+        return this;
+    }
+
+    /**
+     * Called with each run's trainer before it trains (the CLI points Ctrl-C at it:
+     * {@code Trainer.requestCheckpointAndStop}, after which {@link #run} throws {@link RunInterruptedException}).
+     */
+    public CompareExperiment onTrainer(Consumer<Trainer> hook) {
+        this.trainerHook = hook;
         return this;
     }
 
@@ -135,8 +146,11 @@ public final class CompareExperiment {
         }
         boolean diverged = false;
         String message = "";
+        trainerHook.accept(trainer);
         try {
-            trainer.run();
+            if (trainer.run() == null && trainer.checkpointAndStopRequested()) {
+                throw new RunInterruptedException(dir, trainer.step()); // no result.json: the next run resumes it
+            }
         } catch (TrainingDivergedException e) {
             diverged = true;
             message = e.getMessage();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.tensor.DType;
@@ -61,12 +62,23 @@ public final class LrSweep {
     private final Settings settings;
     private final PrintWriter log;
     private final boolean progress;
+    private Consumer<Trainer> trainerHook = t -> { };
 
     public LrSweep(Workload workload, Settings settings, PrintWriter log, boolean progress) {
         this.workload = workload;
         this.settings = settings;
         this.log = log;
         this.progress = progress;
+    }
+
+    /**
+     * Called with each run's trainer before it trains. The CLI points Ctrl-C at it
+     * ({@code Trainer.requestCheckpointAndStop}): the sweep's runs write no checkpoints, so the
+     * unfinished run is dropped and {@link #run} returns the finished ones.
+     */
+    public LrSweep onTrainer(Consumer<Trainer> hook) {
+        this.trainerHook = hook;
+        return this;
     }
 
     /** Runs the grid, parameterization by parameterization, learning rates in increasing order. */
@@ -79,7 +91,11 @@ public final class LrSweep {
                 i++;
                 log.printf(Locale.ROOT, "[lr-sweep %d/%d] %s, lr %s%n", i, total, p.cliName(), lr);
                 log.flush();
-                points.add(runOne(p, lr));
+                Point pt = runOne(p, lr);
+                if (pt == null) { // interrupted: the runs so far, without the unfinished one
+                    return new LrSweepResult(workload, settings, points);
+                }
+                points.add(pt);
             }
         }
         return new LrSweepResult(workload, settings, points);
@@ -93,8 +109,12 @@ public final class LrSweep {
         if (progress) {
             trainer.addListener(ProgressListener.forConsole(log));
         }
+        trainerHook.accept(trainer);
         try {
             TrainingSummary s = trainer.run();
+            if (s == null) {
+                return null;
+            }
             Point pt = new Point(p, lr, false, 0, "", s.trainLoss(), s.trainAccuracy(), s.testLoss(), s.testAccuracy());
             log.printf(Locale.ROOT, "  final train loss %.4f, test accuracy %.4f%n", s.trainLoss(), s.testAccuracy());
             log.flush();

@@ -117,7 +117,12 @@ public final class ParameterAverage {
         for (int i = 0; i < params.size(); i++) {
             tensors.put(names.get(i) + ".ema", averages.get(i).copy());
         }
-        return new OptimizerState(tensors, Map.of("updates", (double) updates, "decay", decay));
+        // In a fixed order: Map.of iterates in an order randomized per JVM start, and these scalars
+        // go into trainer.json, which must be the same bytes for the same run (docs/RELIABILITY.md).
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        scalars.put("updates", (double) updates);
+        scalars.put("decay", decay);
+        return new OptimizerState(tensors, scalars);
     }
 
     /** Restores a state produced by {@link #state()}. */

@@ -204,10 +204,22 @@ public final class NonFiniteGuard {
         }
     }
 
-    private static String advice(Path lastCheckpoint) {
+    private String advice(Path lastCheckpoint) {
         return lastCheckpoint == null
-                ? "; no checkpoint was written yet. Lower the learning rate (--lr) or use weight norm (--param wn)."
-                : "; the last good checkpoint is " + lastCheckpoint + ". Lower the learning rate (--lr) and resume,"
-                        + " or use weight norm (--param wn).";
+                ? "; no checkpoint was written yet. " + fix(!weightNormed.isEmpty(), false)
+                : "; the last good checkpoint is " + lastCheckpoint + ". " + fix(!weightNormed.isEmpty(), true);
+    }
+
+    /**
+     * Advice that fits the run: a run without weight norm may try it; a weight-normalized run is
+     * told that its scales g, not its directions, blow up at large rates (docs/EXPERIMENTS.md), so
+     * the learning rate is the lever.
+     */
+    static String fix(boolean usesWeightNorm, boolean resumable) {
+        String lower = "Lower the learning rate (--lr)" + (resumable ? " and resume" : "");
+        return usesWeightNorm
+                ? lower + "; with weight norm it is the scales g, not the directions v/||v||, that grow without bound at"
+                        + " too large a rate (docs/EXPERIMENTS.md)."
+                : lower + ", or use weight norm (--param wn).";
     }
 }

@@ -137,6 +137,10 @@ public final class Trainer {
 
     private Path lastCheckpoint;
     private volatile boolean stopRequested;
+    private volatile boolean checkpointAndStopRequested;
+    /** Good checkpoints kept in all, the latest in the output directory (see {@link #keepCheckpoints}). */
+    private int keep = 1;
+    private RunawayDetector runaway;
 
     /**
      * A trainer with the default objective, softmax cross-entropy ({@link #builder} is shorter).
@@ -183,6 +187,39 @@ public final class Trainer {
         this.objective = objective;
         this.trainStep = new TrainStep<>(model, optimizer, objective, average);
         this.accuracyIndex = trainStep.metricIndex(Objective.ACCURACY);
+        divergenceRule(objective instanceof SoftmaxCrossEntropyObjective ? DivergenceRule.DEFAULT : DivergenceRule.OFF);
+    }
+
+    /**
+     * The rule that stops a finite but runaway loss ({@link DivergenceRule}); by default
+     * {@link DivergenceRule#DEFAULT} for softmax cross-entropy, {@link DivergenceRule#OFF} for any
+     * other objective. Set it before {@link #run}.
+     */
+    public Trainer divergenceRule(DivergenceRule rule) {
+        boolean classification = objective instanceof SoftmaxCrossEntropyObjective;
+        RunawayDetector d = new RunawayDetector(rule, model, classification ? train.classes() : 0);
+        if (runaway != null) {
+            d.load(runaway.toJson()); // keep the state a restore put there: the CLI sets the rule after --resume's restore
+        }
+        this.runaway = d;
+        return this;
+    }
+
+    public DivergenceRule divergenceRule() {
+        return runaway.rule();
+    }
+
+    /**
+     * How many good checkpoints to keep (default 1, the CLI's {@code --keep} 2): the latest in the
+     * output directory, the {@code keep - 1} before it in {@code OUT/checkpoints/step-…}
+     * ({@link org.weightnorm4j.train.checkpoint.KeptCheckpoints}).
+     */
+    public Trainer keepCheckpoints(int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("--keep must be at least 1, got " + keep);
+        }
+        this.keep = keep;
+        return this;
     }
 
     /** Starts a trainer of {@code model} on {@code train}; every other setting is optional. */
@@ -325,6 +362,20 @@ public final class Trainer {
     }
 
     /**
+     * Asks the loop to finish the current step, write a checkpoint at it (when it has an output
+     * directory) and return null: what Ctrl-C and {@code kill} do (safe to call from any thread,
+     * e.g. a signal handler).
+     */
+    public void requestCheckpointAndStop() {
+        checkpointAndStopRequested = true;
+    }
+
+    /** Whether {@link #requestCheckpointAndStop} was called. */
+    public boolean checkpointAndStopRequested() {
+        return checkpointAndStopRequested;
+    }
+
+    /**
      * Data-dependent initialisation (§3) of the weight-normalized layers on {@link TrainConfig#initBatch()}
      * training images, when the model has any; called by {@link #run()} for a fresh run.
      */
@@ -355,14 +406,25 @@ public final class Trainer {
                 if (stopRequested) {
                     return null;
                 }
+                if (checkpointAndStopRequested) {
+                    saveCheckpointIfConfigured(elapsed(started));
+                    return null;
+                }
                 if (config.checkpointEverySteps() > 0 && step % config.checkpointEverySteps() == 0 && batches.hasNext()) {
                     saveCheckpointIfConfigured(elapsed(started));
                 }
             }
             endEpoch();
             boolean last = epoch == config.epochs();
-            if (last || (config.checkpointEveryEpochs() > 0 && epoch % config.checkpointEveryEpochs() == 0)) {
+            boolean saved = last || (config.checkpointEveryEpochs() > 0 && epoch % config.checkpointEveryEpochs() == 0);
+            if (saved) {
                 saveCheckpointIfConfigured(elapsed(started));
+            }
+            if (checkpointAndStopRequested && !last) { // asked during the epoch's evaluation
+                if (!saved) {
+                    saveCheckpointIfConfigured(elapsed(started));
+                }
+                return null;
             }
         }
         double wall = elapsed(started);
@@ -404,6 +466,8 @@ public final class Trainer {
                 accuracyIndex < 0 ? Double.NaN : (double) correct / batch.size(),
                 lr, logged, logged ? weightNormStats() : Map.of());
         listeners.forEach(x -> x.onStep(r));
+        // After the listeners, so that metrics.csv shows the step that tripped the rule.
+        runaway.observe(step, epoch + 1, l, lastCheckpoint);
     }
 
     private void endEpoch() {
@@ -516,9 +580,10 @@ public final class Trainer {
         ModelTree.namedRandomStates(model).forEach((k, v) -> counters.addProperty(k, v.randomCounter()));
         state.add("random_counters", counters);
         state.add("config", config.toJson());
+        state.add("divergence", runaway.toJson());
         Sidecar sidecar = new Sidecar(Checkpoint.FORMAT_VERSION, info.architecture(), info.parameterization(),
                 info.dataset(), info.preprocessing(), epoch, step, config.seed(), average != null);
-        Checkpoint.save(dir, weights, sidecar, new Checkpoint.TrainingState(tensors, state));
+        Checkpoint.save(dir, weights, sidecar, new Checkpoint.TrainingState(tensors, state), keep);
         lastCheckpoint = dir;
     }
 
@@ -583,6 +648,7 @@ public final class Trainer {
             epochTrainSeconds = sums.get("train_seconds").getAsDouble();
             trainSeconds = s.get("train_seconds").getAsDouble();
             elapsedBefore = s.get("elapsed_seconds").getAsDouble();
+            runaway.load(s.getAsJsonObject("divergence"));
         } catch (NullPointerException | IllegalStateException | ClassCastException | UnsupportedOperationException
                  | NumberFormatException e) {
             throw new CheckpointException(dir.resolve(Checkpoint.STATE_FILE) + " is missing a field or has one of the"

@@ -65,7 +65,8 @@ class OptionMixinsTest {
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
         "train;--batch --beta1-late --beta1-switch --checkpoint-every --checkpoint-every-steps --data --dataset --decay-start"
-                + " --ema --epochs --flip --help --init-batch --log-every --lr --model --momentum --nesterov --optimizer --out"
+                + " --divergence-factor --divergence-patience --ema --epochs --flip --help --init-batch --keep --log-every --lr"
+                + " --model --momentum --nesterov --no-divergence-check --optimizer --out"
                 + " --param --preprocess --quiet --resume --schedule --seed --shift --step-every --step-gamma --stop-after-steps"
                 + " --threads --version --weight-decay",
         "compare;--batch --data --dataset --epochs --help --loss-target --lr --model --momentum --optimizer --out --params"

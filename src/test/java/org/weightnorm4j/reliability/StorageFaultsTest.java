@@ -33,6 +33,9 @@ import org.weightnorm4j.train.Trainer;
 import org.weightnorm4j.train.TrainingListener;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
 import org.weightnorm4j.train.checkpoint.CheckpointException;
+import org.weightnorm4j.train.checkpoint.Checksums;
+import org.weightnorm4j.train.checkpoint.KeptCheckpoints;
+import org.weightnorm4j.train.checkpoint.Sidecar;
 import org.weightnorm4j.train.checkpoint.FileSet;
 
 /**
@@ -43,9 +46,9 @@ import org.weightnorm4j.train.checkpoint.FileSet;
  */
 class StorageFaultsTest {
     private static final Dataset TRAIN = TinyTask.data("tiny/train", 320, 1, 4, 1);
-    /** The order {@link Checkpoint#save} writes and renames the files in. */
+    /** The order {@link Checkpoint#save} writes and renames the files in (the checksum manifest last, issue 16). */
     private static final List<String> FILES = List.of(Checkpoint.OPTIMIZER_FILE, Checkpoint.STATE_FILE, Checkpoint.MODEL_FILE,
-            Checkpoint.SIDECAR_FILE);
+            Checkpoint.SIDECAR_FILE, Checksums.MANIFEST);
 
     @TempDir
     Path tmp;
@@ -97,12 +100,18 @@ class StorageFaultsTest {
     /** Recovers as every reader does, then checks the directory holds exactly {@code expected} and it loads. */
     private static void assertHolds(Path dir, Map<String, byte[]> expected, long step, String what) throws IOException {
         assertEquals(step, Checkpoint.readSidecar(dir).step(), what);
-        for (String f : FILES) {
-            assertArrayEquals(expected.get(f), Files.readAllBytes(dir.resolve(f)), what + ": " + f);
-        }
         try (Stream<Path> s = Files.list(dir)) {
             List<String> names = s.map(p -> p.getFileName().toString()).sorted().toList();
             assertEquals(FILES.stream().sorted().toList(), names, what + ": nothing but the checkpoint is left");
+        }
+        assertLoads(dir, expected, step, what);
+    }
+
+    /** The checkpoint in {@code dir} is {@code expected}, byte for byte, at {@code step}, and loads. */
+    private static void assertLoads(Path dir, Map<String, byte[]> expected, long step, String what) throws IOException {
+        assertEquals(step, Checkpoint.readSidecar(dir).step(), what);
+        for (String f : FILES) {
+            assertArrayEquals(expected.get(f), Files.readAllBytes(dir.resolve(f)), what + ": " + f);
         }
         Sequential fresh = TinyTask.mlp().build(Parameterization.WN_MOBN, 1, DType.FLOAT32);
         Checkpoint.loadModel(dir, fresh);
@@ -111,8 +120,8 @@ class StorageFaultsTest {
 
     /**
      * Every point where a kill can cut {@link FileSet#writeTogether} short, re-created on disk: k
-     * temporaries complete and the next one half written, no journal (9 states); the journal's own
-     * temporary written but not renamed (1); the journal in place with j of the 4 renames done (5).
+     * temporaries complete and the next one half written, no journal (11 states); the journal's own
+     * temporary written but not renamed (1); the journal in place with j of the 5 renames done (6).
      * Before the journal the old checkpoint must survive whole, after it the new one.
      */
     @Test
@@ -154,7 +163,7 @@ class StorageFaultsTest {
             assertHolds(dir, next, 10, "killed after the journal, " + j + " renames done");
             states++;
         }
-        assertEquals(15, states);
+        assertEquals(18, states);
     }
 
     private static String temp(String name) {
@@ -171,8 +180,8 @@ class StorageFaultsTest {
     }
 
     /**
-     * The disk fills up while one of the four files of the next checkpoint is being written, at a
-     * seeded offset (20 faults: each file, five offsets, the first at byte 0): the write fails with
+     * The disk fills up while one of the five files of the next checkpoint is being written, at a
+     * seeded offset (25 faults: each file, five offsets, the first at byte 0): the write fails with
      * the system's reason, says the previous checkpoint is intact, and it is, with no temporary left.
      */
     @Test
@@ -200,7 +209,7 @@ class StorageFaultsTest {
                 faults++;
             }
         }
-        assertEquals(20, faults);
+        assertEquals(25, faults);
         // Space freed: the same write now goes through.
         Map<String, AtomicFiles.Body> bodies = new LinkedHashMap<>();
         next.forEach((f, b) -> bodies.put(f, out -> out.write(b)));
@@ -251,6 +260,69 @@ class StorageFaultsTest {
         assertEquals(Files.readString(straight.resolve("metrics.csv")), Files.readString(kept.resolve("metrics.csv")));
         for (String f : List.of(Checkpoint.MODEL_FILE, Checkpoint.OPTIMIZER_FILE)) {
             assertArrayEquals(Files.readAllBytes(straight.resolve(f)), Files.readAllBytes(kept.resolve(f)), f);
+        }
+    }
+
+    /**
+     * Issue 16, {@code --keep}: a kill at every point of keeping the previous checkpoint and pruning
+     * old ones, re-created on disk with the real files of two checkpoints (steps 5 and 10): the
+     * latest checkpoint and every {@code checkpoints/step-*} directory load and verify, hidden
+     * leftovers are never listed, and the next save removes them and prunes to {@code keep}.
+     */
+    @Test
+    void aCrashAtEveryPointOfKeepingOlderCheckpointsLeavesOnlyCompleteOnes() throws IOException {
+        Map<String, byte[]> old = checkpointAt(5), next = checkpointAt(10);
+        List<String> states = List.of(
+                "linking the previous checkpoint, half its files linked",
+                "the previous checkpoint kept, the new one not yet written",
+                "the new checkpoint written, an old one not yet pruned",
+                "pruning, a directory renamed for deletion and half deleted");
+        for (int state = 0; state < states.size(); state++) {
+            String what = "killed while " + states.get(state);
+            Path dir = writeAll(tmp.resolve("keep-" + state), state < 2 ? old : next);
+            Path kept = Files.createDirectories(dir.resolve(KeptCheckpoints.SUBDIR));
+            switch (state) {
+                case 0 -> writeSome(Files.createDirectories(kept.resolve(".step-000000005.tmp")), old, 2);
+                case 1 -> writeAll(kept.resolve("step-000000005"), old);
+                case 2 -> {
+                    writeAll(kept.resolve("step-000000005"), old);
+                    writeAll(kept.resolve("step-000000001"), old);
+                }
+                default -> {
+                    writeAll(kept.resolve("step-000000005"), old);
+                    writeSome(Files.createDirectories(kept.resolve(".step-000000001.del")), old, 3);
+                }
+            }
+            assertLoads(dir, state < 2 ? old : next, state < 2 ? 5 : 10, what);
+            for (Path k : KeptCheckpoints.list(dir)) {
+                assertHolds(k, old, 5, what + ": " + k);
+            }
+            List<String> visible = KeptCheckpoints.list(dir).stream().map(p -> p.getFileName().toString()).toList();
+            assertEquals(state == 0 ? List.of() : state == 2 ? List.of("step-000000005", "step-000000001")
+                    : List.of("step-000000005"), visible, what);
+
+            // The next checkpoint (step 15, keep 2) cleans up and keeps exactly the one before it.
+            Sidecar s = Checkpoint.readSidecar(dir);
+            Sequential model = TinyTask.mlp().build(Parameterization.WN_MOBN, 1, DType.FLOAT32);
+            Checkpoint.loadModel(dir, model);
+            Checkpoint.save(dir, Checkpoint.stateDict(model), new Sidecar(s.formatVersion(), s.architecture(),
+                    s.parameterization(), s.dataset(), s.preprocessing(), s.epoch(), 15, s.seed(), s.averaged()),
+                    Checkpoint.readTrainingState(dir), 2);
+            assertEquals(15, Checkpoint.readSidecar(dir).step(), what);
+            try (Stream<Path> left = Files.list(kept)) {
+                assertEquals(List.of(state < 2 ? "step-000000005" : "step-000000010"),
+                        left.map(p -> p.getFileName().toString()).sorted().toList(), what + ": after the next save");
+            }
+            assertHolds(KeptCheckpoints.list(dir).get(0), state < 2 ? old : next, state < 2 ? 5 : 10, what + ", kept");
+        }
+    }
+
+    private static void writeSome(Path dir, Map<String, byte[]> files, int n) throws IOException {
+        int i = 0;
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            if (i++ < n) {
+                Files.write(dir.resolve(e.getKey()), e.getValue());
+            }
         }
     }
 }

@@ -26,9 +26,11 @@ import org.weightnorm4j.tensor.Tensor;
  *   model.json             {@link Sidecar}: format version, architecture, parameterization, epoch, step, seed
  *   optimizer.safetensors  optimizer buffers (and parameter averages), for resuming
  *   trainer.json           trainer state: step, epoch, optimizer scalars, random counters, data position
+ *   checksums.sha256       {@link Checksums}: the SHA-256 of each file above
  * </pre>
- * The four files are replaced together ({@link FileSet}): after a crash the directory holds the
- * last complete checkpoint.
+ * The files are replaced together ({@link FileSet}): after a crash the directory holds the
+ * last complete checkpoint. Every reader verifies the file it reads against the manifest (and each
+ * tensor against its CRC32C) first, so a damaged file is an error naming it, never other numbers.
  */
 public final class Checkpoint {
     /** The version this code writes and reads; bump it when the meaning of a file changes. */
@@ -62,6 +64,18 @@ public final class Checkpoint {
      * @param state   training state, or null to write a model-only checkpoint
      */
     public static void save(Path dir, Map<String, Tensor> weights, Sidecar sidecar, TrainingState state) {
+        save(dir, weights, sidecar, state, 1);
+    }
+
+    /**
+     * As {@link #save(Path, Map, Sidecar, TrainingState)}, keeping the checkpoint it replaces and
+     * others before it: {@code keep} good checkpoints in all, the older ones in
+     * {@code dir/checkpoints/step-…} ({@link KeptCheckpoints}).
+     */
+    public static void save(Path dir, Map<String, Tensor> weights, Sidecar sidecar, TrainingState state, int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be at least 1 (the checkpoint being written), got " + keep);
+        }
         Map<String, AtomicFiles.Body> files = new LinkedHashMap<>();
         // In a fixed order: Map.of iterates in an order that changes from one JVM run to the next,
         // which made two runs' checkpoints differ in their header bytes (the tensors did not).
@@ -70,18 +84,23 @@ public final class Checkpoint {
         meta.put("weightnorm4j_format_version", Integer.toString(FORMAT_VERSION));
         meta.put("step", Long.toString(sidecar.step()));
         if (state != null) {
-            files.put(OPTIMIZER_FILE, out -> SafeTensors.writeTo(out, state.tensors(), meta));
+            files.put(OPTIMIZER_FILE, out -> SafeTensors.writeTo(out, state.tensors(), meta, true));
             files.put(STATE_FILE, out -> out.write(pretty(state.json())));
         }
-        files.put(MODEL_FILE, out -> SafeTensors.writeTo(out, weights, meta));
+        files.put(MODEL_FILE, out -> SafeTensors.writeTo(out, weights, meta, true));
         files.put(SIDECAR_FILE, out -> out.write(pretty(sidecar.toJson())));
-        FileSet.writeTogether(dir, files);
+        if (Files.isDirectory(dir)) {
+            KeptCheckpoints.keepCurrent(dir, sidecar.step(), keep);
+        }
+        FileSet.writeTogether(dir, Checksums.withManifest(files));
+        KeptCheckpoints.prune(dir, keep);
     }
 
     /** Reads {@code model.json}, completing an interrupted write first. */
     public static Sidecar readSidecar(Path dir) {
         requireDirectory(dir);
         FileSet.recover(dir);
+        Checksums.verify(dir, SIDECAR_FILE);
         return Sidecar.read(dir.resolve(SIDECAR_FILE));
     }
 
@@ -93,6 +112,7 @@ public final class Checkpoint {
         requireDirectory(dir);
         FileSet.recover(dir);
         Path file = dir.resolve(MODEL_FILE);
+        Checksums.verify(dir, MODEL_FILE);
         loadInto(file, SafeTensors.read(file).tensors(), stateDict(model));
     }
 
@@ -131,6 +151,8 @@ public final class Checkpoint {
             throw new CheckpointException(dir + " holds no trainer state (" + STATE_FILE
                     + "); it cannot be resumed, only evaluated");
         }
+        Checksums.verify(dir, STATE_FILE);
+        Checksums.verify(dir, OPTIMIZER_FILE);
         JsonObject json = Sidecar.readJsonObject(stateFile, "trainer state");
         return new TrainingState(SafeTensors.read(dir.resolve(OPTIMIZER_FILE)).tensors(), json);
     }

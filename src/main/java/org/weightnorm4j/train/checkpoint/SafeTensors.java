@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.weightnorm4j.io.AtomicFiles;
 import org.weightnorm4j.tensor.Tensor;
 
@@ -45,6 +46,12 @@ public final class SafeTensors {
     /** Largest header we accept; real headers are a few kilobytes. */
     static final long MAX_HEADER = 100L << 20;
     private static final String METADATA = "__metadata__";
+    /**
+     * Prefix of the metadata keys that hold each tensor's CRC32C ({@code "crc32c.1.weight_v": "0a1b2c3d"}):
+     * in {@code __metadata__} they keep the file a plain safetensors file that PyTorch loads, and a
+     * mismatch names the damaged tensor (docs/CHECKPOINTS.md, "Checksums").
+     */
+    public static final String CRC_PREFIX = "crc32c.";
 
     /** What a file holds: tensors in header order, and the free-form string metadata. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
@@ -62,9 +69,25 @@ public final class SafeTensors {
         }
     }
 
-    /** Writes the format to a stream (for {@link AtomicFiles#writeTemp}). */
+    /** Writes the format to a stream (for {@link AtomicFiles#writeTemp}), without checksums. */
     public static void writeTo(OutputStream rawOut, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
+        writeTo(rawOut, tensors, metadata, false);
+    }
+
+    /**
+     * Writes the format to a stream; with {@code checksums}, {@code __metadata__} also records each
+     * tensor's CRC32C under {@link #CRC_PREFIX}{@code name}, which {@link #read} verifies.
+     */
+    public static void writeTo(OutputStream rawOut, Map<String, Tensor> tensors, Map<String, String> metadata,
+                               boolean checksums) throws IOException {
+        if (checksums) {
+            Map<String, String> withCrc = new LinkedHashMap<>(metadata);
+            for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                withCrc.put(CRC_PREFIX + e.getKey(), crc32c(e.getValue()));
+            }
+            metadata = withCrc;
+        }
         JsonObject header = new JsonObject();
         if (!metadata.isEmpty()) {
             JsonObject meta = new JsonObject();
@@ -115,7 +138,30 @@ public final class SafeTensors {
         out.flush();
     }
 
-    /** Reads and validates a file; every problem is a {@link CheckpointException} naming it. */
+    /** The CRC32C of a tensor's bytes as written (little-endian float32), as 8 hex digits. */
+    static String crc32c(Tensor t) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        int n = t.size();
+        for (int i = 0; i < n; i++) {
+            if (buf.remaining() < 4) {
+                crc.update(buf.flip());
+                buf.clear();
+            }
+            buf.putFloat((float) t.get(i));
+        }
+        crc.update(buf.flip());
+        return hex(crc.getValue());
+    }
+
+    private static String hex(long crc) {
+        return String.format(java.util.Locale.ROOT, "%08x", crc);
+    }
+
+    /**
+     * Reads and validates a file; every problem is a {@link CheckpointException} naming it. When the
+     * metadata holds CRC32Cs ({@link #CRC_PREFIX}), every tensor must have one and match it.
+     */
     public static Contents read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -144,9 +190,22 @@ public final class SafeTensors {
                 }
             }
             checkCoverage(file, entries, dataSize);
+            boolean checksummed = metadata.keySet().stream().anyMatch(k -> k.startsWith(CRC_PREFIX));
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (Entry en : entries) {
-                tensors.put(en.name, readTensor(ch, file, en, dataStart));
+                CRC32C crc = new CRC32C();
+                tensors.put(en.name, readTensor(ch, file, en, dataStart, crc));
+                if (checksummed) {
+                    checkCrc(file, en.name, metadata.get(CRC_PREFIX + en.name), hex(crc.getValue()));
+                }
+            }
+            if (checksummed) {
+                for (String k : metadata.keySet()) {
+                    if (k.startsWith(CRC_PREFIX) && !tensors.containsKey(k.substring(CRC_PREFIX.length()))) {
+                        throw bad(file, "the header records a CRC32C for tensor '" + k.substring(CRC_PREFIX.length())
+                                + "', which the file does not hold (the header is damaged)");
+                    }
+                }
             }
             return new Contents(tensors, metadata);
         } catch (NoSuchFileException e) {
@@ -275,7 +334,19 @@ public final class SafeTensors {
         }
     }
 
-    private static Tensor readTensor(FileChannel ch, Path file, Entry en, long dataStart) throws IOException {
+    private static void checkCrc(Path file, String name, String recorded, String actual) {
+        if (recorded == null) {
+            throw new CheckpointException("checkpoint file " + file + " is damaged: tensor '" + name
+                    + "' has no CRC32C in the header although the others do (the header is damaged)");
+        }
+        if (!recorded.equals(actual)) {
+            throw new CheckpointException("checkpoint file " + file + " is damaged: the bytes of tensor '" + name
+                    + "' do not match the CRC32C recorded when it was written (recorded " + recorded + ", now "
+                    + actual + "), so its values are not the ones that were saved");
+        }
+    }
+
+    private static Tensor readTensor(FileChannel ch, Path file, Entry en, long dataStart, CRC32C crc) throws IOException {
         int n = (int) ((en.end - en.begin) / 4);
         float[] data = new float[n];
         ByteBuffer buf = ByteBuffer.allocate(Math.min(1 << 16, Math.max(4, n * 4))).order(ByteOrder.LITTLE_ENDIAN);
@@ -287,6 +358,7 @@ public final class SafeTensors {
             readFully(ch, buf, pos, file);
             pos += buf.limit();
             buf.flip();
+            crc.update(buf.duplicate());
             while (buf.remaining() >= 4) {
                 data[i++] = buf.getFloat();
             }
