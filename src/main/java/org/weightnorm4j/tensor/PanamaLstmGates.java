@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The fused LSTM gate kernels of {@link PanamaVectorOps} on the Vector API: one row, one pass
- * forward and one backward, {@link GateMath}'s operations lane by lane, so each element has the
+ * The fused LSTM gate kernels of {@link PanamaVectorOps} on the Vector API: one row per call, forward
+ * (gates activated in place, then the cell update, over one L1-resident row) and backward (one pass), {@link GateMath}'s operations lane by lane, so each element has the
  * bits of {@link GateMath#cellForward} and {@link GateMath#cellBackward} (which also do the scalar
  * tail). The one species of {@link PanamaVectorOps} ({@code SPECIES_PREFERRED}) and small methods,
  * for the reasons it gives; the integer vector of {@link #exp} has that species' shape.
@@ -34,29 +34,66 @@ final class PanamaLstmGates {
     private PanamaLstmGates() {
     }
 
-    /** {@link GateMath#cellForward} for {@code j} in {@code [0, n)}. */
+    /**
+     * {@link GateMath#cellForward} for {@code j} in {@code [0, n)}: the gates activated in place
+     * (σ over i and f, which are contiguous, tanh over g, σ over o), then the cell update, a row
+     * of {@code 4n} floats that stays in L1 between the two sweeps. One loop with all five
+     * exponentials ran past C2's inlining budget and boxed its vectors (390 MB per step of the
+     * benchmark); a loop of one exponential each compiles to registers.
+     */
     static void forward(float[] gates, int gOff, int n, float[] cPrev, int pOff,
                         float[] c, float[] tanhC, float[] h, int off) {
+        sigmoidInPlace(gates, gOff, 2 * n);
+        tanhInPlace(gates, gOff + 2 * n, n);
+        sigmoidInPlace(gates, gOff + 3 * n, n);
+        update(gates, gOff, n, cPrev, pOff, c, tanhC, h, off);
+    }
+
+    private static void sigmoidInPlace(float[] a, int off, int n) {
+        int j = 0;
+        int bound = S.loopBound(n);
+        for (; j < bound; j += L) {
+            sigmoid(FloatVector.fromArray(S, a, off + j)).intoArray(a, off + j);
+        }
+        for (; j < n; j++) {
+            a[off + j] = GateMath.sigmoid(a[off + j]);
+        }
+    }
+
+    private static void tanhInPlace(float[] a, int off, int n) {
+        int j = 0;
+        int bound = S.loopBound(n);
+        for (; j < bound; j += L) {
+            tanh(FloatVector.fromArray(S, a, off + j)).intoArray(a, off + j);
+        }
+        for (; j < n; j++) {
+            a[off + j] = GateMath.tanh(a[off + j]);
+        }
+    }
+
+    /** From the activated gates: {@code c = f c_prev + i g}, {@code tanh c}, {@code h = o tanh c}. */
+    private static void update(float[] gates, int gOff, int n, float[] cPrev, int pOff,
+                               float[] c, float[] tanhC, float[] h, int off) {
         int j = 0;
         int bound = S.loopBound(n);
         for (; j < bound; j += L) {
             int a = gOff + j;
-            FloatVector i = sigmoid(FloatVector.fromArray(S, gates, a));
-            FloatVector f = sigmoid(FloatVector.fromArray(S, gates, a + n));
-            FloatVector g = tanh(FloatVector.fromArray(S, gates, a + 2 * n));
-            FloatVector o = sigmoid(FloatVector.fromArray(S, gates, a + 3 * n));
+            FloatVector i = FloatVector.fromArray(S, gates, a);
+            FloatVector f = FloatVector.fromArray(S, gates, a + n);
+            FloatVector g = FloatVector.fromArray(S, gates, a + 2 * n);
             FloatVector cc = f.fma(FloatVector.fromArray(S, cPrev, pOff + j), i.mul(g));   // c = f c_prev + i g
             FloatVector tc = tanh(cc);
-            i.intoArray(gates, a);
-            f.intoArray(gates, a + n);
-            g.intoArray(gates, a + 2 * n);
-            o.intoArray(gates, a + 3 * n);
             cc.intoArray(c, off + j);
             tc.intoArray(tanhC, off + j);
-            o.mul(tc).intoArray(h, off + j);                                             // h = o tanh c
+            FloatVector.fromArray(S, gates, a + 3 * n).mul(tc).intoArray(h, off + j);     // h = o tanh c
         }
         for (; j < n; j++) {
-            GateMath.cellForward(gates, gOff, n, cPrev, pOff, c, tanhC, h, off, j);
+            int a = gOff + j;
+            float cc = Math.fma(gates[a + n], cPrev[pOff + j], gates[a] * gates[a + 2 * n]);
+            float tc = GateMath.tanh(cc);
+            c[off + j] = cc;
+            tanhC[off + j] = tc;
+            h[off + j] = gates[a + 3 * n] * tc;
         }
     }
 
