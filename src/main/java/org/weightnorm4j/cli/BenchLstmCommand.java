@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.weightnorm4j.nn.Lstm;
-import org.weightnorm4j.nn.Mode;
-import org.weightnorm4j.nn.Param;
+import org.weightnorm4j.nn.LstmBenchmarkStep;
 import org.weightnorm4j.norm.WeightNorm;
 import org.weightnorm4j.tensor.KernelProvider;
 import org.weightnorm4j.tensor.Parallel;
@@ -86,18 +85,9 @@ final class BenchLstmCommand implements Runnable {
         Tensor dy = Tensor.zeros(seq, batch, hidden);
         dy.fill(1);                                                     // L = Σ out, so ∂L/∂out = 1
         Lstm model = lstm;
-        List<Param> ps = model.params();
         // forward + backward: 3 GEMM-sized passes of 2·T·N·4H·(in + H) flops (sets the repeats)
         double flops = 3 * 2.0 * seq * batch * 4 * hidden * (input + hidden);
-        BenchCommand.Timing t = common.time(flops, () -> {
-            ps.forEach(Param::zeroGrad);
-            model.forward(x, Mode.TRAIN);
-            if (inputGrad) {
-                model.backward(dy);
-            } else {
-                model.backwardParamsOnly(dy);
-            }
-        });
+        BenchCommand.Timing t = common.time(flops, () -> LstmBenchmarkStep.run(model, x, dy, inputGrad));
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("bench", "lstm-fwd-bwd");
         line.put("param", p);
