@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Kernel benchmarks; one JSON object per line.",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchTrainCommand.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchTrainCommand.class, BenchLstmCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -288,13 +288,13 @@ public final class BenchCommand implements Runnable {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
-    private static void print(PrintWriter out, Map<String, Object> line) {
+    static void print(PrintWriter out, Map<String, Object> line) {
         out.println(GSON.toJson(line));
         out.flush();
     }
 
     /** Four significant digits: more would be noise. */
-    private static double round(double x) {
+    static double round(double x) {
         return x == 0 || !Double.isFinite(x) ? x : new java.math.BigDecimal(x).round(new java.math.MathContext(4)).doubleValue();
     }
 

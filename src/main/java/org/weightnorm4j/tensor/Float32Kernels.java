@@ -32,6 +32,7 @@ public final class Float32Kernels implements KernelBackend {
     private final ChannelReductionKernels reductions;
     private final ChannelAffineKernels affine;
     private final ElementwiseKernels elementwise;
+    private final LstmKernels lstm;
 
     /**
      * With Winograd convolutions where they pay off, unless {@value KernelProvider#WINOGRAD_PROPERTY} is {@code false}.
@@ -57,6 +58,7 @@ public final class Float32Kernels implements KernelBackend {
         this.reductions = new ChannelReductionKernels(ops, scratch);
         this.affine = new ChannelAffineKernels(ops);
         this.elementwise = new ElementwiseKernels(ops);
+        this.lstm = new LstmKernels(ops);
     }
 
     @Override
@@ -317,6 +319,26 @@ public final class Float32Kernels implements KernelBackend {
             return;
         }
         elementwise.scale(alpha, x);
+    }
+
+    @Override
+    public void lstmCellForward(Tensor gates, int gOff, Tensor cPrev, int pOff, Tensor c, Tensor tanhC, Tensor h, int off,
+                                int rows, int hidden) {
+        if (!allFloat32(gates, cPrev, c, tanhC) || !h.isFloat32()) {
+            ReferenceKernels.INSTANCE.lstmCellForward(gates, gOff, cPrev, pOff, c, tanhC, h, off, rows, hidden);
+            return;
+        }
+        lstm.forward(gates, gOff, cPrev, pOff, c, tanhC, h, off, rows, hidden);
+    }
+
+    @Override
+    public void lstmCellBackward(Tensor gates, int gOff, Tensor cPrev, int pOff, Tensor tanhC, Tensor dy, int off,
+                                 Tensor dhRec, Tensor dc, Tensor dGates, int rows, int hidden) {
+        if (!allFloat32(gates, cPrev, tanhC, dy) || !allFloat32(dhRec, dc, dGates)) {
+            ReferenceKernels.INSTANCE.lstmCellBackward(gates, gOff, cPrev, pOff, tanhC, dy, off, dhRec, dc, dGates, rows, hidden);
+            return;
+        }
+        lstm.backward(gates, gOff, cPrev, pOff, tanhC, dy, off, dhRec, dc, dGates, rows, hidden);
     }
 
     private static boolean allFloat32(Tensor a, Tensor b) {

@@ -140,4 +140,23 @@ public interface KernelBackend {
 
     /** x *= alpha. */
     void scale(double alpha, Tensor x);
+
+    /**
+     * One LSTM step forward for {@code rows} batch entries (PyTorch's {@code nn.LSTM}, gate order
+     * i, f, g, o): {@code gates} holds each row's pre-activations {@code [4·hidden]} from
+     * {@code gOff} and is overwritten with the activated gates; {@code c = f c_prev + i g},
+     * {@code tanhC = tanh c} and {@code h = o tanh c} are written from {@code off}, {@code cPrev}
+     * is read from {@code pOff} (rows of {@code hidden}).
+     */
+    void lstmCellForward(Tensor gates, int gOff, Tensor cPrev, int pOff, Tensor c, Tensor tanhC, Tensor h, int off,
+                         int rows, int hidden);
+
+    /**
+     * One LSTM step backward, from what {@link #lstmCellForward} left: {@code ∂h = dy + dhRec},
+     * {@code ∂c = dc + ∂h o (1 − tanh² c)}; writes the pre-activation gradients into
+     * {@code dGates} (laid out as {@code gates}, from {@code gOff}) and overwrites {@code dc}
+     * ({@code [rows, hidden]}) with {@code ∂c_prev = ∂c f}. {@code dhRec} is {@code [rows, hidden]}.
+     */
+    void lstmCellBackward(Tensor gates, int gOff, Tensor cPrev, int pOff, Tensor tanhC, Tensor dy, int off,
+                          Tensor dhRec, Tensor dc, Tensor dGates, int rows, int hidden);
 }

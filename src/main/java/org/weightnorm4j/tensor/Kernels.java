@@ -282,6 +282,58 @@ public final class Kernels {
         backendFor(x).scale(alpha, x);
     }
 
+    /**
+     * One LSTM step forward over {@code rows} batch entries ({@link KernelBackend#lstmCellForward}):
+     * {@code gates} rows of {@code 4·hidden} pre-activations (gate order i, f, g, o) from
+     * {@code gOff}, overwritten with the activated gates; {@code c}, {@code tanhC}, {@code h}
+     * rows of {@code hidden} written from {@code off}; {@code cPrev} read from {@code pOff}.
+     */
+    public static void lstmCellForward(Tensor gates, int gOff, Tensor cPrev, int pOff, Tensor c, Tensor tanhC, Tensor h,
+                                       int off, int rows, int hidden) {
+        sameTypes("lstmCellForward", gates, cPrev, c, tanhC, h);
+        int gates4 = 4 * hidden;
+        requireRange("lstmCellForward gates", gates, gOff, rows, gates4);
+        requireRange("lstmCellForward cPrev", cPrev, pOff, rows, hidden);
+        requireRange("lstmCellForward c", c, off, rows, hidden);
+        requireRange("lstmCellForward tanhC", tanhC, off, rows, hidden);
+        requireRange("lstmCellForward h", h, off, rows, hidden);
+        backendFor(gates).lstmCellForward(gates, gOff, cPrev, pOff, c, tanhC, h, off, rows, hidden);
+    }
+
+    /**
+     * One LSTM step backward ({@link KernelBackend#lstmCellBackward}): {@code dGates} laid out as
+     * {@code gates} from {@code gOff}; {@code dy} and {@code tanhC} from {@code off}; {@code dhRec}
+     * and {@code dc} are {@code [rows, hidden]} step buffers ({@code dc} read and overwritten with
+     * {@code ∂c_prev}).
+     */
+    public static void lstmCellBackward(Tensor gates, int gOff, Tensor cPrev, int pOff, Tensor tanhC, Tensor dy, int off,
+                                        Tensor dhRec, Tensor dc, Tensor dGates, int rows, int hidden) {
+        sameTypes("lstmCellBackward", gates, cPrev, tanhC, dy, dhRec, dc, dGates);
+        int gates4 = 4 * hidden;
+        requireRange("lstmCellBackward gates", gates, gOff, rows, gates4);
+        requireRange("lstmCellBackward dGates", dGates, gOff, rows, gates4);
+        requireRange("lstmCellBackward cPrev", cPrev, pOff, rows, hidden);
+        requireRange("lstmCellBackward tanhC", tanhC, off, rows, hidden);
+        requireRange("lstmCellBackward dy", dy, off, rows, hidden);
+        requireRange("lstmCellBackward dhRec", dhRec, 0, rows, hidden);
+        requireRange("lstmCellBackward dc", dc, 0, rows, hidden);
+        backendFor(gates).lstmCellBackward(gates, gOff, cPrev, pOff, tanhC, dy, off, dhRec, dc, dGates, rows, hidden);
+    }
+
+    private static void sameTypes(String op, Tensor first, Tensor... rest) {
+        for (Tensor t : rest) {
+            first.requireSameType(op, t);
+        }
+    }
+
+    /** {@code rows} rows of {@code width} from {@code off} must lie inside {@code t}. */
+    private static void requireRange(String what, Tensor t, int off, int rows, int width) {
+        if (off < 0 || rows < 0 || width < 0 || (long) off + (long) rows * width > t.size()) {
+            throw new IllegalArgumentException(what + ": " + rows + " rows of " + width + " from offset " + off
+                    + " do not fit " + Arrays.toString(t.shape()));
+        }
+    }
+
     // Shape checks that allocate nothing when the shapes are right: the message is built only on failure.
 
     private static boolean is(Tensor t, int d0) {

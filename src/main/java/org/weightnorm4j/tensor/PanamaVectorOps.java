@@ -535,4 +535,16 @@ final class PanamaVectorOps implements VectorOps {
             dst[dOff + i] += src[sOff + i];
         }
     }
+
+    /** In {@link PanamaLstmGates}, to keep this class's methods small. */
+    @Override
+    public void lstmForward(float[] gates, int gOff, int n, float[] cPrev, int pOff, float[] c, float[] tanhC, float[] h, int off) {
+        PanamaLstmGates.forward(gates, gOff, n, cPrev, pOff, c, tanhC, h, off);
+    }
+
+    @Override
+    public void lstmBackward(float[] gates, int gOff, int n, float[] cPrev, int pOff, float[] tanhC,
+                             float[] dy, int off, float[] dhRec, float[] dc, int rOff, float[] dGates) {
+        PanamaLstmGates.backward(gates, gOff, n, cPrev, pOff, tanhC, dy, off, dhRec, dc, rOff, dGates);
+    }
 }

@@ -405,4 +405,54 @@ final class ReferenceKernels implements KernelBackend {
             x.set(i, alpha * x.get(i));
         }
     }
+
+    /** In double, with {@link Math#tanh} and {@link #sigmoid}: the reference the fused float32 kernels are tested against. */
+    @Override
+    public void lstmCellForward(Tensor gates, int gOff, Tensor cPrev, int pOff, Tensor c, Tensor tanhC, Tensor h, int off,
+                                int rows, int hidden) {
+        int n = hidden;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < n; j++) {
+                int a = gOff + r * 4 * n + j, e = off + r * n + j;
+                double i = sigmoid(gates.get(a));
+                double f = sigmoid(gates.get(a + n));
+                double g = Math.tanh(gates.get(a + 2 * n));
+                double o = sigmoid(gates.get(a + 3 * n));
+                double cc = f * cPrev.get(pOff + r * n + j) + i * g;        // c_t = f ⊙ c_{t−1} + i ⊙ g
+                double tc = Math.tanh(cc);
+                gates.set(a, i);
+                gates.set(a + n, f);
+                gates.set(a + 2 * n, g);
+                gates.set(a + 3 * n, o);
+                c.set(e, cc);
+                tanhC.set(e, tc);
+                h.set(e, o * tc);                                          // h_t = o ⊙ tanh(c_t)
+            }
+        }
+    }
+
+    @Override
+    public void lstmCellBackward(Tensor gates, int gOff, Tensor cPrev, int pOff, Tensor tanhC, Tensor dy, int off,
+                                 Tensor dhRec, Tensor dc, Tensor dGates, int rows, int hidden) {
+        int n = hidden;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < n; j++) {
+                int a = gOff + r * 4 * n + j, e = off + r * n + j, s = r * n + j;
+                double i = gates.get(a), f = gates.get(a + n), g = gates.get(a + 2 * n), o = gates.get(a + 3 * n);
+                double tc = tanhC.get(e);
+                double dh = dy.get(e) + dhRec.get(s);                          // ∂h_t: output + next step
+                double dcT = dc.get(s) + dh * o * (1 - tc * tc);               // ∂c_t: next step + through h_t
+                dGates.set(a, dcT * g * i * (1 - i));                          // ∂a_i
+                dGates.set(a + n, dcT * cPrev.get(pOff + s) * f * (1 - f));    // ∂a_f
+                dGates.set(a + 2 * n, dcT * i * (1 - g * g));                  // ∂a_g
+                dGates.set(a + 3 * n, dh * tc * o * (1 - o));                  // ∂a_o
+                dc.set(s, dcT * f);                                            // ∂c_{t−1}
+            }
+        }
+    }
+
+    /** σ(x) = 1/(1 + e^{−x}) without overflow. */
+    private static double sigmoid(double x) {
+        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    }
 }

@@ -197,4 +197,19 @@ final class ScalarVectorOps implements VectorOps {
         ys[out] = bestValue;
         argmax[out] = best;
     }
+
+    @Override
+    public void lstmForward(float[] gates, int gOff, int n, float[] cPrev, int pOff, float[] c, float[] tanhC, float[] h, int off) {
+        for (int j = 0; j < n; j++) {
+            GateMath.cellForward(gates, gOff, n, cPrev, pOff, c, tanhC, h, off, j);
+        }
+    }
+
+    @Override
+    public void lstmBackward(float[] gates, int gOff, int n, float[] cPrev, int pOff, float[] tanhC,
+                             float[] dy, int off, float[] dhRec, float[] dc, int rOff, float[] dGates) {
+        for (int j = 0; j < n; j++) {
+            GateMath.cellBackward(gates, gOff, n, cPrev, pOff, tanhC, dy, off, dhRec, dc, rOff, dGates, j);
+        }
+    }
 }

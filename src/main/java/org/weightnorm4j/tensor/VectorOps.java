@@ -103,6 +103,24 @@ interface VectorOps {
      */
     void shiftRowLeakyRelu(float[] shift, float slope, float[] u, float[] y, int off, int n);
 
+    // ---- LSTM gates --------------------------------------------------------------------------
+
+    /**
+     * One row of the fused LSTM forward step, {@link GateMath#cellForward} for each {@code j} in
+     * {@code [0, n)}: the four gate segments of {@code n} start at {@code gOff} (overwritten with
+     * the activated gates), {@code c}, {@code tanhC} and {@code h} are written at {@code off},
+     * {@code cPrev} read at {@code pOff}. Every element has the bits of {@link GateMath}.
+     */
+    void lstmForward(float[] gates, int gOff, int n, float[] cPrev, int pOff, float[] c, float[] tanhC, float[] h, int off);
+
+    /**
+     * One row of the fused LSTM backward step, {@link GateMath#cellBackward} for each {@code j} in
+     * {@code [0, n)}: {@code dGates} written at {@code gOff}, {@code dc} (read and overwritten) and
+     * {@code dhRec} at {@code rOff}, {@code dy} and {@code tanhC} at {@code off}.
+     */
+    void lstmBackward(float[] gates, int gOff, int n, float[] cPrev, int pOff, float[] tanhC,
+                      float[] dy, int off, float[] dhRec, float[] dc, int rOff, float[] dGates);
+
     // ---- pooling -----------------------------------------------------------------------------
 
     /**
