@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Kernel benchmarks; one JSON object per line.",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchTrainCommand.class, BenchLstmCommand.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchTrainCommand.class, BenchLstmCommand.class,
+                BenchDqnCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
                 NoiseCommand.class,
                 LrSweepCommand.class,
                 PlayCommand.class,
+                DqnCommand.class,
         })
 public final class Main implements Runnable {
 
