@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.weightnorm4j.io.AtomicFiles;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.norm.WeightNormStats;
@@ -24,6 +25,7 @@ import org.weightnorm4j.rl.DqnConfig;
 import org.weightnorm4j.rl.DqnRun;
 import org.weightnorm4j.rl.Environment;
 import org.weightnorm4j.rl.MinAtar;
+import org.weightnorm4j.train.checkpoint.RunLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "dqn", mixinStandardHelpOptions = true,
         description = "Train DQN (MinAtar's baseline, or the paper's Adamax variant) on a MinAtar game.")
-public final class DqnCommand implements Runnable {
+public final class DqnCommand implements Callable<Integer> {
     static final String EPISODES_CSV = "metrics.csv";
     static final String TRAINING_CSV = "training.csv";
     static final String SUMMARY = "summary.json";
@@ -99,7 +101,7 @@ public final class DqnCommand implements Runnable {
     ThreadsOption threads = new ThreadsOption();
 
     @Override
-    public void run() {
+    public Integer call() {
         threads.apply(spec);
         CommandLine cl = spec.commandLine();
         DqnConfig config;
@@ -114,9 +116,9 @@ public final class DqnCommand implements Runnable {
             throw new CommandLine.ParameterException(cl, "--frames, --checkpoint-every and --window must be >= 1");
         }
         try {
-            train(config, env, cl);
+            return train(config, env, cl);
         } catch (IOException e) {
-            throw new UncheckedIOException("dqn: " + e.getMessage() + " (the last checkpoint in " + out + " is intact)", e);
+            throw new UncheckedIOException("dqn: " + e.getMessage() + " (run directory " + out + ")", e);
         }
     }
 
@@ -137,9 +139,22 @@ public final class DqnCommand implements Runnable {
                 targetSync != null ? targetSync : c.targetSync(), explorationFrames != null ? explorationFrames : c.explorationFrames());
     }
 
-    private void train(DqnConfig config, Environment env, CommandLine cl) throws IOException {
+    /**
+     * Runs (or resumes) the run in {@code out}, holding its lock; returns the exit code: 0 when the
+     * frames are done, 130 / 143 after Ctrl-C / SIGTERM, once a checkpoint at the frame reached is
+     * on disk (issue 16: an interrupted run loses nothing).
+     */
+    private int train(DqnConfig config, Environment env, CommandLine cl) throws IOException {
         PrintStream err = System.err;
         Files.createDirectories(out);
+        try (RunLock lock = RunLock.acquire(out, err::println);
+             Interrupts interrupts = Interrupts.install(cl.getErr())) {
+            return train(config, env, cl, err, interrupts);
+        }
+    }
+
+    private int train(DqnConfig config, Environment env, CommandLine cl, PrintStream err, Interrupts interrupts)
+            throws IOException {
         DqnAgent agent = new DqnAgent(config, env.numChannels(), seed);
         DqnRun run = new DqnRun(env, agent, window);
         List<String> wnKeys = new ArrayList<>(WeightNormed.statsByModule(agent.online()).keySet());
@@ -147,7 +162,7 @@ public final class DqnCommand implements Runnable {
             if (!DqnCheckpoint.exists(out)) {
                 throw new CommandLine.ParameterException(cl, "--resume: no " + DqnCheckpoint.FILE + " in " + out);
             }
-            DqnCheckpoint.restore(out, run);
+            DqnCheckpoint.restore(out, run, err::println);
             // Rows written after the checkpoint are replayed by the resumed run: drop them.
             truncateAfter(out.resolve(EPISODES_CSV), run.frame());
             truncateAfter(out.resolve(TRAINING_CSV), run.frame());
@@ -189,15 +204,23 @@ public final class DqnCommand implements Runnable {
             long startFrame = run.frame();
             long lastReport = start;
             long nextCheckpoint = (run.frame() / checkpointEvery + 1) * checkpointEvery;
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean(); // set by the signal thread
+            interrupts.target(() -> stop.set(true));
             while (run.frame() < frames) {
-                long until = Math.min(frames, Math.min(nextCheckpoint, run.frame() + 1000));
+                // Chunks of at most 100 frames (a fraction of a second): how long a Ctrl-C waits.
+                long until = Math.min(frames, Math.min(nextCheckpoint, run.frame() + 100));
                 run.runUntil(until, listener);
-                if (run.frame() >= nextCheckpoint || run.frame() == frames) {
+                if (stop.get() || run.frame() >= nextCheckpoint || run.frame() == frames) {
                     episodes.flush();
                     training.flush();
                     DqnCheckpoint.save(out, run);
                     writeSummary(run, config, (System.nanoTime() - start) * 1e-9, run.frame() - startFrame);
-                    nextCheckpoint += checkpointEvery;
+                    if (stop.get()) {
+                        err.printf(Locale.ROOT, "dqn: interrupted by %s at frame %d; checkpoint written. Continue with:%n  %s%n",
+                                interrupts.describe(), run.frame(), resumeCommand());
+                        return interrupts.exitCode();
+                    }
+                    nextCheckpoint = Math.max(nextCheckpoint, (run.frame() / checkpointEvery + 1) * checkpointEvery);
                 }
                 long now = System.nanoTime();
                 if ((now - lastReport) * 1e-9 >= progressSeconds || run.frame() == frames) {
@@ -209,6 +232,16 @@ public final class DqnCommand implements Runnable {
                 }
             }
         }
+        return 0;
+    }
+
+    /** The command that continues this run: the arguments it was started with, plus {@code --resume}. */
+    private String resumeCommand() {
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!args.contains("--resume")) {
+            args.add("--resume");
+        }
+        return "weightnorm " + String.join(" ", args);                // the original arguments start with "dqn"
     }
 
     private void writeSummary(DqnRun run, DqnConfig config, double seconds, long framesThisSession) throws IOException {

@@ -1,15 +1,19 @@
 package org.weightnorm4j.rl;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 import org.weightnorm4j.io.AtomicFiles;
 import org.weightnorm4j.nn.Layer;
 import org.weightnorm4j.nn.ModelTree;
@@ -24,13 +28,20 @@ import org.weightnorm4j.tensor.Tensor;
  * last action), both networks, the optimizer's state, the replay memory and both random streams of
  * the agent. A restored run therefore continues bit-identically (a test kills one and compares).
  *
+ * <p>Integrity (issue 16): the file ends with the CRC32C of every byte before it, checked before
+ * anything is restored, so a damaged checkpoint is an error naming the file, never a silently
+ * different run. A file of the first format ({@code DQN1}, no checksum) is still read, with a notice.
+ *
  * <p>One file rather than a directory of several: the replay memory dominates it (about 26 MB for
  * 100,000 Breakout transitions) and everything else is small, so a single atomic rename is the
  * simplest unit.
  */
 public final class DqnCheckpoint {
     public static final String FILE = "dqn-checkpoint.bin";
-    private static final int MAGIC = 0x44514E31; // "DQN1"
+    /** The first format, without a checksum: still read, with a notice. */
+    private static final int MAGIC_UNCHECKED = 0x44514E31; // "DQN1"
+    /** The same content followed by the CRC32C of every byte before it (8 bytes, big-endian). */
+    private static final int MAGIC = 0x44514E32; // "DQN2"
 
     private DqnCheckpoint() {
     }
@@ -38,9 +49,13 @@ public final class DqnCheckpoint {
     /** Writes {@code run}'s checkpoint into {@code dir} (which must exist), replacing the previous one. */
     public static void save(Path dir, DqnRun run) throws IOException {
         AtomicFiles.write(dir.resolve(FILE), raw -> {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16));
+            BufferedOutputStream buffered = new BufferedOutputStream(raw, 1 << 16);
+            CheckedOutputStream checked = new CheckedOutputStream(buffered, new CRC32C());
+            DataOutputStream out = new DataOutputStream(checked);
             write(out, run);
             out.flush();
+            new DataOutputStream(buffered).writeLong(checked.getChecksum().getValue());   // covers every byte above
+            buffered.flush();
         });
     }
 
@@ -56,9 +71,46 @@ public final class DqnCheckpoint {
      * @throws IOException if the file is unreadable or was written for other settings
      */
     public static void restore(Path dir, DqnRun run) throws IOException {
-        try (InputStream raw = Files.newInputStream(dir.resolve(FILE))) {
-            read(new DataInputStream(new BufferedInputStream(raw, 1 << 16)), run);
+        restore(dir, run, notice -> { });
+    }
+
+    /**
+     * As {@link #restore(Path, DqnRun)}; a checkpoint of the first format (no checksum) is read
+     * unverified, with a one-line notice to {@code notices}.
+     *
+     * @throws IOException also when the file's CRC32C does not match its contents (a damaged file)
+     */
+    public static void restore(Path dir, DqnRun run, Consumer<String> notices) throws IOException {
+        Path file = dir.resolve(FILE);
+        byte[] bytes = Files.readAllBytes(file);
+        int magic = bytes.length >= 4 ? ByteBuffer.wrap(bytes).getInt(0) : 0;
+        int length = bytes.length;
+        if (magic == MAGIC) {
+            if (bytes.length < 12) {
+                throw damaged(file, "it is only " + bytes.length + " bytes long");
+            }
+            length = bytes.length - 8;
+            CRC32C crc = new CRC32C();
+            crc.update(bytes, 0, length);
+            long stored = ByteBuffer.wrap(bytes).getLong(length);
+            if (crc.getValue() != stored) {
+                throw damaged(file, String.format(Locale.ROOT, "its CRC32C is %08x but its contents give %08x", stored, crc.getValue()));
+            }
+        } else if (magic == MAGIC_UNCHECKED) {
+            notices.accept("note: " + file + " was written without a checksum (an earlier build); loaded unverified");
+        } else {
+            throw new IOException(file + " is not a DQN checkpoint (it does not start with DQN1 or DQN2)");
         }
+        try {
+            read(new DataInputStream(new ByteArrayInputStream(bytes, 0, length)), run);
+        } catch (java.io.EOFException e) {
+            throw damaged(file, "it ends before its last field");
+        }
+    }
+
+    private static IOException damaged(Path file, String why) {
+        return new IOException("DQN checkpoint " + file + " is damaged: " + why + ". Its contents cannot be trusted;"
+                + " restore the file from a backup, or start the run again without --resume (in another --out)");
     }
 
     private static void write(DataOutputStream out, DqnRun run) throws IOException {
@@ -95,7 +147,8 @@ public final class DqnCheckpoint {
 
     private static void read(DataInputStream in, DqnRun run) throws IOException {
         DqnAgent agent = run.agent();
-        if (in.readInt() != MAGIC) {
+        int magic = in.readInt();
+        if (magic != MAGIC && magic != MAGIC_UNCHECKED) {
             throw new IOException(FILE + " is not a DQN checkpoint");
         }
         String settings = in.readUTF();
