@@ -39,11 +39,16 @@ class TrainKillResumeTest {
             + " {\"type\": \"dense\", \"out\": 32}, {\"type\": \"relu\"}, {\"type\": \"dropout\", \"p\": 0.2},"
             + " {\"type\": \"dense\", \"out\": 10}]}";
 
-    @BeforeAll
-    static void prepare() throws IOException {
+    /** The small run the process tests train: 320 banded training images, 50 test images, a dense model with dropout. */
+    static void writeTinyRun(Path data) throws IOException {
         BandedImages.writeSplit(data, "train", 320, 1);
         BandedImages.writeSplit(data, "t10k", 50, 2);
         Files.writeString(data.resolve("model.json"), MODEL);
+    }
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        writeTinyRun(data);
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(new StringWriter()));

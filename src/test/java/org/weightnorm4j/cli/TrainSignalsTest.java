@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.weightnorm4j.testing.BandedImages;
 import org.weightnorm4j.testing.CliRun;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
 import org.weightnorm4j.train.checkpoint.RunLock;
@@ -44,15 +43,9 @@ class TrainSignalsTest {
     @TempDir
     Path tmp;
 
-    private static final String MODEL = "{\"input\": [1, 28, 28], \"layers\": [{\"type\": \"flatten\"},"
-            + " {\"type\": \"dense\", \"out\": 32}, {\"type\": \"relu\"}, {\"type\": \"dropout\", \"p\": 0.2},"
-            + " {\"type\": \"dense\", \"out\": 10}]}";
-
     @BeforeAll
     static void prepare() throws IOException {
-        BandedImages.writeSplit(data, "train", 320, 1);
-        BandedImages.writeSplit(data, "t10k", 50, 2);
-        Files.writeString(data.resolve("model.json"), MODEL);
+        TrainKillResumeTest.writeTinyRun(data);
         CliRun r = CliRun.run(args(straight).toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
     }
