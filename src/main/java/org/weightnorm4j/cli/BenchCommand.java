@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Kernel benchmarks; one JSON object per line.",
         subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchTrainCommand.class, BenchLstmCommand.class,
-                BenchDqnCommand.class})
+                BenchDqnCommand.class, BenchVaeCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -311,7 +311,7 @@ public final class BenchCommand implements Runnable {
      * Bytes allocated so far by all live threads (the kernels' workers included), or 0 where the
      * JVM cannot tell. Allocates a little itself, far below {@link Common#WARM_ALLOCATION_BYTES}.
      */
-    private static long allocatedBytes() {
+    static long allocatedBytes() {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         if (!(bean instanceof com.sun.management.ThreadMXBean)) {
             return 0;
