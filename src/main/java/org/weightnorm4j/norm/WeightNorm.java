@@ -211,10 +211,15 @@ public final class WeightNorm {
 
     /** Eq. 2: {@code w = (g/||v||) v}, built explicitly (for the verbs and checks, never in the fused hot path). */
     public static Tensor weight(Tensor g, Tensor v, int dim, String layer) {
+        return weightInto(g, v, dim, layer, v.zerosLike());
+    }
+
+    /** {@link #weight}, written into {@code w} (shaped like {@code v}), which is returned: for a caller that reuses its buffer. */
+    public static Tensor weightInto(Tensor g, Tensor v, int dim, String layer, Tensor w) {
+        v.requireSameShape("weight norm: w vs v of " + layer, w);
         Units units = Units.of(v.shape(), dim);
         double[] n = norms(v, dim, layer);
         requireG(g, n.length, v);
-        Tensor w = v.zerosLike();
         for (int u = 0; u < n.length; u++) {
             double s = g.get(u) / n[u];
             for (int j = 0; j < units.length(); j++) {
@@ -231,12 +236,17 @@ public final class WeightNorm {
      * The returned {@code gradG} has {@code g}'s shape, {@code gradV} has {@code v}'s.
      */
     public static Gradients gradients(Tensor gradW, Tensor g, Tensor v, int dim, String layer) {
+        return gradientsInto(gradW, g, v, dim, layer, g.zerosLike(), v.zerosLike());
+    }
+
+    /** {@link #gradients}, written into {@code gradG} and {@code gradV} (shaped like g and v): for a caller that reuses its buffers. */
+    public static Gradients gradientsInto(Tensor gradW, Tensor g, Tensor v, int dim, String layer, Tensor gradG, Tensor gradV) {
         v.requireSameShape("weight norm gradients of " + layer + " (v vs ∇w L)", gradW);
+        g.requireSameShape("weight norm gradients of " + layer + " (g vs ∇g L)", gradG);
+        v.requireSameShape("weight norm gradients of " + layer + " (v vs ∇v L)", gradV);
         Units units = Units.of(v.shape(), dim);
         double[] n = norms(v, dim, layer);
         requireG(g, n.length, v);
-        Tensor gradG = g.zerosLike();
-        Tensor gradV = v.zerosLike();
         for (int u = 0; u < n.length; u++) {
             double dot = 0;
             for (int j = 0; j < units.length(); j++) {

@@ -50,8 +50,10 @@ public final class WeightNormWeights implements LinearWeights, WeightNormed {
     private Tensor dots;
     private Tensor coef;
     private Tensor tmp;
-    /** {@code w} of the last forward, when not {@link #fused}. */
+    /** {@code w} of the last forward, when not {@link #fused}, and the buffers of Eq. 3 then (reused: nothing allocated per step). */
     private Tensor built;
+    private Tensor builtGradG;
+    private Tensor builtGradV;
 
     /**
      * Wraps existing tensors (not copied) of the weight {@code "weight"}.
@@ -154,7 +156,8 @@ public final class WeightNormWeights implements LinearWeights, WeightNormed {
     public Tensor prepareScale(String layer) {
         Tensor vv = v.value();
         if (!fused) {
-            built = WeightNorm.weight(g.value(), vv, dim, layer);          // Eq. 2, w built: no per-unit scale
+            built = ensure(built, vv, vv.shape());
+            WeightNorm.weightInto(g.value(), vv, dim, layer, built);       // Eq. 2, w built: no per-unit scale
             return null;
         }
         norm = ensure(norm, vv, out);
@@ -229,9 +232,11 @@ public final class WeightNormWeights implements LinearWeights, WeightNormed {
         if (built == null) {
             throw new IllegalStateException("weight norm: backward before forward (w not built)");
         }
-        WeightNorm.Gradients eq3 = WeightNorm.gradients(gradW, g.value(), v.value(), dim, name);
-        Kernels.axpy(1, eq3.gradG(), g.grad());
-        Kernels.axpy(1, eq3.gradV(), v.grad());
+        builtGradG = ensure(builtGradG, g.value(), g.value().shape());
+        builtGradV = ensure(builtGradV, v.value(), v.value().shape());
+        WeightNorm.gradientsInto(gradW, g.value(), v.value(), dim, name, builtGradG, builtGradV);   // Eq. 3 over dim
+        Kernels.axpy(1, builtGradG, g.grad());
+        Kernels.axpy(1, builtGradV, v.grad());
     }
 
     @Override
