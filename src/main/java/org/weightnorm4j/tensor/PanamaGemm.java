@@ -45,16 +45,16 @@ final class PanamaGemm implements GemmKernel {
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     /**
-     * Depth of a packed block. Large on purpose: each block ends with a read-modify-write of the C
-     * tile, whose rows are far apart in memory, and measuring on a Zen 4 core (CPU time, 1 thread)
-     * gave 86-90 GFLOP/s at 1024^3 with 256, 97-100 with 512 and 101-106 with 1024. An MR × KC panel
-     * of A (32 KiB) and a KC × NR panel of B (128 KiB) then live in L2, which still feeds the FMAs.
+     * The block sizes for this host: from its cache sizes, or {@value GemmBlocking#PROPERTY}
+     * ({@link GemmBlocking}, docs/KERNELS.md). Constants for the JIT once the class is loaded.
      */
-    static final int KC = 1024;
-    /** Rows of A packed at once (a multiple of MR): the packed block of A (128 KiB) stays in L2 beside B's panel. */
-    static final int MC = 4 * MR;
-    /** Columns of B packed at once: the KC × NC packed block (8 MiB at most) stays in L3. */
-    static final int NC = 2048;
+    static final GemmBlocking BLOCKING = GemmBlocking.choose(HostInfo.current(), MR, NR);
+    /** Depth of a packed block: B's micro-panel of KC × NR and A's of MR × KC share L1. */
+    static final int KC = BLOCKING.kc();
+    /** Rows of A packed at once (a multiple of MR): the packed MC × KC block of A fills half of L2. */
+    static final int MC = BLOCKING.mc();
+    /** Columns of B packed at once (a multiple of NR): the packed KC × NC block of B stays in L3. */
+    static final int NC = BLOCKING.nc();
     /** The shallowest product whose untransposed A is read in place ({@link #readableInPlace}). */
     static final int IN_PLACE_MIN_DEPTH = 64;
     /** Below this many multiply-adds one thread does the whole product. */
@@ -71,6 +71,11 @@ final class PanamaGemm implements GemmKernel {
     @Override
     public String name() {
         return "panama-" + S.vectorBitSize();
+    }
+
+    @Override
+    public GemmBlocking blocking() {
+        return BLOCKING;
     }
 
     @Override
@@ -633,9 +638,13 @@ final class PanamaGemm implements GemmKernel {
     /**
      * One multithreaded call, reused per calling thread so a call allocates nothing. For each block
      * of depths and columns it runs two parallel phases: the threads pack B's panels into this
-     * job's shared buffer, then each part multiplies one block of MC rows (packing them itself) by
-     * one chunk of the panels. Parts are claimed dynamically, so a thread slowed by other work
-     * takes fewer; the packed B is shared, not copied per thread.
+     * job's shared buffer, then each part multiplies one block of rows by one chunk of the panels.
+     * Row blocks are of equal height (at most MC, whole MR-row panels), so no part is left with a
+     * sliver. When C has too few rows to give every thread several blocks, the panels are split
+     * into chunks too, and A's rows are then packed once, in the packing phase, into a second
+     * shared buffer instead of once per chunk (the small products of a DQN or LSTM step, where that
+     * repeated packing was a large share of the work). Parts are claimed dynamically, so a thread
+     * slowed by other work takes fewer.
      */
     private static final class Job implements IntConsumer {
         /** Compute parts to aim for per thread: enough to even out threads that run at different speeds. */
@@ -646,9 +655,12 @@ final class PanamaGemm implements GemmKernel {
         float[] rowBias;
         int biasOff;
         int m, k, aOff, lda, bOff, ldb, cOff, ldc;
-        int jc, nc, pc, kc, panels, packParts, rowBlocks, colChunks, panelsPerChunk;
+        int jc, nc, pc, kc, panels, packParts, packPartsB, rowStep, rowBlocks, colChunks, panelsPerChunk;
+        /** Whether A's block is packed once into {@link #ap} in the packing phase, or by each part for itself. */
+        boolean sharedA;
         float[] a, b, c;
         private float[] bp = new float[0];
+        private float[] ap = new float[0];
 
         void set(boolean transA, boolean transB, int m, int k, float[] a, int aOff, int lda,
                  float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
@@ -680,12 +692,23 @@ final class PanamaGemm implements GemmKernel {
             if (bp.length < needed) {
                 bp = new float[needed];
             }
-            packParts = Math.min(threads, panels);
+            packPartsB = Math.min(threads, panels);
             rowBlocks = (m + MC - 1) / MC;
+            rowStep = paddedRows((m + rowBlocks - 1) / rowBlocks);
+            rowBlocks = (m + rowStep - 1) / rowStep;
             int wanted = PARTS_PER_THREAD * threads;
             colChunks = Math.max(1, Math.min(panels, (wanted + rowBlocks - 1) / rowBlocks));
             panelsPerChunk = (panels + colChunks - 1) / colChunks;
             colChunks = (panels + panelsPerChunk - 1) / panelsPerChunk;
+            sharedA = colChunks > 1;
+            packParts = packPartsB;
+            if (sharedA) {
+                int aNeeded = paddedRows(m) * kc;
+                if (ap.length < aNeeded) {
+                    ap = new float[aNeeded];
+                }
+                packParts += rowBlocks;
+            }
         }
 
         void clear() {
@@ -698,7 +721,13 @@ final class PanamaGemm implements GemmKernel {
         @Override
         public void accept(int part) {
             if (!computing) {
-                int perPart = (panels + packParts - 1) / packParts;
+                if (part >= packPartsB) {
+                    // Rows [ic, ic + rowStep) of A, at ic·kc in the shared buffer (where packA's panels put them).
+                    int ic = (part - packPartsB) * rowStep;
+                    packA(transA, a, aOff, lda, ic, Math.min(rowStep, m - ic), pc, kc, ap, ic * kc);
+                    return;
+                }
+                int perPart = (panels + packPartsB - 1) / packPartsB;
                 int from = part * perPart * NR;
                 int to = Math.min(nc, (part + 1) * perPart * NR);
                 if (from < to) {
@@ -706,15 +735,19 @@ final class PanamaGemm implements GemmKernel {
                 }
                 return;
             }
-            int ic = (part / colChunks) * MC;
+            int ic = (part / colChunks) * rowStep;
             int chunk = part % colChunks;
             int jFrom = chunk * panelsPerChunk * NR;
             int jTo = Math.min(nc, (chunk + 1) * panelsPerChunk * NR);
-            int mc = Math.min(MC, m - ic);
+            int mc = Math.min(rowStep, m - ic);
             Buffers buf = BUFFERS.get();
-            packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0);
             Operands op = buf.operands;
-            op.aPacked(buf.a, 0, kc);
+            if (sharedA) {
+                op.aPacked(ap, ic * kc, kc);
+            } else {
+                packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0);
+                op.aPacked(buf.a, 0, kc);
+            }
             op.bp = bp;
             op.rowBias = add ? null : rowBias;
             op.biasOff = biasOff + ic;
