@@ -28,7 +28,7 @@ import java.util.Locale;
  *       half of this core's share of L3: {@code kc·nc·4 ≤ L3 / sharers / 2} (at least 1 MiB, at
  *       most {@value #MAX_NC} columns), a multiple of {@code nr}.</li>
  * </ul>
- * A level the system does not report is taken as 512 KiB of L2, and a 1 MiB block of B for L3.
+ * A level the system does not report is taken as 512 KiB of L2, and an 8 MiB block of B for L3.
  * On both host kinds seen so far (Zen 4 with AVX-512, Zen 3 with AVX2) this gives
  * {@code kc = 1024} and {@code nc = 2048}, the constants tuned on Zen 4, and {@code mc} of 160 and 78
  * rows.
@@ -53,6 +53,8 @@ public record GemmBlocking(int kc, int mc, int nc, String source) {
     private static final int FLOAT_BYTES = 4;
     private static final long DEFAULT_L2 = 512 << 10;
     private static final long MIN_B_BLOCK = 1 << 20;
+    /** The block of B when L3 is not reported: 2048 columns at the usual depth of 1024. */
+    private static final long DEFAULT_B_BLOCK = 8 << 20;
 
     /** The blocking the GEMM chose when it was loaded, and its micro-kernel's rows and columns; null before. */
     private static volatile GemmBlocking inUse;
@@ -99,7 +101,7 @@ public record GemmBlocking(int kc, int mc, int nc, String source) {
         long kc = Math.max(MIN_KC, Math.min(MAX_DERIVED_KC, Long.highestOneBit(Math.max(1, kcFit))));
         long mc = (l2 * 3 / 4 / (kc * FLOAT_BYTES) - nr) / mr * mr;
         mc = Math.max(mr, mc);
-        long bBlock = host.l3Bytes() > 0 ? host.l3Bytes() / Math.max(1, host.l3SharedBy()) / 2 : MIN_B_BLOCK;
+        long bBlock = host.l3Bytes() > 0 ? host.l3Bytes() / Math.max(1, host.l3SharedBy()) / 2 : DEFAULT_B_BLOCK;
         long nc = Math.max(bBlock, MIN_B_BLOCK) / (kc * FLOAT_BYTES) / nr * nr;
         nc = Math.max(nr, Math.min(MAX_NC / nr * nr, nc));
         String from = "derived from L2 " + HostInfo.formatSize(host.l2Bytes()) + ", L3 " + HostInfo.formatSize(host.l3Bytes())
