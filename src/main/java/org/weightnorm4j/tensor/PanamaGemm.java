@@ -59,6 +59,8 @@ final class PanamaGemm implements GemmKernel {
     static final int IN_PLACE_MIN_DEPTH = 64;
     /** Below this many multiply-adds one thread does the whole product. */
     static final long SMALL = 64L * 64 * 64;
+    /** Depths per strip when packing a transposed B: a strip of a panel (at most 64 × 32 floats) stays in L1. */
+    private static final int PACK_STRIP = 64;
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
@@ -558,11 +560,18 @@ final class PanamaGemm implements GemmKernel {
                     }
                 }
             } else {
-                for (int j = 0; j < nr; j++) {
-                    int src = bOff + (j0 + jr + j) * ldb + p0;
-                    int d = dst + j;
-                    for (int p = 0; p < kc; p++, d += NR) {
-                        bp[d] = b[src + p];
+                // B stored n × k: a transpose, in strips of PACK_STRIP depths, so that the strip of the panel
+                // being written stays in L1 while each column is read into it. Writing a whole column of the
+                // panel at a time touched every line of it (kc × NR floats, more than L1) once per
+                // column: packing the transposed weights of a DQN layer took as long as the product.
+                for (int q = 0; q < kc; q += PACK_STRIP) {
+                    int qEnd = Math.min(kc, q + PACK_STRIP);
+                    for (int j = 0; j < nr; j++) {
+                        int src = bOff + (j0 + jr + j) * ldb + p0;
+                        int d = dst + q * NR + j;
+                        for (int p = q; p < qEnd; p++, d += NR) {
+                            bp[d] = b[src + p];
+                        }
                     }
                 }
                 for (int j = nr; j < NR; j++) {
