@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The structure is the classic Goto/BLIS one. For each block of {@link #KC} depths and
  * {@link #NC} columns, the threads first copy ("pack") that block of {@code op(B)} into contiguous
- * panels of {@link #NR} columns, shared by all; then parts of {@link #MC} rows (times a chunk of
- * the panels, when C has few rows) each pack their rows of {@code op(A)} into panels of
- * {@link #MR} rows and run a register-tiled micro-kernel over every MR × NR tile. Packing is where
+ * panels of {@link #NR} columns, shared by all; then parts of at most {@link #MC} rows each pack
+ * their rows of {@code op(A)} into panels of {@link #MR} rows (when C has few rows, the parts also
+ * split the panels, and A is packed once, beside B) and run a register-tiled micro-kernel over
+ * every MR × NR tile. The three block sizes come from the host's caches ({@link GemmBlocking}). Packing is where
  * the transposes happen, so the micro-kernel sees one layout for all four variants, and where
  * edges are zero-padded, so it never needs a tail case. On the single-thread path an untransposed
  * A is read in place instead ({@link #readableInPlace}); a last, partial block of its rows

@@ -179,15 +179,21 @@ class GemmTest {
     void theAvx2KernelMatchesTheReferenceToo() throws IOException, InterruptedException {
         String arch = System.getProperty("os.arch");
         Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "needs x86-64, not " + arch);
+        String output = runProbe("-XX:UseAVX=2", Avx2Probe.class);
+        assertTrue(output.contains("checked MR=6"), output);
+    }
+
+    /** Runs {@code probe}'s main in a JVM of its own with one extra JVM option; its output, once it exits with 0. */
+    private static String runProbe(String jvmOption, Class<?> probe) throws IOException, InterruptedException {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        Process process = new ProcessBuilder(List.of(java, "-XX:UseAVX=2", "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), Avx2Probe.class.getName()))
+        Process process = new ProcessBuilder(List.of(java, jvmOption, "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), probe.getName()))
                 .redirectErrorStream(true)
                 .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "probe JVM did not finish");
         assertEquals(0, process.exitValue(), output);
-        assertTrue(output.contains("checked MR=6"), output);
+        return output;
     }
 
     /** Runs in the AVX2-limited JVM: every shape and variant through the 6-row kernel; exits 1 on a mismatch. */
@@ -225,15 +231,7 @@ class GemmTest {
      */
     @Test
     void tinyBlocksMatchTheReferenceOnAwkwardShapes() throws IOException, InterruptedException {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        Process process = new ProcessBuilder(List.of(java, "-D" + GemmBlocking.PROPERTY + "=64,12,48",
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                BlockingProbe.class.getName()))
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "probe JVM did not finish");
-        assertEquals(0, process.exitValue(), output);
+        String output = runProbe("-D" + GemmBlocking.PROPERTY + "=64,12,48", BlockingProbe.class);
         assertTrue(output.contains("checked blocking 64,"), output);
     }
 
