@@ -38,6 +38,19 @@ public final class ListArgs {
         return out;
     }
 
+    /** {@code "1,2,3"} → the seeds (64-bit integers). */
+    public static List<Long> longs(String option, String text) {
+        List<Long> out = new ArrayList<>();
+        for (String part : split(option, text)) {
+            try {
+                out.add(Long.parseLong(part));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + ": '" + part + "' is not an integer (give e.g. 1,2,3)");
+            }
+        }
+        return out;
+    }
+
     /** {@code "1e-4,1e-3"} → the numbers. */
     public static List<Double> doubles(String option, String text) {
         List<Double> out = new ArrayList<>();

@@ -1,0 +1,63 @@
+package org.weightnorm4j.experiments;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How to get an experiment's {@link Workload} in any JVM: a small serializable recipe (a preset
+ * name, a dataset and where it lies) instead of the loaded images, so that a {@link GridRun} can
+ * travel to a Spark executor and load its data there. Implementations are values (records): equal
+ * sources give equal workloads, which {@link #cached} relies on.
+ */
+public interface WorkloadSource extends Serializable {
+
+    /** Loads (and preprocesses) the workload. */
+    Workload load() throws IOException;
+
+    /**
+     * The workload of {@code source}, loaded once per JVM: the runs of a grid that land in the same
+     * executor share one copy of the data (the runs only read it).
+     */
+    static Workload cached(WorkloadSource source) {
+        return Cache.LOADED.computeIfAbsent(source, s -> {
+            try {
+                return s.load();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load the data of a grid run (" + s + "): " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * A preset model on a dataset, as {@link Workload#load}: what {@code compare} and
+     * {@code lr-sweep} train. {@code dataDir} (null: the usual search order) must be a path every
+     * worker can read.
+     */
+    static WorkloadSource preset(String preset, String dataset, Path dataDir, String preprocessing, int trainLimit,
+                                 int testLimit) {
+        return new Preset(preset, dataset, dataDir == null ? null : dataDir.toAbsolutePath().toString(), preprocessing,
+                trainLimit, testLimit);
+    }
+
+    /** The source {@link #preset} returns ({@link Path} is not serializable, so the directory is a string). */
+    record Preset(String preset, String dataset, String dataDir, String preprocessing, int trainLimit, int testLimit)
+            implements WorkloadSource {
+        @Override
+        public Workload load() throws IOException {
+            return Workload.load(preset, dataset, dataDir == null ? null : Path.of(dataDir), preprocessing, trainLimit,
+                    testLimit);
+        }
+    }
+
+    /** Holder of the per-JVM cache (an interface cannot have private fields). */
+    final class Cache {
+        private static final Map<WorkloadSource, Workload> LOADED = new ConcurrentHashMap<>();
+
+        private Cache() {
+        }
+    }
+}
