@@ -65,6 +65,9 @@ final class SparkJobs {
                 .set("spark.speculation", "false")
                 .set("spark.ui.enabled", "false")
                 .setIfMissing("spark.executor.extraJavaOptions", VECTOR_FLAG);
+        if (cores > 0) { // local mode talks to itself only: no guessing at this host's outside address
+            conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
         JavaSparkContext sc = new JavaSparkContext(conf);
         sc.setLogLevel("WARN");
         return sc;
