@@ -5,7 +5,7 @@ import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 
 /**
- * Finds the {@link GridRunner} of the Spark module on the class path and checks a {@code --spark}
+ * Finds the {@link GridRunner} and {@link DataParallelRunner} of the Spark module on the class path and checks a {@code --spark}
  * master before anything starts, so that a typo fails in a second with a message rather than after
  * Spark has started.
  */
@@ -45,7 +45,20 @@ public final class GridRunners {
      * @throws IllegalStateException saying how to get the Spark module when none is there
      */
     public static GridRunner find() {
-        List<GridRunner> found = ServiceLoader.load(GridRunner.class, GridRunners.class.getClassLoader()).stream()
+        return load(GridRunner.class);
+    }
+
+    /**
+     * The Spark module's data-parallel trainer on the class path.
+     *
+     * @throws IllegalStateException saying how to get the Spark module when none is there
+     */
+    public static DataParallelRunner dataParallel() {
+        return load(DataParallelRunner.class);
+    }
+
+    private static <T> T load(Class<T> service) {
+        List<T> found = ServiceLoader.load(service, GridRunners.class.getClassLoader()).stream()
                 .map(ServiceLoader.Provider::get).toList();
         if (found.isEmpty()) {
             throw new IllegalStateException("--spark needs weightnorm4j-spark on the classpath: run ./weightnorm-spark"

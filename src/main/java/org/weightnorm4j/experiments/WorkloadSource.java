@@ -43,6 +43,25 @@ public interface WorkloadSource extends Serializable {
                 trainLimit, testLimit);
     }
 
+    /**
+     * A model spec (a preset sized to the data, or a model file's) on a named dataset, as
+     * {@code weightnorm train} loads it: what its data-parallel job ships to the workers.
+     */
+    static WorkloadSource spec(org.weightnorm4j.model.ModelSpec model, String dataset, Path dataDir, String preprocessing) {
+        return new Spec(model.toJson().toString(), dataset, dataDir == null ? null : dataDir.toAbsolutePath().toString(),
+                preprocessing);
+    }
+
+    /** The source {@link #spec} returns. */
+    record Spec(String modelJson, String dataset, String dataDir, String preprocessing) implements WorkloadSource {
+        @Override
+        public Workload load() throws IOException {
+            return new Workload(org.weightnorm4j.model.ModelSpec.fromJson(modelJson, "the model of a data-parallel job"),
+                    org.weightnorm4j.train.Inputs.load(dataset, dataDir == null ? null : Path.of(dataDir), preprocessing, 0, 0),
+                    dataset, preprocessing);
+        }
+    }
+
     /** The source {@link #preset} returns ({@link Path} is not serializable, so the directory is a string). */
     record Preset(String preset, String dataset, String dataDir, String preprocessing, int trainLimit, int testLimit)
             implements WorkloadSource {
