@@ -2,6 +2,7 @@ package org.weightnorm4j.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import org.weightnorm4j.experiments.DataParallelRunner;
 import org.weightnorm4j.experiments.GridRun;
 import org.weightnorm4j.experiments.GridRunner;
 import org.weightnorm4j.experiments.GridRunners;
@@ -10,9 +11,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --spark [MASTER]}, as a picocli mixin of the grid commands: run the grid's runs as Spark
- * tasks (one run per task, {@code --threads} per task) through the Spark module, found at run time
- * ({@link GridRunners#find}); the core has no compile-time dependency on Spark (docs/SCALE.md).
+ * {@code --spark [MASTER]}, as a picocli mixin: on the grid commands, run the grid's runs as Spark
+ * tasks (one run per task, {@code --threads} per task); on {@code train}, train with
+ * {@code --workers} data-parallel workers. Through the Spark module, found at run time
+ * ({@link GridRunners}); the core has no compile-time dependency on Spark (docs/SCALE.md).
  */
 final class SparkOption {
     @Option(names = "--spark", paramLabel = "MASTER", arity = "0..1", fallbackValue = GridRunners.DEFAULT_MASTER,
@@ -31,12 +33,22 @@ final class SparkOption {
      * for a bad master, an error (exit code 1) naming the launcher when the module is missing.
      */
     GridRunner runner(CommandLine.Model.CommandSpec spec) {
+        checkMaster(spec);
+        return GridRunners.find();
+    }
+
+    /** As {@link #runner}, for {@code train --spark}: the module's data-parallel trainer. */
+    DataParallelRunner dataParallel(CommandLine.Model.CommandSpec spec) {
+        checkMaster(spec);
+        return GridRunners.dataParallel();
+    }
+
+    private void checkMaster(CommandLine.Model.CommandSpec spec) {
         try {
             GridRunners.checkMaster(master);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        return GridRunners.find();
     }
 
     /** Runs {@code runs} on the master with the kernels' current thread count per run. */

@@ -54,6 +54,19 @@ class SparkOptionTest {
         r = run("lr-sweep", "--spark", "local[2]", "--data", "/nonexistent");
         assertEquals("1", r[0], r[2]);
         assertTrue(r[2].contains("--spark needs weightnorm4j-spark on the classpath"), r[2]);
+        r = run("train", "--spark", "local[2]", "--workers", "2", "--data", "/nonexistent");
+        assertEquals("1", r[0], r[2]);
+        assertTrue(r[2].contains("--spark needs weightnorm4j-spark on the classpath"), r[2]);
+    }
+
+    @Test
+    void trainChecksItsWorkersAndMaster() {
+        String[] r = run("train", "--spark", "--workers", "0", "--data", "/nonexistent");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("--workers must be at least 1"), r[2]);
+        r = run("train", "--spark", "yarn-cluster", "--data", "/nonexistent");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("'yarn-cluster' is not a Spark master"), r[2]);
     }
 
     @Test
