@@ -44,6 +44,8 @@ public final class SparkDataParallel implements DataParallelRunner {
 
     /** Fault injection for tests in local mode (tasks share the JVM): called with (attempt from 0, worker 0's trainer). */
     static volatile BiConsumer<Integer, Trainer> testHook;
+    /** Worker 0's seconds in exchanges in the last job of this JVM (for {@link ScaleProbe}). */
+    static volatile double lastExchangeSeconds;
 
     @Override
     public TrainingSummary train(DataParallelJob job, String master, PrintWriter log) {
@@ -90,6 +92,7 @@ public final class SparkDataParallel implements DataParallelRunner {
         String lead = results.stream().filter(r -> r.startsWith("0,")).findFirst().orElseThrow();
         double[] v = java.util.Arrays.stream(lead.split(",")).mapToDouble(Double::parseDouble).toArray();
         TrainingSummary s = new TrainingSummary((int) v[1], (long) v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
+        lastExchangeSeconds = v[10];
         log.printf(Locale.ROOT, "spark: %d steps in %.1f s (job wall time); worker 0 spent %.1f s of its %.1f s of training"
                         + " steps in %d exchanges (%.0f%%), sending %.1f MB%n", s.steps(), wall, v[10], v[8], (long) v[11],
                 v[8] > 0 ? 100 * v[10] / v[8] : 0, v[12] / 1e6);
