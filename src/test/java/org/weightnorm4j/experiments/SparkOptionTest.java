@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.weightnorm4j.cli.Main;
-import picocli.CommandLine;
 
 /**
  * {@code --spark} in the core, which has no Spark on its class path: a bad master is a usage error
@@ -19,13 +15,7 @@ import picocli.CommandLine;
 class SparkOptionTest {
 
     private static String[] run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+        return ExperimentCommandsTest.run(args);
     }
 
     @Test

@@ -162,27 +162,32 @@ class SparkGridTest {
                 p.testLoss(), p.testAccuracy(), p.lr())).toList();
     }
 
+    /** A run that is another run with a fault injected: its name, directory and state are the other's. */
+    interface Wrapping extends GridRun {
+        CompareRun inner();
+
+        @Override
+        default String id() {
+            return inner().id();
+        }
+
+        @Override
+        default String dir() {
+            return inner().dir();
+        }
+
+        @Override
+        default boolean finished() {
+            return inner().finished();
+        }
+    }
+
     /**
      * A run whose first attempt dies at the first step of epoch 2, after the checkpoint of epoch 1 (as
      * an executor lost mid-run would); later attempts run it normally, which resumes it.
      */
-    record FailsOnceInEpochTwo(CompareRun inner) implements GridRun {
+    record FailsOnceInEpochTwo(CompareRun inner) implements Wrapping {
         static final String MARKER = "first-attempt-failed";
-
-        @Override
-        public String id() {
-            return inner.id();
-        }
-
-        @Override
-        public String dir() {
-            return inner.dir();
-        }
-
-        @Override
-        public boolean finished() {
-            return inner.finished();
-        }
 
         @Override
         public void run(PrintWriter log) {
@@ -210,17 +215,7 @@ class SparkGridTest {
     }
 
     /** A run that fails on every attempt. */
-    record AlwaysFails(CompareRun inner) implements GridRun {
-        @Override
-        public String id() {
-            return inner.id();
-        }
-
-        @Override
-        public String dir() {
-            return inner.dir();
-        }
-
+    record AlwaysFails(CompareRun inner) implements Wrapping {
         @Override
         public boolean finished() {
             return false;
