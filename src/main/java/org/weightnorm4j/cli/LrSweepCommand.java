@@ -67,7 +67,8 @@ public final class LrSweepCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SparkOption spark = new SparkOption();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default: runs/lr-sweep-MODEL-DATASET-sSEED).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default: runs/lr-sweep-MODEL-DATASET-sSEED); with --spark also the runs,"
+                    + " in OUT/runs.")
     Path out;
 
     /** The grid and the recipe held fixed, from the options and the defaults; the init batch is the batch. */
