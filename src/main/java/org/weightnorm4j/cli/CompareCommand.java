@@ -87,7 +87,8 @@ public final class CompareCommand implements Callable<Integer> {
         CompareExperiment.Settings settings = Shared.usage(spec, this::settings);
         WorkloadSource source = WorkloadSource.preset(preset.model, input.dataset, input.data, inputs.preprocess,
                 preset.trainLimit, preset.testLimit);
-        Workload w = Shared.usage(spec, source::load);
+        // Under --spark kept in this JVM's cache, which local-mode tasks read instead of loading the data again.
+        Workload w = Shared.usage(spec, () -> runner != null ? WorkloadSource.loadCached(source) : source.load());
         Path dir = out != null ? out : Path.of("runs", "compare-" + preset.model + "-" + w.datasetName() + "-s"
                 + settings.seeds().get(0));
         o.println("compare: " + w.describe() + "; " + settings.train().describe() + "; " + Parallel.threads()
@@ -95,22 +96,24 @@ public final class CompareCommand implements Callable<Integer> {
         o.flush();
         CompareResult r;
         // One writer per directory (docs/CHECKPOINTS.md); Ctrl-C checkpoints the current run (docs/RELIABILITY.md).
-        try (RunLock lock = RunLock.acquire(dir, line -> spec.commandLine().getErr().println(line));
-             Interrupts interrupts = Interrupts.install(spec.commandLine().getErr())) {
-            try {
-                CompareExperiment experiment = new CompareExperiment(w, settings, dir, o, !grid.quiet)
-                        .onTrainer(t -> interrupts.target(t::requestCheckpointAndStop));
-                if (runner != null) {
-                    // The runs as Spark tasks first; the loop below then finds them ended and reads them back.
-                    spark.runAll(runner, experiment.runs(source).stream().filter(x -> !x.finished()).toList(), o);
+        try (RunLock lock = RunLock.acquire(dir, line -> spec.commandLine().getErr().println(line))) {
+            CompareExperiment experiment = new CompareExperiment(w, settings, dir, o, !grid.quiet);
+            if (runner != null) {
+                // The runs as Spark tasks first (Ctrl-C here stops the JVM as usual: a rerun resumes every run from its
+                // checkpoint); the loop below then finds them ended and reads them back.
+                spark.runAll(runner, experiment.runs(source).stream().filter(x -> !x.finished()).toList(), o);
+            }
+            try (Interrupts interrupts = Interrupts.install(spec.commandLine().getErr())) {
+                try {
+                    r = experiment.onTrainer(t -> interrupts.target(t::requestCheckpointAndStop)).run();
+                } catch (RunInterruptedException e) {
+                    o.println("interrupted by " + interrupts.describe() + " at step " + e.step() + " of the run in "
+                            + e.runDir() + "; its checkpoint is there and the finished runs are kept. Continue with the same"
+                            + " command:");
+                    o.println("  " + Shared.commandLine(Shared.argv(spec, "compare")));
+                    o.flush();
+                    return interrupts.exitCode();
                 }
-                r = experiment.run();
-            } catch (RunInterruptedException e) {
-                o.println("interrupted by " + interrupts.describe() + " at step " + e.step() + " of the run in " + e.runDir()
-                        + "; its checkpoint is there and the finished runs are kept. Continue with the same command:");
-                o.println("  " + Shared.commandLine(Shared.argv(spec, "compare")));
-                o.flush();
-                return interrupts.exitCode();
             }
         }
         Path report = CompareReport.write(r, Shared.argv(spec, "compare"), dir);

@@ -88,7 +88,8 @@ public final class LrSweepCommand implements Callable<Integer> {
         LrSweep.Settings settings = CompareCommand.Shared.usage(spec, this::settings);
         WorkloadSource source = WorkloadSource.preset(preset.model, input.dataset, input.data, null, preset.trainLimit,
                 preset.testLimit);
-        Workload w = CompareCommand.Shared.usage(spec, source::load);
+        Workload w = CompareCommand.Shared.usage(spec,
+                () -> runner != null ? WorkloadSource.loadCached(source) : source.load()); // as in compare
         if (settings.decades() < 3) {
             o.printf(Locale.ROOT, "note: the grid spans %.1f decades; the issue asks for >= 3 to see where runs diverge%n",
                     settings.decades());

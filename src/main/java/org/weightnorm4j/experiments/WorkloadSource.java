@@ -23,13 +23,23 @@ public interface WorkloadSource extends Serializable {
      * executor share one copy of the data (the runs only read it).
      */
     static Workload cached(WorkloadSource source) {
-        return Cache.LOADED.computeIfAbsent(source, s -> {
-            try {
-                return s.load();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot load the data of a grid run (" + s + "): " + e.getMessage(), e);
+        try {
+            return loadCached(source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the data of a grid run (" + source + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #cached}, with a failure to read the data as it is (the CLI reports it as without the cache). */
+    static Workload loadCached(WorkloadSource source) throws IOException {
+        synchronized (Cache.class) { // one load at a time: two tasks of one executor must not read the data twice
+            Workload w = Cache.LOADED.get(source);
+            if (w == null) {
+                w = source.load();
+                Cache.LOADED.put(source, w);
             }
-        });
+            return w;
+        }
     }
 
     /**
