@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  * {@code demo} share. ({@code bench} has its own, with 0 meaning one per core.)
  */
 final class ThreadsOption {
-    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores; with --spark, 1 per run).")
+    @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
     Integer threads;
 
     /**
