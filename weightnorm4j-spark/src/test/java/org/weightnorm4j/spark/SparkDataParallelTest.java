@@ -84,22 +84,26 @@ class SparkDataParallelTest {
     }
 
     @Test
-    void twoWorkersMatchTheSingleProcessLossesOver50Steps(@TempDir Path tmp) throws IOException {
+    void twoAndFourWorkersMatchTheSingleProcessLossesOver50Steps(@TempDir Path tmp) throws IOException {
         for (Parameterization p : List.of(Parameterization.WN_MOBN, Parameterization.NORMAL)) {
             TrainingSummary one = single(tmp.resolve("single-" + p.cliName()), p);
-            TrainingSummary two = spark(tmp.resolve("dp2-" + p.cliName()), 2, "local[2]", p);
             List<Double> a = stepLosses(tmp.resolve("single-" + p.cliName()));
-            List<Double> b = stepLosses(tmp.resolve("dp2-" + p.cliName()));
             assertEquals(50, a.size());
-            assertEquals(50, b.size());
-            double worst = 0;
-            for (int i = 0; i < 50; i++) {
-                worst = Math.max(worst, Math.abs(a.get(i) - b.get(i)) / Math.abs(a.get(i)));
+            for (int workers : p == Parameterization.WN_MOBN ? new int[] {2, 4} : new int[] {2}) {
+                Path dir = tmp.resolve("dp" + workers + "-" + p.cliName());
+                TrainingSummary many = spark(dir, workers, "local[" + workers + "]", p);
+                List<Double> b = stepLosses(dir);
+                assertEquals(50, b.size());
+                double worst = 0;
+                for (int i = 0; i < 50; i++) {
+                    worst = Math.max(worst, Math.abs(a.get(i) - b.get(i)) / Math.abs(a.get(i)));
+                }
+                System.out.printf("%s: largest relative loss difference over 50 steps, 1 vs %d workers: %.3g%n", p, workers,
+                        worst);
+                assertTrue(worst < TOLERANCE, p + ", " + workers + " workers: relative loss difference " + worst);
+                assertEquals(one.testAccuracy(), many.testAccuracy(), p + ", " + workers + " workers: final test accuracy");
+                assertEquals(one.trainAccuracy(), many.trainAccuracy(), p + ", " + workers + " workers: final training accuracy");
             }
-            System.out.printf("%s: largest relative loss difference over 50 steps, 1 vs 2 workers: %.3g%n", p, worst);
-            assertTrue(worst < TOLERANCE, p + ": relative loss difference " + worst);
-            assertEquals(one.testAccuracy(), two.testAccuracy(), p + ": final test accuracy");
-            assertEquals(one.trainAccuracy(), two.trainAccuracy(), p + ": final training accuracy");
         }
     }
 
