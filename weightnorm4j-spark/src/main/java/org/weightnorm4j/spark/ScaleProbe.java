@@ -60,6 +60,10 @@ public final class ScaleProbe {
                 deleteTree(dir);
             }
         }
+        System.out.flush();
+        // Spark 3.5's barrier timer ("Barrier task timer for barrier() calls.") is not a daemon thread:
+        // without an explicit exit the JVM would wait for it forever.
+        System.exit(0);
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
