@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import org.weightnorm4j.nn.Param;
+import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Tensor;
 import org.weightnorm4j.train.DataParallelGroup;
 
@@ -128,6 +129,9 @@ final class BarrierGroup implements DataParallelGroup, Closeable {
 
     @Override
     public void allSum(double[] values) {
+        if (size == 1) {
+            return; // the sum over one worker is its own values (and one worker stays bit-identical to one process)
+        }
         long t0 = System.nanoTime();
         ensure(values.length, 0);
         System.arraycopy(values, 0, totals, 0, values.length);
@@ -138,6 +142,9 @@ final class BarrierGroup implements DataParallelGroup, Closeable {
 
     @Override
     public void allSum(List<Param> params, double[] scalars) {
+        if (size == 1) {
+            return;
+        }
         long t0 = System.nanoTime();
         int floats = 0;
         for (Param p : params) {
@@ -148,8 +155,16 @@ final class BarrierGroup implements DataParallelGroup, Closeable {
         int k = scalars.length;
         for (Param p : params) {
             Tensor g = p.grad();
-            for (int i = 0, m = g.size(); i < m; i++) {
-                totals[k++] = g.get(i);
+            int m = g.size();
+            if (g.dtype() == DType.FLOAT32) {
+                float[] d = g.data();
+                for (int i = 0; i < m; i++) {
+                    totals[k++] = d[i];
+                }
+            } else {
+                for (int i = 0; i < m; i++) {
+                    totals[k++] = g.get(i);
+                }
             }
         }
         exchange(scalars.length, floats);
@@ -157,8 +172,16 @@ final class BarrierGroup implements DataParallelGroup, Closeable {
         k = scalars.length;
         for (Param p : params) {
             Tensor g = p.grad();
-            for (int i = 0, m = g.size(); i < m; i++) {
-                g.set(i, totals[k++]); // float(Σ in double): the same on every worker
+            int m = g.size();
+            if (g.dtype() == DType.FLOAT32) {
+                float[] d = g.data();
+                for (int i = 0; i < m; i++) {
+                    d[i] = (float) totals[k++]; // float(Σ in double): the same on every worker
+                }
+            } else {
+                for (int i = 0; i < m; i++) {
+                    g.set(i, totals[k++]);
+                }
             }
         }
         exchangeNanos += System.nanoTime() - t0;
