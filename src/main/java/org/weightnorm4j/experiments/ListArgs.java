@@ -27,25 +27,26 @@ public final class ListArgs {
 
     /** {@code "16,64,256"} → the integers. */
     public static List<Integer> ints(String option, String text) {
-        List<Integer> out = new ArrayList<>();
-        for (String part : split(option, text)) {
-            try {
-                out.add(Integer.parseInt(part));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + ": '" + part + "' is not an integer (give e.g. 16,64,256)");
-            }
-        }
-        return out;
+        return parse(option, text, Integer::parseInt, "an integer (give e.g. 16,64,256)");
+    }
+
+    /** {@code "1,2,3"} → the seeds (64-bit integers). */
+    public static List<Long> longs(String option, String text) {
+        return parse(option, text, Long::parseLong, "an integer (give e.g. 1,2,3)");
     }
 
     /** {@code "1e-4,1e-3"} → the numbers. */
     public static List<Double> doubles(String option, String text) {
-        List<Double> out = new ArrayList<>();
+        return parse(option, text, Double::parseDouble, "a number (give e.g. 1e-4,1e-3,1e-2)");
+    }
+
+    private static <T> List<T> parse(String option, String text, java.util.function.Function<String, T> parser, String what) {
+        List<T> out = new ArrayList<>();
         for (String part : split(option, text)) {
             try {
-                out.add(Double.parseDouble(part));
+                out.add(parser.apply(part));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + ": '" + part + "' is not a number (give e.g. 1e-4,1e-3,1e-2)");
+                throw new IllegalArgumentException(option + ": '" + part + "' is not " + what);
             }
         }
         return out;
