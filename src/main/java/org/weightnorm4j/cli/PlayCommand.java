@@ -17,6 +17,7 @@ import org.weightnorm4j.rl.ActionListPolicy;
 import org.weightnorm4j.rl.AnimatedGif;
 import org.weightnorm4j.rl.DqnCheckpoint;
 import org.weightnorm4j.rl.Environment;
+import org.weightnorm4j.rl.EnvironmentSpeed;
 import org.weightnorm4j.rl.GameView;
 import org.weightnorm4j.rl.GreedyQPolicy;
 import org.weightnorm4j.rl.MinAtar;
@@ -392,57 +393,14 @@ public final class PlayCommand implements Runnable {
         }
     }
 
-    /**
-     * Frames per second of each game on one thread, with random actions drawn beforehand: stepping
-     * alone (resetting at terminal), and stepping plus writing the observation.
-     */
+    /** Frames per second of each game on one thread ({@link EnvironmentSpeed}, as {@code bench env}). */
     private void runBench() {
         PrintWriter out = spec.commandLine().getOut();
         List<String> games = game == null ? MinAtar.GAMES : List.of(MinAtar.canonicalName(game));
-        int[] acts = new int[1 << 16];
-        SplitMix64 rng = new SplitMix64(seed);
-        for (int i = 0; i < acts.length; i++) {
-            acts[i] = rng.nextInt(Environment.NUM_ACTIONS);
-        }
-        Gson gson = new Gson();
+        Gson gson = new GsonBuilder().serializeNulls().create();
         for (String g : games) {
-            Environment env = MinAtar.create(g, seed, sticky, ramping);
-            float[] obs = new float[env.numChannels() * Environment.CELLS];
-            timeSteps(env, acts, null, Math.min(1.0, benchSeconds));
-            double stepOnly = timeSteps(env, acts, null, benchSeconds);
-            timeSteps(env, acts, obs, Math.min(1.0, benchSeconds));
-            double withObs = timeSteps(env, acts, obs, benchSeconds);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("bench", "env-step");
-            m.put("game", g);
-            m.put("threads", 1);
-            m.put("sticky", sticky);
-            m.put("frames_per_s", Math.round(stepOnly));
-            m.put("frames_per_s_with_observe", Math.round(withObs));
-            out.println(gson.toJson(m));
+            out.println(gson.toJson(EnvironmentSpeed.measure(g, seed, sticky, ramping, benchSeconds)));
             out.flush();
         }
-    }
-
-    private static double timeSteps(Environment env, int[] acts, float[] obs, double seconds) {
-        long frames = 0;
-        long start = System.nanoTime();
-        long deadline = start + (long) (seconds * 1e9);
-        long now;
-        int i = 0;
-        do {
-            for (int k = 0; k < 4096; k++) {
-                env.step(acts[i++ & (acts.length - 1)]);
-                if (obs != null) {
-                    env.observe(obs);
-                }
-                if (env.terminal()) {
-                    env.reset();
-                }
-            }
-            frames += 4096;
-            now = System.nanoTime();
-        } while (now < deadline);
-        return frames / ((now - start) / 1e9);
     }
 }

@@ -134,7 +134,17 @@ public final class DqnAgent implements Policy {
      * the very first update of a weight-normed network, data-dependent init on that minibatch.
      */
     public double learn() {
+        drawMinibatch();
+        return updateOnDrawn();
+    }
+
+    /** The first half of {@link #learn}: draws the agent's minibatch from the replay memory. */
+    void drawMinibatch() {
         memory.sample(sampleRng, batch);
+    }
+
+    /** The second half of {@link #learn}: data-dependent init before the very first update, then the update. */
+    double updateOnDrawn() {
         if (updates == 0 && config.param().usesWeightNorm()) {
             DataDependentInit.apply(online, batch.states(), DataDependentInit.Options.paper(seed + 17));
             ModelState.copy(online, target);
