@@ -67,7 +67,7 @@ class TrainSignalsTest {
     }
 
     /** Whether {@code pid} ignores signal {@code number} (a background job of a non-interactive shell ignores SIGINT). */
-    private static boolean ignores(long pid, int number) throws IOException {
+    static boolean ignores(long pid, int number) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("SigIgn:")) {
                 return (Long.parseUnsignedLong(line.substring(7).trim(), 16) >> (number - 1) & 1) == 1;
