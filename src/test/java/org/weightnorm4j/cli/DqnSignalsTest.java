@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,14 +46,6 @@ class DqnSignalsTest {
         assertEquals(0, r.code(), r.err());
     }
 
-    private static Process start(Path out) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                "org.weightnorm4j.cli.Main"));
-        command.addAll(args(out));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
-    }
-
     @ParameterizedTest
     @CsvSource({"INT, 2, 130, 21", "TERM, 15, 143, 22"})
     void aSignalMidRunCheckpointsThereAndTheResumedRunEndsByteIdentical(String signal, int number, int exitCode, long seed)
@@ -63,7 +54,7 @@ class DqnSignalsTest {
         Path out = tmp.resolve("run");
         // A progress line every 100 frames: the signal lands after one of lines 2-9, at whatever frame the child is on.
         int signalAfterLines = 2 + new SplittableRandom(seed).nextInt(8);
-        Process child = start(out);
+        Process child = TrainSignalsTest.startWeightnorm(args(out));
         StringBuilder output = new StringBuilder();
         int lines = 0;
         boolean sent = false;

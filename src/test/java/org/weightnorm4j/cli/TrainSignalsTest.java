@@ -59,10 +59,15 @@ class TrainSignalsTest {
     }
 
     private static Process start(Path out) throws IOException {
+        return startWeightnorm(args(out));
+    }
+
+    /** {@code weightnorm ARGS...} as a child JVM on the test's class path, stderr merged into stdout. */
+    static Process startWeightnorm(List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
                 "org.weightnorm4j.cli.Main"));
-        command.addAll(args(out));
+        command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
