@@ -130,7 +130,14 @@ public final class DqnCompareReport {
 
     private static String spreadWords(List<Group> groups) {
         boolean several = groups.stream().anyMatch(g -> g.runs().size() > 1);
-        return several ? "the mean over seeds with the seeds' minimum and maximum as thin lines;" : "one seed per line;";
+        if (!several) {
+            return "one seed per line (its seed in the legend);";
+        }
+        List<String> seeds = new ArrayList<>();
+        for (Group g : groups) {
+            seeds.add(g.param() + ": seeds " + g.seeds());
+        }
+        return "the mean over seeds with the seeds' minimum and maximum at each frame (" + String.join("; ", seeds) + ");";
     }
 
     static ChartSpec learningCurve(String game, List<Group> groups) {
@@ -156,7 +163,7 @@ public final class DqnCompareReport {
                 c.series(new Series(g.param() + " (seed " + g.seeds() + ")", x, perSeed[0]));
             } else {
                 double[][] stats = meanMinMax(perSeed);
-                c.series(new Series(g.param() + " (mean of seeds " + g.seeds() + ")", x, stats[0]));
+                c.series(new Series(g.param() + " mean", x, stats[0]));
                 c.series(new Series(g.param() + " min", x, stats[1]));
                 c.series(new Series(g.param() + " max", x, stats[2]));
             }
@@ -170,9 +177,17 @@ public final class DqnCompareReport {
                 py.add(published[i]);
             }
         }
+        int lines = 0;
+        for (Group g : groups) {
+            lines += g.runs().size() > 1 ? 3 : 1;
+        }
         if (!px.isEmpty()) {
             c.series(new Series("MinAtar DQN (published, approx.)", px.stream().mapToDouble(Double::doubleValue).toArray(),
                     py.stream().mapToDouble(Double::doubleValue).toArray()));
+            lines++;
+        }
+        if (lines > 4) {
+            c.size(1100, ChartSpec.DEFAULT_HEIGHT);   // room for the legend's row
         }
         return c.build();
     }
