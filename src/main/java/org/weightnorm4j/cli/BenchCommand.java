@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Kernel benchmarks; one JSON object per line.",
         subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchTrainCommand.class, BenchLstmCommand.class,
-                BenchDqnCommand.class, BenchVaeCommand.class})
+                BenchDqnCommand.class, BenchDqnLoopCommand.class, BenchEnvCommand.class, BenchVaeCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -127,6 +127,8 @@ public final class BenchDqnCommand implements Runnable {
         line.put("steps_timed", steps);
         line.put("updates_per_s_median", Math.round(10 / median) / 10.0);
         line.put("updates_per_s_best", Math.round(10 / sorted[0]) / 10.0);
+        // The mean (total timed seconds): what a run gets over many updates, pauses and preemptions included.
+        line.put("updates_per_s_mean", Math.round(10 * steps / Arrays.stream(seconds).sum()) / 10.0);
         line.put("wall_s", Math.round(wall * 100) / 100.0);
         return line;
     }

@@ -3,6 +3,7 @@ package org.weightnorm4j.experiments;
 import java.util.ArrayList;
 import java.util.List;
 import org.weightnorm4j.norm.Parameterization;
+import org.weightnorm4j.rl.MinAtar;
 
 /** Parses the comma-separated lists the experiment commands take, with errors that name the option. */
 public final class ListArgs {
@@ -48,6 +49,35 @@ public final class ListArgs {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(option + ": '" + part + "' is not " + what);
             }
+        }
+        return out;
+    }
+
+    /** {@code "1,2,3"} → the seeds (or other whole numbers). */
+    public static List<Long> longs(String option, String text) {
+        List<Long> out = new ArrayList<>();
+        for (String part : split(option, text)) {
+            try {
+                out.add(Long.parseLong(part));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + ": '" + part + "' is not an integer (give e.g. 1,2,3)");
+            }
+        }
+        return out;
+    }
+
+    /** {@code "breakout,seaquest"} → MinAtar's canonical game names; {@code "all"} → all five. */
+    public static List<String> games(String option, String text) {
+        if (text.trim().equalsIgnoreCase("all")) {
+            return MinAtar.GAMES;
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : split(option, text)) {
+            String g = MinAtar.canonicalName(part);
+            if (!MinAtar.GAMES.contains(g)) {
+                throw new IllegalArgumentException(option + ": unknown game '" + part + "'; the games are " + MinAtar.GAMES);
+            }
+            out.add(g);
         }
         return out;
     }
