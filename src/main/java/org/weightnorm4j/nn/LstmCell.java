@@ -1,0 +1,399 @@
+package org.weightnorm4j.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.weightnorm4j.tensor.DType;
+import org.weightnorm4j.tensor.Kernels;
+import org.weightnorm4j.tensor.Tensor;
+
+/**
+ * One LSTM cell, PyTorch's {@code nn.LSTMCell(in, hidden)}, run one step at a time by a loop
+ * outside it, with backpropagation through time driven from outside as well: what a model needs
+ * whose input at step {@code t} depends on its own output at {@code t − 1} (DRAW's encoder reads
+ * through the decoder's previous state), so that the whole sequence cannot be handed to
+ * {@link Lstm} at once.
+ *
+ * <p>The equations are {@link Lstm}'s (gate order i, f, g, o) and so is the element-wise gate math:
+ * both run {@link Kernels#lstmCellForward} and {@link Kernels#lstmCellBackward}, one fused pass per
+ * step each way.
+ *
+ * <p><b>Names.</b> PyTorch's {@code LSTMCell} names its parameters {@code weight_ih [4H, in]},
+ * {@code weight_hh [4H, H]}, {@code bias_ih [4H]}, {@code bias_hh [4H]} — without the {@code _l0}
+ * of {@code nn.LSTM} — and this cell follows it, so {@code WeightNorm.apply(cell, "weight_hh", 0)}
+ * gives {@code weight_hh_g [4H, 1]} and {@code weight_hh_v [4H, H]} (one norm per gate row), the
+ * names {@code torch.nn.utils.weight_norm(cell, 'weight_hh')} gives, and a state dict loads into
+ * PyTorch.
+ *
+ * <p><b>Call order</b> for a sequence of at most {@code T} steps:
+ * <pre>{@code
+ * cell.begin(T, batch, like);                 // state (h, c) = 0; weights (w = g v/||v||) fixed for the pass
+ * for t = 0..T-1:  h_t = cell.step(t, x_t);   // returns the cell's [N, H] tensor for step t
+ * for t = T-1..0:  dx_t = cell.backwardStep(t, dh_t);  // dh_t: ∂L/∂h_t from outside the recurrence
+ * cell.finishBackward();                       // accumulates ∇W_ih, ∇W_hh, ∇b (Eq. 3 for weight norm)
+ * }</pre>
+ * The recurrent gradient ({@code ∂h_{t−1}} and {@code ∂c_{t−1}} through the cell itself) stays
+ * inside; the caller adds only what reaches {@code h_t} from elsewhere.
+ *
+ * <p><b>One GEMM per step.</b> Each step's input and previous state sit side by side in one row,
+ * {@code [x_t, h_{t−1}]}, and the two weights side by side in {@code W = [w_ih | w_hh]}
+ * ({@code [4H, in + H]}, built once per pass, with {@code w = s ⊙ v} for weight norm), so all four
+ * gates of a step are one GEMM {@code [N, in+H] · Wᵀ}, and backward one GEMM {@code ∂a_t W} for both
+ * {@code ∂x_t} and {@code ∂h_{t−1}}. The weight gradients wait for {@link #finishBackward}: one GEMM
+ * over all steps, {@code Σ_t ∂a_tᵀ [x_t, h_{t−1}]}, split into the two weights' columns.
+ */
+public final class LstmCell implements WeightedLayer {
+    /** PyTorch's {@code LSTMCell} names (no {@code _l0}). */
+    public static final String WEIGHT_IH = "weight_ih";
+    public static final String WEIGHT_HH = "weight_hh";
+    public static final List<String> WEIGHT_NAMES = List.of(WEIGHT_IH, WEIGHT_HH);
+
+    private final int in;
+    private final int hidden;
+    private final LinearWeights ih;
+    private final LinearWeights hh;
+    private final Param biasIh;
+    private final Param biasHh;
+
+    private int capacity;
+    private int batch;
+    private int forwardSteps;
+    private int nextBackward;
+    private boolean inBackward;
+    private Tensor w;           // [4H, in+H] = [w_ih | w_hh] for this pass
+    private Tensor biasSum;     // b_ih + b_hh
+    private Tensor xh;          // [T, N, in+H]: [x_t, h_{t−1}]
+    private Tensor gates;       // [T, N, 4H] activated gates
+    private Tensor c;           // [T, N, H]
+    private Tensor tanhC;       // [T, N, H]
+    private Tensor h;           // [T, N, H]
+    private Tensor[] hOut;      // per step [N, H] copies handed out
+    private Tensor zero;        // [N, H], never written: c_{−1} = 0
+    private Tensor dGates;      // [T, N, 4H]
+    private Tensor dExternal;   // [T, N, H]: the kernel reads ∂h_t at the offset of tanh(c_t)
+    private Tensor dhRec;       // [N, H]
+    private Tensor dc;          // [N, H]
+    private Tensor dxh;         // [N, in+H]
+    private Tensor dx;          // [N, in]
+    private Tensor gradW;       // [4H, in+H]
+    private Tensor gradPart;    // [4H, in] or [4H, H]
+
+    /** {@code nn.LSTMCell(in, hidden)}, PyTorch's initialisation: every parameter uniform in ±1/√hidden. */
+    public LstmCell(int in, int hidden, DType dtype, RandomGenerator rng) {
+        this(new PlainWeights(WEIGHT_IH, uniform(dtype, hidden, rng, 4 * hidden, in), null),
+                new PlainWeights(WEIGHT_HH, uniform(dtype, hidden, rng, 4 * hidden, hidden), null),
+                uniform(dtype, hidden, rng, 4 * hidden), uniform(dtype, hidden, rng, 4 * hidden));
+    }
+
+    /** A cell with these weights ({@code [4H, in]}, {@code [4H, H]}, no biases of their own) and biases ({@code [4H]}; used, not copied). */
+    public LstmCell(LinearWeights ih, LinearWeights hh, Tensor biasIh, Tensor biasHh) {
+        this(ih, hh, new Param("bias_ih", biasIh), new Param("bias_hh", biasHh));
+    }
+
+    private LstmCell(LinearWeights ih, LinearWeights hh, Param biasIh, Param biasHh) {
+        int[] si = ih.shape(), sh = hh.shape();
+        if (si.length != 2 || sh.length != 2 || si[0] % 4 != 0 || sh[0] != si[0] || sh[1] * 4 != sh[0]) {
+            throw new IllegalArgumentException("LSTM cell: weights must be weight_ih [4H, in] and weight_hh [4H, H] but are "
+                    + Arrays.toString(si) + " and " + Arrays.toString(sh));
+        }
+        if (ih.bias() != null || hh.bias() != null) {
+            throw new IllegalArgumentException("LSTM cell: the biases are bias_ih and bias_hh, not the weights' own");
+        }
+        this.in = si[1];
+        this.hidden = sh[1];
+        biasIh.value().requireShape("LSTM cell bias_ih", 4 * hidden);
+        biasHh.value().requireShape("LSTM cell bias_hh", 4 * hidden);
+        this.ih = ih;
+        this.hh = hh;
+        this.biasIh = biasIh;
+        this.biasHh = biasHh;
+    }
+
+    private static Tensor uniform(DType dtype, int hidden, RandomGenerator rng, int... shape) {
+        Tensor t = Tensor.zeros(dtype, shape);
+        double k = 1 / Math.sqrt(hidden);
+        Initializers.uniform(t, -k, k, rng);
+        return t;
+    }
+
+    public int inputSize() {
+        return in;
+    }
+
+    public int hiddenSize() {
+        return hidden;
+    }
+
+    public Param biasIh() {
+        return biasIh;
+    }
+
+    public Param biasHh() {
+        return biasHh;
+    }
+
+    /**
+     * Starts a pass of at most {@code steps} steps over {@code batch} rows, in {@code like}'s dtype:
+     * the state is zero, and the weights are taken as they are now for every step of the pass
+     * (as they would be within one PyTorch forward, where no parameter changes).
+     */
+    public void begin(int steps, int batch, Tensor like) {
+        if (steps < 1 || batch < 1) {
+            throw new IllegalArgumentException(describe() + ": a pass needs at least one step and one row, got "
+                    + steps + " steps of " + batch);
+        }
+        ih.direction().requireSameType(describe() + " (weights vs input)", like);
+        this.capacity = steps;
+        this.batch = batch;
+        this.forwardSteps = 0;
+        this.inBackward = false;
+        int k = in + hidden, g4 = 4 * hidden;
+        w = Buffers.ensure(w, like, g4, k);
+        copyColumns(scaled(ih, describe() + " " + WEIGHT_IH), w, 0, k);
+        copyColumns(scaled(hh, describe() + " " + WEIGHT_HH), w, in, k);
+        biasSum = Buffers.ensure(biasSum, like, g4);
+        biasSum.copyFrom(biasIh.value());
+        Kernels.axpy(1, biasHh.value(), biasSum);
+        xh = Buffers.ensure(xh, like, steps, batch, k);
+        gates = Buffers.ensure(gates, like, steps, batch, g4);
+        c = Buffers.ensure(c, like, steps, batch, hidden);
+        tanhC = Buffers.ensure(tanhC, like, steps, batch, hidden);
+        h = Buffers.ensure(h, like, steps, batch, hidden);
+        zero = Buffers.ensure(zero, like, batch, hidden);
+        if (hOut == null || hOut.length < steps || hOut[0].dim(0) != batch || hOut[0].dtype() != like.dtype()) {
+            hOut = new Tensor[steps];
+        }
+        for (int t = 0; t < steps; t++) {
+            hOut[t] = Buffers.ensure(hOut[t], like, batch, hidden);
+        }
+    }
+
+    /**
+     * Step {@code t} (the next one: steps run in order from 0) on {@code x_t [N, in]}; returns
+     * {@code h_t [N, H]}, the cell's tensor for that step, valid until the next {@link #begin}.
+     */
+    public Tensor step(int t, Tensor x) {
+        if (t != forwardSteps || t >= capacity) {
+            throw new IllegalStateException(describe() + ": step " + t + " out of order (next is " + forwardSteps
+                    + " of " + capacity + "; call begin first)");
+        }
+        x.requireShape(describe() + " input at step " + t, batch, in);
+        x.requireSameType(describe() + " input", w);
+        int k = in + hidden, g4 = 4 * hidden, rowOff = t * batch * k;
+        copyRows(x, 0, in, xh, rowOff, k, 0);
+        if (t > 0) {
+            copyRows(h, (t - 1) * batch * hidden, hidden, xh, rowOff, k, in);
+        } else {
+            copyRows(zero, 0, hidden, xh, rowOff, k, in);
+        }
+        int gOff = t * batch * g4;
+        copyRows(biasSum, 0, 0, gates, gOff, g4, 0);                            // a_t = b_ih + b_hh ...
+        RowGemm.gemm(false, true, batch, g4, k, xh, rowOff, k, w, 0, k, gates, gOff, g4, true); // ... + [x, h] Wᵀ
+        int off = t * batch * hidden;
+        Tensor cPrev = t > 0 ? c : zero;
+        int pOff = t > 0 ? (t - 1) * batch * hidden : 0;
+        Kernels.lstmCellForward(gates, gOff, cPrev, pOff, c, tanhC, h, off, batch, hidden);
+        copyRows(h, off, hidden, hOut[t], 0, hidden, 0);
+        forwardSteps = t + 1;
+        return hOut[t];
+    }
+
+    /**
+     * Backward through step {@code t} (steps go back in order from the last one run), given
+     * {@code dh [N, H]}, the gradient reaching {@code h_t} from outside the cell (null for none);
+     * returns {@code ∂L/∂x_t [N, in]} (the cell's buffer, overwritten by the next call).
+     */
+    public Tensor backwardStep(int t, Tensor dh) {
+        if (!inBackward) {
+            if (forwardSteps == 0) {
+                throw new IllegalStateException(describe() + ": backward called before forward");
+            }
+            nextBackward = forwardSteps - 1;
+            dGates = Buffers.ensure(dGates, w, capacity, batch, 4 * hidden);
+            dhRec = Buffers.ensure(dhRec, w, batch, hidden);
+            dc = Buffers.ensure(dc, w, batch, hidden);
+            dExternal = Buffers.ensure(dExternal, w, capacity, batch, hidden);
+            dxh = Buffers.ensure(dxh, w, batch, in + hidden);
+            dx = Buffers.ensure(dx, w, batch, in);
+            dhRec.fill(0);
+            dc.fill(0);
+            inBackward = true;
+        }
+        if (t != nextBackward) {
+            throw new IllegalStateException(describe() + ": backward step " + t + " out of order (expected " + nextBackward + ")");
+        }
+        int k = in + hidden, g4 = 4 * hidden, gOff = t * batch * g4, off = t * batch * hidden;
+        if (dh == null) {
+            copyRows(zero, 0, hidden, dExternal, off, hidden, 0);
+        } else {
+            dh.requireShape(describe() + " hidden gradient at step " + t, batch, hidden);
+            dh.requireSameType(describe() + " hidden gradient", w);
+            copyRows(dh, 0, hidden, dExternal, off, hidden, 0);
+        }
+        Tensor cPrev = t > 0 ? c : zero;
+        int pOff = t > 0 ? (t - 1) * batch * hidden : 0;
+        Kernels.lstmCellBackward(gates, gOff, cPrev, pOff, tanhC, dExternal, off,
+                dhRec, dc, dGates, batch, hidden);
+        RowGemm.gemm(false, false, batch, k, g4, dGates, gOff, g4, w, 0, k, dxh, 0, k, false); // ∂[x, h_{t−1}] = ∂a_t W
+        copyRows(dxh, 0, k, dx, 0, in, 0);
+        copyRowsFrom(dxh, in, k, dhRec, hidden);                                  // ∂h_{t−1} through the cell
+        nextBackward = t - 1;
+        return dx;
+    }
+
+    /**
+     * Accumulates the parameter gradients of the steps gone back through since {@link #begin}:
+     * {@code ∇W = Σ_t ∂a_tᵀ [x_t, h_{t−1}]} in one GEMM, each weight's columns handed to its
+     * parameterization (Eq. 3 for weight norm), and {@code ∇b_ih = ∇b_hh = Σ_t ∂a_t}.
+     */
+    public void finishBackward() {
+        if (!inBackward) {
+            throw new IllegalStateException(describe() + ": finishBackward before any backwardStep");
+        }
+        int first = nextBackward + 1, steps = forwardSteps - first;
+        int k = in + hidden, g4 = 4 * hidden, rows = steps * batch;
+        if (steps > 0) {
+            gradW = Buffers.ensure(gradW, w, g4, k);
+            RowGemm.gemm(true, false, g4, k, rows, dGates, first * batch * g4, g4, xh, first * batch * k, k,
+                    gradW, 0, k, false);
+            gradPart = Buffers.ensure(gradPart, w, g4, in);
+            copyRows(gradW, 0, k, gradPart, 0, in, 0, g4);
+            ih.accumulateGradients(gradPart);
+            gradPart = Buffers.ensure(gradPart, w, g4, hidden);
+            copyRowsFrom(gradW, in, k, gradPart, hidden);
+            hh.accumulateGradients(gradPart);
+            Tensor sums = gradW.zerosLike(g4);
+            if (first == 0 && steps == capacity) {
+                Kernels.channelSums(dGates.reshape(rows, g4), sums, false);
+            } else {
+                int base = first * batch * g4;
+                for (int j = 0; j < g4; j++) {
+                    double s = 0;
+                    for (int r = 0; r < rows; r++) {
+                        s += dGates.get(base + r * g4 + j);
+                    }
+                    sums.set(j, s);
+                }
+            }
+            Kernels.axpy(1, sums, biasIh.grad());
+            Kernels.axpy(1, sums, biasHh.grad());
+        }
+        inBackward = false;
+        forwardSteps = 0;
+    }
+
+    /** One step from the zero state: {@code LSTMCell(x)} without a state; returns {@code h_1}. */
+    @Override
+    public Tensor forward(Tensor x, Mode mode) {
+        if (x.rank() != 2 || x.dim(1) != in) {
+            throw new IllegalArgumentException(describe() + ": expected input [N, " + in + "] but got " + Arrays.toString(x.shape()));
+        }
+        begin(1, x.dim(0), x);
+        return step(0, x);
+    }
+
+    /** The backward of {@link #forward}: one step, then the parameter gradients. */
+    @Override
+    public Tensor backward(Tensor dy) {
+        Tensor out = backwardStep(0, dy);
+        finishBackward();
+        return out;
+    }
+
+    @Override
+    public LinkedHashMap<String, LinearWeights> weightsByName() {
+        LinkedHashMap<String, LinearWeights> out = new LinkedHashMap<>();
+        out.put(WEIGHT_IH, ih);
+        out.put(WEIGHT_HH, hh);
+        return out;
+    }
+
+    @Override
+    public LstmCell withWeights(String name, LinearWeights weights) {
+        LinearWeights current = weightsByName().get(name);
+        if (current == null) {
+            throw new IllegalArgumentException(describe() + " has weights " + WEIGHT_NAMES + ", not '" + name + "'");
+        }
+        if (!Arrays.equals(weights.shape(), current.shape())) {
+            throw new IllegalArgumentException(describe() + ": new " + name + " " + Arrays.toString(weights.shape())
+                    + " does not match " + Arrays.toString(current.shape()));
+        }
+        return WEIGHT_IH.equals(name) ? new LstmCell(weights, hh, biasIh, biasHh) : new LstmCell(ih, weights, biasIh, biasHh);
+    }
+
+    /** PyTorch's state-dict order, as {@link Lstm#params()}: plain weights, biases, then each normed weight's {@code _g}, {@code _v}. */
+    @Override
+    public List<Param> params() {
+        List<Param> ps = new ArrayList<>();
+        List<Param> normed = new ArrayList<>();
+        for (LinearWeights lw : List.of(ih, hh)) {
+            ("normal".equals(lw.kind()) ? ps : normed).addAll(lw.params());
+        }
+        ps.add(biasIh);
+        ps.add(biasHh);
+        ps.addAll(normed);
+        return List.copyOf(ps);
+    }
+
+    @Override
+    public String describe() {
+        return "LSTMCell(" + in + "->" + hidden + ", ih " + ih.kind() + ", hh " + hh.kind() + ")";
+    }
+
+    /** {@code w = s ⊙ d} of a weight (Eq. 2 with {@code s = g/||v||}), or {@code d} itself for plain weights. */
+    private static Tensor scaled(LinearWeights weights, String name) {
+        Tensor scale = weights.prepareScale(name);
+        Tensor d = weights.direction();
+        if (scale == null) {
+            return d;
+        }
+        int units = d.dim(0), fanIn = d.sizeFrom(1);
+        Tensor out = d.zerosLike(units, fanIn);
+        Kernels.channelScaleShift(d.reshape(1, units, fanIn), scale, null, out.reshape(1, units, fanIn));
+        return out;
+    }
+
+    /** Copies {@code src [rows, width]} into columns {@code [col, col+width)} of {@code dst [rows, ld]}. */
+    private static void copyColumns(Tensor src, Tensor dst, int col, int ld) {
+        int rows = src.dim(0), width = src.sizeFrom(1);
+        copyRows(src, 0, width, dst, 0, ld, col, rows);
+    }
+
+    /** Copies columns {@code [col, col + width)} of {@code src [rows, ld]} into {@code dst [rows, width]}. */
+    private static void copyRowsFrom(Tensor src, int col, int ld, Tensor dst, int width) {
+        int rows = dst.dim(0);
+        if (src.isFloat32()) {
+            float[] s = src.data(), d = dst.data();
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(s, r * ld + col, d, r * width, width);
+            }
+        } else {
+            double[] s = src.data64(), d = dst.data64();
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(s, r * ld + col, d, r * width, width);
+            }
+        }
+    }
+
+    private void copyRows(Tensor src, int srcOff, int srcLd, Tensor dst, int dstOff, int dstLd, int dstCol) {
+        copyRows(src, srcOff, srcLd, dst, dstOff, dstLd, dstCol, batch);
+    }
+
+    /** {@code rows} rows ({@code srcLd = 0}: one source row repeated): the first {@code min(srcLd, dstLd)} values of each source row into {@code dst} from column {@code dstCol}. */
+    private static void copyRows(Tensor src, int srcOff, int srcLd, Tensor dst, int dstOff, int dstLd, int dstCol, int rows) {
+        int width = srcLd == 0 ? dstLd - dstCol : Math.min(srcLd, dstLd - dstCol);   // srcLd 0: the same row each time
+        if (src.isFloat32()) {
+            float[] s = src.data(), d = dst.data();
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(s, srcOff + r * srcLd, d, dstOff + r * dstLd + dstCol, width);
+            }
+        } else {
+            double[] s = src.data64(), d = dst.data64();
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(s, srcOff + r * srcLd, d, dstOff + r * dstLd + dstCol, width);
+            }
+        }
+    }
+}
