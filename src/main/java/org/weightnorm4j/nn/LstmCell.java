@@ -56,6 +56,8 @@ public final class LstmCell implements WeightedLayer {
     private final LinearWeights hh;
     private final Param biasIh;
     private final Param biasHh;
+    private final ScaleShift ihScale;
+    private final ScaleShift hhScale;
 
     private int capacity;
     private int batch;
@@ -78,7 +80,8 @@ public final class LstmCell implements WeightedLayer {
     private Tensor dxh;         // [N, in+H]
     private Tensor dx;          // [N, in]
     private Tensor gradW;       // [4H, in+H]
-    private Tensor gradPart;    // [4H, in] or [4H, H]
+    private Tensor gradIh;      // [4H, in]
+    private Tensor gradHh;      // [4H, H]
 
     /** {@code nn.LSTMCell(in, hidden)}, PyTorch's initialisation: every parameter uniform in ±1/√hidden. */
     public LstmCell(int in, int hidden, DType dtype, RandomGenerator rng) {
@@ -109,6 +112,8 @@ public final class LstmCell implements WeightedLayer {
         this.hh = hh;
         this.biasIh = biasIh;
         this.biasHh = biasHh;
+        this.ihScale = new ScaleShift(ih);
+        this.hhScale = new ScaleShift(hh);
     }
 
     private static Tensor uniform(DType dtype, int hidden, RandomGenerator rng, int... shape) {
@@ -151,8 +156,10 @@ public final class LstmCell implements WeightedLayer {
         this.inBackward = false;
         int k = in + hidden, g4 = 4 * hidden;
         w = Buffers.ensure(w, like, g4, k);
-        copyColumns(scaled(ih, describe() + " " + WEIGHT_IH), w, 0, k);
-        copyColumns(scaled(hh, describe() + " " + WEIGHT_HH), w, in, k);
+        ihScale.prepare(describe() + " " + WEIGHT_IH);                          // w = g v/||v|| (Eq. 2), once per pass
+        hhScale.prepare(describe() + " " + WEIGHT_HH);
+        RowCopy.copy(ihScale.scaledDirection(ih.direction()), 0, in, w, 0, k, g4, in);
+        RowCopy.copy(hhScale.scaledDirection(hh.direction()), 0, hidden, w, in, k, g4, hidden);
         biasSum = Buffers.ensure(biasSum, like, g4);
         biasSum.copyFrom(biasIh.value());
         Kernels.axpy(1, biasHh.value(), biasSum);
@@ -182,20 +189,16 @@ public final class LstmCell implements WeightedLayer {
         x.requireShape(describe() + " input at step " + t, batch, in);
         x.requireSameType(describe() + " input", w);
         int k = in + hidden, g4 = 4 * hidden, rowOff = t * batch * k;
-        copyRows(x, 0, in, xh, rowOff, k, 0);
-        if (t > 0) {
-            copyRows(h, (t - 1) * batch * hidden, hidden, xh, rowOff, k, in);
-        } else {
-            copyRows(zero, 0, hidden, xh, rowOff, k, in);
-        }
+        RowCopy.copy(x, 0, in, xh, rowOff, k, batch, in);
+        RowCopy.copy(t > 0 ? h : zero, t > 0 ? (t - 1) * batch * hidden : 0, hidden, xh, rowOff + in, k, batch, hidden);
         int gOff = t * batch * g4;
-        copyRows(biasSum, 0, 0, gates, gOff, g4, 0);                            // a_t = b_ih + b_hh ...
+        RowCopy.copy(biasSum, 0, 0, gates, gOff, g4, batch, g4);                // a_t = b_ih + b_hh ...
         RowGemm.gemm(false, true, batch, g4, k, xh, rowOff, k, w, 0, k, gates, gOff, g4, true); // ... + [x, h] Wᵀ
         int off = t * batch * hidden;
         Tensor cPrev = t > 0 ? c : zero;
         int pOff = t > 0 ? (t - 1) * batch * hidden : 0;
         Kernels.lstmCellForward(gates, gOff, cPrev, pOff, c, tanhC, h, off, batch, hidden);
-        copyRows(h, off, hidden, hOut[t], 0, hidden, 0);
+        RowCopy.copy(h, off, hidden, hOut[t], 0, hidden, batch, hidden);
         forwardSteps = t + 1;
         return hOut[t];
     }
@@ -226,19 +229,19 @@ public final class LstmCell implements WeightedLayer {
         }
         int k = in + hidden, g4 = 4 * hidden, gOff = t * batch * g4, off = t * batch * hidden;
         if (dh == null) {
-            copyRows(zero, 0, hidden, dExternal, off, hidden, 0);
+            RowCopy.copy(zero, 0, hidden, dExternal, off, hidden, batch, hidden);
         } else {
             dh.requireShape(describe() + " hidden gradient at step " + t, batch, hidden);
             dh.requireSameType(describe() + " hidden gradient", w);
-            copyRows(dh, 0, hidden, dExternal, off, hidden, 0);
+            RowCopy.copy(dh, 0, hidden, dExternal, off, hidden, batch, hidden);
         }
         Tensor cPrev = t > 0 ? c : zero;
         int pOff = t > 0 ? (t - 1) * batch * hidden : 0;
         Kernels.lstmCellBackward(gates, gOff, cPrev, pOff, tanhC, dExternal, off,
                 dhRec, dc, dGates, batch, hidden);
         RowGemm.gemm(false, false, batch, k, g4, dGates, gOff, g4, w, 0, k, dxh, 0, k, false); // ∂[x, h_{t−1}] = ∂a_t W
-        copyRows(dxh, 0, k, dx, 0, in, 0);
-        copyRowsFrom(dxh, in, k, dhRec, hidden);                                  // ∂h_{t−1} through the cell
+        RowCopy.copy(dxh, 0, k, dx, 0, in, batch, in);
+        RowCopy.copy(dxh, in, k, dhRec, 0, hidden, batch, hidden);              // ∂h_{t−1} through the cell
         nextBackward = t - 1;
         return dx;
     }
@@ -258,12 +261,12 @@ public final class LstmCell implements WeightedLayer {
             gradW = Buffers.ensure(gradW, w, g4, k);
             RowGemm.gemm(true, false, g4, k, rows, dGates, first * batch * g4, g4, xh, first * batch * k, k,
                     gradW, 0, k, false);
-            gradPart = Buffers.ensure(gradPart, w, g4, in);
-            copyRows(gradW, 0, k, gradPart, 0, in, 0, g4);
-            ih.accumulateGradients(gradPart);
-            gradPart = Buffers.ensure(gradPart, w, g4, hidden);
-            copyRowsFrom(gradW, in, k, gradPart, hidden);
-            hh.accumulateGradients(gradPart);
+            gradIh = Buffers.ensure(gradIh, w, g4, in);
+            RowCopy.copy(gradW, 0, k, gradIh, 0, in, g4, in);
+            ih.accumulateGradients(gradIh);                                       // Eq. 3 for weight norm
+            gradHh = Buffers.ensure(gradHh, w, g4, hidden);
+            RowCopy.copy(gradW, in, k, gradHh, 0, hidden, g4, hidden);
+            hh.accumulateGradients(gradHh);
             Tensor sums = gradW.zerosLike(g4);
             if (first == 0 && steps == capacity) {
                 Kernels.channelSums(dGates.reshape(rows, g4), sums, false);
@@ -340,60 +343,5 @@ public final class LstmCell implements WeightedLayer {
     @Override
     public String describe() {
         return "LSTMCell(" + in + "->" + hidden + ", ih " + ih.kind() + ", hh " + hh.kind() + ")";
-    }
-
-    /** {@code w = s ⊙ d} of a weight (Eq. 2 with {@code s = g/||v||}), or {@code d} itself for plain weights. */
-    private static Tensor scaled(LinearWeights weights, String name) {
-        Tensor scale = weights.prepareScale(name);
-        Tensor d = weights.direction();
-        if (scale == null) {
-            return d;
-        }
-        int units = d.dim(0), fanIn = d.sizeFrom(1);
-        Tensor out = d.zerosLike(units, fanIn);
-        Kernels.channelScaleShift(d.reshape(1, units, fanIn), scale, null, out.reshape(1, units, fanIn));
-        return out;
-    }
-
-    /** Copies {@code src [rows, width]} into columns {@code [col, col+width)} of {@code dst [rows, ld]}. */
-    private static void copyColumns(Tensor src, Tensor dst, int col, int ld) {
-        int rows = src.dim(0), width = src.sizeFrom(1);
-        copyRows(src, 0, width, dst, 0, ld, col, rows);
-    }
-
-    /** Copies columns {@code [col, col + width)} of {@code src [rows, ld]} into {@code dst [rows, width]}. */
-    private static void copyRowsFrom(Tensor src, int col, int ld, Tensor dst, int width) {
-        int rows = dst.dim(0);
-        if (src.isFloat32()) {
-            float[] s = src.data(), d = dst.data();
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(s, r * ld + col, d, r * width, width);
-            }
-        } else {
-            double[] s = src.data64(), d = dst.data64();
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(s, r * ld + col, d, r * width, width);
-            }
-        }
-    }
-
-    private void copyRows(Tensor src, int srcOff, int srcLd, Tensor dst, int dstOff, int dstLd, int dstCol) {
-        copyRows(src, srcOff, srcLd, dst, dstOff, dstLd, dstCol, batch);
-    }
-
-    /** {@code rows} rows ({@code srcLd = 0}: one source row repeated): the first {@code min(srcLd, dstLd)} values of each source row into {@code dst} from column {@code dstCol}. */
-    private static void copyRows(Tensor src, int srcOff, int srcLd, Tensor dst, int dstOff, int dstLd, int dstCol, int rows) {
-        int width = srcLd == 0 ? dstLd - dstCol : Math.min(srcLd, dstLd - dstCol);   // srcLd 0: the same row each time
-        if (src.isFloat32()) {
-            float[] s = src.data(), d = dst.data();
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(s, srcOff + r * srcLd, d, dstOff + r * dstLd + dstCol, width);
-            }
-        } else {
-            double[] s = src.data64(), d = dst.data64();
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(s, srcOff + r * srcLd, d, dstOff + r * dstLd + dstCol, width);
-            }
-        }
     }
 }
