@@ -26,9 +26,9 @@ final class DemoDrawSection {
     static final int GLIMPSES = 8;
     static final int HIDDEN = 64;
     static final int LATENT = 10;
-    static final int TRAIN_IMAGES = 4000;
+    static final int TRAIN_IMAGES = 5000;
     static final int TEST_IMAGES = 500;
-    static final int EPOCHS = 3;
+    static final int EPOCHS = 4;
     /** Ten times the paper's 3e-4: a demo has a few hundred steps, not a hundred epochs. */
     static final double LR = 3e-3;
 
