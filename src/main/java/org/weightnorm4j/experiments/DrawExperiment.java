@@ -167,7 +167,8 @@ public final class DrawExperiment {
                                 run.step() % run.stepsPerEpoch(), run.stepsPerEpoch(), rate);
                         log.flush();
                     }
-                    if ((now - lastCheckpoint[0]) * 1e-9 >= checkpointSeconds) {
+                    // at least one step since this call began, so that a short interval cannot stall the run
+                    if (run.step() > stepAtStart && (now - lastCheckpoint[0]) * 1e-9 >= checkpointSeconds) {
                         lastCheckpoint[0] = now;
                         pause[0] = true;
                         return true;

@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import org.weightnorm4j.data.Augmentation;
+import org.weightnorm4j.data.BatchIterator;
 import org.weightnorm4j.data.Binarization;
+import org.weightnorm4j.data.Dataset;
 import org.weightnorm4j.nn.ModelTree;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.nn.RandomStreams;
@@ -69,6 +71,8 @@ public final class DrawRun {
     private final Tensor trainImages;   // [N, P], intensities in [0, 1]
     private final Tensor testBinary;    // [M, P], fixed binarization
     private final int stepsPerEpoch;
+    /** The epoch's order of the training examples (shuffled from the seed and the epoch; the last partial batch dropped). */
+    private final BatchIterator batches;
 
     private int epoch;                  // completed epochs
     private int stepInEpoch;            // steps done in the current epoch
@@ -100,7 +104,11 @@ public final class DrawRun {
         this.adam = new Adam(named, settings.lr());
         this.trainImages = train;
         this.testBinary = testBinary;
-        this.stepsPerEpoch = train.dim(0) / settings.batch();                     // the last partial batch is dropped
+        DrawConfig m = settings.model();
+        this.batches = new BatchIterator(new Dataset("draw training images", train.reshape(train.dim(0), 1, m.height(), m.width()),
+                new int[train.dim(0)], List.of("-")), settings.batch(), true, RandomStreams.derive(settings.seed(), STREAM_ORDER),
+                BatchIterator.LastBatch.DROP, Augmentation.NONE);
+        this.stepsPerEpoch = batches.stepsPerEpoch();
     }
 
     public Draw model() {
@@ -154,7 +162,7 @@ public final class DrawRun {
      */
     public EpochStats trainEpoch(BooleanSupplier stop) {
         int b = settings.batch(), pix = settings.model().pixels();
-        int[] order = order(epoch);
+        int[] order = batches.order(epoch);
         Tensor batchImages = Tensor.zeros(b, pix);
         Tensor binary = Tensor.zeros(b, pix);
         Tensor eps = Tensor.zeros(settings.model().glimpses(), b, settings.model().latent());
@@ -189,23 +197,6 @@ public final class DrawRun {
         stepInEpoch = 0;
         sumBound = sumRec = sumKl = sumGradNorm = 0;
         return s;
-    }
-
-    /** The order of the training examples in {@code e}: a Fisher–Yates shuffle of the epoch's stream. */
-    private int[] order(int e) {
-        int n = trainImages.dim(0);
-        int[] o = new int[n];
-        for (int i = 0; i < n; i++) {
-            o[i] = i;
-        }
-        SplittableRandom r = RandomStreams.forCall(RandomStreams.derive(settings.seed(), STREAM_ORDER), e);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = o[i];
-            o[i] = o[j];
-            o[j] = t;
-        }
-        return o;
     }
 
     /** The bound on the (fixed-binarized) test set, one noise sample per image, the same noise at every evaluation. */

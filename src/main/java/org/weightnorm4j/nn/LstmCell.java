@@ -1,6 +1,5 @@
 package org.weightnorm4j.nn;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,12 +49,11 @@ public final class LstmCell implements WeightedLayer {
     public static final String WEIGHT_HH = "weight_hh";
     public static final List<String> WEIGHT_NAMES = List.of(WEIGHT_IH, WEIGHT_HH);
 
+    private final LstmParams p;
     private final int in;
     private final int hidden;
     private final LinearWeights ih;
     private final LinearWeights hh;
-    private final Param biasIh;
-    private final Param biasHh;
     private final ScaleShift ihScale;
     private final ScaleShift hhScale;
 
@@ -85,42 +83,22 @@ public final class LstmCell implements WeightedLayer {
 
     /** {@code nn.LSTMCell(in, hidden)}, PyTorch's initialisation: every parameter uniform in ±1/√hidden. */
     public LstmCell(int in, int hidden, DType dtype, RandomGenerator rng) {
-        this(new PlainWeights(WEIGHT_IH, uniform(dtype, hidden, rng, 4 * hidden, in), null),
-                new PlainWeights(WEIGHT_HH, uniform(dtype, hidden, rng, 4 * hidden, hidden), null),
-                uniform(dtype, hidden, rng, 4 * hidden), uniform(dtype, hidden, rng, 4 * hidden));
+        this(LstmParams.pytorchDefault("", in, hidden, dtype, rng));
     }
 
     /** A cell with these weights ({@code [4H, in]}, {@code [4H, H]}, no biases of their own) and biases ({@code [4H]}; used, not copied). */
     public LstmCell(LinearWeights ih, LinearWeights hh, Tensor biasIh, Tensor biasHh) {
-        this(ih, hh, new Param("bias_ih", biasIh), new Param("bias_hh", biasHh));
+        this(LstmParams.of("", ih, hh, biasIh, biasHh));
     }
 
-    private LstmCell(LinearWeights ih, LinearWeights hh, Param biasIh, Param biasHh) {
-        int[] si = ih.shape(), sh = hh.shape();
-        if (si.length != 2 || sh.length != 2 || si[0] % 4 != 0 || sh[0] != si[0] || sh[1] * 4 != sh[0]) {
-            throw new IllegalArgumentException("LSTM cell: weights must be weight_ih [4H, in] and weight_hh [4H, H] but are "
-                    + Arrays.toString(si) + " and " + Arrays.toString(sh));
-        }
-        if (ih.bias() != null || hh.bias() != null) {
-            throw new IllegalArgumentException("LSTM cell: the biases are bias_ih and bias_hh, not the weights' own");
-        }
-        this.in = si[1];
-        this.hidden = sh[1];
-        biasIh.value().requireShape("LSTM cell bias_ih", 4 * hidden);
-        biasHh.value().requireShape("LSTM cell bias_hh", 4 * hidden);
-        this.ih = ih;
-        this.hh = hh;
-        this.biasIh = biasIh;
-        this.biasHh = biasHh;
+    private LstmCell(LstmParams p) {
+        this.p = p;
+        this.in = p.in();
+        this.hidden = p.hidden();
+        this.ih = p.ih();
+        this.hh = p.hh();
         this.ihScale = new ScaleShift(ih);
         this.hhScale = new ScaleShift(hh);
-    }
-
-    private static Tensor uniform(DType dtype, int hidden, RandomGenerator rng, int... shape) {
-        Tensor t = Tensor.zeros(dtype, shape);
-        double k = 1 / Math.sqrt(hidden);
-        Initializers.uniform(t, -k, k, rng);
-        return t;
     }
 
     public int inputSize() {
@@ -132,11 +110,11 @@ public final class LstmCell implements WeightedLayer {
     }
 
     public Param biasIh() {
-        return biasIh;
+        return p.biasIh();
     }
 
     public Param biasHh() {
-        return biasHh;
+        return p.biasHh();
     }
 
     /**
@@ -161,20 +139,15 @@ public final class LstmCell implements WeightedLayer {
         RowCopy.copy(ihScale.scaledDirection(ih.direction()), 0, in, w, 0, k, g4, in);
         RowCopy.copy(hhScale.scaledDirection(hh.direction()), 0, hidden, w, in, k, g4, hidden);
         biasSum = Buffers.ensure(biasSum, like, g4);
-        biasSum.copyFrom(biasIh.value());
-        Kernels.axpy(1, biasHh.value(), biasSum);
+        biasSum.copyFrom(p.biasIh().value());
+        Kernels.axpy(1, p.biasHh().value(), biasSum);
         xh = Buffers.ensure(xh, like, steps, batch, k);
         gates = Buffers.ensure(gates, like, steps, batch, g4);
         c = Buffers.ensure(c, like, steps, batch, hidden);
         tanhC = Buffers.ensure(tanhC, like, steps, batch, hidden);
         h = Buffers.ensure(h, like, steps, batch, hidden);
         zero = Buffers.ensure(zero, like, batch, hidden);
-        if (hOut == null || hOut.length < steps || hOut[0].dim(0) != batch || hOut[0].dtype() != like.dtype()) {
-            hOut = new Tensor[steps];
-        }
-        for (int t = 0; t < steps; t++) {
-            hOut[t] = Buffers.ensure(hOut[t], like, batch, hidden);
-        }
+        hOut = Buffers.ensurePerStep(hOut, like, steps, batch, hidden);
     }
 
     /**
@@ -280,8 +253,8 @@ public final class LstmCell implements WeightedLayer {
                     sums.set(j, s);
                 }
             }
-            Kernels.axpy(1, sums, biasIh.grad());
-            Kernels.axpy(1, sums, biasHh.grad());
+            Kernels.axpy(1, sums, p.biasIh().grad());
+            Kernels.axpy(1, sums, p.biasHh().grad());
         }
         inBackward = false;
         forwardSteps = 0;
@@ -307,41 +280,22 @@ public final class LstmCell implements WeightedLayer {
 
     @Override
     public LinkedHashMap<String, LinearWeights> weightsByName() {
-        LinkedHashMap<String, LinearWeights> out = new LinkedHashMap<>();
-        out.put(WEIGHT_IH, ih);
-        out.put(WEIGHT_HH, hh);
-        return out;
+        return p.weightsByName();
     }
 
     @Override
     public LstmCell withWeights(String name, LinearWeights weights) {
-        LinearWeights current = weightsByName().get(name);
-        if (current == null) {
-            throw new IllegalArgumentException(describe() + " has weights " + WEIGHT_NAMES + ", not '" + name + "'");
-        }
-        if (!Arrays.equals(weights.shape(), current.shape())) {
-            throw new IllegalArgumentException(describe() + ": new " + name + " " + Arrays.toString(weights.shape())
-                    + " does not match " + Arrays.toString(current.shape()));
-        }
-        return WEIGHT_IH.equals(name) ? new LstmCell(weights, hh, biasIh, biasHh) : new LstmCell(ih, weights, biasIh, biasHh);
+        return new LstmCell(p.with(name, weights, describe()));
     }
 
     /** PyTorch's state-dict order, as {@link Lstm#params()}: plain weights, biases, then each normed weight's {@code _g}, {@code _v}. */
     @Override
     public List<Param> params() {
-        List<Param> ps = new ArrayList<>();
-        List<Param> normed = new ArrayList<>();
-        for (LinearWeights lw : List.of(ih, hh)) {
-            ("normal".equals(lw.kind()) ? ps : normed).addAll(lw.params());
-        }
-        ps.add(biasIh);
-        ps.add(biasHh);
-        ps.addAll(normed);
-        return List.copyOf(ps);
+        return p.params();
     }
 
     @Override
     public String describe() {
-        return "LSTMCell(" + in + "->" + hidden + ", ih " + ih.kind() + ", hh " + hh.kind() + ")";
+        return "LSTMCell(" + in + "->" + hidden + ", " + p.kinds() + ")";
     }
 }

@@ -84,12 +84,7 @@ public final class StepDense implements LinearLayer {
         scaleShift.prepare(describe());
         w = scaleShift.scaledDirection(weights.direction());                   // w = s ⊙ d (Eq. 2), once per pass
         xs = Buffers.ensure(xs, like, steps, batch, in);
-        if (ys == null || ys.length < steps || ys[0].dim(0) != batch || ys[0].dtype() != like.dtype()) {
-            ys = new Tensor[steps];
-        }
-        for (int t = 0; t < steps; t++) {
-            ys[t] = Buffers.ensure(ys[t], like, batch, out);
-        }
+        ys = Buffers.ensurePerStep(ys, like, steps, batch, out);
     }
 
     /** {@code y_t = x_t wᵀ + b} for the next step {@code t}; returns the layer's {@code [N, out]} tensor for that step. */
