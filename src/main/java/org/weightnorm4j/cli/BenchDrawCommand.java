@@ -10,12 +10,13 @@ import org.weightnorm4j.generative.Draw;
 import org.weightnorm4j.generative.DrawConfig;
 import org.weightnorm4j.generative.DrawRun;
 import org.weightnorm4j.nn.ModelTree;
-import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.optim.Adam;
+import org.weightnorm4j.optim.GradientClipping;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.KernelProvider;
 import org.weightnorm4j.tensor.Parallel;
 import org.weightnorm4j.tensor.Tensor;
+import org.weightnorm4j.train.TrainStep;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
  * --workload draw}): one DRAW training step with the paper's configuration (read 2×2, write 5×5,
  * LSTMs of 256, latent 100, {@code --glimpses} 64), batch 100, on Bernoulli(0.5) images. The timed
  * span is the peer's: forward (noise ε drawn inside it, as the peer's {@code randn_like}), backward,
- * gradient clipping at 10, Adam's step; the minibatches are drawn before the clock.
+ * gradient clipping at 10, Adam's step ({@link DrawRun#trainStep}: the library's one training
+ * step); the minibatches are drawn before the clock.
  */
 @Command(name = "draw", mixinStandardHelpOptions = true,
         description = "DRAW training step; prints {\"bench\":\"draw-train\",\"param\":..,\"images_per_s_median\":..,"
@@ -73,9 +75,7 @@ final class BenchDrawCommand implements Runnable {
         DrawConfig cfg = new DrawConfig(28, 28, glimpses, hidden, 100, 2, 5);
         SplittableRandom rnd = new SplittableRandom(1);
         Draw model = Draw.create(cfg, "wn".equals(p), 0.01, DType.FLOAT32, rnd);
-        LinkedHashMap<String, Param> named = ModelTree.namedParams(model);
-        List<Param> params = new ArrayList<>(named.values());
-        Adam adam = new Adam(named, 3e-4);
+        TrainStep<Void> step = DrawRun.trainStep(model, GradientClipping.clipped(new Adam(ModelTree.namedParams(model), 3e-4), 10));
         List<Tensor> batches = new ArrayList<>();                        // drawn before the clock, as the peer's
         for (int b = 0; b < 8; b++) {
             Tensor x = Tensor.zeros(batch, cfg.pixels());
@@ -84,15 +84,13 @@ final class BenchDrawCommand implements Runnable {
             }
             batches.add(x);
         }
-        Tensor eps = Tensor.zeros(glimpses, batch, cfg.latent());
         int[] call = {0};
         double[] last = {Double.NaN};
         // per glimpse: two LSTM GEMMs forward and two backward passes of 2·N·4H·(in + H) flops
         double flops = 3 * 2.0 * glimpses * batch * 4 * hidden * (cfg.readSize() + 2 * hidden + cfg.latent());
         BenchCommand.Timing t = common.time(flops, () -> {
-            Draw.drawNoise(eps, rnd);
-            Draw.Bound b = DrawRun.trainStep(model, params, adam, 10, batches.get(call[0]++ % batches.size()), eps, null);
-            last[0] = b.mean();
+            last[0] = step.run(batches.get(call[0] % batches.size()), null, call[0] + 1, 1, null);
+            call[0]++;
         });
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("bench", "draw-train");

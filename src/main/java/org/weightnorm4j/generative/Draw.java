@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
+import org.weightnorm4j.nn.Buffers;
 import org.weightnorm4j.nn.Container;
 import org.weightnorm4j.nn.Initializers;
 import org.weightnorm4j.nn.Layer;
@@ -16,6 +17,7 @@ import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.nn.PlainWeights;
 import org.weightnorm4j.nn.RandomStreams;
 import org.weightnorm4j.nn.StepDense;
+import org.weightnorm4j.nn.StepLayer;
 import org.weightnorm4j.norm.WeightNorm;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Tensor;
@@ -49,9 +51,10 @@ import org.weightnorm4j.tensor.Tensor;
  * gradient is one GEMM over all glimpses at the end ({@link LstmCell#finishBackward},
  * {@link StepDense#finishBackward}).
  *
- * <p>As a {@link Layer}, {@code forward(x)} returns each example's bound {@code [N, 1]} with noise
- * from a counter-based stream ({@link #setNoiseSeed}) and {@code backward(dy)} takes
- * {@code ∂L/∂bound_n}. Data-dependent initialisation does not apply (the paper: not to LSTMs), so
+ * <p>As a {@link Layer}, {@code forward(x)} returns each example's two terms {@code [N, 2]}
+ * (reconstruction, KL) with noise from a counter-based stream ({@link #setNoise}), and
+ * {@code backward(dy)} takes their gradients: {@link DrawBoundObjective} makes the bound of them, so
+ * that DRAW trains through the library's one training step ({@code train.TrainStep}). Data-dependent initialisation does not apply (the paper: not to LSTMs), so
  * {@link #forwardThrough} is not supported.
  */
 public final class Draw implements Container {
@@ -84,6 +87,7 @@ public final class Draw implements Container {
     private double[] kl;
     private Tensor like;
     private Tensor out;
+    private Tensor noise;
 
     /** A DRAW model with these modules (shapes checked against {@code config}). */
     public Draw(DrawConfig config, LstmCell enc, LstmCell dec, StepDense q, StepDense readAtt, StepDense writeAtt, StepDense writeW) {
@@ -153,10 +157,13 @@ public final class Draw implements Container {
         return config;
     }
 
-    /** Noise for {@link #forward(Tensor, Mode)}: call {@code k} after this draws from {@code RandomStreams.forCall(seed, k)}. */
-    public void setNoiseSeed(long seed) {
+    /**
+     * Noise for {@link #forward(Tensor, Mode)}: the next call draws ε from
+     * {@code RandomStreams.forCall(seed, call)}, the one after from {@code call + 1}, and so on.
+     */
+    public void setNoise(long seed, long call) {
         this.noiseSeed = seed;
-        this.noiseCalls = 0;
+        this.noiseCalls = call;
     }
 
     /** Fills {@code ε [T, N, Z]} with standard normals from {@code rng}, step by step, example by example. */
@@ -166,15 +173,19 @@ public final class Draw implements Container {
         }
     }
 
-    /** Each example's bound {@code [N, 1]}, with fresh noise. */
+    /**
+     * Each image's two terms, {@code [N, 2]} = (reconstruction, KL) in nats, with fresh noise
+     * ({@link #setNoise}); {@link DrawBoundObjective} sums them into the bound.
+     */
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        Tensor noise = x.zerosLike(config.glimpses(), x.dim(0), config.latent());
+        noise = Buffers.ensure(noise, x, config.glimpses(), x.dim(0), config.latent());
         drawNoise(noise, RandomStreams.forCall(noiseSeed, noiseCalls++));
         bound(x, noise);
-        out = x.zerosLike(x.dim(0), 1);
+        out = Buffers.ensure(out, x, x.dim(0), 2);
         for (int n = 0; n < batch; n++) {
-            out.set(n, rec[n] + kl[n]);
+            out.set(2 * n, rec[n]);
+            out.set(2 * n + 1, kl[n]);
         }
         return out;
     }
@@ -204,11 +215,8 @@ public final class Draw implements Container {
         Tensor hPrev = images.zerosLike(n, h);                                      // h_dec_{−1} = 0
         double[] p = new double[n * 5];
         Arrays.fill(kl, 0);
-        for (LstmCell c : List.of(enc, dec)) {
-            c.begin(t4, n, images);
-        }
-        for (StepDense d : List.of(q, readAtt, writeAtt, writeW)) {
-            d.begin(t4, n, images);
+        for (StepLayer l : modules()) {
+            l.begin(t4, n, images);
         }
         int nr2 = config.readN() * config.readN(), rs = config.readSize();
         for (int t = 0; t < t4; t++) {
@@ -279,35 +287,42 @@ public final class Draw implements Container {
         }
     }
 
+    /** Given {@code ∂L/∂[reconstruction_n, KL_n]} ({@code [N, 2]}), backward through every glimpse; the images get no gradient (null). */
     @Override
     public Tensor backward(Tensor dy) {
-        dy.requireShape(describe() + " bound gradient", batch, 1);
-        double[] w = new double[batch];
+        dy.requireShape(describe() + " gradient of (reconstruction, KL)", batch, 2);
+        double[] wRec = new double[batch], wKl = new double[batch];
         for (int n = 0; n < batch; n++) {
-            w[n] = dy.get(n);
+            wRec[n] = dy.get(2 * n);
+            wKl[n] = dy.get(2 * n + 1);
         }
-        backward(w);
+        backward(wRec, wKl);
         return null;
+    }
+
+    /** {@link #backward(double[], double[])} with the same weight on both terms: the loss {@code Σ_n weight[n] · bound_n}. */
+    public void backward(double[] weight) {
+        backward(weight, weight);
     }
 
     /**
      * Backward through every glimpse of the last {@link #bound}, for the loss
-     * {@code Σ_n weight[n] · bound_n} (the batch mean: {@code 1/N} each); accumulates every
-     * parameter's gradient. The images get no gradient.
+     * {@code Σ_n (wRec[n] · reconstruction_n + wKl[n] · KL_n)} (the batch mean of the bound:
+     * {@code 1/N} each); accumulates every parameter's gradient. The images get no gradient.
      */
-    public void backward(double[] weight) {
+    public void backward(double[] wRec, double[] wKl) {
         if (x == null || steps == 0) {
             throw new IllegalStateException(describe() + ": backward called before forward");
         }
-        if (weight.length != batch) {
-            throw new IllegalArgumentException(describe() + ": " + weight.length + " weights for a batch of " + batch);
+        if (wRec.length != batch || wKl.length != batch) {
+            throw new IllegalArgumentException(describe() + ": " + wRec.length + " and " + wKl.length + " weights for a batch of " + batch);
         }
         int n = batch, pix = config.pixels(), z = config.latent(), h = config.hidden();
         int rs = config.readSize(), nr2 = config.readN() * config.readN(), nw2 = config.writeN() * config.writeN();
         double[] dCanvas = new double[n * pix];
         for (int e = 0; e < n; e++) {
             for (int i = e * pix; i < (e + 1) * pix; i++) {
-                dCanvas[i] = weight[e] * (sig[steps][i] - x[i]);                    // ∂BCE/∂c_T = σ(c_T) − x
+                dCanvas[i] = wRec[e] * (sig[steps][i] - x[i]);                    // ∂BCE/∂c_T = σ(c_T) − x
             }
         }
         Tensor dhDecNext = like.zerosLike(n, h);                                  // ∂h_dec_t from step t+1
@@ -346,8 +361,8 @@ public final class Draw implements Container {
                 for (int j = 0; j < z; j++) {
                     double mu = mq[e * 2 * z + j], sigma = Math.exp(mq[e * 2 * z + z + j]);
                     double g = dz.get(e * z + j);
-                    dq.set(e * 2 * z + j, g + weight[e] * mu);                                       // ∂μ: z and KL
-                    dq.set(e * 2 * z + z + j, g * sigma * eps[(t * n + e) * z + j] + weight[e] * (sigma * sigma - 1)); // ∂ log σ
+                    dq.set(e * 2 * z + j, g + wKl[e] * mu);                                       // ∂μ: z and KL
+                    dq.set(e * 2 * z + z + j, g * sigma * eps[(t * n + e) * z + j] + wKl[e] * (sigma * sigma - 1)); // ∂ log σ
                 }
             }
             Tensor dEncIn = enc.backwardStep(t, q.backwardStep(t, dq));
@@ -385,11 +400,8 @@ public final class Draw implements Container {
                 dCanvas[i] -= dXhat[i] * s[i] * (1 - s[i]);                           // x̂_t = x − σ(c_{t−1})
             }
         }
-        for (LstmCell c : List.of(enc, dec)) {
-            c.finishBackward();
-        }
-        for (StepDense d : List.of(q, readAtt, writeAtt, writeW)) {
-            d.finishBackward();
+        for (StepLayer l : modules()) {
+            l.finishBackward();
         }
         steps = 0;
     }
@@ -500,6 +512,10 @@ public final class Draw implements Container {
                 dst.set(e * width + a + j, right.get(e * h + j));
             }
         }
+    }
+
+    private List<StepLayer> modules() {
+        return List.of(enc, dec, q, readAtt, writeAtt, writeW);
     }
 
     public LstmCell encoder() {

@@ -2,7 +2,6 @@ package org.weightnorm4j.generative;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +11,13 @@ import org.weightnorm4j.data.BatchIterator;
 import org.weightnorm4j.data.Binarization;
 import org.weightnorm4j.data.Dataset;
 import org.weightnorm4j.nn.ModelTree;
-import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.nn.RandomStreams;
 import org.weightnorm4j.optim.Adam;
 import org.weightnorm4j.optim.GradientClipping;
 import org.weightnorm4j.optim.OptimizerState;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Tensor;
+import org.weightnorm4j.train.TrainStep;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
 import org.weightnorm4j.train.checkpoint.CheckpointException;
 import org.weightnorm4j.train.checkpoint.Sidecar;
@@ -66,8 +65,9 @@ public final class DrawRun {
 
     private final Settings settings;
     private final Draw model;
-    private final List<Param> params;
     private final Adam adam;
+    private final GradientClipping.Clipped optimizer;
+    private final TrainStep<Void> trainStep;
     private final Tensor trainImages;   // [N, P], intensities in [0, 1]
     private final Tensor testBinary;    // [M, P], fixed binarization
     private final int stepsPerEpoch;
@@ -99,9 +99,9 @@ public final class DrawRun {
         this.settings = settings;
         this.model = Draw.create(settings.model(), settings.weightNorm(), settings.initStd(), DType.FLOAT32,
                 RandomStreams.forCall(RandomStreams.derive(settings.seed(), STREAM_INIT), 0));
-        LinkedHashMap<String, Param> named = ModelTree.namedParams(model);
-        this.params = new ArrayList<>(named.values());
-        this.adam = new Adam(named, settings.lr());
+        this.adam = new Adam(ModelTree.namedParams(model), settings.lr());
+        this.optimizer = GradientClipping.clipped(adam, settings.clip());
+        this.trainStep = trainStep(model, optimizer);
         this.trainImages = train;
         this.testBinary = testBinary;
         DrawConfig m = settings.model();
@@ -136,24 +136,13 @@ public final class DrawRun {
     }
 
     /**
-     * One training step on a binarized batch {@code x [B, P]} with noise {@code ε [T, B, Z]}: the
-     * span the benchmark times, as the peer's: forward, backward, clipping, Adam's step. Returns the
-     * batch's bound and writes the norm before clipping into {@code gradNorm[0]} when not null.
+     * The library's one training step ({@link TrainStep}) set up for DRAW: zero the gradients,
+     * forward (ε drawn inside, from the model's noise stream), the bound averaged over the batch
+     * ({@link DrawBoundObjective}), backward, the non-finite guards, then the optimizer wrapped in
+     * global gradient-norm clipping ({@link GradientClipping#clipped}). The span the benchmark times.
      */
-    public static Draw.Bound trainStep(Draw model, List<Param> params, Adam adam, double clip, Tensor x, Tensor eps, double[] gradNorm) {
-        for (Param p : params) {
-            p.zeroGrad();
-        }
-        Draw.Bound b = model.bound(x, eps);
-        double[] w = new double[x.dim(0)];
-        java.util.Arrays.fill(w, 1.0 / w.length);
-        model.backward(w);
-        double norm = GradientClipping.clipGlobalNorm(params, clip);
-        if (gradNorm != null) {
-            gradNorm[0] = norm;
-        }
-        adam.step();
-        return b;
+    public static TrainStep<Void> trainStep(Draw model, GradientClipping.Clipped optimizer) {
+        return new TrainStep<>(model, optimizer, new DrawBoundObjective(), null);
     }
 
     /**
@@ -165,9 +154,7 @@ public final class DrawRun {
         int[] order = batches.order(epoch);
         Tensor batchImages = Tensor.zeros(b, pix);
         Tensor binary = Tensor.zeros(b, pix);
-        Tensor eps = Tensor.zeros(settings.model().glimpses(), b, settings.model().latent());
         int[] ids = new int[b];
-        double[] norm = new double[1];
         float[] src = trainImages.data(), dst = batchImages.data();
         while (stepInEpoch < stepsPerEpoch) {
             if (stop.getAsBoolean()) {
@@ -178,16 +165,12 @@ public final class DrawRun {
                 System.arraycopy(src, ids[i] * pix, dst, i * pix, pix);
             }
             Binarization.dynamic(batchImages, ids, settings.seed(), epoch, binary);
-            Draw.drawNoise(eps, RandomStreams.forCall(RandomStreams.derive(settings.seed(), STREAM_NOISE), step));
-            Draw.Bound bound = trainStep(model, params, adam, settings.clip(), binary, eps, norm);
-            if (!Double.isFinite(bound.mean())) {
-                throw new IllegalStateException("DRAW (" + settings.param() + "): the bound became " + bound.mean()
-                        + " at epoch " + (epoch + 1) + ", step " + (step + 1) + "; lower the learning rate or check the data");
-            }
-            sumBound += bound.mean();
-            sumRec += bound.meanReconstruction();
-            sumKl += bound.meanKl();
-            sumGradNorm += norm[0];
+            model.setNoise(RandomStreams.derive(settings.seed(), STREAM_NOISE), step);     // ε of this step: stream (seed, step)
+            double bound = trainStep.run(binary, null, step + 1, epoch + 1, null);
+            sumBound += bound;
+            sumRec += trainStep.metric(0);
+            sumKl += trainStep.metric(1);
+            sumGradNorm += optimizer.lastNorm();
             stepInEpoch++;
             step++;
         }

@@ -1,6 +1,5 @@
 package org.weightnorm4j.nn;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -43,7 +42,7 @@ import org.weightnorm4j.tensor.Tensor;
  * {@code ∂x_t} and {@code ∂h_{t−1}}. The weight gradients wait for {@link #finishBackward}: one GEMM
  * over all steps, {@code Σ_t ∂a_tᵀ [x_t, h_{t−1}]}, split into the two weights' columns.
  */
-public final class LstmCell implements WeightedLayer {
+public final class LstmCell implements WeightedLayer, StepLayer {
     /** PyTorch's {@code LSTMCell} names (no {@code _l0}). */
     public static final String WEIGHT_IH = "weight_ih";
     public static final String WEIGHT_HH = "weight_hh";
@@ -122,6 +121,7 @@ public final class LstmCell implements WeightedLayer {
      * the state is zero, and the weights are taken as they are now for every step of the pass
      * (as they would be within one PyTorch forward, where no parameter changes).
      */
+    @Override
     public void begin(int steps, int batch, Tensor like) {
         if (steps < 1 || batch < 1) {
             throw new IllegalArgumentException(describe() + ": a pass needs at least one step and one row, got "
@@ -154,6 +154,7 @@ public final class LstmCell implements WeightedLayer {
      * Step {@code t} (the next one: steps run in order from 0) on {@code x_t [N, in]}; returns
      * {@code h_t [N, H]}, the cell's tensor for that step, valid until the next {@link #begin}.
      */
+    @Override
     public Tensor step(int t, Tensor x) {
         if (t != forwardSteps || t >= capacity) {
             throw new IllegalStateException(describe() + ": step " + t + " out of order (next is " + forwardSteps
@@ -181,6 +182,7 @@ public final class LstmCell implements WeightedLayer {
      * {@code dh [N, H]}, the gradient reaching {@code h_t} from outside the cell (null for none);
      * returns {@code ∂L/∂x_t [N, in]} (the cell's buffer, overwritten by the next call).
      */
+    @Override
     public Tensor backwardStep(int t, Tensor dh) {
         if (!inBackward) {
             if (forwardSteps == 0) {
@@ -224,6 +226,7 @@ public final class LstmCell implements WeightedLayer {
      * {@code ∇W = Σ_t ∂a_tᵀ [x_t, h_{t−1}]} in one GEMM, each weight's columns handed to its
      * parameterization (Eq. 3 for weight norm), and {@code ∇b_ih = ∇b_hh = Σ_t ∂a_t}.
      */
+    @Override
     public void finishBackward() {
         if (!inBackward) {
             throw new IllegalStateException(describe() + ": finishBackward before any backwardStep");
@@ -260,22 +263,9 @@ public final class LstmCell implements WeightedLayer {
         forwardSteps = 0;
     }
 
-    /** One step from the zero state: {@code LSTMCell(x)} without a state; returns {@code h_1}. */
     @Override
-    public Tensor forward(Tensor x, Mode mode) {
-        if (x.rank() != 2 || x.dim(1) != in) {
-            throw new IllegalArgumentException(describe() + ": expected input [N, " + in + "] but got " + Arrays.toString(x.shape()));
-        }
-        begin(1, x.dim(0), x);
-        return step(0, x);
-    }
-
-    /** The backward of {@link #forward}: one step, then the parameter gradients. */
-    @Override
-    public Tensor backward(Tensor dy) {
-        Tensor out = backwardStep(0, dy);
-        finishBackward();
-        return out;
+    public int stepInputSize() {
+        return in;
     }
 
     @Override

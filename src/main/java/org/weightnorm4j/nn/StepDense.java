@@ -20,7 +20,7 @@ import org.weightnorm4j.tensor.Tensor;
  * <p>Per step it multiplies by {@code w} itself rather than scaling the output by {@code s} as
  * {@link Dense} does: {@code w} is built once per pass and the per-step products stay plain GEMMs.
  */
-public final class StepDense implements LinearLayer {
+public final class StepDense implements LinearLayer, StepLayer {
     private final LinearWeights weights;
     private final ScaleShift scaleShift;
     private final int in;
@@ -71,6 +71,7 @@ public final class StepDense implements LinearLayer {
     }
 
     /** Starts a pass of at most {@code steps} steps over {@code batch} rows in {@code like}'s dtype. */
+    @Override
     public void begin(int steps, int batch, Tensor like) {
         if (steps < 1 || batch < 1) {
             throw new IllegalArgumentException(describe() + ": a pass needs at least one step and one row, got "
@@ -88,6 +89,7 @@ public final class StepDense implements LinearLayer {
     }
 
     /** {@code y_t = x_t wᵀ + b} for the next step {@code t}; returns the layer's {@code [N, out]} tensor for that step. */
+    @Override
     public Tensor step(int t, Tensor x) {
         if (t != forwardSteps || t >= capacity) {
             throw new IllegalStateException(describe() + ": step " + t + " out of order (next is " + forwardSteps
@@ -106,6 +108,7 @@ public final class StepDense implements LinearLayer {
     }
 
     /** Given {@code ∇y_t} of a step that ran, returns {@code ∇x_t = ∇y_t w} (the layer's buffer, overwritten by the next call). */
+    @Override
     public Tensor backwardStep(int t, Tensor dy) {
         if (t < 0 || t >= forwardSteps) {
             throw new IllegalStateException(describe() + ": backward step " + t + " but steps 0.." + (forwardSteps - 1) + " ran");
@@ -123,6 +126,7 @@ public final class StepDense implements LinearLayer {
     }
 
     /** Accumulates {@code ∇w} (handed to the weights: Eq. 3 for weight norm) and {@code ∇b} over every step of the pass. */
+    @Override
     public void finishBackward() {
         if (!inBackward) {
             throw new IllegalStateException(describe() + ": finishBackward before any backwardStep");
@@ -145,21 +149,9 @@ public final class StepDense implements LinearLayer {
         return p;
     }
 
-    /** One step from nothing: {@code nn.Linear(x)}. */
     @Override
-    public Tensor forward(Tensor x, Mode mode) {
-        if (x.rank() != 2 || x.dim(1) != in) {
-            throw new IllegalArgumentException(describe() + ": expected input [N, " + in + "] but got " + Arrays.toString(x.shape()));
-        }
-        begin(1, x.dim(0), x);
-        return step(0, x);
-    }
-
-    @Override
-    public Tensor backward(Tensor dy) {
-        Tensor out = backwardStep(0, dy);
-        finishBackward();
-        return out;
+    public int stepInputSize() {
+        return in;
     }
 
     @Override

@@ -18,6 +18,77 @@ public final class GradientClipping {
     private GradientClipping() {
     }
 
+    /**
+     * {@code inner} with the gradients clipped to a global norm of {@code maxNorm} before each of its
+     * steps (what {@code clip_grad_norm_} before {@code optimizer.step()} does), so that the one
+     * training step of the library ({@code train.TrainStep}) runs clipped training unchanged. Its
+     * state is {@code inner}'s.
+     */
+    public static Clipped clipped(Optimizer inner, double maxNorm) {
+        return new Clipped(inner, maxNorm);
+    }
+
+    /** An optimizer whose every step first clips the global gradient norm ({@link #clipped}). */
+    public static final class Clipped implements Optimizer {
+        private final Optimizer inner;
+        private final double maxNorm;
+        private double lastNorm = Double.NaN;
+
+        private Clipped(Optimizer inner, double maxNorm) {
+            if (!(maxNorm > 0)) {
+                throw new IllegalArgumentException("gradient clipping: the maximum norm must be > 0, got " + maxNorm);
+            }
+            this.inner = inner;
+            this.maxNorm = maxNorm;
+        }
+
+        /** The global gradient norm before clipping at the last step (NaN before the first). */
+        public double lastNorm() {
+            return lastNorm;
+        }
+
+        @Override
+        public List<Param> params() {
+            return inner.params();
+        }
+
+        @Override
+        public void step() {
+            lastNorm = clipGlobalNorm(inner.params(), maxNorm);
+            inner.step();
+        }
+
+        @Override
+        public long stepCount() {
+            return inner.stepCount();
+        }
+
+        @Override
+        public double learningRate() {
+            return inner.learningRate();
+        }
+
+        @Override
+        public void setLearningRate(double lr) {
+            inner.setLearningRate(lr);
+        }
+
+        @Override
+        public OptimizerState state() {
+            return inner.state();
+        }
+
+        @Override
+        public void loadState(OptimizerState state) {
+            inner.loadState(state);
+        }
+
+        @Override
+        public String toString() {
+            return inner + ", gradient norm clipped at " + maxNorm;
+        }
+    }
+
     /** Clips in place; returns the norm before clipping (NaN or infinite gradients leave everything unscaled and return that). */
     public static double clipGlobalNorm(List<Param> params, double maxNorm) {
         if (!(maxNorm > 0)) {
