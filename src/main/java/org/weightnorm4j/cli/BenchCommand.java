@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Kernel benchmarks; one JSON object per line.",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchTrainCommand.class, BenchLstmCommand.class,
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchTrainCommand.class, BenchLstmCommand.class, BenchDrawCommand.class,
                 BenchDqnCommand.class, BenchDqnLoopCommand.class, BenchEnvCommand.class, BenchVaeCommand.class})
 public final class BenchCommand implements Runnable {
 

@@ -117,12 +117,15 @@ public final class DemoCommand implements Callable<Integer> {
         o.println("== summary: dqn (Breakout, normal against wn)");
         o.println(dqn.summary());
 
+        DemoDrawSection.Result draw = DemoDrawSection.run(out.resolve("draw"), null, seed.seed, CompareCommand.Shared.argv(spec, "demo"), o);
+
         o.println();
         o.println("reports:");
         o.println("  compare: " + compareReport.toAbsolutePath());
         o.println("  noise:   " + noiseReport.toAbsolutePath());
         o.println("  explain: " + explainReport.toAbsolutePath() + "  (from Eq. 3 to Eq. 4 step by step, with pictures)");
         o.println("  dqn:     " + dqn.report().toAbsolutePath());
+        o.println("  draw:    " + (draw.report() == null ? "" : draw.report().toAbsolutePath() + "  ") + "(" + draw.summary() + ")");
         o.printf(Locale.ROOT, "demo finished in %.0f s%n", (System.nanoTime() - started) * 1e-9);
         o.flush();
         return 0;

@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
                 LrSweepCommand.class,
                 PlayCommand.class,
                 DqnCommand.class,
+                DrawCommand.class,
         })
 public final class Main implements Runnable {
 

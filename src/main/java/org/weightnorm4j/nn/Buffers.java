@@ -19,4 +19,16 @@ public final class Buffers {
         }
         return like.zerosLike(shape);
     }
+
+    /**
+     * One tensor per step ({@code steps} of them, each {@link #ensure}d to {@code shape}): the
+     * per-step outputs a step-driven recurrent layer hands out ({@link LstmCell}, {@link StepDense}).
+     */
+    public static Tensor[] ensurePerStep(Tensor[] current, Tensor like, int steps, int... shape) {
+        Tensor[] out = current != null && current.length >= steps ? current : new Tensor[steps];
+        for (int t = 0; t < steps; t++) {
+            out[t] = ensure(out[t], like, shape);
+        }
+        return out;
+    }
 }

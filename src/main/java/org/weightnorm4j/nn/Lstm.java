@@ -1,7 +1,5 @@
 package org.weightnorm4j.nn;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -47,12 +45,7 @@ public final class Lstm implements WeightedLayer {
     public static final String WEIGHT_HH = "weight_hh_l0";
     public static final List<String> WEIGHT_NAMES = List.of(WEIGHT_IH, WEIGHT_HH);
 
-    private final int in;
-    private final int hidden;
-    private final LinearWeights ih;
-    private final LinearWeights hh;
-    private final Param biasIh;
-    private final Param biasHh;
+    private final LstmParams p;
     private final LstmSequence run;
 
     /** {@code nn.LSTM(in, hidden)} in float32, PyTorch's initialisation: every parameter uniform in ±1/√hidden. */
@@ -62,9 +55,7 @@ public final class Lstm implements WeightedLayer {
 
     /** As {@link #Lstm(int, int, RandomGenerator)}, in {@code dtype}; parameters drawn in PyTorch's order. */
     public Lstm(int in, int hidden, DType dtype, RandomGenerator rng) {
-        this(new PlainWeights(WEIGHT_IH, uniform(dtype, hidden, rng, 4 * hidden, in), null),
-                new PlainWeights(WEIGHT_HH, uniform(dtype, hidden, rng, 4 * hidden, hidden), null),
-                uniform(dtype, hidden, rng, 4 * hidden), uniform(dtype, hidden, rng, 4 * hidden));
+        this(LstmParams.pytorchDefault(SUFFIX, in, hidden, dtype, rng));
     }
 
     /**
@@ -72,58 +63,39 @@ public final class Lstm implements WeightedLayer {
      * own) and biases ({@code [4H]} each; the tensors are used, not copied).
      */
     public Lstm(LinearWeights ih, LinearWeights hh, Tensor biasIh, Tensor biasHh) {
-        this(ih, hh, new Param("bias_ih_l0", biasIh), new Param("bias_hh_l0", biasHh));
+        this(LstmParams.of(SUFFIX, ih, hh, biasIh, biasHh));
     }
 
-    private Lstm(LinearWeights ih, LinearWeights hh, Param biasIh, Param biasHh) {
-        int[] si = ih.shape(), sh = hh.shape();
-        if (si.length != 2 || sh.length != 2 || si[0] % 4 != 0 || sh[0] != si[0] || sh[1] * 4 != sh[0]) {
-            throw new IllegalArgumentException("LSTM: weights must be weight_ih_l0 [4H, in] and weight_hh_l0 [4H, H] but are "
-                    + Arrays.toString(si) + " and " + Arrays.toString(sh));
-        }
-        if (ih.bias() != null || hh.bias() != null) {
-            throw new IllegalArgumentException("LSTM: the biases are bias_ih_l0 and bias_hh_l0, not the weights' own");
-        }
-        this.hidden = sh[1];
-        this.in = si[1];
-        biasIh.value().requireShape("LSTM bias_ih_l0", 4 * hidden);
-        biasHh.value().requireShape("LSTM bias_hh_l0", 4 * hidden);
-        this.ih = ih;
-        this.hh = hh;
-        this.biasIh = biasIh;
-        this.biasHh = biasHh;
+    private Lstm(LstmParams p) {
+        this.p = p;
         this.run = new LstmSequence(this);
     }
 
-    private static Tensor uniform(DType dtype, int hidden, RandomGenerator rng, int... shape) {
-        Tensor t = Tensor.zeros(dtype, shape);
-        double k = 1 / Math.sqrt(hidden);
-        Initializers.uniform(t, -k, k, rng);
-        return t;
-    }
+    /** PyTorch's {@code nn.LSTM} names its layer-0 parameters with this suffix. */
+    private static final String SUFFIX = "_l0";
 
     public int inputSize() {
-        return in;
+        return p.in();
     }
 
     public int hiddenSize() {
-        return hidden;
+        return p.hidden();
     }
 
     LinearWeights ih() {
-        return ih;
+        return p.ih();
     }
 
     LinearWeights hh() {
-        return hh;
+        return p.hh();
     }
 
     public Param biasIh() {
-        return biasIh;
+        return p.biasIh();
     }
 
     public Param biasHh() {
-        return biasHh;
+        return p.biasHh();
     }
 
     /** All hidden states {@code [T, N, H]} for an input {@code [T, N, in]}, from a zero state. */
@@ -184,24 +156,13 @@ public final class Lstm implements WeightedLayer {
 
     @Override
     public LinkedHashMap<String, LinearWeights> weightsByName() {
-        LinkedHashMap<String, LinearWeights> out = new LinkedHashMap<>();
-        out.put(WEIGHT_IH, ih);
-        out.put(WEIGHT_HH, hh);
-        return out;
+        return p.weightsByName();
     }
 
     /** The same LSTM with one weight re-parameterized; the other weight and both biases are shared. */
     @Override
     public Lstm withWeights(String name, LinearWeights weights) {
-        LinearWeights current = weightsByName().get(name);
-        if (current == null) {
-            throw new IllegalArgumentException(describe() + " has weights " + WEIGHT_NAMES + ", not '" + name + "'");
-        }
-        if (!Arrays.equals(weights.shape(), current.shape())) {
-            throw new IllegalArgumentException(describe() + ": new " + name + " " + Arrays.toString(weights.shape())
-                    + " does not match " + Arrays.toString(current.shape()));
-        }
-        return WEIGHT_IH.equals(name) ? new Lstm(weights, hh, biasIh, biasHh) : new Lstm(ih, weights, biasIh, biasHh);
+        return new Lstm(p.with(name, weights, describe()));
     }
 
     /**
@@ -211,19 +172,11 @@ public final class Lstm implements WeightedLayer {
      */
     @Override
     public List<Param> params() {
-        List<Param> ps = new ArrayList<>();
-        List<Param> normed = new ArrayList<>();
-        for (LinearWeights w : List.of(ih, hh)) {
-            ("normal".equals(w.kind()) ? ps : normed).addAll(w.params());
-        }
-        ps.add(biasIh);
-        ps.add(biasHh);
-        ps.addAll(normed);
-        return List.copyOf(ps);
+        return p.params();
     }
 
     @Override
     public String describe() {
-        return "LSTM(" + in + "->" + hidden + ", ih " + ih.kind() + ", hh " + hh.kind() + ")";
+        return "LSTM(" + p.in() + "->" + p.hidden() + ", " + p.kinds() + ")";
     }
 }

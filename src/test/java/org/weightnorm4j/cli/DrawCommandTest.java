@@ -1,0 +1,102 @@
+package org.weightnorm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.weightnorm4j.testing.CliRun.run;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.weightnorm4j.testing.BandedImages;
+import org.weightnorm4j.testing.CliRun;
+
+/** {@code weightnorm draw}, {@code draw compare} and {@code bench draw}, end to end on 28×28 IDX files and a tiny model. */
+class DrawCommandTest {
+    @TempDir
+    static Path data;
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void writeDataset() throws IOException {
+        BandedImages.writeSplit(data, "train", 40, 1);
+        BandedImages.writeSplit(data, "t10k", 12, 2);
+    }
+
+    private static String[] tiny(String... more) {
+        String[] base = {"--data", data.toString(), "--glimpses", "2", "--hidden", "4", "--latent", "2", "--batch", "20",
+                "--epochs", "1", "--threads", "1", "--write", "3"};
+        List<String> all = new ArrayList<>(List.of(more));
+        for (int i = 0; i < base.length; i += 2) {
+            if (!all.contains(base[i])) {
+                all.add(base[i]);
+                all.add(base[i + 1]);
+            }
+        }
+        return all.toArray(new String[0]);
+    }
+
+    @Test
+    void trainsWritesTheSummaryAndResumesForMoreEpochs() throws IOException {
+        Path out = tmp.resolve("run");
+        CliRun r = run(tiny("draw", "--param", "wn", "--seed", "4", "--out", out.toString()));
+        assertEquals(0, r.code(), r.err());
+        JsonObject s = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        assertTrue(Double.isFinite(s.get("test_bound").getAsDouble()), s.toString());
+        assertEquals("wn", s.getAsJsonObject("config").get("param").getAsString());
+        assertEquals(2, s.getAsJsonObject("config").get("glimpses").getAsInt());
+        assertTrue(Files.readString(out.resolve("metrics.csv")).startsWith("epoch,step,train_bound"));
+        assertTrue(Files.exists(out.resolve("canvas-test.png")) && Files.exists(out.resolve("canvas-samples-strip.png")));
+
+        CliRun again = run(tiny("draw", "--param", "wn", "--seed", "4", "--out", out.toString()));
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("--resume"), again.err());
+        CliRun other = run(tiny("draw", "--param", "wn", "--seed", "5", "--out", out.toString(), "--resume", "--epochs", "2"));
+        assertEquals(2, other.code(), "another seed does not resume this run");
+        assertTrue(other.err().contains("settings"), other.err());
+        CliRun more = run(tiny("draw", "--param", "wn", "--seed", "4", "--out", out.toString(), "--resume", "--epochs", "2"));
+        assertEquals(0, more.code(), more.err());
+        assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size());
+    }
+
+    @Test
+    void compareWritesTheReportAndSkipsFinishedCells() throws IOException {
+        Path out = tmp.resolve("grid");
+        CliRun r = run(tiny("draw", "compare", "--params", "normal,wn", "--seeds", "1", "--out", out.toString()));
+        assertEquals(0, r.code(), r.err());
+        String html = Files.readString(out.resolve("report").resolve("report.html"));
+        assertTrue(html.contains("g/‖v‖ per gate") && html.contains("canvas"), "report sections");
+        CliRun again = run(tiny("draw", "compare", "--params", "normal,wn", "--seeds", "1", "--out", out.toString()));
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("finished earlier"), again.err());
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertEquals(2, run(tiny("draw", "--param", "bn", "--out", tmp.resolve("x").toString())).code());
+        assertEquals(2, run(tiny("draw", "--out", tmp.resolve("y").toString(), "--read", "1")).code());
+        CliRun r = run(tiny("draw", "--out", tmp.resolve("z").toString(), "--batch", "100"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("fewer than one batch"), r.err());
+        assertEquals(2, run("draw", "--data", data.toString()).code(), "--out is required");
+    }
+
+    @Test
+    void benchPrintsThePeersFields() {
+        CliRun r = run("bench", "draw", "--glimpses", "2", "--hidden", "8", "--batch", "4", "--reps", "2", "--warmup-seconds", "0",
+                "--threads", "1", "--param", "wn");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out().strip()).getAsJsonObject();
+        for (String k : new String[] {"bench", "param", "batch", "threads", "glimpses", "images_per_s_median", "images_per_s_best"}) {
+            assertTrue(o.has(k), k + " in " + o);
+        }
+        assertEquals("draw-train", o.get("bench").getAsString());
+    }
+}
