@@ -104,17 +104,6 @@ public final class Vae implements Container {
 
     @Override
     public Tensor backward(Tensor dOut) {
-        return encoder.backward(encoderGradient(dOut));
-    }
-
-    /** As {@link #backward} without the images' gradient (the first convolution's backward-data, nothing uses it). */
-    @Override
-    public void backwardParamsOnly(Tensor dOut) {
-        encoder.backwardParamsOnly(encoderGradient(dOut));
-    }
-
-    /** The decoder's and the latent layer's backward; returns the gradient of the encoder's output h. */
-    private Tensor encoderGradient(Tensor dOut) {
         if (logitsShape == null) {
             throw new IllegalStateException(describe() + ": backward called before forward");
         }
@@ -135,7 +124,7 @@ public final class Vae implements Container {
                 dh.set(at, throughZ.get(at) + dOut.get(i * (p + twoD) + p + j)); // ∇h = ∂z/∂hᵀ ∇z + ∇h_direct
             }
         }
-        return dh;
+        return encoder.backward(dh);
     }
 
     @Override
