@@ -46,6 +46,12 @@ final class GateMath {
     static float exp(float x) {
         float xc = Math.min(Math.max(x, EXP_LO), EXP_HI);
         float k = (xc * LOG2E + ROUND) - ROUND;                    // k = round(x log₂e)
+        float er = expm1Reduced(xc, k) + 1f;                        // e^r
+        return er * Float.intBitsToFloat(((int) k + 127) << 23);    // e^x = e^r · 2^k
+    }
+
+    /** {@code e^r − 1} for {@code r = x − k ln2}: the polynomial that {@link #exp} adds 1 to. */
+    private static float expm1Reduced(float xc, float k) {
         float r = Math.fma(k, -LN2_HI, xc);                         // r = x − k ln2, in two parts
         r = Math.fma(k, -LN2_LO, r);
         float p = Math.fma(P0, r, P1);
@@ -53,8 +59,7 @@ final class GateMath {
         p = Math.fma(p, r, P3);
         p = Math.fma(p, r, P4);
         p = Math.fma(p, r, P5);
-        float er = Math.fma(p, r * r, r) + 1f;                      // e^r
-        return er * Float.intBitsToFloat(((int) k + 127) << 23);    // e^x = e^r · 2^k
+        return Math.fma(p, r * r, r);
     }
 
     /**
@@ -68,16 +73,8 @@ final class GateMath {
     static float expm1(float x) {
         float xc = Math.min(Math.max(x, EXP_LO), EXP_HI);
         float k = (xc * LOG2E + ROUND) - ROUND;                    // k = round(x log₂e)
-        float r = Math.fma(k, -LN2_HI, xc);                         // r = x − k ln2, in two parts
-        r = Math.fma(k, -LN2_LO, r);
-        float p = Math.fma(P0, r, P1);
-        p = Math.fma(p, r, P2);
-        p = Math.fma(p, r, P3);
-        p = Math.fma(p, r, P4);
-        p = Math.fma(p, r, P5);
-        float em1r = Math.fma(p, r * r, r);                         // e^r − 1
         float twoK = Float.intBitsToFloat(((int) k + 127) << 23);
-        return Math.fma(twoK, em1r, twoK - 1f);                     // 2^k (e^r − 1) + 2^k − 1
+        return Math.fma(twoK, expm1Reduced(xc, k), twoK - 1f);     // 2^k (e^r − 1) + 2^k − 1
     }
 
     /** ELU: {@code x} for {@code x > 0}, else {@code alpha (e^x − 1)} with {@link #expm1}. */

@@ -22,50 +22,36 @@ import org.junit.jupiter.params.provider.MethodSource;
  * against the double reference, called directly on every shape (not only those
  * {@link DirectConv#worthIt} takes): 1, 3, 4, 7, 17 channels (whole blocks of four output
  * channels and the remainder), planes of 1 to 28 pixels, padding 0 to 2, batches that do not
- * divide into the parts. The tolerance is the direct sum's error bound: the reference run on
- * absolute values, times the number of terms.
+ * divide into the parts ({@link WinogradConvTest.Case}, its shapes). The tolerance is the direct
+ * sum's error bound: the reference run on absolute values, times the number of terms.
  */
 class DirectConvTest {
-    record Case(int n, int c, int h, int w, int o, int pad) {
-        int oh() {
-            return h + 2 * pad - 2;
-        }
-
-        int ow() {
-            return w + 2 * pad - 2;
-        }
-
-        @Override
-        public String toString() {
-            return "x[" + n + "," + c + "," + h + "," + w + "] w[" + o + "," + c + ",3,3] p" + pad;
-        }
-    }
-
-    static Stream<Case> cases() {
-        List<Case> cases = new ArrayList<>(List.of(
-                new Case(1, 1, 1, 1, 1, 1),        // one pixel
-                new Case(1, 1, 3, 3, 1, 0),        // one output
-                new Case(2, 7, 7, 7, 17, 1),       // four blocks of four outputs and one left
-                new Case(3, 17, 17, 17, 7, 1),
-                new Case(2, 17, 2, 9, 3, 2),       // padding 2; three outputs: no whole block
-                new Case(3, 5, 7, 7, 4, 0),        // "valid"
-                new Case(2, 3, 1, 17, 2, 1),       // one-row plane
-                new Case(13, 4, 5, 6, 8, 1),       // batch not divisible by the part count
-                new Case(2, 16, 28, 28, 1, 1),     // the VAE's last convolution
-                new Case(2, 1, 28, 28, 16, 1),     // and its first
-                new Case(3, 16, 28, 28, 16, 1)));  // and its 28x28 blocks
+    /** Shapes as Winograd's tests give them: x {@code [n, c, h, w]}, filters {@code [o, c, 3, 3]}, padding. */
+    static Stream<WinogradConvTest.Case> cases() {
+        List<WinogradConvTest.Case> cases = new ArrayList<>(List.of(
+                new WinogradConvTest.Case(1, 1, 1, 1, 1, 1),        // one pixel
+                new WinogradConvTest.Case(1, 1, 3, 3, 1, 0),        // one output
+                new WinogradConvTest.Case(2, 7, 7, 7, 17, 1),       // four blocks of four outputs and one left
+                new WinogradConvTest.Case(3, 17, 17, 17, 7, 1),
+                new WinogradConvTest.Case(2, 17, 2, 9, 3, 2),       // padding 2; three outputs: no whole block
+                new WinogradConvTest.Case(3, 5, 7, 7, 4, 0),        // "valid"
+                new WinogradConvTest.Case(2, 3, 1, 17, 2, 1),       // one-row plane
+                new WinogradConvTest.Case(13, 4, 5, 6, 8, 1),       // batch not divisible by the part count
+                new WinogradConvTest.Case(2, 16, 28, 28, 1, 1),     // the VAE's last convolution
+                new WinogradConvTest.Case(2, 1, 28, 28, 16, 1),     // and its first
+                new WinogradConvTest.Case(3, 16, 28, 28, 16, 1)));  // and its 28x28 blocks
         SplittableRandom rnd = new SplittableRandom(2024);
         for (int i = 0; i < 8; i++) {
             int pad = rnd.nextInt(3);
             int h = Math.max(3 - 2 * pad, 1) + rnd.nextInt(12), w = Math.max(3 - 2 * pad, 1) + rnd.nextInt(20);
-            cases.add(new Case(1 + rnd.nextInt(5), 1 + rnd.nextInt(20), h, w, 1 + rnd.nextInt(20), pad));
+            cases.add(new WinogradConvTest.Case(1 + rnd.nextInt(5), 1 + rnd.nextInt(20), h, w, 1 + rnd.nextInt(20), pad));
         }
         return cases.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void forwardMatchesReference(Case cs) {
+    void forwardMatchesReference(WinogradConvTest.Case cs) {
         SplittableRandom rnd = new SplittableRandom(cs.hashCode());
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
@@ -82,7 +68,7 @@ class DirectConvTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void backwardDataMatchesReference(Case cs) {
+    void backwardDataMatchesReference(WinogradConvTest.Case cs) {
         SplittableRandom rnd = new SplittableRandom(cs.hashCode() + 1);
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
         Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
@@ -98,7 +84,7 @@ class DirectConvTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void backwardFilterMatchesReferenceInBothModes(Case cs) {
+    void backwardFilterMatchesReferenceInBothModes(WinogradConvTest.Case cs) {
         SplittableRandom rnd = new SplittableRandom(cs.hashCode() + 2);
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
@@ -131,7 +117,7 @@ class DirectConvTest {
     @Test
     void resultsDoNotDependOnTheThreadCountAndRepeat() {
         SplittableRandom rnd = new SplittableRandom(11);
-        Case cs = new Case(11, 6, 9, 13, 3, 1);
+        WinogradConvTest.Case cs = new WinogradConvTest.Case(11, 6, 9, 13, 3, 1);
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
@@ -162,7 +148,7 @@ class DirectConvTest {
     @Test
     void aNanReachesExactlyTheOutputsThatReadIt() {
         SplittableRandom rnd = new SplittableRandom(17);
-        Case cs = new Case(2, 5, 12, 12, 2, 1);
+        WinogradConvTest.Case cs = new WinogradConvTest.Case(2, 5, 12, 12, 2, 1);
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
         int row = 5, col = 11;                                                         // at the right edge
