@@ -79,6 +79,13 @@ public final class BenchCommand implements Runnable {
             Parallel.setThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
         }
 
+        /** Times on the calling thread's CPU clock instead of the wall (a subcommand's {@code --clock cpu}, one thread). */
+        boolean cpuClock;
+
+        private long now() {
+            return cpuClock ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : System.nanoTime();
+        }
+
         /**
          * Warms up, then times {@code reps} calls of {@code body}; {@code flops} is the work of one
          * call, which sets the automatic repeats (the openblas peer's 50/15/7 for its 256, 1024, 2048
@@ -104,9 +111,9 @@ public final class BenchCommand implements Runnable {
             long allocated = allocatedBytes();
             double[] seconds = new double[reps];
             for (int r = 0; r < reps; r++) {
-                long t0 = System.nanoTime();
+                long t0 = now();
                 body.run();
-                seconds[r] = (System.nanoTime() - t0) * 1e-9;
+                seconds[r] = (now() - t0) * 1e-9;
             }
             long perCall = (allocatedBytes() - allocated) / reps;
             return new Timing(seconds, perCall);

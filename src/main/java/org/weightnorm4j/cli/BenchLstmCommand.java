@@ -47,6 +47,11 @@ final class BenchLstmCommand implements Runnable {
     @Option(names = "--input-grad", description = "Also backpropagate into the input.")
     boolean inputGrad;
 
+    @Option(names = "--clock", defaultValue = "wall", description = "wall (default) or cpu: the calling thread's CPU "
+            + "time, which other processes on a loaded machine do not inflate; with --threads 1 only. Compare with the peer "
+            + "timed the same way (scripts/peer-cpu-clock.py).")
+    String clock;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,6 +65,13 @@ final class BenchLstmCommand implements Runnable {
         if (batch < 1 || seq < 1 || input < 1 || hidden < 1) {
             throw new CommandLine.ParameterException(cl, "--batch, --seq, --input and --hidden must be positive");
         }
+        if (!clock.equals("wall") && !clock.equals("cpu")) {
+            throw new CommandLine.ParameterException(cl, "--clock must be wall or cpu but got " + clock);
+        }
+        if (clock.equals("cpu") && Parallel.threads() != 1) {
+            throw new CommandLine.ParameterException(cl, "--clock cpu times the calling thread only: use it with --threads 1");
+        }
+        common.cpuClock = clock.equals("cpu");
         List<String> params = switch (param) {
             case "all" -> List.of("normal", "wn");
             case "normal", "wn" -> List.of(param);
@@ -97,6 +109,7 @@ final class BenchLstmCommand implements Runnable {
         line.put("hidden", hidden);
         line.put("input_grad", inputGrad);
         line.put("threads", Parallel.threads());
+        line.put("clock", clock);
         line.put("kernel", KernelProvider.float32().name());
         line.put("steps_timed", t.seconds().length);
         line.put("sequences_per_s_median", BenchCommand.round(batch / t.median()));

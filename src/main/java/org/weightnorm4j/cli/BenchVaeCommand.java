@@ -50,6 +50,11 @@ public final class BenchVaeCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--clock", defaultValue = "wall", description = "wall (default) or cpu: the calling thread's CPU "
+            + "time, which other processes on a loaded machine do not inflate; one thread only (with more, the pool's "
+            + "threads do part of the work). Compare with a peer timed the same way (scripts/peer-cpu-clock.py).")
+    String clock;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -61,6 +66,12 @@ public final class BenchVaeCommand implements Runnable {
     void run(CommandLine cl, PrintWriter out) {
         if (steps < 1 || warmup < 0 || batch < 1 || threads.stream().anyMatch(t -> t < 1)) {
             throw new CommandLine.ParameterException(cl, "--steps, --batch and --threads must be >= 1 and --warmup >= 0");
+        }
+        if (!clock.equals("wall") && !clock.equals("cpu")) {
+            throw new CommandLine.ParameterException(cl, "--clock must be wall or cpu but got " + clock);
+        }
+        if (clock.equals("cpu") && threads.stream().anyMatch(t -> t != 1)) {
+            throw new CommandLine.ParameterException(cl, "--clock cpu times the calling thread only: use it with --threads 1");
         }
         List<String> params = switch (param) {
             case "all" -> List.of("normal", "wn");
@@ -74,6 +85,12 @@ public final class BenchVaeCommand implements Runnable {
                 out.flush();
             }
         }
+    }
+
+    /** Nanoseconds on the chosen clock. */
+    private long now() {
+        return clock.equals("cpu") ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+                : System.nanoTime();
     }
 
     private Map<String, Object> time(String p, int threadCount) {
@@ -99,9 +116,9 @@ public final class BenchVaeCommand implements Runnable {
                 }
             }
             long a0 = BenchCommand.allocatedBytes();
-            long t0 = System.nanoTime();
+            long t0 = now();
             loss = step.run(x, x, k + 1, 1, null);
-            long t1 = System.nanoTime();
+            long t1 = now();
             if (k >= warmup) {
                 seconds[k - warmup] = (t1 - t0) * 1e-9;
                 allocated += BenchCommand.allocatedBytes() - a0;
@@ -119,6 +136,7 @@ public final class BenchVaeCommand implements Runnable {
         line.put("data", "synthetic");
         line.put("batch", batch);
         line.put("threads", threadCount);
+        line.put("clock", clock);
         line.put("kernel", KernelProvider.float32().name());
         line.put("params", ModelTree.parameterCount(vae));
         line.put("steps_timed", steps);

@@ -7,7 +7,8 @@ import static org.weightnorm4j.tensor.KernelRanges.forRanges;
  * The float32 activations, forward and backward, and the two fused kernels around a ReLU or leaky
  * ReLU: a per-channel shift followed by the activation (mean-only batch normalization and its
  * ReLU), and the activation's backward followed by the per-channel sum the layer before needs.
- * The ReLUs go through {@link VectorOps} and split over threads; the smooth activations are
+ * The ReLUs and ELU go through {@link VectorOps} and split over threads (ELU with
+ * {@link GateMath#expm1}, the same bits on both implementations); the other smooth activations are
  * scalar loops over {@link Math} in double. Arguments arrive validated and FLOAT32
  * ({@link Float32Kernels} checks).
  *
@@ -37,11 +38,8 @@ final class ActivationKernels {
                 forRanges(n, 1, ALIGN, (from, to) -> ops.leakyRelu(slope, xs, ys, from, to - from));
             }
             case ELU -> {
-                double alpha = f.param();
-                for (int i = 0; i < n; i++) {
-                    float v = xs[i];
-                    ys[i] = v > 0 ? v : (float) (alpha * Math.expm1(v));
-                }
+                float alpha = (float) f.param();
+                forRanges(n, 1, ALIGN, (from, to) -> ops.elu(alpha, xs, ys, from, to - from));
             }
             case SOFTPLUS -> {
                 for (int i = 0; i < n; i++) {
@@ -76,13 +74,13 @@ final class ActivationKernels {
                 float slope = f.kind() == Activation.Kind.RELU ? 0f : (float) f.param();
                 forRanges(n, 1, ALIGN, (from, to) -> ops.leakyReluBackward(slope, xs, g, d, from, to - from));
             }
-            // The derivatives through y are formed in double: 1 - y² and y + alpha cancel badly in float.
+            // alpha e^x = y + alpha, alpha in two floats (GateMath.eluBackward): as exact as in double.
             case ELU -> {
-                double alpha = f.param();
-                for (int i = 0; i < n; i++) {
-                    d[i] = xs[i] > 0 ? g[i] : (float) ((ys[i] + alpha) * g[i]);
-                }
+                float alphaHi = (float) f.param();
+                float alphaLo = (float) (f.param() - alphaHi);
+                forRanges(n, 1, ALIGN, (from, to) -> ops.eluBackward(alphaHi, alphaLo, xs, ys, g, d, from, to - from));
             }
+            // The derivatives through y are formed in double: 1 - y² cancels badly in float.
             case SOFTPLUS -> {
                 // d/dx log(1 + e^x) = sigmoid(x)
                 for (int i = 0; i < n; i++) {

@@ -58,6 +58,8 @@ final class Float32Conv {
     private final VectorOps ops;
     /** 3x3 stride-1 convolutions where {@link WinogradConv#worthIt}; null without the Vector API or when switched off. */
     private final WinogradConv winograd;
+    /** 3x3 stride-1 convolutions with few channels ({@link DirectConv#worthIt}); null without the Vector API. */
+    private final DirectConv direct;
     private final ArrayDeque<Job> free = new ArrayDeque<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -66,10 +68,19 @@ final class Float32Conv {
         this.ops = ops;
         // WinogradConv imports the Vector API: only constructed (and so only loaded) with the Panama ops.
         this.winograd = ops.simd() && winograd ? new WinogradConv(gemm) : null;
+        this.direct = ops.simd() && Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY, "true")) ? new DirectConv() : null;
     }
+
+    /** {@code -Dweightnorm4j.directconv=false} turns {@link DirectConv} off (for measuring it against the others). */
+    static final String DIRECT_PROPERTY = "weightnorm4j.directconv";
 
     /** y = conv(x, w) + bias per output channel ({@code bias} null: none). */
     void forward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
+        if (usesDirect(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec)) {
+            direct.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
+                    x.dim(3), w.dim(0), spec.padding());
+            return;
+        }
         if (usesWinograd(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, y.dim(2), y.dim(3), x.dim(2), x.dim(3))) {
             winograd.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
                     x.dim(3), w.dim(0), spec.padding(), y.dim(2), y.dim(3));
@@ -88,6 +99,11 @@ final class Float32Conv {
 
     /** dx = ∂L/∂x given dy = ∂L/∂y (overwrites dx). */
     void backwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
+        if (usesDirect(BACKWARD_DATA, w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec)) {
+            direct.backwardData(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
+                    spec.padding());
+            return;
+        }
         if (usesWinograd(BACKWARD_DATA, w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, dy.dim(2), dy.dim(3), dx.dim(2), dx.dim(3))) {
             winograd.backwardData(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
                     spec.padding(), dx.dim(2), dx.dim(3));
@@ -122,6 +138,11 @@ final class Float32Conv {
                 }
                 return;
             }
+            if (usesDirect(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec)) {
+                direct.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
+                        spec.padding(), accumulate);
+                return;
+            }
             if (usesWinograd(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec, dy.dim(2), dy.dim(3), x.dim(2),
                     x.dim(3))) {
                 winograd.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
@@ -134,6 +155,22 @@ final class Float32Conv {
         } finally {
             release(job);
         }
+    }
+
+    /**
+     * Whether pass {@code op} of a convolution from {@code c} to {@code o} channels runs on
+     * {@link DirectConv}; the input gradient is the forward convolution from {@code o} to {@code c}
+     * channels with padding {@code 2 − pad}, so it is judged on that.
+     */
+    boolean usesDirect(int op, int c, int o, int kh, int kw, ConvSpec spec) {
+        if (direct == null) {
+            return false;
+        }
+        return switch (op) {
+            case FORWARD -> DirectConv.worthIt(c, o, kh, kw, spec.stride(), spec.padding());
+            case BACKWARD_DATA -> spec.padding() <= 2 && DirectConv.worthIt(o, c, kh, kw, spec.stride(), 2 - spec.padding());
+            default -> DirectConv.worthItForFilter(c, o, kh, kw, spec.stride(), spec.padding());
+        };
     }
 
     /**
@@ -160,7 +197,7 @@ final class Float32Conv {
         int oh = spec.outSize(h, kh), ow = spec.outSize(w, kw);
         String[] names = new String[3];
         for (int op = FORWARD; op <= BACKWARD_FILTER; op++) {
-            names[op] = usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
+            names[op] = usesDirect(op, c, o, kh, kw, spec) ? "direct" : usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
         }
         return names;
     }

@@ -46,6 +46,12 @@ final class GateMath {
     static float exp(float x) {
         float xc = Math.min(Math.max(x, EXP_LO), EXP_HI);
         float k = (xc * LOG2E + ROUND) - ROUND;                    // k = round(x log₂e)
+        float er = expm1Reduced(xc, k) + 1f;                        // e^r
+        return er * Float.intBitsToFloat(((int) k + 127) << 23);    // e^x = e^r · 2^k
+    }
+
+    /** {@code e^r − 1} for {@code r = x − k ln2}: the polynomial that {@link #exp} adds 1 to. */
+    private static float expm1Reduced(float xc, float k) {
         float r = Math.fma(k, -LN2_HI, xc);                         // r = x − k ln2, in two parts
         r = Math.fma(k, -LN2_LO, r);
         float p = Math.fma(P0, r, P1);
@@ -53,8 +59,38 @@ final class GateMath {
         p = Math.fma(p, r, P3);
         p = Math.fma(p, r, P4);
         p = Math.fma(p, r, P5);
-        float er = Math.fma(p, r * r, r) + 1f;                      // e^r
-        return er * Float.intBitsToFloat(((int) k + 127) << 23);    // e^x = e^r · 2^k
+        return Math.fma(p, r * r, r);
+    }
+
+    /**
+     * {@code e^x − 1} for x clamped to [{@link #EXP_LO}, {@link #EXP_HI}], accurate for small
+     * {@code |x|} too (where {@code exp(x) − 1} loses its relative accuracy): with {@link #exp}'s
+     * {@code k} and {@code r}, {@code e^x − 1 = 2^k (e^r − 1) + (2^k − 1)}, where {@code e^r − 1} is
+     * the polynomial before {@code exp} adds 1 and {@code 2^k − 1} is exact for the {@code k} that
+     * matter (0 for {@code |x| ≤ ln2/2}, which leaves the polynomial alone). A few ulps against
+     * {@code Math.expm1}. ELU's negative side, lane by lane in {@code PanamaActivations}.
+     */
+    static float expm1(float x) {
+        float xc = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float k = (xc * LOG2E + ROUND) - ROUND;                    // k = round(x log₂e)
+        float twoK = Float.intBitsToFloat(((int) k + 127) << 23);
+        return Math.fma(twoK, expm1Reduced(xc, k), twoK - 1f);     // 2^k (e^r − 1) + 2^k − 1
+    }
+
+    /** ELU: {@code x} for {@code x > 0}, else {@code alpha (e^x − 1)} with {@link #expm1}. */
+    static float elu(float x, float alpha) {
+        return x > 0 ? x : alpha * expm1(x);
+    }
+
+    /**
+     * ELU's backward through its output: {@code dy} where {@code x > 0}, else
+     * {@code (y + alpha) dy}, since {@code d/dx alpha (e^x − 1) = alpha e^x = y + alpha}. For very
+     * negative x, {@code y + alpha} cancels, so alpha comes in two parts ({@code alphaHi} its float,
+     * {@code alphaLo} the rest): {@code y + alphaHi} is then exact, and the derivative is as
+     * accurate as with alpha in double (an alpha such as 0.3 is not a float).
+     */
+    static float eluBackward(float x, float y, float dy, float alphaHi, float alphaLo) {
+        return x > 0 ? dy : ((y + alphaHi) + alphaLo) * dy;
     }
 
     /** σ(x) = 1/(1 + e^{−x}). */

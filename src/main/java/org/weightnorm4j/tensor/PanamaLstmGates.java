@@ -141,19 +141,37 @@ final class PanamaLstmGates {
     private static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(EXP_LO).min(EXP_HI);
         FloatVector k = xc.mul(LOG2E).add(ROUND).sub(ROUND);                   // k = round(x log₂e)
-        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), xc);                       // r = x − k ln2, in two parts
+        return expm1Reduced(xc, k).add(1f).mul(twoTo(k));                      // e^r · 2^k
+    }
+
+    /** {@link GateMath#expm1}, the same operations in the same order. */
+    static FloatVector expm1(FloatVector x) {
+        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        FloatVector k = xc.mul(LOG2E).add(ROUND).sub(ROUND);                   // k = round(x log₂e)
+        FloatVector twoK = twoTo(k);
+        return twoK.fma(expm1Reduced(xc, k), twoK.sub(1f));                    // 2^k (e^r − 1) + 2^k − 1
+    }
+
+    /** {@code e^r − 1} for {@code r = x − k ln2}: the polynomial of {@link GateMath#exp} before it adds 1. */
+    private static FloatVector expm1Reduced(FloatVector xc, FloatVector k) {
+        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), xc);          // r = x − k ln2, in two parts
         r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
         FloatVector p = r.fma(P0, P1);
         p = p.fma(r, FloatVector.broadcast(S, P2));
         p = p.fma(r, FloatVector.broadcast(S, P3));
         p = p.fma(r, FloatVector.broadcast(S, P4));
         p = p.fma(r, FloatVector.broadcast(S, P5));
-        FloatVector er = p.fma(r.mul(r), r).add(1f);                            // e^r
-        // 2^k from the bits of k + 2^23 + 127, whose low mantissa bits are the integer k + 127 (exact:
-        // k is an integer in [-126, 127]): the same bits as (int) k + 127 << 23, without a float-to-int
-        // conversion, which C2 in JDK 17 does not intrinsify on AVX2 (it boxed every vector of this
-        // method: 311 MB per LSTM benchmark step).
+        return p.fma(r.mul(r), r);
+    }
+
+    /**
+     * 2^k from the bits of k + 2^23 + 127, whose low mantissa bits are the integer k + 127 (exact:
+     * k is an integer in [-126, 127]): the same bits as (int) k + 127 << 23, without a float-to-int
+     * conversion, which C2 in JDK 17 does not intrinsify on AVX2 (it boxed every vector of
+     * {@link #exp}: 311 MB per LSTM benchmark step).
+     */
+    private static FloatVector twoTo(FloatVector k) {
         IntVector bits = k.add(EXPONENT_MAGIC).reinterpretAsInts().sub(EXPONENT_MAGIC_BITS).lanewise(VectorOperators.LSHL, 23);
-        return er.mul(bits.reinterpretAsFloats());                              // e^r · 2^k
+        return bits.reinterpretAsFloats();
     }
 }

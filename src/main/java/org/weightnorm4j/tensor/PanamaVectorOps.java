@@ -536,6 +536,17 @@ final class PanamaVectorOps implements VectorOps {
         }
     }
 
+    /** In {@link PanamaActivations}, to keep this class's methods small. */
+    @Override
+    public void elu(float alpha, float[] x, float[] y, int off, int n) {
+        PanamaActivations.elu(alpha, x, y, off, n);
+    }
+
+    @Override
+    public void eluBackward(float alphaHi, float alphaLo, float[] x, float[] y, float[] dy, float[] dx, int off, int n) {
+        PanamaActivations.eluBackward(alphaHi, alphaLo, x, y, dy, dx, off, n);
+    }
+
     /** In {@link PanamaLstmGates}, to keep this class's methods small. */
     @Override
     public void lstmForward(float[] gates, int gOff, int n, float[] cPrev, int pOff, float[] c, float[] tanhC, float[] h, int off) {

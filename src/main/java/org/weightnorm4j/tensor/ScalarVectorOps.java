@@ -132,6 +132,20 @@ final class ScalarVectorOps implements VectorOps {
     }
 
     @Override
+    public void elu(float alpha, float[] x, float[] y, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            y[i] = GateMath.elu(x[i], alpha);
+        }
+    }
+
+    @Override
+    public void eluBackward(float alphaHi, float alphaLo, float[] x, float[] y, float[] dy, float[] dx, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            dx[i] = GateMath.eluBackward(x[i], y[i], dy[i], alphaHi, alphaLo);
+        }
+    }
+
+    @Override
     public void shiftLeakyReluPlanes(float[] shift, int c, float slope, float[] u, float[] y, int s, int from, int to) {
         for (int plane = from; plane < to; plane++) {
             float t = shift[plane % c];

@@ -103,6 +103,12 @@ interface VectorOps {
      */
     void shiftRowLeakyRelu(float[] shift, float slope, float[] u, float[] y, int off, int n);
 
+    /** {@code y[i] = }{@link GateMath#elu}{@code (x[i], alpha)} for {@code i} in {@code [off, off + n)}; the bits of GateMath. */
+    void elu(float alpha, float[] x, float[] y, int off, int n);
+
+    /** {@code dx[i] = }{@link GateMath#eluBackward}{@code (x[i], y[i], dy[i], alphaHi, alphaLo)} for {@code i} in {@code [off, off + n)}. */
+    void eluBackward(float alphaHi, float alphaLo, float[] x, float[] y, float[] dy, float[] dx, int off, int n);
+
     // ---- LSTM gates --------------------------------------------------------------------------
 
     /**

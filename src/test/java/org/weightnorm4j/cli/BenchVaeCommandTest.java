@@ -49,6 +49,23 @@ class BenchVaeCommandTest {
         }
     }
 
+    /** --clock cpu: the thread's CPU clock, said in the line; refused with more than one thread, and for an unknown clock. */
+    @Test
+    void timesOnTheCpuClockWithOneThreadOnly() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        assertEquals(0, run(out, err, "bench", "vae", "--param", "wn", "--batch", "2", "--steps", "1", "--warmup", "0",
+                "--clock", "cpu"), err.toString());
+        JsonObject o = JsonParser.parseString(out.toString().trim()).getAsJsonObject();
+        assertEquals("cpu", o.get("clock").getAsString());
+        assertTrue(o.get("images_per_s_median").getAsDouble() > 0, out.toString());
+        StringWriter err2 = new StringWriter();
+        assertNotEquals(0, run(new StringWriter(), err2, "bench", "vae", "--threads", "1,2", "--clock", "cpu", "--steps", "1"));
+        assertTrue(err2.toString().contains("use it with --threads 1"), err2.toString());
+        StringWriter err3 = new StringWriter();
+        assertNotEquals(0, run(new StringWriter(), err3, "bench", "vae", "--clock", "gpu", "--steps", "1"));
+        assertTrue(err3.toString().contains("--clock must be wall or cpu"), err3.toString());
+    }
+
     @Test
     void rejectsAnUnknownParameterization() {
         StringWriter out = new StringWriter(), err = new StringWriter();

@@ -63,6 +63,33 @@ class ElementwiseKernelsTest {
         assertRelative(f + " backward on " + describe(k), expectedDx, dx, 4);
     }
 
+    /**
+     * ELU's two implementations run {@code GateMath}'s operations lane by lane: the same bits, on
+     * every length (vector body and scalar tail) and on inputs across the whole range of its exp.
+     */
+    @ParameterizedTest(name = "n={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 7, 17, 1023, 4099})
+    void eluSimdAndScalarGiveTheSameBits(int n) {
+        SplittableRandom rnd = new SplittableRandom(n);
+        Tensor x = inputs(rnd, n);
+        for (int i = 0; i < n; i += 3) {
+            x.set(i, 200 * rnd.nextDouble() - 100);
+        }
+        Float32Kernels scalar = Float32Fixtures.loopBackends().get(0);
+        Float32Kernels simd = Float32Fixtures.loopBackends().get(1);
+        for (Activation f : List.of(Activation.elu(1.0), Activation.elu(0.3))) {
+            Tensor ys = x.zerosLike(), yv = x.zerosLike();
+            scalar.activationForward(f, x, ys);
+            simd.activationForward(f, x, yv);
+            assertArrayEquals(ys.data(), yv.data(), f + " forward, n " + n);
+            Tensor dy = random(rnd, n);
+            Tensor ds = x.zerosLike(), dv = x.zerosLike();
+            scalar.activationBackward(f, x, ys, dy, ds);
+            simd.activationBackward(f, x, yv, dy, dv);
+            assertArrayEquals(ds.data(), dv.data(), f + " backward, n " + n);
+        }
+    }
+
     /** Layers apply activations in place (y is x, dx is dy): the kernels must allow it. */
     @Test
     void activationsWorkInPlace() {

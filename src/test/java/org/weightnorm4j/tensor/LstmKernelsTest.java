@@ -96,4 +96,22 @@ class LstmKernelsTest {
         assertEquals(0f, GateMath.sigmoid(-200f), 2e-38);
         assertEquals(-1f, GateMath.tanh(-200f));
     }
+
+    /** expm1 keeps its relative accuracy near 0, where exp(x) − 1 would not, and saturates at −1. */
+    @Test
+    void expm1AgreesWithMath() {
+        double worst = 0;
+        for (int i = -200_000; i <= 200_000; i++) {
+            float x = i * 4.4e-4f;                                          // [-88, 88]
+            double e = Math.expm1(x);
+            worst = Math.max(worst, Math.abs(GateMath.expm1(x) - e) / Math.abs(e == 0 ? 1 : e));
+        }
+        for (float x : new float[] {1e-30f, -1e-30f, 3e-8f, -3e-8f, 1e-4f, -1e-4f, -0.3465f, 0.3466f, -0.35f}) {
+            worst = Math.max(worst, Math.abs(GateMath.expm1(x) - Math.expm1(x)) / Math.abs(Math.expm1(x)));
+        }
+        assertTrue(worst < 4e-7, "expm1 relative error " + worst);                // ~3 ulp
+        assertEquals(0f, GateMath.expm1(0f));
+        assertEquals(-1f, GateMath.expm1(-200f));
+        assertEquals(-1f, GateMath.expm1(-20f));
+    }
 }
