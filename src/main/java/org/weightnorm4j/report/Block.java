@@ -6,7 +6,7 @@ import java.util.Objects;
  * One piece of a report {@link Section}: a paragraph, a figure, a {@link Table} or a
  * preformatted block. All text is plain text; the report escapes it.
  */
-public sealed interface Block permits Block.Paragraph, Block.Figure, Block.Drawing, Block.Preformatted, Table {
+public sealed interface Block permits Block.Paragraph, Block.Figure, Block.Drawing, Block.Picture, Block.Preformatted, Table {
 
     /**
      * Running text. Blank lines separate paragraphs.
@@ -43,6 +43,27 @@ public sealed interface Block permits Block.Paragraph, Block.Figure, Block.Drawi
         public Drawing {
             Objects.requireNonNull(diagram, "drawing diagram");
             Objects.requireNonNull(caption, "drawing caption");
+        }
+    }
+
+    /**
+     * A raster image made elsewhere (an {@link ImageGrid} of a model's samples), with its caption.
+     * Numbered with the charts; written as a PNG file and embedded in the page.
+     *
+     * @param title   a short name (the file name is made from it)
+     * @param png     the PNG bytes
+     * @param width   its width in pixels
+     * @param height  its height in pixels
+     * @param caption plain text under it; may be empty
+     */
+    record Picture(String title, byte[] png, int width, int height, String caption) implements Block {
+        public Picture {
+            Objects.requireNonNull(title, "picture title");
+            Objects.requireNonNull(png, "picture PNG");
+            Objects.requireNonNull(caption, "picture caption");
+            if (width < 1 || height < 1) {
+                throw new IllegalArgumentException("picture '" + title + "': size " + width + "×" + height);
+            }
         }
     }
 

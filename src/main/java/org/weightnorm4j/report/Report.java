@@ -110,6 +110,11 @@ public final class Report {
                     AtomicFiles.write(dir.resolve(base + ".png"), r.png());
                     AtomicFiles.write(dir.resolve(base + ".svg"), r.svg().getBytes(StandardCharsets.UTF_8));
                     figures.put(f, new ReportHtml.FigureFiles(number, base + ".png", base + ".svg", r.png(), r.notes()));
+                } else if (b instanceof Block.Picture p) {
+                    number++;
+                    String base = String.format(Locale.ROOT, "fig%02d-%s", number, slug(p.title()));
+                    AtomicFiles.write(dir.resolve(base + ".png"), p.png());
+                    figures.put(p, new ReportHtml.FigureFiles(number, base + ".png", null, p.png(), List.of()));
                 } else if (b instanceof Block.Drawing d) {
                     number++;
                     String base = String.format(Locale.ROOT, "fig%02d-%s", number, slug(d.diagram().title()));

@@ -84,6 +84,8 @@ final class ReportHtml {
                 figure(f);
             } else if (b instanceof Block.Drawing d) {
                 drawing(d);
+            } else if (b instanceof Block.Picture p) {
+                picture(p);
             } else if (b instanceof Table t) {
                 table(t);
             } else if (b instanceof Block.Preformatted p) {
@@ -120,6 +122,21 @@ final class ReportHtml {
         }
         out.append("\n<span class=\"files\">Files: <a href=\"").append(e(files.png())).append("\">PNG</a> \u00b7 <a href=\"")
                 .append(e(files.svg())).append("\">SVG</a></span></figcaption>\n</figure>\n");
+    }
+
+    private void picture(Block.Picture p) {
+        FigureFiles files = figures.get(p);
+        if (files == null) {
+            throw new IllegalStateException("picture '" + p.title() + "' was not written");
+        }
+        out.append("<figure id=\"fig-").append(files.number()).append("\">\n")
+                .append("<img src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(files.bytes()))
+                .append("\" width=\"").append(p.width()).append("\" height=\"").append(p.height())
+                .append("\" alt=\"").append(e(p.title())).append("\">\n")
+                .append("<figcaption><strong>Figure ").append(files.number()).append(".</strong> ")
+                .append(e(p.caption().isBlank() ? p.title() : p.caption().strip()))
+                .append("\n<span class=\"files\">File: <a href=\"").append(e(files.png()))
+                .append("\">PNG</a></span></figcaption>\n</figure>\n");
     }
 
     private void drawing(Block.Drawing d) {

@@ -49,6 +49,12 @@ public record Section(String heading, List<Block> blocks) {
             return this;
         }
 
+        /** A PNG made elsewhere ({@link ImageGrid}), {@code width × height} pixels. */
+        public Builder picture(String title, byte[] png, int width, int height, String caption) {
+            blocks.add(new Block.Picture(title, png, width, height, caption));
+            return this;
+        }
+
         public Builder diagram(Diagram diagram, String caption) {
             blocks.add(new Block.Drawing(diagram, caption));
             return this;
