@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
                 LrSweepCommand.class,
                 PlayCommand.class,
                 DqnCommand.class,
+                VaeCommand.class,
         })
 public final class Main implements Runnable {
 
