@@ -115,7 +115,7 @@ public final class VaeRun {
         this.settings = settings;
         this.vae = ReferenceVae.build(settings.sizes(), settings.weightNorm(), DType.FLOAT32, settings.seed());
         this.train = train;
-        this.testBinarized = Binarization.fixed(test, RandomStreams.derive(settings.seed(), TEST_BINARIZATION));
+        this.testBinarized = binarizeTest(test, settings.seed());
         this.objective = new ElboObjective(settings.sizes().latent());
         Map<String, Param> params = ModelTree.namedParams(vae);
         this.optimizer = new Adamax(params, settings.lr(), 0.9, 0.999, 1e-8);
@@ -123,6 +123,16 @@ public final class VaeRun {
         this.trainStep = new TrainStep<>(vae, optimizer, objective, average);
         this.batches = new BatchIterator(train, settings.batch(), true, settings.seed(), BatchIterator.LastBatch.DROP,
                 Augmentation.NONE);
+    }
+
+    /** The fixed binarization of test images that a run with {@code seed} scores (what {@code weightnorm eval} scores again). */
+    public static Tensor binarizeTest(Tensor test, long seed) {
+        return Binarization.fixed(test, RandomStreams.derive(seed, TEST_BINARIZATION));
+    }
+
+    /** The seed of the importance samples of a run with {@code seed}. */
+    public static long importanceSeed(long seed) {
+        return RandomStreams.derive(seed, IS);
     }
 
     public VaeSettings settings() {
@@ -244,7 +254,7 @@ public final class VaeRun {
         average.swapIn();
         try {
             return VaeEvaluation.of(vae, images, VaeSettings.EVAL_BATCH, isSamples, isExamples,
-                    RandomStreams.derive(settings.seed(), IS));
+                    importanceSeed(settings.seed()));
         } finally {
             average.swapOut();
         }
