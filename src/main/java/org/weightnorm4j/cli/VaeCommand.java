@@ -43,7 +43,8 @@ public final class VaeCommand implements java.util.concurrent.Callable<Integer> 
     @CommandLine.Mixin
     SeedOption seed = new SeedOption();
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory.")
+    // Not required = true: picocli would then demand it before 'vae compare' too, which has its own.
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (required).")
     Path out;
 
     @Option(names = "--resume", description = "Continue the run in --out from its checkpoint (--epochs may be raised).")
@@ -53,6 +54,9 @@ public final class VaeCommand implements java.util.concurrent.Callable<Integer> 
     public Integer call() throws IOException {
         options.threads.apply(spec);
         CommandLine cl = spec.commandLine();
+        if (out == null) {
+            throw new CommandLine.ParameterException(cl, "Missing required option: '--out=DIR'");
+        }
         boolean weightNorm = VaeOptions.weightNorm(cl, param);
         VaeExperiment.Data data = options.load(cl);
         VaeSettings settings = options.settings(cl, weightNorm, seed.seed, data.train().size());

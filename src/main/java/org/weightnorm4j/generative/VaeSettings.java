@@ -58,6 +58,9 @@ public record VaeSettings(boolean weightNorm, int epochs, long seed, ReferenceVa
      * {@code δ = 1 − 1/6000 ≈ 0.999833}.
      */
     public static double defaultEmaDecay(int trainImages, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
         int steps = Math.max(1, trainImages / batch);
         return 1 - 1.0 / (EMA_EPOCHS * (double) steps);
     }
