@@ -106,11 +106,14 @@ public final class DemoCommand implements Callable<Integer> {
         Path explainReport = ExplainReport.write(Explain.standard(seed.seed).run(), CompareCommand.Shared.argv(spec, "demo"),
                 out.resolve("explain"));
 
+        DemoVaeSection.Result vae = DemoVaeSection.run(out.resolve("vae"), null, seed.seed, CompareCommand.Shared.argv(spec, "demo"), o);
+
         o.println();
         o.println("reports:");
         o.println("  compare: " + compareReport.toAbsolutePath());
         o.println("  noise:   " + noiseReport.toAbsolutePath());
         o.println("  explain: " + explainReport.toAbsolutePath() + "  (from Eq. 3 to Eq. 4 step by step, with pictures)");
+        o.println("  vae:     " + (vae.report() == null ? "" : vae.report().toAbsolutePath() + "  ") + "(" + vae.summary() + ")");
         o.printf(Locale.ROOT, "demo finished in %.0f s%n", (System.nanoTime() - started) * 1e-9);
         o.flush();
         return 0;
