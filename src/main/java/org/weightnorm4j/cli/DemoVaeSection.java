@@ -23,11 +23,11 @@ import org.weightnorm4j.generative.VaeSettings;
  * section is skipped with the reason, and the rest of the demo goes on.
  */
 final class DemoVaeSection {
-    static final int TRAIN_IMAGES = 6000;
-    static final int TEST_IMAGES = 1000;
-    static final int EPOCHS = 3;
+    static final int TRAIN_IMAGES = 5000;
+    static final int TEST_IMAGES = 500;
+    static final int EPOCHS = 2;
     static final int IS_SAMPLES = 32;
-    static final int IS_IMAGES = 200;
+    static final int IS_IMAGES = 100;
 
     /** The report and a one-line summary, or a line saying why the section was skipped (report null). */
     record Result(Path report, String summary) {
