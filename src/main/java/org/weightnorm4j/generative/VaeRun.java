@@ -1,6 +1,5 @@
 package org.weightnorm4j.generative;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,7 +12,6 @@ import org.weightnorm4j.data.Binarization;
 import org.weightnorm4j.data.Dataset;
 import org.weightnorm4j.nn.ModelTree;
 import org.weightnorm4j.nn.Param;
-import org.weightnorm4j.nn.RandomState;
 import org.weightnorm4j.norm.DataDependentInit;
 import org.weightnorm4j.norm.WeightNormStats;
 import org.weightnorm4j.norm.WeightNormed;
@@ -26,6 +24,7 @@ import org.weightnorm4j.tensor.Tensor;
 import org.weightnorm4j.train.TrainStep;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
 import org.weightnorm4j.train.checkpoint.CheckpointException;
+import org.weightnorm4j.train.checkpoint.ResumeState;
 import org.weightnorm4j.train.checkpoint.Sidecar;
 
 /**
@@ -277,12 +276,8 @@ public final class VaeRun {
         tensors.putAll(os.tensors());
         OptimizerState as = average.state();
         tensors.putAll(as.tensors());
-        ModelTree.namedParams(vae).forEach((k, p) -> tensors.put("raw." + k, p.value().copy()));
-        Map<String, Tensor> weights = new LinkedHashMap<>();
-        withAverage(() -> {
-            Checkpoint.stateDict(vae).forEach((k, v) -> weights.put(k, v.copy()));
-            return null;
-        });
+        ResumeState.putRawParams(vae, tensors);
+        Map<String, Tensor> weights = ResumeState.averagedWeights(vae, average);
         JsonObject s = new JsonObject();
         s.addProperty("state_version", STATE_VERSION);
         s.add("settings", settings.toJson());
@@ -297,11 +292,9 @@ public final class VaeRun {
         sums.addProperty("seconds", epochSeconds);
         s.add("epoch_sums", sums);
         s.addProperty("train_seconds", trainSeconds);
-        s.add("optimizer_scalars", scalars(os.scalars()));
-        s.add("average", scalars(as.scalars()));
-        JsonObject counters = new JsonObject();
-        ModelTree.namedRandomStates(vae).forEach((k, v) -> counters.addProperty(k, v.randomCounter()));
-        s.add("random_counters", counters);
+        s.add("optimizer_scalars", ResumeState.scalars(os.scalars()));
+        s.add("average", ResumeState.scalars(as.scalars()));
+        s.add("random_counters", ResumeState.randomCounters(vae));
         Sidecar sidecar = new Sidecar(Checkpoint.FORMAT_VERSION, settings.architecture(), settings.param(), "mnist",
                 "binarized", epoch, step, settings.seed(), true);
         Checkpoint.save(dir, weights, sidecar, new Checkpoint.TrainingState(tensors, s));
@@ -333,27 +326,10 @@ public final class VaeRun {
                 throw new CheckpointException("cannot resume from " + dir + ": it was trained with " + saved.toJson()
                         + ", this run has " + settings.toJson() + " (only --epochs and the IS budget may change)");
             }
-            Map<String, Tensor> raw = new LinkedHashMap<>();
-            Map<String, Tensor> target = new LinkedHashMap<>();
-            ModelTree.namedParams(vae).forEach((k, p) -> {
-                raw.put(k, state.tensors().get("raw." + k));
-                target.put(k, p.value());
-            });
-            if (raw.containsValue(null)) {
-                throw new CheckpointException(dir.resolve(Checkpoint.OPTIMIZER_FILE) + " lacks raw parameters; it was not written by 'weightnorm vae'");
-            }
-            Checkpoint.loadModel(dir, vae);                                 // checks names and shapes; overwritten next
-            Checkpoint.loadInto(dir.resolve(Checkpoint.OPTIMIZER_FILE), raw, target);
-            average.loadState(new OptimizerState(state.tensors(), doubles(s.getAsJsonObject("average"))));
-            optimizer.loadState(new OptimizerState(state.tensors(), doubles(s.getAsJsonObject("optimizer_scalars"))));
-            JsonObject counters = s.getAsJsonObject("random_counters");
-            for (Map.Entry<String, RandomState> e : ModelTree.namedRandomStates(vae).entrySet()) {
-                JsonElement c = counters.get(e.getKey());
-                if (c == null) {
-                    throw new CheckpointException(dir + " has no random counter for " + e.getKey() + "; it was saved for another model");
-                }
-                e.getValue().setRandomCounter(c.getAsLong());
-            }
+            ResumeState.loadRawModel(dir, vae, state.tensors());
+            average.loadState(new OptimizerState(state.tensors(), ResumeState.doubles(s.getAsJsonObject("average"))));
+            optimizer.loadState(new OptimizerState(state.tensors(), ResumeState.doubles(s.getAsJsonObject("optimizer_scalars"))));
+            ResumeState.restoreRandomCounters(dir, vae, s.getAsJsonObject("random_counters"));
             step = s.get("step").getAsLong();
             epoch = s.get("completed_epochs").getAsInt();
             stepInEpoch = s.get("step_in_epoch").getAsInt();
@@ -379,18 +355,6 @@ public final class VaeRun {
 
     public double trainSeconds() {
         return trainSeconds;
-    }
-
-    private static JsonObject scalars(Map<String, Double> m) {
-        JsonObject o = new JsonObject();
-        m.forEach(o::addProperty);
-        return o;
-    }
-
-    private static Map<String, Double> doubles(JsonObject o) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        o.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsDouble()));
-        return m;
     }
 
     /** Names of the weight-normed layers, in model order (the CSV's column groups). */
