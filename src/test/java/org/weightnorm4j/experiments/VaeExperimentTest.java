@@ -124,6 +124,18 @@ class VaeExperimentTest {
         assertNotEquals(fromRaw, byRun, "the raw weights score differently: decay 0.9 over 12 steps");
     }
 
+    /** A NaN that enters the model stops training with an error that names where it is. */
+    @Test
+    void aNonFiniteValueStopsTrainingNamingTheLayer() {
+        VaeRun run = new VaeRun(tiny(false, 1, 2), data().train(), data().test());
+        var params = org.weightnorm4j.nn.ModelTree.namedParams(run.model());
+        String name = params.keySet().stream().filter(k -> k.startsWith("decoder.")).findFirst().orElseThrow();
+        params.get(name).value().set(0, Double.NaN);
+        var e = assertThrows(org.weightnorm4j.train.TrainingDivergedException.class,
+                () -> run.run(new VaeRun.Listener() { }, () -> false));
+        assertTrue(e.getMessage().contains(name), e.getMessage());
+    }
+
     @Test
     void theGridSkipsFinishedCellsAndWritesAReport() throws Exception {
         Path out = tmp.resolve("grid");
