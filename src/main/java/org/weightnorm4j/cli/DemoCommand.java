@@ -27,12 +27,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code weightnorm demo}: the first thing to run. Gets Fashion-MNIST if it is missing, compares
  * the five parameterizations on the {@code mlp} for a couple of epochs, runs a short {@code noise}
- * experiment, writes the {@code explain} page, and prints a summary and where the two reports are. Sized to finish within about
+ * experiment, writes the {@code explain} page, trains a short VAE on MNIST ({@link DemoVaeSection}),
+ * and prints a summary and where the reports are. Sized to finish within about
  * five minutes on two cores.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"The main demo: fetch Fashion-MNIST if missing, 'compare' the five parameterizations on the mlp"
-                + " for a few epochs, a short 'noise' run, then a summary table and the reports' paths.",
+                + " for a few epochs, a short 'noise' run, a short VAE on MNIST (samples, reconstructions), then a summary table"
+                + " and the reports' paths.",
                 "Rerunning with the same --out skips the compare runs that already finished."})
 public final class DemoCommand implements Callable<Integer> {
 
