@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.weightnorm4j.tensor.ConvSpec;
 import org.weightnorm4j.tensor.Float32Kernels;
+import org.weightnorm4j.tensor.GemmBlocking;
+import org.weightnorm4j.tensor.HostInfo;
 import org.weightnorm4j.tensor.KernelProvider;
 import org.weightnorm4j.tensor.Kernels;
 import org.weightnorm4j.tensor.Parallel;
@@ -29,7 +31,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Kernel benchmarks; one JSON object per line.",
         subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchTrainCommand.class, BenchLstmCommand.class,
-                BenchDqnCommand.class, BenchVaeCommand.class})
+                BenchDqnCommand.class, BenchDqnLoopCommand.class, BenchEnvCommand.class, BenchVaeCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -127,7 +129,8 @@ public final class BenchCommand implements Runnable {
 
     /** {@code bench gemm}: C = A·B for square float32 matrices through {@link Kernels#gemm}. */
     @Command(name = "gemm", mixinStandardHelpOptions = true,
-            description = "SGEMM C = A.B for square sizes; prints {\"bench\":\"gemm\",\"m\":..,\"gflops_median\":..,\"gflops_best\":..} per size.")
+            description = "SGEMM C = A.B for square sizes; prints {\"bench\":\"gemm\",\"m\":..,\"gflops_median\":..,\"gflops_best\":..} per size, "
+                    + "with the GEMM blocking and the host.")
     static final class Gemm implements Runnable {
         @CommandLine.Mixin
         Common common = new Common();
@@ -135,6 +138,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--sizes", split = ",", description = "Matrix sizes, comma separated (default: ${DEFAULT-VALUE}).",
                 defaultValue = "256,1024,2048")
         List<Integer> sizes;
+
+        @Option(names = "--gemm-blocking", paramLabel = "KC,MC,NC",
+                description = "Block sizes for the GEMM instead of those derived from this host's caches (see -D"
+                        + GemmBlocking.PROPERTY + "); every line prints the ones used as gemm_blocking.")
+        String blocking;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -147,6 +155,13 @@ public final class BenchCommand implements Runnable {
         /** Runs the benchmark; {@code cl} is the command line that usage errors refer to. */
         void run(CommandLine cl, PrintWriter out) {
             common.apply(cl);
+            if (blocking != null) {
+                try {
+                    GemmBlocking.override(blocking);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw new CommandLine.ParameterException(cl, "--gemm-blocking: " + e.getMessage());
+                }
+            }
             for (int size : sizes) {
                 if (size < 1) {
                     throw new CommandLine.ParameterException(cl, "--sizes must be positive but got " + size);
@@ -167,6 +182,9 @@ public final class BenchCommand implements Runnable {
                 line.put("gflops_median", round(flops / t.median() / 1e9));
                 line.put("gflops_best", round(flops / t.best() / 1e9));
                 line.put("alloc_bytes_per_call", t.allocatedBytesPerCall());
+                GemmBlocking used = KernelProvider.gemmBlocking();
+                line.put("gemm_blocking", used == null ? "none" : used.sizes());
+                line.put("gemm_blocking_source", used == null ? "scalar kernels: fixed blocks" : used.source());
                 print(out, line);
             }
         }
@@ -289,8 +307,18 @@ public final class BenchCommand implements Runnable {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
+    /**
+     * Prints one benchmark line, with the host that made it appended ({@link HostInfo#fields()}:
+     * {@code host_cpu}, {@code host_isa}, {@code host_vector_bits}, {@code host_kernels}, {@code host_l1d},
+     * {@code host_l2}, {@code host_l3}, {@code host_cores}) and the GEMM blocking in use
+     * ({@code gemm_blocking}: {@code kc,mc,nc}, or "none" for the scalar kernels).
+     */
     static void print(PrintWriter out, Map<String, Object> line) {
-        out.println(GSON.toJson(line));
+        Map<String, Object> full = new LinkedHashMap<>(line);
+        HostInfo.current().fields().forEach(full::putIfAbsent);
+        GemmBlocking blocking = KernelProvider.gemmBlocking();
+        full.putIfAbsent("gemm_blocking", blocking == null ? "none" : blocking.sizes());
+        out.println(GSON.toJson(full));
         out.flush();
     }
 

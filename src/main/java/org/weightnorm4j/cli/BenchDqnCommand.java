@@ -1,7 +1,5 @@
 package org.weightnorm4j.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,7 +28,6 @@ import picocli.CommandLine.Option;
 @Command(name = "dqn", mixinStandardHelpOptions = true,
         description = "DQN update throughput (the PyTorch peer's span); one JSON object per (param, optimizer, batch, threads).")
 public final class BenchDqnCommand implements Runnable {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final int BUFFER = 8192;
 
     @Option(names = "--param", split = ",", defaultValue = "normal,wn", description = "normal, wn, wn-mobn (default: ${DEFAULT-VALUE}).")
@@ -80,7 +77,7 @@ public final class BenchDqnCommand implements Runnable {
                         } catch (IllegalArgumentException e) {
                             throw new CommandLine.ParameterException(cl, e.getMessage());
                         }
-                        out.println(GSON.toJson(line));
+                        BenchCommand.print(out, line);
                         out.flush();
                     }
                 }
@@ -130,6 +127,8 @@ public final class BenchDqnCommand implements Runnable {
         line.put("steps_timed", steps);
         line.put("updates_per_s_median", Math.round(10 / median) / 10.0);
         line.put("updates_per_s_best", Math.round(10 / sorted[0]) / 10.0);
+        // The mean (total timed seconds): what a run gets over many updates, pauses and preemptions included.
+        line.put("updates_per_s_mean", Math.round(10 * steps / Arrays.stream(seconds).sum()) / 10.0);
         line.put("wall_s", Math.round(wall * 100) / 100.0);
         return line;
     }

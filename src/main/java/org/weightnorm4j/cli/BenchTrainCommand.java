@@ -1,7 +1,5 @@
 package org.weightnorm4j.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -63,7 +61,6 @@ import picocli.CommandLine.Option;
         description = "Training-step throughput of the reference workloads; one JSON object per (workload, param).")
 public final class BenchTrainCommand implements Runnable {
     private static final List<String> PARAMS = List.of("normal", "bn", "wn", "wn-mobn", "mobn");
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     @Option(names = "--workload", description = "mlp | cnn | paper-cifar | all (default: ${DEFAULT-VALUE}).", defaultValue = "mlp")
     String workload;
@@ -149,7 +146,7 @@ public final class BenchTrainCommand implements Runnable {
             Dataset data = epoch ? null : gaussian ? gaussian(w, b) : fashion.train();
             if (rounds > 1) {
                 for (Map<String, Object> line : interleaved(w, params, threadCounts, b, data)) {
-                    out.println(GSON.toJson(line));
+                    BenchCommand.print(out, line);
                 }
                 out.flush();
                 continue;
@@ -158,7 +155,7 @@ public final class BenchTrainCommand implements Runnable {
                 Parallel.setThreads(t);
                 for (String p : params) {
                     Map<String, Object> line = epoch ? epoch(w, p, b, fashion) : steps(w, p, b, data);
-                    out.println(GSON.toJson(line));
+                    BenchCommand.print(out, line);
                     out.flush();
                 }
             }

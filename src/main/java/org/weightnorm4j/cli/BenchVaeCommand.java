@@ -1,7 +1,5 @@
 package org.weightnorm4j.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,7 +30,6 @@ import picocli.CommandLine.Option;
 @Command(name = "vae", mixinStandardHelpOptions = true,
         description = "VAE training-step throughput on the peers' reference model; one JSON object per (param, threads).")
 public final class BenchVaeCommand implements Runnable {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final int PIXELS = 28 * 28;
 
     @Option(names = "--param", defaultValue = "all", description = "normal, wn or all (default: ${DEFAULT-VALUE}).")
@@ -73,7 +70,7 @@ public final class BenchVaeCommand implements Runnable {
         for (int t : threads) {
             Parallel.setThreads(t);
             for (String p : params) {
-                out.println(GSON.toJson(time(p, t)));
+                BenchCommand.print(out, time(p, t));
                 out.flush();
             }
         }

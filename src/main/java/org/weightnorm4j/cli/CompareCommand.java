@@ -9,10 +9,12 @@ import java.util.concurrent.Callable;
 import org.weightnorm4j.experiments.CompareExperiment;
 import org.weightnorm4j.experiments.CompareReport;
 import org.weightnorm4j.experiments.CompareResult;
+import org.weightnorm4j.experiments.GridRunner;
 import org.weightnorm4j.experiments.ListArgs;
 import org.weightnorm4j.experiments.RunInterruptedException;
 import org.weightnorm4j.experiments.TrainSettings;
 import org.weightnorm4j.experiments.Workload;
+import org.weightnorm4j.experiments.WorkloadSource;
 import org.weightnorm4j.model.Recipe;
 import org.weightnorm4j.tensor.Parallel;
 import org.weightnorm4j.train.checkpoint.RunLock;
@@ -63,37 +65,55 @@ public final class CompareCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SeedOption seed;
 
+    @Option(names = "--seeds", paramLabel = "LIST",
+            description = "Train every parameterization once per seed (comma-separated; replaces --seed) and report the"
+                    + " mean and spread over them. Runs go to OUT/PARAM-sSEED.")
+    String seeds;
+
     @CommandLine.Mixin
     ThreadsOption threads;
+
+    @CommandLine.Mixin
+    SparkOption spark = new SparkOption();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/compare-MODEL-DATASET-sSEED).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        threads.apply(spec);
+        threads.apply(spec, spark.enabled());
+        GridRunner runner = spark.enabled() ? spark.runner(spec) : null;
         PrintWriter o = spec.commandLine().getOut();
-        CompareExperiment.Settings settings = Shared.usage(spec, () -> new CompareExperiment.Settings(
-                ListArgs.params("--params", grid.params), train(), lossTarget == null ? Double.NaN : lossTarget));
-        Workload w = Shared.usage(spec, () -> Workload.load(preset.model, input.dataset, input.data, inputs.preprocess,
-                preset.trainLimit, preset.testLimit));
-        Path dir = out != null ? out : Path.of("runs", "compare-" + preset.model + "-" + w.datasetName() + "-s" + seed.seed);
+        CompareExperiment.Settings settings = Shared.usage(spec, this::settings);
+        WorkloadSource source = WorkloadSource.preset(preset.model, input.dataset, input.data, inputs.preprocess,
+                preset.trainLimit, preset.testLimit);
+        // Under --spark kept in this JVM's cache, which local-mode tasks read instead of loading the data again.
+        Workload w = Shared.usage(spec, () -> runner != null ? WorkloadSource.loadCached(source) : source.load());
+        Path dir = out != null ? out : Path.of("runs", "compare-" + preset.model + "-" + w.datasetName() + "-s"
+                + settings.seeds().get(0));
         o.println("compare: " + w.describe() + "; " + settings.train().describe() + "; " + Parallel.threads()
                 + " threads; output " + dir);
         o.flush();
         CompareResult r;
         // One writer per directory (docs/CHECKPOINTS.md); Ctrl-C checkpoints the current run (docs/RELIABILITY.md).
-        try (RunLock lock = RunLock.acquire(dir, line -> spec.commandLine().getErr().println(line));
-             Interrupts interrupts = Interrupts.install(spec.commandLine().getErr())) {
-            try {
-                r = new CompareExperiment(w, settings, dir, o, !grid.quiet)
-                        .onTrainer(t -> interrupts.target(t::requestCheckpointAndStop)).run();
-            } catch (RunInterruptedException e) {
-                o.println("interrupted by " + interrupts.describe() + " at step " + e.step() + " of the run in " + e.runDir()
-                        + "; its checkpoint is there and the finished runs are kept. Continue with the same command:");
-                o.println("  " + Shared.commandLine(Shared.argv(spec, "compare")));
-                o.flush();
-                return interrupts.exitCode();
+        try (RunLock lock = RunLock.acquire(dir, line -> spec.commandLine().getErr().println(line))) {
+            CompareExperiment experiment = new CompareExperiment(w, settings, dir, o, !grid.quiet);
+            if (runner != null) {
+                // The runs as Spark tasks first (Ctrl-C here stops the JVM as usual: a rerun resumes every run from its
+                // checkpoint); the loop below then finds them ended and reads them back.
+                spark.runAll(runner, experiment.runs(source).stream().filter(x -> !x.finished()).toList(), o);
+            }
+            try (Interrupts interrupts = Interrupts.install(spec.commandLine().getErr())) {
+                try {
+                    r = experiment.onTrainer(t -> interrupts.target(t::requestCheckpointAndStop)).run();
+                } catch (RunInterruptedException e) {
+                    o.println("interrupted by " + interrupts.describe() + " at step " + e.step() + " of the run in "
+                            + e.runDir() + "; its checkpoint is there and the finished runs are kept. Continue with the same"
+                            + " command:");
+                    o.println("  " + Shared.commandLine(Shared.argv(spec, "compare")));
+                    o.flush();
+                    return interrupts.exitCode();
+                }
             }
         }
         Path report = CompareReport.write(r, Shared.argv(spec, "compare"), dir);
@@ -101,6 +121,14 @@ public final class CompareCommand implements Callable<Integer> {
         o.println("report: " + report);
         o.flush();
         return 0;
+    }
+
+    /** The grid: parameterizations, recipe, loss target and seeds ({@code --seeds}, else {@code --seed}). */
+    CompareExperiment.Settings settings() {
+        TrainSettings recipe = train();
+        List<Long> seedList = seeds == null ? List.of(seed.seed) : ListArgs.longs("--seeds", seeds);
+        return new CompareExperiment.Settings(ListArgs.params("--params", grid.params), recipe.withSeed(seedList.get(0)),
+                lossTarget == null ? Double.NaN : lossTarget, seedList);
     }
 
     /** The training recipe of every run, from the options and the defaults ({@link #recipe}). */
@@ -128,14 +156,24 @@ public final class CompareCommand implements Callable<Integer> {
             List<String> lines = new ArrayList<>();
             lines.add(String.format(Locale.ROOT, "%-9s %-9s %6s %11s %13s %9s %14s", "param", "status", "epochs",
                     "train loss", "test error %", "images/s", "epochs to " + String.format(Locale.ROOT, "%.3g", r.lossTarget())));
-            for (var o : r.outcomes()) {
+            for (int k = 0; k < r.outcomes().size(); k++) {
+                var o = r.outcomes().get(k);
                 var last = o.last();
                 var e = Double.isFinite(r.lossTarget()) ? o.firstReached(r.lossTarget()) : java.util.OptionalDouble.empty();
-                lines.add(String.format(Locale.ROOT, "%-9s %-9s %6d %11s %13s %9.0f %14s", o.param().cliName(),
+                lines.add(String.format(Locale.ROOT, "%-9s %-9s %6d %11s %13s %9.0f %14s", r.label(k),
                         o.diverged() ? "diverged" : "finished", o.epochs().size(),
                         last == null ? "-" : String.format(Locale.ROOT, "%.4f", last.trainLoss()),
                         last == null ? "-" : String.format(Locale.ROOT, "%.2f", last.testErrorPercent()),
                         o.imagesPerSecond(), e.isPresent() ? String.format(Locale.ROOT, "%.1f", e.getAsDouble()) : "not reached"));
+            }
+            if (r.settings().multiSeed()) {
+                lines.add("");
+                lines.add(String.format(Locale.ROOT, "%-9s %5s %8s %-34s %s", "param", "seeds", "diverged",
+                        "train loss mean ± std (min-max)", "test error % mean ± std (min-max)"));
+                for (var s : r.spreads()) {
+                    lines.add(String.format(Locale.ROOT, "%-9s %5d %8d %-34s %s", s.param().cliName(), s.runs(), s.diverged(),
+                            s.trainLoss().describe("%.4f"), s.testError().describe("%.2f")));
+                }
             }
             return String.join("\n", lines);
         }

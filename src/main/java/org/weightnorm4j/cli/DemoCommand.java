@@ -57,6 +57,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--noise-steps", paramLabel = "N", defaultValue = "300", description = "Steps per batch size of the noise run. Default: ${DEFAULT-VALUE}.")
     long noiseSteps;
 
+    @Option(names = "--dqn-frames", paramLabel = "N", defaultValue = "" + DemoDqnSection.FRAMES,
+            description = "Frames of each DQN run (Breakout, normal and wn). Default: ${DEFAULT-VALUE}.")
+    long dqnFrames;
+
     @CommandLine.Mixin
     SeedOption seed;
 
@@ -108,6 +112,12 @@ public final class DemoCommand implements Callable<Integer> {
         Path explainReport = ExplainReport.write(Explain.standard(seed.seed).run(), CompareCommand.Shared.argv(spec, "demo"),
                 out.resolve("explain"));
 
+        // The DQN section (§5.4 on MinAtar Breakout): its own class, about a minute on two cores.
+        DemoDqnSection.Outcome dqn = DemoDqnSection.run(out.resolve("dqn"), seed.seed, dqnFrames,
+                CompareCommand.Shared.argv(spec, "demo"), o, System.console() != null);
+        o.println();
+        o.println("== summary: dqn (Breakout, normal against wn)");
+        o.println(dqn.summary());
         DemoVaeSection.Result vae = DemoVaeSection.run(out.resolve("vae"), null, seed.seed, CompareCommand.Shared.argv(spec, "demo"), o);
 
         o.println();
@@ -115,6 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
         o.println("  compare: " + compareReport.toAbsolutePath());
         o.println("  noise:   " + noiseReport.toAbsolutePath());
         o.println("  explain: " + explainReport.toAbsolutePath() + "  (from Eq. 3 to Eq. 4 step by step, with pictures)");
+        o.println("  dqn:     " + dqn.report().toAbsolutePath());
         o.println("  vae:     " + (vae.report() == null ? "" : vae.report().toAbsolutePath() + "  ") + "(" + vae.summary() + ")");
         o.printf(Locale.ROOT, "demo finished in %.0f s%n", (System.nanoTime() - started) * 1e-9);
         o.flush();

@@ -5,12 +5,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.weightnorm4j.experiments.CompareRun;
+import org.weightnorm4j.experiments.GridRunner;
 import org.weightnorm4j.experiments.ListArgs;
 import org.weightnorm4j.experiments.LrSweep;
 import org.weightnorm4j.experiments.LrSweepReport;
 import org.weightnorm4j.experiments.LrSweepResult;
 import org.weightnorm4j.experiments.TrainSettings;
 import org.weightnorm4j.experiments.Workload;
+import org.weightnorm4j.experiments.WorkloadSource;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.tensor.Parallel;
 import picocli.CommandLine;
@@ -61,7 +64,11 @@ public final class LrSweepCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ThreadsOption threads;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default: runs/lr-sweep-MODEL-DATASET-sSEED).")
+    @CommandLine.Mixin
+    SparkOption spark = new SparkOption();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default: runs/lr-sweep-MODEL-DATASET-sSEED); with --spark also the runs,"
+                    + " in OUT/runs.")
     Path out;
 
     /** The grid and the recipe held fixed, from the options and the defaults; the init batch is the batch. */
@@ -75,11 +82,14 @@ public final class LrSweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        threads.apply(spec);
+        threads.apply(spec, spark.enabled());
+        GridRunner runner = spark.enabled() ? spark.runner(spec) : null;
         PrintWriter o = spec.commandLine().getOut();
         LrSweep.Settings settings = CompareCommand.Shared.usage(spec, this::settings);
-        Workload w = CompareCommand.Shared.usage(spec, () -> Workload.load(preset.model, input.dataset, input.data, null,
-                preset.trainLimit, preset.testLimit));
+        WorkloadSource source = WorkloadSource.preset(preset.model, input.dataset, input.data, null, preset.trainLimit,
+                preset.testLimit);
+        Workload w = CompareCommand.Shared.usage(spec,
+                () -> runner != null ? WorkloadSource.loadCached(source) : source.load()); // as in compare
         if (settings.decades() < 3) {
             o.printf(Locale.ROOT, "note: the grid spans %.1f decades; the issue asks for >= 3 to see where runs diverge%n",
                     settings.decades());
@@ -89,6 +99,14 @@ public final class LrSweepCommand implements Callable<Integer> {
                 + settings.lrs().size() + " learning rates; " + Parallel.threads() + " threads; output " + dir);
         o.flush();
         LrSweepResult r;
+        if (runner != null) {
+            // One Spark task per run, each in OUT/runs/PARAM-lrLR with checkpoints: a rerun skips the ended runs.
+            LrSweep sweep = new LrSweep(w, settings, o, false);
+            List<CompareRun> runs = sweep.runs(source, dir);
+            spark.runAll(runner, runs.stream().filter(x -> !x.finished()).toList(), o);
+            r = sweep.collect(runs);
+            return finish(r, dir, o);
+        }
         try (Interrupts interrupts = Interrupts.install(spec.commandLine().getErr())) {
             r = new LrSweep(w, settings, o, !grid.quiet).onTrainer(t -> interrupts.target(t::requestCheckpointAndStop)).run();
             if (interrupts.received() != null) {
@@ -104,6 +122,11 @@ public final class LrSweepCommand implements Callable<Integer> {
                 return interrupts.exitCode();
             }
         }
+        return finish(r, dir, o);
+    }
+
+    /** Writes the report and prints one line per run. */
+    private int finish(LrSweepResult r, Path dir, PrintWriter o) throws java.io.IOException {
         Path report = LrSweepReport.write(r, CompareCommand.Shared.argv(spec, "lr-sweep"), dir);
         for (LrSweep.Point p : r.points()) {
             o.printf(Locale.ROOT, "%-8s lr %-8s %s%n", p.param().cliName(), p.lr(), p.diverged() ? r.status(p)

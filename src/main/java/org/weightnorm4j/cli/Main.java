@@ -1,5 +1,7 @@
 package org.weightnorm4j.cli;
 
+import org.weightnorm4j.tensor.GemmBlocking;
+import org.weightnorm4j.tensor.HostInfo;
 import org.weightnorm4j.tensor.KernelProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,8 +36,13 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--verbose",
-            description = "Print which kernels run (e.g. 'kernels: panama-256 (...)') to stderr before the command.")
+            description = "Print which kernels run (e.g. 'kernels: panama-256 (...)'), the host (CPU, caches, cores) and the GEMM blocking to stderr before the command.")
     boolean verbose;
+
+    @Option(names = "--gemm-blocking", paramLabel = "KC,MC,NC",
+            description = "GEMM block sizes (depth, rows of A, columns of B) instead of those derived from this host's "
+                    + "caches; --verbose prints the ones in use. Same as -D" + GemmBlocking.PROPERTY + ".")
+    String gemmBlocking;
 
     @Override
     public void run() {
@@ -49,8 +56,20 @@ public final class Main implements Runnable {
         // The kernels are chosen silently (a fallback to the slow scalar path excepted): one plain
         // line with --verbose, printed before the subcommand runs.
         cli.setExecutionStrategy(parseResult -> {
+            if (main.gemmBlocking != null) {
+                try {
+                    GemmBlocking.override(main.gemmBlocking);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw new CommandLine.ParameterException(cli, "--gemm-blocking: " + e.getMessage());
+                }
+            }
             if (main.verbose) {
                 cli.getErr().println(KernelProvider.description());
+                cli.getErr().println(HostInfo.current().describe());
+                GemmBlocking blocking = KernelProvider.gemmBlocking();
+                if (blocking != null) {
+                    cli.getErr().println(blocking);
+                }
                 cli.getErr().flush();
             }
             return new CommandLine.RunLast().execute(parseResult);

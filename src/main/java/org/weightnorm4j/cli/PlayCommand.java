@@ -15,8 +15,11 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.weightnorm4j.rl.ActionListPolicy;
 import org.weightnorm4j.rl.AnimatedGif;
+import org.weightnorm4j.rl.DqnCheckpoint;
 import org.weightnorm4j.rl.Environment;
+import org.weightnorm4j.rl.EnvironmentSpeed;
 import org.weightnorm4j.rl.GameView;
+import org.weightnorm4j.rl.GreedyQPolicy;
 import org.weightnorm4j.rl.MinAtar;
 import org.weightnorm4j.rl.Policy;
 import org.weightnorm4j.rl.RandomPolicy;
@@ -64,8 +67,14 @@ public final class PlayCommand implements Runnable {
     String actions;
 
     @Option(names = "--checkpoint", paramLabel = "DIR",
-            description = "A trained agent to play (arrives with the DQN command; not available yet).")
+            description = "Play a trained agent: the run directory of 'weightnorm dqn' (its --out). The game is the "
+                    + "run's; the agent is epsilon-greedy over its Q-network (see --epsilon).")
     Path checkpoint;
+
+    @Option(names = "--epsilon", paramLabel = "E", defaultValue = "0.01",
+            description = "With --checkpoint: probability of a uniform random action instead of the agent's greedy one "
+                    + "(default ${DEFAULT-VALUE}; 0 plays fully greedily, which can loop forever with --sticky 0).")
+    double epsilon;
 
     @Option(names = "--episodes", paramLabel = "N", defaultValue = "1", description = "Episodes to play. Default: 1.")
     int episodes;
@@ -119,8 +128,9 @@ public final class PlayCommand implements Runnable {
             runBench();
             return;
         }
+        DqnCheckpoint.Trained agent = trainedAgent();
         Environment env = MinAtar.create(game, seed, sticky, ramping);
-        Policy policy = policy();
+        Policy policy = agent != null ? new GreedyQPolicy(agent.online(), env.numChannels(), epsilon, policySeed()) : policy();
         PrintWriter out = spec.commandLine().getOut();
         boolean ansi = useAnsi();
         long delay = delayMs != null ? delayMs : (System.console() != null && !json && !jsonl ? 100 : 0);
@@ -179,7 +189,7 @@ public final class PlayCommand implements Runnable {
     }
 
     private void validate() {
-        if (game == null && !bench) {
+        if (game == null && !bench && checkpoint == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--game is required; the games are "
                     + MinAtar.GAMES);
         }
@@ -200,15 +210,43 @@ public final class PlayCommand implements Runnable {
         if (!List.of("auto", "always", "never").contains(color)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--color must be auto, always or never");
         }
-        if (checkpoint != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint: playing a trained agent "
-                    + "arrives with the DQN command (issue 18); for now play the random policy or --actions");
+        if (checkpoint != null && (actions != null || bench)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint plays the trained agent: it "
+                    + "excludes --actions and --bench");
         }
+        if (!(epsilon >= 0 && epsilon <= 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--epsilon must be in [0, 1]: " + epsilon);
+        }
+    }
+
+    /** The agent of --checkpoint (null without it); sets --game to the run's game, which --game may only repeat. */
+    private DqnCheckpoint.Trained trainedAgent() {
+        if (checkpoint == null) {
+            return null;
+        }
+        DqnCheckpoint.Trained t;
+        try {
+            t = DqnCheckpoint.readTrained(checkpoint, spec.commandLine().getErr()::println);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint: " + e.getMessage());
+        }
+        if (game != null && !MinAtar.canonicalName(game).equals(t.game())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint " + checkpoint + " was trained on "
+                    + t.game() + ", not " + MinAtar.canonicalName(game) + "; leave out --game or give " + t.game());
+        }
+        game = t.game();
+        spec.commandLine().getErr().printf(Locale.ROOT, "playing the %s agent of %s (frame %d), epsilon %s%n",
+                t.param().cliName(), checkpoint, t.frame(), epsilon);
+        return t;
+    }
+
+    private long policySeed() {
+        return new SplitMix64(seed ^ POLICY_SEED_SALT).nextLong();
     }
 
     private Policy policy() {
         if (actions == null) {
-            return new RandomPolicy(new SplitMix64(seed ^ POLICY_SEED_SALT).nextLong());
+            return new RandomPolicy(policySeed());
         }
         String text = actions;
         Path file = Path.of(actions);
@@ -296,7 +334,11 @@ public final class PlayCommand implements Runnable {
     private String summaryJson(List<Integer> returns, List<Integer> lengths) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("game", MinAtar.canonicalName(game));
-        m.put("policy", actions == null ? "random" : "actions");
+        m.put("policy", checkpoint != null ? "agent" : actions == null ? "random" : "actions");
+        if (checkpoint != null) {
+            m.put("checkpoint", checkpoint.toString());
+            m.put("epsilon", epsilon);
+        }
         m.put("seed", seed);
         m.put("sticky", sticky);
         m.put("ramping", ramping);
@@ -351,57 +393,14 @@ public final class PlayCommand implements Runnable {
         }
     }
 
-    /**
-     * Frames per second of each game on one thread, with random actions drawn beforehand: stepping
-     * alone (resetting at terminal), and stepping plus writing the observation.
-     */
+    /** Frames per second of each game on one thread ({@link EnvironmentSpeed}, as {@code bench env}). */
     private void runBench() {
         PrintWriter out = spec.commandLine().getOut();
         List<String> games = game == null ? MinAtar.GAMES : List.of(MinAtar.canonicalName(game));
-        int[] acts = new int[1 << 16];
-        SplitMix64 rng = new SplitMix64(seed);
-        for (int i = 0; i < acts.length; i++) {
-            acts[i] = rng.nextInt(Environment.NUM_ACTIONS);
-        }
-        Gson gson = new Gson();
+        Gson gson = new GsonBuilder().serializeNulls().create();
         for (String g : games) {
-            Environment env = MinAtar.create(g, seed, sticky, ramping);
-            float[] obs = new float[env.numChannels() * Environment.CELLS];
-            timeSteps(env, acts, null, Math.min(1.0, benchSeconds));
-            double stepOnly = timeSteps(env, acts, null, benchSeconds);
-            timeSteps(env, acts, obs, Math.min(1.0, benchSeconds));
-            double withObs = timeSteps(env, acts, obs, benchSeconds);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("bench", "env-step");
-            m.put("game", g);
-            m.put("threads", 1);
-            m.put("sticky", sticky);
-            m.put("frames_per_s", Math.round(stepOnly));
-            m.put("frames_per_s_with_observe", Math.round(withObs));
-            out.println(gson.toJson(m));
+            out.println(gson.toJson(EnvironmentSpeed.measure(g, seed, sticky, ramping, benchSeconds)));
             out.flush();
         }
-    }
-
-    private static double timeSteps(Environment env, int[] acts, float[] obs, double seconds) {
-        long frames = 0;
-        long start = System.nanoTime();
-        long deadline = start + (long) (seconds * 1e9);
-        long now;
-        int i = 0;
-        do {
-            for (int k = 0; k < 4096; k++) {
-                env.step(acts[i++ & (acts.length - 1)]);
-                if (obs != null) {
-                    env.observe(obs);
-                }
-                if (env.terminal()) {
-                    env.reset();
-                }
-            }
-            frames += 4096;
-            now = System.nanoTime();
-        } while (now < deadline);
-        return frames / ((now - start) / 1e9);
     }
 }

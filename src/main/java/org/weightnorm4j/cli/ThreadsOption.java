@@ -13,6 +13,17 @@ final class ThreadsOption {
     @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
     Integer threads;
 
+    /**
+     * As {@link #apply(CommandLine.Model.CommandSpec)}; under {@code --spark} ({@code grid}) the
+     * default is one thread per run, since the tasks of a grid share the machine's cores.
+     */
+    void apply(CommandLine.Model.CommandSpec spec, boolean grid) {
+        if (grid && threads == null) {
+            Parallel.setThreads(1);
+        }
+        apply(spec);
+    }
+
     /** Sets the kernels' thread count when the option was given; below 1 is a usage error (exit code 2). */
     void apply(CommandLine.Model.CommandSpec spec) {
         if (threads != null) {

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.weightnorm4j.data.DatasetSplits;
+import org.weightnorm4j.experiments.DataParallelJob;
+import org.weightnorm4j.experiments.DataParallelRunner;
+import org.weightnorm4j.experiments.WorkloadSource;
 import org.weightnorm4j.model.ModelSpec;
 import org.weightnorm4j.model.Models;
 import org.weightnorm4j.model.Recipe;
@@ -56,7 +59,8 @@ public final class TrainCommand implements Callable<Integer> {
             "Base learning rate. Default: Adam {recipe:adam-lr}; SGD {recipe:sgd-lr}.");
 
     private static final List<String> RESUMABLE_OPTIONS = List.of("--resume", "--data", "--threads", "--quiet",
-            "--stop-after-steps", "--keep", "--divergence-factor", "--divergence-patience", "--no-divergence-check");
+            "--stop-after-steps", "--keep", "--divergence-factor", "--divergence-patience", "--no-divergence-check", "--spark",
+            "--workers");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -138,8 +142,18 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Do not stop runaway (finite) losses; NaN or infinite values still stop training.")
     boolean noDivergenceCheck;
 
+    @CommandLine.Mixin
+    SparkOption spark = new SparkOption();
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
+            description = "With --spark: synchronous data-parallel workers, each on its share of every minibatch (--batch is"
+                    + " the global minibatch); --threads each. Default: ${DEFAULT-VALUE}. docs/SCALE.md.")
+    int workers;
+
     /** This run's lock on its directory (docs/CHECKPOINTS.md, "One writer"), released when the command ends. */
     private RunLock lock;
+    /** The Spark module's data-parallel trainer under --spark, else null. */
+    private DataParallelRunner dataParallel;
 
     /** Fault injection for tests: stop right after this step, writing nothing more, as a kill would. */
     @Option(names = "--stop-after-steps", hidden = true, defaultValue = "0")
@@ -147,7 +161,13 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        threads.apply(spec);
+        threads.apply(spec, spark.enabled());
+        if (spark.enabled()) {
+            if (workers < 1) {
+                throw usage("--workers must be at least 1, got " + workers);
+            }
+            dataParallel = spark.dataParallel(spec);
+        }
         if (keep < 1) {
             throw usage("--keep must be at least 1 (the latest checkpoint), got " + keep);
         }
@@ -203,6 +223,9 @@ public final class TrainCommand implements Callable<Integer> {
                 && modelSpec.inputShape()[0] == shape[0] * shape[1] * shape[2])) {
             throw new IllegalArgumentException("model " + model + " takes inputs " + Arrays.toString(modelSpec.inputShape())
                     + " but " + ds + " images are " + Arrays.toString(shape));
+        }
+        if (dataParallel != null) {
+            return trainOnSpark(WorkloadSource.spec(modelSpec, ds, input.data, pre), p, config, dir);
         }
         Sequential net = modelSpec.build(p, seed.seed, DType.FLOAT32);
         Trainer trainer = new Trainer(net, splits.train(), splits.test(), config,
@@ -265,6 +288,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
         ModelSpec modelSpec = ModelSpec.fromJson(sidecar.architecture(), resume.resolve(Checkpoint.SIDECAR_FILE).toString());
         Parameterization p = Parameterization.parse(sidecar.parameterization());
+        if (dataParallel != null) { // the workers find the checkpoint in the directory and resume from it
+            return trainOnSpark(WorkloadSource.spec(modelSpec, sidecar.dataset(), input.data, sidecar.preprocessing()), p, config,
+                    resume);
+        }
         Sequential net = modelSpec.build(p, sidecar.seed(), DType.FLOAT32);
         DatasetSplits splits = Inputs.load(sidecar.dataset(), input.data, sidecar.preprocessing(), 0, 0);
         Trainer trainer = new Trainer(net, splits.train(), splits.test(), config,
@@ -341,6 +368,28 @@ public final class TrainCommand implements Callable<Integer> {
                         + " (%d steps) in %.1f s, %.0f images/s; checkpoint and metrics in %s",
                 s.testAccuracy(), s.testLoss(), s.trainAccuracy(), s.epochs(), s.steps(), s.wallSeconds(),
                 s.imagesPerSecond(), dir));
+        o.flush();
+        return 0;
+    }
+
+    /**
+     * {@code --spark}: the run as a barrier stage of {@code --workers} data-parallel workers; worker 0
+     * writes the checkpoints and metrics.csv into {@code dir}, which must be on a filesystem every worker sees.
+     */
+    private Integer trainOnSpark(WorkloadSource source, Parameterization p, TrainConfig config, Path dir) {
+        createDirectory(dir);
+        PrintWriter o = spec.commandLine().getOut();
+        DataParallelJob job = parse(() -> DataParallelJob.of(source, p, config, dir, workers, Parallel.threads(), keep));
+        TrainingSummary s = dataParallel.train(job, spark.master, o);
+        JsonObject json = s.toJson();
+        json.addProperty("workers", workers);
+        json.addProperty("spark_master", spark.master);
+        json.addProperty("threads_per_worker", Parallel.threads());
+        json.add("config", config.toJson());
+        TrainingSummary.write(dir.resolve("summary.json"), json);
+        o.println(String.format(Locale.ROOT, "done: test accuracy %.4f, test loss %.4f, train accuracy %.4f after %d epochs"
+                        + " (%d steps, %d workers) in %.1f s; checkpoint and metrics in %s", s.testAccuracy(), s.testLoss(),
+                s.trainAccuracy(), s.epochs(), s.steps(), workers, s.wallSeconds(), dir));
         o.flush();
         return 0;
     }

@@ -1,26 +1,15 @@
 package org.weightnorm4j.experiments;
 
-import com.google.gson.JsonObject;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.norm.Parameterization;
-import org.weightnorm4j.tensor.DType;
-import org.weightnorm4j.train.MetricsLog;
-import org.weightnorm4j.train.ProgressListener;
-import org.weightnorm4j.train.TrainConfig;
 import org.weightnorm4j.train.Trainer;
-import org.weightnorm4j.train.TrainingDivergedException;
 import org.weightnorm4j.train.TrainingListener;
-import org.weightnorm4j.train.checkpoint.Checkpoint;
 
 /**
  * The paper's Figure 1 as an experiment: the same model, data, seed and recipe trained under
@@ -33,6 +22,15 @@ import org.weightnorm4j.train.checkpoint.Checkpoint;
  * {@value #RESULT_FILE}. Running again with the same output directory skips the runs that ended and
  * resumes the others from their last checkpoint; {@value #RUN_FILE} records each run's settings so
  * that a rerun with different ones is refused instead of mixing two experiments.
+ *
+ * <p><b>Seeds.</b> With several {@link Settings#seeds() seeds} every parameterization is trained
+ * once per seed ({@code OUT/wn-s1}, {@code OUT/wn-s2}, ...) and the report gives each
+ * parameterization's mean and spread over them.
+ *
+ * <p><b>One run at a time, or a grid elsewhere.</b> Each run is a {@link CompareRun}, a
+ * serializable value ({@link #runs}); {@link #run} runs them one after another here, and a
+ * {@link GridRunner} (the Spark module) can run them as tasks first, after which {@link #run} finds
+ * them ended and only reads them back.
  */
 public final class CompareExperiment {
     /** Written when a run has ended (finished or diverged). */
@@ -42,11 +40,13 @@ public final class CompareExperiment {
 
     /**
      * @param params     the parameterizations, in report order, no repeats
-     * @param train      the recipe shared by all runs
+     * @param train      the recipe shared by all runs (its seed is replaced by each of {@code seeds})
      * @param lossTarget compare the first epoch at which each run's training loss is at or below
      *                   this; NaN to choose it from the results ({@link CompareResult#autoTarget})
+     * @param seeds      the seeds each parameterization is trained with, no repeats; one seed gives the
+     *                   run directories {@code OUT/PARAM}, several {@code OUT/PARAM-sSEED}
      */
-    public record Settings(List<Parameterization> params, TrainSettings train, double lossTarget) {
+    public record Settings(List<Parameterization> params, TrainSettings train, double lossTarget, List<Long> seeds) {
         public Settings {
             if (params.isEmpty()) {
                 throw new IllegalArgumentException("--params is empty: give at least one of " + Parameterization.validNames());
@@ -54,7 +54,21 @@ public final class CompareExperiment {
             if (new LinkedHashSet<>(params).size() != params.size()) {
                 throw new IllegalArgumentException("--params lists a parameterization twice: " + params);
             }
+            if (seeds.isEmpty() || new LinkedHashSet<>(seeds).size() != seeds.size()) {
+                throw new IllegalArgumentException("--seeds must list at least one seed and none twice, got " + seeds);
+            }
             params = List.copyOf(params);
+            seeds = List.copyOf(seeds);
+        }
+
+        /** One seed, the recipe's. */
+        public Settings(List<Parameterization> params, TrainSettings train, double lossTarget) {
+            this(params, train, lossTarget, List.of(train.seed()));
+        }
+
+        /** Whether several seeds are compared (the report then gives means and spreads). */
+        public boolean multiSeed() {
+            return seeds.size() > 1;
         }
     }
 
@@ -93,109 +107,37 @@ public final class CompareExperiment {
         return this;
     }
 
-    /** Runs (or skips, or resumes) every parameterization in turn. */
+    /**
+     * The grid as serializable runs, parameterization-major then seed, in report order: what
+     * {@link #run} runs one after another, and what a {@link GridRunner} runs elsewhere.
+     *
+     * @param source how to load this experiment's workload in another JVM, or null when the runs stay here
+     */
+    public List<CompareRun> runs(WorkloadSource source) {
+        List<CompareRun> runs = new ArrayList<>();
+        for (Parameterization p : settings.params()) {
+            for (long seed : settings.seeds()) {
+                String name = settings.multiSeed() ? p.cliName() + "-s" + seed : p.cliName();
+                runs.add(new CompareRun(source, p, settings.train().withSeed(seed),
+                        out.resolve(name).toAbsolutePath().toString()));
+            }
+        }
+        return runs;
+    }
+
+    /** Runs (or skips, or resumes) every run in turn. */
     public CompareResult run() {
         List<RunOutcome> outcomes = new ArrayList<>();
+        List<CompareRun> runs = runs(null);
         int i = 0;
-        for (Parameterization p : settings.params()) {
+        for (CompareRun r : runs) {
             i++;
-            log.printf(Locale.ROOT, "[compare %d/%d] %s: ", i, settings.params().size(), p.cliName());
-            outcomes.add(runOne(p, out.resolve(p.cliName())));
+            log.printf(Locale.ROOT, "[compare %d/%d] %s%s: ", i, runs.size(), r.param().cliName(),
+                    settings.multiSeed() ? " seed " + r.train().seed() : "");
+            outcomes.add(r.execute(workload, log, progress, extraListener == null ? List.of() : List.of(extraListener),
+                    trainerHook));
         }
         double target = Double.isNaN(settings.lossTarget()) ? CompareResult.autoTarget(outcomes) : settings.lossTarget();
         return new CompareResult(workload, settings, outcomes, target, !Double.isNaN(settings.lossTarget()));
-    }
-
-    private RunOutcome runOne(Parameterization p, Path dir) {
-        TrainConfig config = settings.train().config(true, 50);
-        JsonObject description = describe(p, config);
-        Path runFile = dir.resolve(RUN_FILE);
-        if (Files.exists(runFile)) {
-            JsonObject saved = JsonFiles.readObject(runFile);
-            if (!saved.equals(description)) {
-                throw new IllegalArgumentException(dir + " holds a run with other settings (" + runFile + ": " + saved
-                        + "; now: " + description + "). Use another --out, or delete " + dir + " to redo it");
-            }
-        }
-        Path resultFile = dir.resolve(RESULT_FILE);
-        if (Files.exists(resultFile)) {
-            RunOutcome o = readOutcome(p, dir);
-            log.println("already ended in an earlier run (" + (o.diverged() ? "diverged" : o.epochs().size() + " epochs")
-                    + "), skipped; delete " + dir + " to redo it");
-            log.flush();
-            return o;
-        }
-        createDirectories(dir);
-        JsonFiles.write(runFile, description);
-        Sequential net = workload.model().build(p, settings.train().seed(), DType.FLOAT32);
-        Trainer trainer = new Trainer(net, workload.data().train(), workload.data().test(), config, workload.info(p), dir);
-        if (Files.exists(dir.resolve(Checkpoint.SIDECAR_FILE))) {
-            trainer.restore(dir);
-            log.println("resuming from its checkpoint after epoch " + trainer.completedEpochs() + " of " + config.epochs());
-        } else {
-            log.println(net.parameterCount() + " parameters, " + config.epochs() + " epoch(s) into " + dir);
-        }
-        log.flush();
-        EpochHistory history = new EpochHistory(dir.resolve(EpochHistory.FILE_NAME));
-        trainer.addListener(history).addListener(new MetricsLog(dir.resolve("metrics.csv")));
-        if (progress) {
-            trainer.addListener(ProgressListener.forConsole(log));
-        }
-        if (extraListener != null) {
-            trainer.addListener(extraListener);
-        }
-        boolean diverged = false;
-        String message = "";
-        trainerHook.accept(trainer);
-        try {
-            if (trainer.run() == null && trainer.checkpointAndStopRequested()) {
-                throw new RunInterruptedException(dir, trainer.step()); // no result.json: the next run resumes it
-            }
-        } catch (TrainingDivergedException e) {
-            diverged = true;
-            message = e.getMessage();
-            log.println("  diverged: " + message);
-            log.flush();
-        }
-        RunOutcome o = new RunOutcome(p, diverged, message, history.points(), history.segments(), net.parameterCount(),
-                EpochHistory.imagesPerSecond(history.points()), false);
-        JsonObject result = new JsonObject();
-        result.addProperty("status", diverged ? "diverged" : "finished");
-        result.addProperty("message", message);
-        result.addProperty("parameters", o.parameters());
-        result.addProperty("images_per_second", o.imagesPerSecond());
-        JsonFiles.write(resultFile, result);
-        return o;
-    }
-
-    private RunOutcome readOutcome(Parameterization p, Path dir) {
-        JsonObject r = JsonFiles.readObject(dir.resolve(RESULT_FILE));
-        Path h = dir.resolve(EpochHistory.FILE_NAME);
-        List<EpochHistory.Point> points = Files.exists(h) ? EpochHistory.read(h) : List.of();
-        List<EpochHistory.Segment> segments = Files.exists(h) ? EpochHistory.readSegments(h) : List.of();
-        return new RunOutcome(p, "diverged".equals(r.get("status").getAsString()), r.get("message").getAsString(), points,
-                segments, r.get("parameters").getAsLong(), JsonFiles.number(r, "images_per_second"), true);
-    }
-
-    /** Everything that must match for a rerun to continue this run. */
-    private JsonObject describe(Parameterization p, TrainConfig config) {
-        JsonObject o = new JsonObject();
-        o.addProperty("param", p.cliName());
-        o.add("model", workload.model().toJson());
-        o.addProperty("dataset", workload.datasetName());
-        o.addProperty("preprocessing", workload.preprocessing());
-        o.addProperty("train_images", workload.data().train().size());
-        o.addProperty("test_images", workload.data().test().size());
-        o.add("config", config.toJson());
-        return o;
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the run directory " + dir + " (" + e.getMessage()
-                    + "); choose a writable --out", e);
-        }
     }
 }

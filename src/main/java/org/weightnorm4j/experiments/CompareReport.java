@@ -31,7 +31,8 @@ public final class CompareReport {
         ChartSpec.Builder loss = ChartSpec.builder("Training loss per epoch").xLabel("epoch")
                 .yLabel("training loss (cross-entropy)").logY();
         ChartSpec.Builder error = ChartSpec.builder("Test error per epoch").xLabel("epoch").yLabel("test error (%)");
-        for (RunOutcome o : r.outcomes()) {
+        for (int k = 0; k < r.outcomes().size(); k++) {
+            RunOutcome o = r.outcomes().get(k);
             int n = o.epochs().size();
             double[] x = new double[n];
             double[] e = new double[n];
@@ -47,16 +48,17 @@ public final class CompareReport {
                 sx[i] = o.segments().get(i).epoch();
                 sl[i] = o.segments().get(i).meanLoss();
             }
-            loss.series(new Series(o.param().cliName(), sx, sl));
-            error.series(new Series(o.param().cliName(), x, e));
+            loss.series(new Series(r.label(k), sx, sl));
+            error.series(new Series(r.label(k), x, e));
         }
         Table.Builder finals = Table.builder("parameterization", "status", "epochs", "final train loss",
                 "final train accuracy %", "final test loss", "final test error %", "images/s", "epochs to loss target");
         finals.caption("After the last completed epoch. Images/s: training steps only, on this machine at the time of"
                 + " the run (other load on the machine lowers it).");
-        for (RunOutcome o : r.outcomes()) {
+        for (int k = 0; k < r.outcomes().size(); k++) {
+            RunOutcome o = r.outcomes().get(k);
             EpochHistory.Point last = o.last();
-            finals.row(o.param().cliName(), status(o), o.epochs().size(),
+            finals.row(r.label(k), status(o), o.epochs().size(),
                     last == null ? null : last.trainLoss(), last == null ? null : 100 * last.trainAccuracy(),
                     last == null ? null : last.testLoss(), last == null ? null : last.testErrorPercent(),
                     Math.round(o.imagesPerSecond()), toTarget(o, r.lossTarget()));
@@ -74,7 +76,11 @@ public final class CompareReport {
                 .chart(loss.build(), "Mean minibatch training loss (training mode) over each tenth of an epoch, log scale.")
                 .chart(error.build(), "Test error after each epoch (evaluation mode).")
                 .build();
-        Section numbers = Section.builder("Final numbers").table(finals.build()).paragraph(convergence(r)).build();
+        Section.Builder numbersBuilder = Section.builder("Final numbers").table(finals.build());
+        if (r.settings().multiSeed()) {
+            numbersBuilder.table(spreadTable(r));
+        }
+        Section numbers = numbersBuilder.paragraph(convergence(r)).build();
         Section reference = Section.builder("The paper's numbers").table(paper.build()).build();
         Section how = Section.builder("Settings")
                 .paragraph("Model and data: " + r.workload().describe() + ".")
@@ -83,11 +89,23 @@ public final class CompareReport {
                         + " same command skips finished runs and resumes unfinished ones.")
                 .build();
         return Report.builder("compare: " + r.workload().modelName() + " on " + r.workload().datasetName() + ", "
-                        + r.outcomes().size() + " parameterizations")
+                        + r.settings().params().size() + " parameterizations"
+                        + (r.settings().multiSeed() ? " x " + r.settings().seeds().size() + " seeds" : ""))
                 .conclusions(conclusions(r))
                 .section(curves).section(numbers).section(reference).section(how)
                 .command(command)
                 .build();
+    }
+
+    /** Mean ± sample standard deviation (min–max) over the seeds, per parameterization. */
+    static Table spreadTable(CompareResult r) {
+        Table.Builder t = Table.builder("parameterization", "seeds", "diverged", "final train loss", "final test error %");
+        t.caption("Over the seeds " + r.settings().seeds() + ": mean ± sample standard deviation (minimum–maximum) of the"
+                + " runs that did not diverge.");
+        for (CompareResult.Spread s : r.spreads()) {
+            t.row(s.param().cliName(), s.runs(), s.diverged(), s.trainLoss().describe("%.4f"), s.testError().describe("%.2f"));
+        }
+        return t.build();
     }
 
     private static String status(RunOutcome o) {
@@ -117,9 +135,10 @@ public final class CompareReport {
             return "No run completed an epoch without diverging, so no convergence speed can be compared.";
         }
         List<String> parts = new ArrayList<>();
-        for (RunOutcome o : r.outcomes()) {
+        for (int k = 0; k < r.outcomes().size(); k++) {
+            RunOutcome o = r.outcomes().get(k);
             OptionalDouble e = o.firstReached(r.lossTarget());
-            parts.add(o.param().cliName() + (e.isPresent() ? String.format(Locale.ROOT, " after %.1f epochs", e.getAsDouble())
+            parts.add(r.label(k) + (e.isPresent() ? String.format(Locale.ROOT, " after %.1f epochs", e.getAsDouble())
                     : " not within " + o.epochs().size() + " epoch(s)" + (o.diverged() ? " (diverged)" : "")));
         }
         String how = r.targetGiven() ? "the given target" : "the lowest loss every non-diverged run reached";

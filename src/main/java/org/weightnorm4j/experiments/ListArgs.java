@@ -3,6 +3,7 @@ package org.weightnorm4j.experiments;
 import java.util.ArrayList;
 import java.util.List;
 import org.weightnorm4j.norm.Parameterization;
+import org.weightnorm4j.rl.MinAtar;
 
 /** Parses the comma-separated lists the experiment commands take, with errors that name the option. */
 public final class ListArgs {
@@ -27,26 +28,56 @@ public final class ListArgs {
 
     /** {@code "16,64,256"} → the integers. */
     public static List<Integer> ints(String option, String text) {
-        List<Integer> out = new ArrayList<>();
+        return parse(option, text, Integer::parseInt, "an integer (give e.g. 16,64,256)");
+    }
+
+    /** {@code "1,2,3"} → the seeds (64-bit integers). */
+    public static List<Long> longs(String option, String text) {
+        return parse(option, text, Long::parseLong, "an integer (give e.g. 1,2,3)");
+    }
+
+    /** {@code "1e-4,1e-3"} → the numbers. */
+    public static List<Double> doubles(String option, String text) {
+        return parse(option, text, Double::parseDouble, "a number (give e.g. 1e-4,1e-3,1e-2)");
+    }
+
+    private static <T> List<T> parse(String option, String text, java.util.function.Function<String, T> parser, String what) {
+        List<T> out = new ArrayList<>();
         for (String part : split(option, text)) {
             try {
-                out.add(Integer.parseInt(part));
+                out.add(parser.apply(part));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + ": '" + part + "' is not an integer (give e.g. 16,64,256)");
+                throw new IllegalArgumentException(option + ": '" + part + "' is not " + what);
             }
         }
         return out;
     }
 
-    /** {@code "1e-4,1e-3"} → the numbers. */
-    public static List<Double> doubles(String option, String text) {
-        List<Double> out = new ArrayList<>();
+    /** {@code "1,2,3"} → the seeds (or other whole numbers). */
+    public static List<Long> longs(String option, String text) {
+        List<Long> out = new ArrayList<>();
         for (String part : split(option, text)) {
             try {
-                out.add(Double.parseDouble(part));
+                out.add(Long.parseLong(part));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + ": '" + part + "' is not a number (give e.g. 1e-4,1e-3,1e-2)");
+                throw new IllegalArgumentException(option + ": '" + part + "' is not an integer (give e.g. 1,2,3)");
             }
+        }
+        return out;
+    }
+
+    /** {@code "breakout,seaquest"} → MinAtar's canonical game names; {@code "all"} → all five. */
+    public static List<String> games(String option, String text) {
+        if (text.trim().equalsIgnoreCase("all")) {
+            return MinAtar.GAMES;
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : split(option, text)) {
+            String g = MinAtar.canonicalName(part);
+            if (!MinAtar.GAMES.contains(g)) {
+                throw new IllegalArgumentException(option + ": unknown game '" + part + "'; the games are " + MinAtar.GAMES);
+            }
+            out.add(g);
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package org.weightnorm4j.experiments;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,6 +80,44 @@ public final class LrSweep {
     public LrSweep onTrainer(Consumer<Trainer> hook) {
         this.trainerHook = hook;
         return this;
+    }
+
+    /**
+     * The grid as serializable runs ({@link GridRun}), parameterization by parameterization, learning
+     * rates in increasing order, each in {@code OUT/runs/PARAM-lrLR} with a checkpoint per epoch: what
+     * a {@link GridRunner} (the Spark module) runs as tasks. {@link #collect} then reads the points
+     * back. A run's numbers are the same as {@link #run}'s (checkpoints do not change training).
+     */
+    public List<CompareRun> runs(WorkloadSource source, Path out) {
+        List<CompareRun> runs = new ArrayList<>();
+        for (Parameterization p : settings.params()) {
+            for (double lr : settings.lrs()) {
+                String name = p.cliName() + "-lr" + lr;
+                runs.add(new CompareRun(source, p, settings.train().withLr(lr),
+                        out.resolve("runs").resolve(name).toAbsolutePath().toString()));
+            }
+        }
+        return runs;
+    }
+
+    /** The result of the ended {@code runs} ({@link #runs}), as {@link #run} would have returned it. */
+    public LrSweepResult collect(List<CompareRun> runs) {
+        List<Point> points = new ArrayList<>();
+        for (CompareRun r : runs) {
+            if (!r.finished()) {
+                throw new IllegalStateException("the lr-sweep run " + r.id() + " in " + r.dir() + " has not ended");
+            }
+            RunOutcome o = r.outcome(true);
+            EpochHistory.Point last = o.last();
+            if (o.diverged() || last == null) {
+                points.add(new Point(r.param(), r.train().lr(), true, r.divergedAtStep(), o.message(), Double.NaN, Double.NaN,
+                        Double.NaN, Double.NaN));
+            } else {
+                points.add(new Point(r.param(), r.train().lr(), false, 0, "", last.trainLoss(), last.trainAccuracy(),
+                        last.testLoss(), last.testAccuracy()));
+            }
+        }
+        return new LrSweepResult(workload, settings, points);
     }
 
     /** Runs the grid, parameterization by parameterization, learning rates in increasing order. */

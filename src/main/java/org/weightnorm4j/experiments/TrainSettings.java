@@ -14,7 +14,8 @@ import org.weightnorm4j.train.TrainConfig;
  * @param initBatch  images for the data-dependent initialisation of weight-normalized layers (§3)
  * @param seed       seeds initialisation, data order and dropout
  */
-public record TrainSettings(int epochs, int batchSize, OptimizerSpec optimizer, int initBatch, long seed) {
+public record TrainSettings(int epochs, int batchSize, OptimizerSpec optimizer, int initBatch, long seed)
+        implements java.io.Serializable {
 
     public TrainSettings {
         if (epochs < 1 || batchSize < 1 || initBatch < 0) {
@@ -44,6 +45,11 @@ public record TrainSettings(int epochs, int batchSize, OptimizerSpec optimizer, 
     /** The same recipe with another learning rate. */
     public TrainSettings withLr(double newLr) {
         return new TrainSettings(epochs, batchSize, optimizer.withLr(newLr), initBatch, seed);
+    }
+
+    /** The same recipe with another seed. */
+    public TrainSettings withSeed(long newSeed) {
+        return new TrainSettings(epochs, batchSize, optimizer, initBatch, newSeed);
     }
 
     /** The same recipe for another run length, batch size and init batch. */

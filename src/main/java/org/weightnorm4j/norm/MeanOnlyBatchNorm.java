@@ -39,6 +39,10 @@ public final class MeanOnlyBatchNorm implements LeakyReluFusable {
     private Tensor y;
     private Tensor dx;
     private boolean trained;
+    /** Where the minibatch's sums come from when it is split over data-parallel workers; null in one process. */
+    private CrossWorkerSums across;
+    /** The channel sums and the count, as {@link #across} exchanges them. */
+    private double[] partial;
     /** The slope of the activation the last forward was fused with ({@link #forwardLeakyRelu}); NaN after a plain forward. */
     private double fusedSlope = Double.NaN;
 
@@ -59,6 +63,17 @@ public final class MeanOnlyBatchNorm implements LeakyReluFusable {
 
     public Param bias() {
         return bias;
+    }
+
+    /**
+     * Makes the training-mode statistics those of the whole minibatch when each data-parallel worker
+     * holds a shard of it: the mean {@code μ[t]} forward and the mean of {@code ∇y} backward are
+     * computed from the channel sums and counts of every worker ({@code sums}), as the paper's
+     * mean-only batch norm is defined over the minibatch (§4). Null: this process holds the whole
+     * minibatch (the default).
+     */
+    public void sumAcrossWorkers(CrossWorkerSums sums) {
+        this.across = sums;
     }
 
     /** The running mean used at evaluation. */
@@ -102,8 +117,9 @@ public final class MeanOnlyBatchNorm implements LeakyReluFusable {
         if (mode == Mode.TRAIN) {
             sums = Buffers.ensure(sums, x, channels);
             Kernels.channelSums(x, sums, false);
+            double[] total = totals(m);
             for (int c = 0; c < channels; c++) {
-                double mean = sums.get(c) / m;                                          // μ[t] over the minibatch
+                double mean = total[c] / total[channels];                              // μ[t] over the minibatch
                 runningMean.set(c, (1 - MOMENTUM) * runningMean.get(c) + MOMENTUM * mean);
                 shift.set(c, bias.value().get(c) - mean);
             }
@@ -147,12 +163,31 @@ public final class MeanOnlyBatchNorm implements LeakyReluFusable {
     /** {@code ∇b += Σ ∇y} (sums holds Σ∇y) and {@code dx = ∇y − mean(∇y)} in training, {@code ∇y} after evaluation. */
     private Tensor subtractMean(Tensor dy, Tensor dx) {
         int m = dy.size() / channels;
+        double[] total = trained ? totals(m) : null;
         for (int c = 0; c < channels; c++) {
-            bias.grad().set(c, bias.grad().get(c) + sums.get(c));
-            shift.set(c, trained ? -sums.get(c) / m : 0);
+            bias.grad().set(c, bias.grad().get(c) + sums.get(c)); // this shard's part: the workers' gradients are summed later
+            shift.set(c, trained ? -total[c] / total[channels] : 0);
         }
         Kernels.channelScaleShift(dy, null, shift, dx);
         return dx;
+    }
+
+    /**
+     * The channel sums in {@code sums} and the count {@code m} they cover, as doubles; summed over the
+     * data-parallel workers when there are any ({@link #sumAcrossWorkers}).
+     */
+    private double[] totals(int m) {
+        if (partial == null || partial.length != channels + 1) {
+            partial = new double[channels + 1];
+        }
+        for (int c = 0; c < channels; c++) {
+            partial[c] = sums.get(c);
+        }
+        partial[channels] = m;
+        if (across != null) {
+            across.allSum(partial);
+        }
+        return partial;
     }
 
     /** Refuses a backward that does not match the last forward: plain after plain, fused after fused. */

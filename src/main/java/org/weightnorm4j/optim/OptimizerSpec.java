@@ -9,9 +9,10 @@ import org.weightnorm4j.nn.Param;
  * Which optimizer to train with and its hyper-parameters, as a value: it builds the optimizer,
  * prints itself, and is written to (and read from) {@code trainer.json} by
  * {@link org.weightnorm4j.train.TrainConfig}. The optimizer's name is a string only at the
- * command line and in files ({@link #NAMES}, {@link #parse}).
+ * command line and in files ({@link #NAMES}, {@link #parse}). Serializable, so that a run's
+ * description can travel to another machine (the Spark module's grids).
  */
-public sealed interface OptimizerSpec {
+public sealed interface OptimizerSpec extends java.io.Serializable {
 
     /** The names accepted by {@code --optimizer} and stored in {@code trainer.json}. */
     List<String> NAMES = List.of("adam", "sgd");

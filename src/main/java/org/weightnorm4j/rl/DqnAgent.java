@@ -117,15 +117,7 @@ public final class DqnAgent implements Policy {
     /** The greedy action: the first of the largest {@code Q(s, ·)} of the online network (evaluation mode). */
     @Override
     public int act(float[] observation) {
-        System.arraycopy(observation, 0, single.data(), 0, channels * Environment.CELLS);
-        float[] q = online.forward(single, Mode.EVAL).data();
-        int best = 0;
-        for (int a = 1; a < Environment.NUM_ACTIONS; a++) {
-            if (q[a] > q[best]) {
-                best = a;
-            }
-        }
-        return best;
+        return GreedyQPolicy.greedy(online, single, observation, channels * Environment.CELLS);
     }
 
     /** ε-greedy: with probability {@code epsilon} a uniform action from {@code actRng}, else {@link #act}. */
@@ -142,7 +134,17 @@ public final class DqnAgent implements Policy {
      * the very first update of a weight-normed network, data-dependent init on that minibatch.
      */
     public double learn() {
+        drawMinibatch();
+        return updateOnDrawn();
+    }
+
+    /** The first half of {@link #learn}: draws the agent's minibatch from the replay memory. */
+    void drawMinibatch() {
         memory.sample(sampleRng, batch);
+    }
+
+    /** The second half of {@link #learn}: data-dependent init before the very first update, then the update. */
+    double updateOnDrawn() {
         if (updates == 0 && config.param().usesWeightNorm()) {
             DataDependentInit.apply(online, batch.states(), DataDependentInit.Options.paper(seed + 17));
             ModelState.copy(online, target);

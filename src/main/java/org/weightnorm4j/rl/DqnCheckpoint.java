@@ -17,6 +17,8 @@ import java.util.zip.CheckedOutputStream;
 import org.weightnorm4j.io.AtomicFiles;
 import org.weightnorm4j.nn.Layer;
 import org.weightnorm4j.nn.ModelTree;
+import org.weightnorm4j.nn.Sequential;
+import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.optim.OptimizerState;
 import org.weightnorm4j.tensor.Tensor;
 
@@ -82,6 +84,59 @@ public final class DqnCheckpoint {
      */
     public static void restore(Path dir, DqnRun run, Consumer<String> notices) throws IOException {
         Path file = dir.resolve(FILE);
+        byte[] bytes = verifiedBytes(file, notices);
+        try {
+            read(new DataInputStream(new ByteArrayInputStream(bytes)), run);
+        } catch (java.io.EOFException e) {
+            throw damaged(file, "it ends before its last field");
+        }
+    }
+
+    /**
+     * A trained agent, read from a run directory's checkpoint for playing it back: the game, the
+     * parameterization, the frame the checkpoint was written at and the online network (the one
+     * that chooses actions). Nothing else of the run is restored.
+     */
+    public record Trained(String game, Parameterization param, long frame, Sequential online) {
+    }
+
+    /**
+     * Reads the online network of {@code dir}'s checkpoint (checksum verified first).
+     *
+     * @throws IOException if the file is missing, damaged or not a DQN checkpoint
+     */
+    public static Trained readTrained(Path dir, Consumer<String> notices) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no " + FILE + " in " + dir + ": give the directory of a weightnorm dqn run (its --out)");
+        }
+        byte[] bytes = verifiedBytes(file, notices);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        try {
+            in.readInt();
+            String settings = in.readUTF();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("param=([a-z-]+),").matcher(settings);
+            if (!m.find()) {
+                throw new IOException(file + ": cannot find the parameterization in its settings (" + settings + ")");
+            }
+            Parameterization param = Parameterization.parse(m.group(1));
+            long frame = in.readLong();
+            in.skipNBytes(4L * in.readInt());            // finished returns
+            in.skipNBytes(4 + 4 + 8 + 8 + 4);             // episode return and length, the window's sums
+            EnvironmentState env = EnvironmentState.read(in);
+            in.skipNBytes(8 * 3);                         // updates, the two random streams
+            Sequential online = DqnNetwork.build(param, MinAtar.create(env.game(), 0).numChannels(), 0);
+            readTensorsInto(in, live(online), "online network");
+            return new Trained(env.game(), param, frame, online);
+        } catch (java.io.EOFException e) {
+            throw damaged(file, "it ends before its last field");
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file's bytes without the trailing checksum, after checking it (a DQN1 file: with a notice). */
+    private static byte[] verifiedBytes(Path file, Consumer<String> notices) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         int magic = bytes.length >= 4 ? ByteBuffer.wrap(bytes).getInt(0) : 0;
         int length = bytes.length;
@@ -101,11 +156,7 @@ public final class DqnCheckpoint {
         } else {
             throw new IOException(file + " is not a DQN checkpoint (it does not start with DQN1 or DQN2)");
         }
-        try {
-            read(new DataInputStream(new ByteArrayInputStream(bytes, 0, length)), run);
-        } catch (java.io.EOFException e) {
-            throw damaged(file, "it ends before its last field");
-        }
+        return length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
     }
 
     private static IOException damaged(Path file, String why) {

@@ -27,6 +27,7 @@ public record DqnConfig(Parameterization param, String optimizer, double lr, int
     public static final double ADAMAX_LR_NORMAL = 1e-4;
 
     public DqnConfig {
+        DqnNetwork.requireSupported(param);
         if (!optimizer.equals("rmsprop") && !optimizer.equals("adamax")) {
             throw new IllegalArgumentException("--optimizer must be rmsprop or adamax, got '" + optimizer + "'");
         }

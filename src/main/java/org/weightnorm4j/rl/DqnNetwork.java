@@ -32,13 +32,19 @@ public final class DqnNetwork {
     private DqnNetwork() {
     }
 
-    /** A new network for {@code channels} input channels, initialised from {@code seed}. */
-    public static Sequential build(Parameterization p, int channels, long seed) {
+    /** Refuses {@code bn} and {@code mobn} with the reason (checked when the settings are made, before any run). */
+    public static void requireSupported(Parameterization p) {
         if (p == Parameterization.BN || p == Parameterization.MOBN) {
             // Batch norm is what the paper could not make work in DQN (docs/RL.md says why); mobn is
             // outside its comparison. Refuse rather than train something undocumented.
-            throw new IllegalArgumentException("DQN supports --param normal, wn and wn-mobn, not " + p.cliName());
+            throw new IllegalArgumentException("DQN supports --param normal, wn and wn-mobn, not " + p.cliName()
+                    + " (the paper could not make batch normalization work in DQN; docs/RL.md, 'Why not bn')");
         }
+    }
+
+    /** A new network for {@code channels} input channels, initialised from {@code seed}. */
+    public static Sequential build(Parameterization p, int channels, long seed) {
+        requireSupported(p);
         SplittableRandom rng = new SplittableRandom(seed);
         int side = Environment.SIZE - 2;
         List<Layer> layers = new ArrayList<>();

@@ -21,6 +21,29 @@ public final class DqnRun {
         }
     }
 
+    /**
+     * Where a run's wall time goes, frame by frame (for {@code weightnorm bench dqn-loop}): nanoseconds
+     * summed per phase since {@link DqnRun#timePhases} was called. Timing reads the clock, nothing
+     * else: a timed run plays exactly the same frames.
+     */
+    public static final class PhaseTimes {
+        /** ε-greedy action choice (a batch-1 forward of the online network when greedy). */
+        public long act;
+        /** {@code env.step} and writing the next observation. */
+        public long env;
+        /** Storing the transition in the replay memory. */
+        public long store;
+        /** Drawing and unpacking the minibatch ({@link ReplayMemory#sample}). */
+        public long sample;
+        /** The update: target forward, train step, target sync (and data-dependent init once). */
+        public long update;
+        /** The rest: episode bookkeeping, reset, listeners (CSV rows, statistics windows). */
+        public long other;
+        /** Frames timed, and how many of them made an update. */
+        public long frames;
+        public long updates;
+    }
+
     private final Environment env;
     private final DqnAgent agent;
     private final DqnConfig config;
@@ -35,6 +58,7 @@ public final class DqnRun {
     private double windowLoss;
     private double windowQ;
     private int windowUpdates;
+    private PhaseTimes phases;
 
     /**
      * @param windowFrames frames per statistics window ({@link Listener#window}), e.g. 10,000
@@ -49,8 +73,17 @@ public final class DqnRun {
         env.observe(obs);
     }
 
+    /** Starts summing the wall time of each phase into {@code into} (null stops). */
+    public void timePhases(PhaseTimes into) {
+        this.phases = into;
+    }
+
     /** Plays frames until {@code untilFrame} frames have been played in all. */
     public void runUntil(long untilFrame, Listener listener) {
+        if (phases != null) {
+            runTimedUntil(untilFrame, listener);
+            return;
+        }
         while (frame < untilFrame) {
             int action = agent.act(obs, config.epsilon(frame));
             int reward = env.step(action);
@@ -65,25 +98,72 @@ public final class DqnRun {
                 windowQ += agent.lastMeanQ();
                 windowUpdates++;
             }
-            if (done) {
-                if (episodes == returns.length) {
-                    returns = Arrays.copyOf(returns, returns.length * 2);
-                }
-                returns[episodes++] = episodeReturn;
-                listener.episode(frame, episodes, episodeReturn, episodeLength);
-                episodeReturn = 0;
-                episodeLength = 0;
-                env.reset();
-                env.observe(obs);
-            } else {
-                System.arraycopy(next, 0, obs, 0, obs.length);
+            endFrame(done, listener);
+        }
+    }
+
+    /**
+     * {@link #runUntil} with the clock read between phases: the same calls in the same order (a
+     * test checks that a timed run ends bit-identical to an untimed one).
+     */
+    private void runTimedUntil(long untilFrame, Listener listener) {
+        PhaseTimes t = phases;
+        while (frame < untilFrame) {
+            long t0 = System.nanoTime();
+            int action = agent.act(obs, config.epsilon(frame));
+            long t1 = System.nanoTime();
+            int reward = env.step(action);
+            boolean done = env.terminal();
+            env.observe(next);
+            long t2 = System.nanoTime();
+            agent.memory().add(obs, action, reward, next, done);
+            long t3 = System.nanoTime();
+            frame++;
+            episodeReturn += reward;
+            episodeLength++;
+            long t4 = t3;
+            long t5 = t3;
+            if (frame > config.learningStarts()) {
+                agent.drawMinibatch();
+                t4 = System.nanoTime();
+                windowLoss += agent.updateOnDrawn();
+                windowQ += agent.lastMeanQ();
+                windowUpdates++;
+                t5 = System.nanoTime();
+                t.updates++;
             }
-            if (frame % windowFrames == 0) {
-                listener.window(frame, windowLoss / windowUpdates, windowQ / windowUpdates);
-                windowLoss = 0;
-                windowQ = 0;
-                windowUpdates = 0;
+            endFrame(done, listener);
+            long t6 = System.nanoTime();
+            t.act += t1 - t0;
+            t.env += t2 - t1;
+            t.store += t3 - t2;
+            t.sample += t4 - t3;
+            t.update += t5 - t4;
+            t.other += t6 - t5;
+            t.frames++;
+        }
+    }
+
+    /** The end of a frame: episode bookkeeping and reset, the next observation, the statistics window. */
+    private void endFrame(boolean done, Listener listener) {
+        if (done) {
+            if (episodes == returns.length) {
+                returns = Arrays.copyOf(returns, returns.length * 2);
             }
+            returns[episodes++] = episodeReturn;
+            listener.episode(frame, episodes, episodeReturn, episodeLength);
+            episodeReturn = 0;
+            episodeLength = 0;
+            env.reset();
+            env.observe(obs);
+        } else {
+            System.arraycopy(next, 0, obs, 0, obs.length);
+        }
+        if (frame % windowFrames == 0) {
+            listener.window(frame, windowLoss / windowUpdates, windowQ / windowUpdates);
+            windowLoss = 0;
+            windowQ = 0;
+            windowUpdates = 0;
         }
     }
 

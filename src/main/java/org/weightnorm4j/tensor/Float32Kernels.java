@@ -66,6 +66,11 @@ public final class Float32Kernels implements KernelBackend {
         return gemm.name();
     }
 
+    /** The GEMM's block sizes and how they were chosen, or null when it does not block by them (the scalar GEMM). */
+    public GemmBlocking gemmBlocking() {
+        return gemm.blocking();
+    }
+
     /** Whether the non-GEMM kernels run on the Vector API. */
     public boolean simd() {
         return ops.simd();

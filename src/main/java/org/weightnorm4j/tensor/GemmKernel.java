@@ -8,6 +8,11 @@ package org.weightnorm4j.tensor;
 interface GemmKernel {
     String name();
 
+    /** The block sizes this kernel uses, or null for a kernel that does not block by {@link GemmBlocking}. */
+    default GemmBlocking blocking() {
+        return null;
+    }
+
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
               float[] c, int cOff, int ldc, boolean accumulate);

@@ -171,6 +171,31 @@ public final class KernelProvider {
         return null;
     }
 
+    /**
+     * The float32 GEMM's block sizes and how they were chosen ({@link GemmBlocking}), or null when
+     * the chosen GEMM does not block by them (the scalar and reference kernels). Chooses the
+     * backend if that has not happened yet.
+     */
+    public static GemmBlocking gemmBlocking() {
+        return float32() instanceof Float32Kernels f ? f.gemmBlocking() : null;
+    }
+
+    /**
+     * The width in bits of this CPU's preferred float vector as the Vector API sees it, or -1 when
+     * the API is unavailable (the JVM lacks {@code --add-modules jdk.incubator.vector}). Loads
+     * {@code PanamaGemm} but does not choose the backend.
+     */
+    public static int vectorBits() {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            return -1;
+        }
+        try {
+            return preferredVectorBits();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return -1;
+        }
+    }
+
     /** The preferred float vector width, asked of PanamaGemm; call only when the module is present. */
     private static int preferredVectorBits() throws ReflectiveOperationException {
         return (Integer) Class.forName(PANAMA_GEMM).getDeclaredMethod("preferredVectorBits").invoke(null);

@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The structure is the classic Goto/BLIS one. For each block of {@link #KC} depths and
  * {@link #NC} columns, the threads first copy ("pack") that block of {@code op(B)} into contiguous
- * panels of {@link #NR} columns, shared by all; then parts of {@link #MC} rows (times a chunk of
- * the panels, when C has few rows) each pack their rows of {@code op(A)} into panels of
- * {@link #MR} rows and run a register-tiled micro-kernel over every MR × NR tile. Packing is where
+ * panels of {@link #NR} columns, shared by all; then parts of at most {@link #MC} rows each pack
+ * their rows of {@code op(A)} into panels of {@link #MR} rows (when C has few rows, the parts also
+ * split the panels, and A is packed once, beside B) and run a register-tiled micro-kernel over
+ * every MR × NR tile. The three block sizes come from the host's caches ({@link GemmBlocking}). Packing is where
  * the transposes happen, so the micro-kernel sees one layout for all four variants, and where
  * edges are zero-padded, so it never needs a tail case. On the single-thread path an untransposed
  * A is read in place instead ({@link #readableInPlace}); a last, partial block of its rows
@@ -45,20 +46,22 @@ final class PanamaGemm implements GemmKernel {
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     /**
-     * Depth of a packed block. Large on purpose: each block ends with a read-modify-write of the C
-     * tile, whose rows are far apart in memory, and measuring on a Zen 4 core (CPU time, 1 thread)
-     * gave 86-90 GFLOP/s at 1024^3 with 256, 97-100 with 512 and 101-106 with 1024. An MR × KC panel
-     * of A (32 KiB) and a KC × NR panel of B (128 KiB) then live in L2, which still feeds the FMAs.
+     * The block sizes for this host: from its cache sizes, or {@value GemmBlocking#PROPERTY}
+     * ({@link GemmBlocking}, docs/KERNELS.md). Constants for the JIT once the class is loaded.
      */
-    static final int KC = 1024;
-    /** Rows of A packed at once (a multiple of MR): the packed block of A (128 KiB) stays in L2 beside B's panel. */
-    static final int MC = 4 * MR;
-    /** Columns of B packed at once: the KC × NC packed block (8 MiB at most) stays in L3. */
-    static final int NC = 2048;
+    static final GemmBlocking BLOCKING = GemmBlocking.choose(HostInfo.current(), MR, NR);
+    /** Depth of a packed block: B's micro-panel of KC × NR and A's of MR × KC share L1. */
+    static final int KC = BLOCKING.kc();
+    /** Rows of A packed at once (a multiple of MR): the packed MC × KC block of A fills half of L2. */
+    static final int MC = BLOCKING.mc();
+    /** Columns of B packed at once (a multiple of NR): the packed KC × NC block of B stays in L3. */
+    static final int NC = BLOCKING.nc();
     /** The shallowest product whose untransposed A is read in place ({@link #readableInPlace}). */
     static final int IN_PLACE_MIN_DEPTH = 64;
     /** Below this many multiply-adds one thread does the whole product. */
     static final long SMALL = 64L * 64 * 64;
+    /** Depths per strip when packing a transposed B: a strip of a panel (at most 64 × 32 floats) stays in L1. */
+    private static final int PACK_STRIP = 64;
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
@@ -71,6 +74,11 @@ final class PanamaGemm implements GemmKernel {
     @Override
     public String name() {
         return "panama-" + S.vectorBitSize();
+    }
+
+    @Override
+    public GemmBlocking blocking() {
+        return BLOCKING;
     }
 
     @Override
@@ -553,11 +561,18 @@ final class PanamaGemm implements GemmKernel {
                     }
                 }
             } else {
-                for (int j = 0; j < nr; j++) {
-                    int src = bOff + (j0 + jr + j) * ldb + p0;
-                    int d = dst + j;
-                    for (int p = 0; p < kc; p++, d += NR) {
-                        bp[d] = b[src + p];
+                // B stored n × k: a transpose, in strips of PACK_STRIP depths, so that the strip of the panel
+                // being written stays in L1 while each column is read into it. Writing a whole column of the
+                // panel at a time touched every line of it (kc × NR floats, more than L1) once per
+                // column: packing the transposed weights of a DQN layer took as long as the product.
+                for (int q = 0; q < kc; q += PACK_STRIP) {
+                    int qEnd = Math.min(kc, q + PACK_STRIP);
+                    for (int j = 0; j < nr; j++) {
+                        int src = bOff + (j0 + jr + j) * ldb + p0;
+                        int d = dst + q * NR + j;
+                        for (int p = q; p < qEnd; p++, d += NR) {
+                            bp[d] = b[src + p];
+                        }
                     }
                 }
                 for (int j = nr; j < NR; j++) {
@@ -633,9 +648,13 @@ final class PanamaGemm implements GemmKernel {
     /**
      * One multithreaded call, reused per calling thread so a call allocates nothing. For each block
      * of depths and columns it runs two parallel phases: the threads pack B's panels into this
-     * job's shared buffer, then each part multiplies one block of MC rows (packing them itself) by
-     * one chunk of the panels. Parts are claimed dynamically, so a thread slowed by other work
-     * takes fewer; the packed B is shared, not copied per thread.
+     * job's shared buffer, then each part multiplies one block of rows by one chunk of the panels.
+     * Row blocks are of equal height (at most MC, whole MR-row panels), so no part is left with a
+     * sliver. When C has too few rows to give every thread several blocks, the panels are split
+     * into chunks too, and A's rows are then packed once, in the packing phase, into a second
+     * shared buffer instead of once per chunk (the small products of a DQN or LSTM step, where that
+     * repeated packing was a large share of the work). Parts are claimed dynamically, so a thread
+     * slowed by other work takes fewer.
      */
     private static final class Job implements IntConsumer {
         /** Compute parts to aim for per thread: enough to even out threads that run at different speeds. */
@@ -646,9 +665,12 @@ final class PanamaGemm implements GemmKernel {
         float[] rowBias;
         int biasOff;
         int m, k, aOff, lda, bOff, ldb, cOff, ldc;
-        int jc, nc, pc, kc, panels, packParts, rowBlocks, colChunks, panelsPerChunk;
+        int jc, nc, pc, kc, panels, packParts, packPartsB, rowStep, rowBlocks, colChunks, panelsPerChunk;
+        /** Whether A's block is packed once into {@link #ap} in the packing phase, or by each part for itself. */
+        boolean sharedA;
         float[] a, b, c;
         private float[] bp = new float[0];
+        private float[] ap = new float[0];
 
         void set(boolean transA, boolean transB, int m, int k, float[] a, int aOff, int lda,
                  float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
@@ -680,12 +702,23 @@ final class PanamaGemm implements GemmKernel {
             if (bp.length < needed) {
                 bp = new float[needed];
             }
-            packParts = Math.min(threads, panels);
+            packPartsB = Math.min(threads, panels);
             rowBlocks = (m + MC - 1) / MC;
+            rowStep = paddedRows((m + rowBlocks - 1) / rowBlocks);
+            rowBlocks = (m + rowStep - 1) / rowStep;
             int wanted = PARTS_PER_THREAD * threads;
             colChunks = Math.max(1, Math.min(panels, (wanted + rowBlocks - 1) / rowBlocks));
             panelsPerChunk = (panels + colChunks - 1) / colChunks;
             colChunks = (panels + panelsPerChunk - 1) / panelsPerChunk;
+            sharedA = colChunks > 1;
+            packParts = packPartsB;
+            if (sharedA) {
+                int aNeeded = paddedRows(m) * kc;
+                if (ap.length < aNeeded) {
+                    ap = new float[aNeeded];
+                }
+                packParts += rowBlocks;
+            }
         }
 
         void clear() {
@@ -698,7 +731,13 @@ final class PanamaGemm implements GemmKernel {
         @Override
         public void accept(int part) {
             if (!computing) {
-                int perPart = (panels + packParts - 1) / packParts;
+                if (part >= packPartsB) {
+                    // Rows [ic, ic + rowStep) of A, at ic·kc in the shared buffer (where packA's panels put them).
+                    int ic = (part - packPartsB) * rowStep;
+                    packA(transA, a, aOff, lda, ic, Math.min(rowStep, m - ic), pc, kc, ap, ic * kc);
+                    return;
+                }
+                int perPart = (panels + packPartsB - 1) / packPartsB;
                 int from = part * perPart * NR;
                 int to = Math.min(nc, (part + 1) * perPart * NR);
                 if (from < to) {
@@ -706,15 +745,19 @@ final class PanamaGemm implements GemmKernel {
                 }
                 return;
             }
-            int ic = (part / colChunks) * MC;
+            int ic = (part / colChunks) * rowStep;
             int chunk = part % colChunks;
             int jFrom = chunk * panelsPerChunk * NR;
             int jTo = Math.min(nc, (chunk + 1) * panelsPerChunk * NR);
-            int mc = Math.min(MC, m - ic);
+            int mc = Math.min(rowStep, m - ic);
             Buffers buf = BUFFERS.get();
-            packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0);
             Operands op = buf.operands;
-            op.aPacked(buf.a, 0, kc);
+            if (sharedA) {
+                op.aPacked(ap, ic * kc, kc);
+            } else {
+                packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0);
+                op.aPacked(buf.a, 0, kc);
+            }
             op.bp = bp;
             op.rowBias = add ? null : rowBias;
             op.biasOff = biasOff + ic;

@@ -51,6 +51,10 @@ public final class TrainStep<T> {
     private final double[] metricTotals;
     private double loss = Double.NaN;
     private int examples;
+    /** The other workers of data-parallel training, or null (see {@link #dataParallel}). */
+    private DataParallelGroup group;
+    /** The data-parallel exchange's buffer: this shard's loss total, then its metric totals. */
+    private double[] shardTotals;
 
     /**
      * @param optimizer over {@code model}'s parameters
@@ -81,6 +85,27 @@ public final class TrainStep<T> {
      * @throws TrainingDivergedException at a non-finite loss or gradient, or a zero {@code v}
      */
     public double run(Tensor input, T targets, long step, int epoch, Path lastCheckpoint) {
+        return run(input, targets, input.dim(0), step, epoch, lastCheckpoint);
+    }
+
+    /**
+     * Makes the step one worker's part of a synchronous data-parallel step ({@link Trainer#dataParallel}):
+     * {@link #run(Tensor, Object, int, long, int, Path)} is then given this worker's shard of the global
+     * minibatch, scales the objective's gradient by {@code shard / global} (the loss is a mean over the
+     * global minibatch), and after the backward sums the gradients, the loss and the metrics over the
+     * workers ({@link DataParallelGroup#allSum}) before the optimizer's step, so that every worker
+     * applies the same update and reports the global minibatch's loss and metrics.
+     */
+    public TrainStep<T> dataParallel(DataParallelGroup group) {
+        this.group = group;
+        return this;
+    }
+
+    /**
+     * As {@link #run(Tensor, Object, long, int, Path)} on this worker's shard {@code input} of a
+     * global minibatch of {@code globalExamples} rows (equal to the shard's size in one process).
+     */
+    public double run(Tensor input, T targets, int globalExamples, long step, int epoch, Path lastCheckpoint) {
         for (int k = 0, n = params.size(); k < n; k++) {
             params.get(k).zeroGrad();
         }
@@ -97,7 +122,14 @@ public final class TrainStep<T> {
         examples = output.dim(0);
         loss = l;
         guard.checkLoss(l, step, epoch, lastCheckpoint, input);
-        model.backwardParamsOnly(objective.gradient()); // no gradient for the input (issue 6)
+        Tensor dy = objective.gradient();
+        if (group != null) {
+            scale(dy, (double) examples / globalExamples); // ∂(global mean loss)/∂(this shard's outputs)
+        }
+        model.backwardParamsOnly(dy); // no gradient for the input (issue 6)
+        if (group != null) {
+            l = sumOverWorkers(l, globalExamples);
+        }
         if (!gradientsFinite()) {
             guard.checkGradients(step, epoch, lastCheckpoint); // names the parameter and throws
         }
@@ -108,6 +140,26 @@ public final class TrainStep<T> {
             average.update();
         }
         return l;
+    }
+
+    /** Sums the gradients, the loss and the metrics over the workers; returns the global minibatch's mean loss. */
+    private double sumOverWorkers(double shardLoss, int global) {
+        if (shardTotals == null) {
+            shardTotals = new double[1 + metricTotals.length];
+        }
+        shardTotals[0] = shardLoss * examples;
+        System.arraycopy(metricTotals, 0, shardTotals, 1, metricTotals.length);
+        group.allSum(params, shardTotals);
+        System.arraycopy(shardTotals, 1, metricTotals, 0, metricTotals.length);
+        examples = global;
+        loss = shardTotals[0] / global;
+        return loss;
+    }
+
+    private static void scale(Tensor t, double factor) {
+        for (int i = 0, n = t.size(); i < n; i++) {
+            t.set(i, t.get(i) * factor);
+        }
     }
 
     /**

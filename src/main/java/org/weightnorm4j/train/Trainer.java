@@ -141,6 +141,8 @@ public final class Trainer {
     /** Good checkpoints kept in all, the latest in the output directory (see {@link #keepCheckpoints}). */
     private int keep = 1;
     private RunawayDetector runaway;
+    /** The other workers of data-parallel training, or null ({@link #dataParallel}). */
+    private DataParallelGroup group;
 
     /**
      * A trainer with the default objective, softmax cross-entropy ({@link #builder} is shorter).
@@ -376,10 +378,47 @@ public final class Trainer {
     }
 
     /**
-     * Data-dependent initialisation (§3) of the weight-normalized layers on {@link TrainConfig#initBatch()}
-     * training images, when the model has any; called by {@link #run()} for a fresh run.
+     * Makes this trainer one worker of synchronous data-parallel training (docs/SCALE.md): every
+     * worker has a trainer built alike (same model, seed, data and config), steps through the same
+     * global minibatches, and runs forward and backward on its shard of each
+     * ({@link DataParallelGroup#shardFrom}); the gradients are summed over the workers in worker
+     * order ({@link TrainStep#dataParallel}) and every worker applies the same update, so the model
+     * stays identical everywhere. Mean-only batch norm takes its statistics over the whole global
+     * minibatch ({@link MeanOnlyBatchNorm#sumAcrossWorkers}). Data-dependent initialisation needs no
+     * exchange: every worker runs it on the whole init batch ({@link #initialise()}), so call that
+     * (or {@link #restore}) before this. Evaluation, listeners and checkpoints are the caller's
+     * choice per worker (worker 0 keeps them; the others are built without a test split or output
+     * directory).
+     *
+     * @throws IllegalArgumentException for a model with full batch norm (its variance would need a
+     *                                  second exchange per layer; not supported: use wn-mobn, mobn, wn or normal)
      */
-    void initialise() {
+    public Trainer dataParallel(DataParallelGroup group) {
+        for (Layer l : ModelTree.leaves(model).values()) {
+            if (l instanceof BatchNorm) {
+                throw new IllegalArgumentException("data-parallel training does not support batch norm (--param bn):"
+                        + " its statistics over the whole minibatch are not exchanged between workers; use wn-mobn, mobn,"
+                        + " wn or normal");
+            }
+            if (l instanceof MeanOnlyBatchNorm mobn) {
+                mobn.sumAcrossWorkers(group);
+            }
+        }
+        if (config.batchSize() < group.size()) {
+            throw new IllegalArgumentException("a global batch of " + config.batchSize() + " cannot be split over "
+                    + group.size() + " workers: use --batch of at least " + group.size() + " or fewer --workers");
+        }
+        this.group = group;
+        trainStep.dataParallel(group);
+        return this;
+    }
+
+    /**
+     * Data-dependent initialisation (§3) of the weight-normalized layers on {@link TrainConfig#initBatch()}
+     * training images, when the model has any; called by {@link #run()} for a fresh run (or before
+     * {@link #dataParallel}, by each worker on the whole init batch).
+     */
+    public void initialise() {
         initialised = true;
         if (config.initBatch() == 0 || WeightNormed.find(model).isEmpty()) {
             return;
@@ -449,7 +488,16 @@ public final class Trainer {
             adam.setBeta1(beta1Schedule.at(epochPosition));
         }
         long thisStep = step + 1;
-        double l = trainStep.run(batch.images(), batch.labels(), thisStep, epoch + 1, lastCheckpoint);
+        double l;
+        if (group == null) {
+            l = trainStep.run(batch.images(), batch.labels(), thisStep, epoch + 1, lastCheckpoint);
+        } else { // this worker's rows of the global minibatch; the step sums the workers' gradients
+            int n = batch.size();
+            int from = group.shardFrom(n);
+            int to = group.shardTo(n);
+            l = trainStep.run(rows(batch.images(), from, to), java.util.Arrays.copyOfRange(batch.labels(), from, to), n,
+                    thisStep, epoch + 1, lastCheckpoint);
+        }
         // A count of examples (a double holding an integer, exactly): the accuracy's total.
         long correct = accuracyIndex < 0 ? 0 : (long) trainStep.metricTotal(accuracyIndex);
         step = thisStep;
@@ -468,6 +516,14 @@ public final class Trainer {
         listeners.forEach(x -> x.onStep(r));
         // After the listeners, so that metrics.csv shows the step that tripped the rule.
         runaway.observe(step, epoch + 1, l, lastCheckpoint);
+    }
+
+    /** Rows {@code [from, to)} of {@code x} (first dimension), as a new tensor. */
+    private static Tensor rows(Tensor x, int from, int to) {
+        int row = x.sizeFrom(1);
+        int[] shape = x.shape();
+        shape[0] = to - from;
+        return Tensor.wrap(java.util.Arrays.copyOfRange(x.data(), from * row, to * row), shape);
     }
 
     private void endEpoch() {

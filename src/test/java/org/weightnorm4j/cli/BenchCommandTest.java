@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.weightnorm4j.tensor.Float32Kernels;
+import org.weightnorm4j.tensor.GemmBlocking;
+import org.weightnorm4j.tensor.HostInfo;
 import org.weightnorm4j.tensor.KernelProvider;
 import org.weightnorm4j.testing.RestoreThreads;
 import picocli.CommandLine;
@@ -47,7 +49,42 @@ class BenchCommandTest {
             assertTrue(o.get("kernel").getAsString().length() > 0);
             assertTrue(o.get("gflops_best").getAsDouble() >= o.get("gflops_median").getAsDouble(), lines.get(i));
             assertTrue(o.get("gflops_median").getAsDouble() > 0, lines.get(i));
+            // The host and the blocking that made the number.
+            GemmBlocking blocking = KernelProvider.gemmBlocking();
+            assertEquals(blocking == null ? "none" : blocking.sizes(), o.get("gemm_blocking").getAsString(), lines.get(i));
+            for (String field : new String[] {"gemm_blocking_source", "host_cpu", "host_isa", "host_vector_bits", "host_kernels",
+                "host_l1d", "host_l2", "host_l3"}) {
+                assertTrue(o.has(field) && !o.get(field).getAsString().isBlank(), field + " in " + lines.get(i));
+            }
+            assertEquals(HostInfo.current().cores(), o.get("host_cores").getAsInt());
         }
+    }
+
+    @Test
+    void everyBenchLineNamesTheHost() {
+        List<String> lines = run(new StringWriter(), "bench", "conv", "--batch", "1", "--reps", "1", "--warmup-seconds", "0");
+        for (String line : lines) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            assertEquals(HostInfo.current().fields().get("host_l2"), o.get("host_l2").getAsString(), line);
+            assertTrue(o.has("gemm_blocking") && o.has("host_cpu"), line);
+        }
+    }
+
+    @Test
+    void theBlockingInUseIsAcceptedAndAnotherIsAClearError() {
+        GemmBlocking inUse = KernelProvider.gemmBlocking();
+        org.junit.jupiter.api.Assumptions.assumeTrue(inUse != null, "the scalar GEMM has no blocking");
+        List<String> lines = run(new StringWriter(), "bench", "gemm", "--sizes", "9", "--reps", "1", "--warmup-seconds", "0",
+                "--gemm-blocking", inUse.sizes());
+        assertEquals(inUse.sizes(), JsonParser.parseString(lines.get(0)).getAsJsonObject().get("gemm_blocking").getAsString());
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("bench", "gemm", "--sizes", "9", "--gemm-blocking", "64,6," + (inUse.nc() + 1024)));
+        assertTrue(err.toString().contains("already runs with " + inUse.sizes()), err.toString());
+        assertEquals(2, cli.execute("--gemm-blocking", "64,x", "bench", "gemm", "--sizes", "9"));
+        assertTrue(err.toString().contains("'64,x' is not kc,mc,nc"), err.toString());
     }
 
     @Test

@@ -66,5 +66,37 @@ class DqnCommandTest {
         assertEquals(4, line.get("batch").getAsInt());
         assertTrue(line.get("updates_per_s_median").getAsDouble() > 0);
         assertTrue(line.get("updates_per_s_best").getAsDouble() >= line.get("updates_per_s_median").getAsDouble());
+        assertTrue(line.get("updates_per_s_mean").getAsDouble() > 0);
+    }
+
+    @Test
+    void benchDqnLoopAndBenchEnvPrintTheirFields() {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(0, cli.execute("bench", "dqn-loop", "--param", "wn", "--replay", "300", "--warmup", "5", "--frames", "20"));
+        JsonObject loop = JsonParser.parseString(out.toString().trim()).getAsJsonObject();
+        assertEquals("dqn-loop", loop.get("bench").getAsString());
+        assertEquals(20, loop.get("frames_timed").getAsInt());
+        assertEquals(0.1, loop.get("epsilon").getAsDouble(), 1e-12, "the steady state: epsilon at its final value");
+        JsonObject us = loop.getAsJsonObject("us_per_frame");
+        for (String phase : List.of("act", "env", "store", "sample", "update", "other")) {
+            assertTrue(us.has(phase), phase);
+        }
+        assertTrue(us.get("update").getAsDouble() > 0 && loop.get("frames_per_s").getAsDouble() > 0);
+
+        StringWriter env = new StringWriter();
+        cli.setOut(new PrintWriter(env, true));
+        assertEquals(0, cli.execute("bench", "env", "--game", "breakout,seaquest", "--seconds", "0.05"));
+        String[] lines = env.toString().trim().split("\n");
+        assertEquals(2, lines.length);
+        for (String l : lines) {
+            JsonObject o = JsonParser.parseString(l).getAsJsonObject();
+            assertEquals("env-step", o.get("bench").getAsString());
+            assertTrue(o.get("frames_per_s").getAsLong() > 0);
+            // Allocation-free stepping: the thread allocated nothing per frame (a few bytes of slack for the clock).
+            assertTrue(o.get("bytes_allocated_per_frame").isJsonNull() || o.get("bytes_allocated_per_frame").getAsDouble() < 0.01, l);
+        }
+        assertEquals(2, cli.execute("bench", "env", "--game", "pong"));
     }
 }

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.weightnorm4j.tensor.GemmBlocking;
+import org.weightnorm4j.tensor.HostInfo;
 import org.weightnorm4j.tensor.KernelProvider;
 import picocli.CommandLine;
 
-/** The top-level {@code --verbose}: the kernel choice as one plain line on stderr, and nothing without it. */
+/**
+ * The top-level {@code --verbose}: the kernel choice, the host and the GEMM blocking as plain lines
+ * on stderr, and nothing without it.
+ */
 class MainVerboseTest {
 
     private static String stderrOf(String... args) {
@@ -22,8 +27,11 @@ class MainVerboseTest {
     }
 
     @Test
-    void verbosePrintsTheKernelChoiceAsOnePlainLine() {
-        assertEquals(KernelProvider.description() + System.lineSeparator(), stderrOf("--verbose", "help"));
+    void verbosePrintsTheKernelsTheHostAndTheBlocking() {
+        GemmBlocking blocking = KernelProvider.gemmBlocking();
+        String nl = System.lineSeparator();
+        assertEquals(KernelProvider.description() + nl + HostInfo.current().describe() + nl
+                + (blocking == null ? "" : blocking + nl), stderrOf("--verbose", "help"));
     }
 
     @Test

@@ -67,12 +67,12 @@ class OptionMixinsTest {
         "train;--batch --beta1-late --beta1-switch --checkpoint-every --checkpoint-every-steps --data --dataset --decay-start"
                 + " --divergence-factor --divergence-patience --ema --epochs --flip --help --init-batch --keep --log-every --lr"
                 + " --model --momentum --nesterov --no-divergence-check --optimizer --out"
-                + " --param --preprocess --quiet --resume --schedule --seed --shift --step-every --step-gamma --stop-after-steps"
-                + " --threads --version --weight-decay",
+                + " --param --preprocess --quiet --resume --schedule --seed --shift --spark --step-every --step-gamma"
+                + " --stop-after-steps --threads --version --weight-decay --workers",
         "compare;--batch --data --dataset --epochs --help --loss-target --lr --model --momentum --optimizer --out --params"
-                + " --preprocess --quiet --seed --test-limit --threads --train-limit --version",
+                + " --preprocess --quiet --seed --seeds --spark --test-limit --threads --train-limit --version",
         "lr-sweep;--batch --data --dataset --epochs --help --lrs --model --momentum --optimizer --out --params --quiet --seed"
-                + " --test-limit --threads --train-limit --version",
+                + " --spark --test-limit --threads --train-limit --version",
         "noise;--batches --data --dataset --help --label-noise --lr --model --momentum --optimizer --out --quiet --seed --steps"
                 + " --threads --train-limit --version --weight-decay",
         "bench train;--batch --epoch --help --param --rounds --seed --steps --synthetic --threads --version --warmup --workload"})

@@ -147,9 +147,37 @@ class PlayCommandTest {
         assertEquals(2, run("play"));
         assertEquals(2, run("play", "--game", "breakout", "--actions", "0,9"));
         assertEquals(2, run("play", "--game", "breakout", "--checkpoint", tmp.toString()));
-        assertTrue(err.toString().contains("DQN"), err.toString());
+        assertTrue(err.toString().contains("no dqn-checkpoint.bin"), err.toString());
         assertEquals(2, run("play", "--game", "breakout", "--sticky", "1.5"));
         assertEquals(2, run("play", "--game", "breakout", "--json", "--jsonl"));
+    }
+
+    @Test
+    void aTrainedAgentPlaysFromItsRunDirectory() throws Exception {
+        Path runDir = tmp.resolve("agent");
+        assertEquals(0, run("dqn", "--game", "breakout", "--param", "wn", "--frames", "300", "--seed", "2", "--out",
+                runDir.toString(), "--learning-starts", "100", "--replay", "500", "--batch", "4", "--window", "100",
+                "--threads", "1", "--progress-seconds", "1000"), err.toString());
+        // --game is taken from the run; episodes summarised as for the random policy.
+        assertEquals(0, run("play", "--checkpoint", runDir.toString(), "--episodes", "3", "--json", "--seed", "4"), err.toString());
+        JsonObject summary = JsonParser.parseString(out.toString().trim()).getAsJsonObject();
+        assertEquals("agent", summary.get("policy").getAsString());
+        assertEquals("breakout", summary.get("game").getAsString());
+        assertEquals(3, summary.get("episodes").getAsInt());
+        assertEquals(0.01, summary.get("epsilon").getAsDouble());
+        assertTrue(err.toString().contains("wn agent") && err.toString().contains("frame 300"), err.toString());
+        String first = out.toString();
+        assertEquals(0, run("play", "--checkpoint", runDir.toString(), "--episodes", "3", "--json", "--seed", "4"));
+        assertEquals(first, out.toString(), "same seed, same games");
+        // Frames as JSON lines and a GIF work with the agent as with any policy.
+        Path gif = tmp.resolve("agent.gif");
+        assertEquals(0, run("play", "--checkpoint", runDir.toString(), "--jsonl", "--gif", gif.toString(), "--max-frames", "20"));
+        assertTrue(out.toString().lines().count() > 1 && Files.size(gif) > 0);
+        // The run's game only, and no action list on top of an agent.
+        assertEquals(2, run("play", "--checkpoint", runDir.toString(), "--game", "freeway"));
+        assertTrue(err.toString().contains("trained on breakout"), err.toString());
+        assertEquals(2, run("play", "--checkpoint", runDir.toString(), "--actions", "0,1"));
+        assertEquals(2, run("play", "--checkpoint", runDir.toString(), "--epsilon", "2"));
     }
 
     @Test

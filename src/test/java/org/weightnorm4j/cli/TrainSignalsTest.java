@@ -59,15 +59,20 @@ class TrainSignalsTest {
     }
 
     private static Process start(Path out) throws IOException {
+        return startWeightnorm(args(out));
+    }
+
+    /** {@code weightnorm ARGS...} as a child JVM on the test's class path, stderr merged into stdout. */
+    static Process startWeightnorm(List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
                 "org.weightnorm4j.cli.Main"));
-        command.addAll(args(out));
+        command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     /** Whether {@code pid} ignores signal {@code number} (a background job of a non-interactive shell ignores SIGINT). */
-    private static boolean ignores(long pid, int number) throws IOException {
+    static boolean ignores(long pid, int number) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("SigIgn:")) {
                 return (Long.parseUnsignedLong(line.substring(7).trim(), 16) >> (number - 1) & 1) == 1;

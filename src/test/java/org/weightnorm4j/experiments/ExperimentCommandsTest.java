@@ -12,7 +12,8 @@ import picocli.CommandLine;
 /** The experiment commands refuse bad values with a usage error (exit code 2) naming the option, before loading data. */
 class ExperimentCommandsTest {
 
-    private static String[] run(String... args) {
+    /** Runs the CLI; returns the exit code, standard output and standard error. */
+    static String[] run(String... args) {
         CommandLine cli = Main.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -110,4 +110,36 @@ class ReplayMemoryTest {
         assertArrayEquals(a.dones(), b.dones());
         assertTrue(r.size() == 4);
     }
+
+    /** Observations of every density and channel count (bits not a multiple of 64) come back exactly, row by row. */
+    @Test
+    void observationsComeBackExactlyAtAnyDensityAndChannelCount() {
+        SplitMix64 rng = new SplitMix64(12);
+        for (int channels : new int[] {1, 4, 6, 7, 10}) {
+            int n = channels * Environment.CELLS;
+            ReplayMemory m = new ReplayMemory(8, channels);
+            float[][] s = new float[8][n];
+            float[][] s2 = new float[8][n];
+            for (int k = 0; k < 8; k++) {
+                double density = k / 7.0;                       // from empty to full
+                for (int i = 0; i < n; i++) {
+                    s[k][i] = rng.nextDouble() < density ? 1f : 0f;
+                    s2[k][i] = rng.nextDouble() < 1 - density ? 1f : 0f;
+                }
+                m.add(s[k], k % 6, k, s2[k], k % 2 == 0);
+            }
+            ReplayMemory.Minibatch b = new ReplayMemory.Minibatch(8, channels);
+            // The minibatch's buffers hold stale values from a previous draw: every cell must be rewritten.
+            java.util.Arrays.fill(b.states().data(), 7f);
+            java.util.Arrays.fill(b.nextStates().data(), 7f);
+            for (int k = 0; k < 8; k++) {
+                b.indices()[k] = 7 - k;
+            }
+            m.gather(b);
+            for (int k = 0; k < 8; k++) {
+                assertArrayEquals(s[7 - k], java.util.Arrays.copyOfRange(b.states().data(), k * n, (k + 1) * n), "s " + channels);
+                assertArrayEquals(s2[7 - k], java.util.Arrays.copyOfRange(b.nextStates().data(), k * n, (k + 1) * n), "s' " + channels);
+            }
+        }
+    }
 }

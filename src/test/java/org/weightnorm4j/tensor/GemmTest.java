@@ -179,15 +179,21 @@ class GemmTest {
     void theAvx2KernelMatchesTheReferenceToo() throws IOException, InterruptedException {
         String arch = System.getProperty("os.arch");
         Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "needs x86-64, not " + arch);
+        String output = runProbe("-XX:UseAVX=2", Avx2Probe.class);
+        assertTrue(output.contains("checked MR=6"), output);
+    }
+
+    /** Runs {@code probe}'s main in a JVM of its own with one extra JVM option; its output, once it exits with 0. */
+    private static String runProbe(String jvmOption, Class<?> probe) throws IOException, InterruptedException {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        Process process = new ProcessBuilder(List.of(java, "-XX:UseAVX=2", "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), Avx2Probe.class.getName()))
+        Process process = new ProcessBuilder(List.of(java, jvmOption, "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), probe.getName()))
                 .redirectErrorStream(true)
                 .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "probe JVM did not finish");
         assertEquals(0, process.exitValue(), output);
-        assertTrue(output.contains("checked MR=6"), output);
+        return output;
     }
 
     /** Runs in the AVX2-limited JVM: every shape and variant through the 6-row kernel; exits 1 on a mismatch. */
@@ -215,6 +221,81 @@ class GemmTest {
                 }
             }
             System.out.println("checked MR=" + PanamaGemm.MR + " " + kernel.name());
+        }
+    }
+
+    /**
+     * Blocks far smaller than any host's, so that the awkward shapes (1, 7, 17, 1023) cross
+     * several depth, row and column blocks, with partial ones at every edge, on both paths (one
+     * thread and the pool) and through the packed-A and row-bias entry points.
+     */
+    @Test
+    void tinyBlocksMatchTheReferenceOnAwkwardShapes() throws IOException, InterruptedException {
+        String output = runProbe("-D" + GemmBlocking.PROPERTY + "=64,12,48", BlockingProbe.class);
+        assertTrue(output.contains("checked blocking 64,"), output);
+    }
+
+    /** Runs in a JVM with tiny blocks ({@link #tinyBlocksMatchTheReferenceOnAwkwardShapes}); exits 1 on a mismatch. */
+    public static final class BlockingProbe {
+        public static void main(String[] args) {
+            PanamaGemm kernel = new PanamaGemm();
+            if (PanamaGemm.KC != 64) {
+                System.out.println("expected kc = 64 but the GEMM uses " + PanamaGemm.BLOCKING);
+                System.exit(1);
+            }
+            int[][] shapes = {{1, 1, 1}, {1, 17, 1023}, {7, 1, 17}, {17, 7, 1023}, {1023, 17, 7}, {17, 1023, 65},
+                {100, 70, 200}, {7, 300, 129}};
+            long seed = 3000;
+            try {
+                for (int[] sh : shapes) {
+                    for (int variant = 0; variant < 8; variant++) {
+                        boolean transA = (variant & 1) != 0, transB = (variant & 2) != 0, accumulate = (variant & 4) != 0;
+                        Problem p = new Problem(new SplittableRandom(seed++), sh[0], sh[1], sh[2], transA, transB);
+                        float[] first = null;
+                        for (int threads : new int[] {1, 2}) {
+                            Parallel.setThreads(threads);
+                            float[] c = p.c.clone();
+                            kernel.gemm(transA, transB, sh[0], sh[1], sh[2], p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb,
+                                    c, p.cOff, p.ldc, accumulate);
+                            p.check(kernel.name() + " " + threads + " threads", c, accumulate);
+                            PackedA packed = new PackedA();
+                            kernel.packA(transA, sh[0], sh[2], p.a, p.aOff, p.lda, packed);
+                            float[] viaPacked = p.c.clone();
+                            kernel.gemmPackedA(packed, transB, sh[1], p.b, p.bOff, p.ldb, viaPacked, p.cOff, p.ldc, accumulate);
+                            assertArrayEquals(c, viaPacked, "packed A, " + threads + " threads");
+                            if (first == null) {
+                                first = c;
+                            } else {
+                                assertArrayEquals(first, c, "1 and 2 threads");
+                            }
+                        }
+                        if (accumulate) {
+                            // C = op(A)·op(B) + bias: C's old contents become the bias, the check then adds the product.
+                            float[] bias = new float[sh[0]];
+                            SplittableRandom r = new SplittableRandom(seed);
+                            for (int i = 0; i < sh[0]; i++) {
+                                bias[i] = (float) r.nextDouble(-2, 2);
+                                java.util.Arrays.fill(p.c, p.cOff + i * p.ldc, p.cOff + i * p.ldc + sh[1], bias[i]);
+                            }
+                            PackedA packed = new PackedA();
+                            kernel.packA(transA, sh[0], sh[2], p.a, p.aOff, p.lda, packed);
+                            for (int threads : new int[] {1, 2}) {
+                                Parallel.setThreads(threads);
+                                float[] c = p.c.clone();
+                                for (int i = 0; i < sh[0]; i++) {
+                                    java.util.Arrays.fill(c, p.cOff + i * p.ldc, p.cOff + i * p.ldc + sh[1], Float.NaN);
+                                }
+                                kernel.gemmPackedAWithRowBias(packed, transB, sh[1], p.b, p.bOff, p.ldb, c, p.cOff, p.ldc, bias, 0);
+                                p.check(kernel.name() + " row bias, " + threads + " threads", c, true);
+                            }
+                        }
+                    }
+                }
+            } catch (AssertionError e) {
+                System.out.println(e.getMessage());
+                System.exit(1);
+            }
+            System.out.println("checked blocking " + PanamaGemm.BLOCKING.sizes() + " " + kernel.name());
         }
     }
 
