@@ -53,19 +53,6 @@ public final class ListArgs {
         return out;
     }
 
-    /** {@code "1,2,3"} → the seeds (or other whole numbers). */
-    public static List<Long> longs(String option, String text) {
-        List<Long> out = new ArrayList<>();
-        for (String part : split(option, text)) {
-            try {
-                out.add(Long.parseLong(part));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + ": '" + part + "' is not an integer (give e.g. 1,2,3)");
-            }
-        }
-        return out;
-    }
-
     /** {@code "breakout,seaquest"} → MinAtar's canonical game names; {@code "all"} → all five. */
     public static List<String> games(String option, String text) {
         if (text.trim().equalsIgnoreCase("all")) {
