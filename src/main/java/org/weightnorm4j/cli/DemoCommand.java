@@ -27,12 +27,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code weightnorm demo}: the first thing to run. Gets Fashion-MNIST if it is missing, compares
  * the five parameterizations on the {@code mlp} for a couple of epochs, runs a short {@code noise}
- * experiment, writes the {@code explain} page, and prints a summary and where the two reports are. Sized to finish within about
+ * experiment, writes the {@code explain} page, trains a short VAE on MNIST ({@link DemoVaeSection}),
+ * and prints a summary and where the reports are. Sized to finish within about
  * five minutes on two cores.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"The main demo: fetch Fashion-MNIST if missing, 'compare' the five parameterizations on the mlp"
-                + " for a few epochs, a short 'noise' run, then a summary table and the reports' paths.",
+                + " for a few epochs, a short 'noise' run, a short VAE on MNIST (samples, reconstructions), then a summary table"
+                + " and the reports' paths.",
                 "Rerunning with the same --out skips the compare runs that already finished."})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -116,6 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
         o.println();
         o.println("== summary: dqn (Breakout, normal against wn)");
         o.println(dqn.summary());
+        DemoVaeSection.Result vae = DemoVaeSection.run(out.resolve("vae"), null, seed.seed, CompareCommand.Shared.argv(spec, "demo"), o);
 
         DemoDrawSection.Result draw = DemoDrawSection.run(out.resolve("draw"), null, seed.seed, CompareCommand.Shared.argv(spec, "demo"), o);
 
@@ -126,6 +129,7 @@ public final class DemoCommand implements Callable<Integer> {
         o.println("  explain: " + explainReport.toAbsolutePath() + "  (from Eq. 3 to Eq. 4 step by step, with pictures)");
         o.println("  dqn:     " + dqn.report().toAbsolutePath());
         o.println("  draw:    " + (draw.report() == null ? "" : draw.report().toAbsolutePath() + "  ") + "(" + draw.summary() + ")");
+        o.println("  vae:     " + (vae.report() == null ? "" : vae.report().toAbsolutePath() + "  ") + "(" + vae.summary() + ")");
         o.printf(Locale.ROOT, "demo finished in %.0f s%n", (System.nanoTime() - started) * 1e-9);
         o.flush();
         return 0;

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.weightnorm4j.data.Dataset;
 import org.weightnorm4j.data.DatasetSplits;
+import org.weightnorm4j.generative.ImportanceSampling;
 import org.weightnorm4j.model.ModelSpec;
 import org.weightnorm4j.nn.Sequential;
 import org.weightnorm4j.norm.Parameterization;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval",
         mixinStandardHelpOptions = true,
-        description = {"Evaluate a checkpoint written by 'weightnorm train' on its dataset's test (or train) split.",
+        description = {"Evaluate a checkpoint written by 'weightnorm train' on its dataset's test (or train) split;"
+                + " for one written by 'weightnorm vae', the test ELBO and the importance-sampled log p(x) in nats per image.",
                 "model.json and model.safetensors are verified against checksums.sha256 and each tensor's CRC32C first:"
                         + " a damaged file is an error naming it, never other numbers (docs/CHECKPOINTS.md).",
                 "Exit codes: 0 done, 1 failure (message on stderr), 2 bad usage."})
@@ -52,6 +54,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a sentence.")
     boolean json;
 
+    @Option(names = "--is-samples", paramLabel = "K", defaultValue = "" + ImportanceSampling.DEFAULT_SAMPLES,
+            description = "VAE checkpoints: K of the importance-sampled log p(x) (default: ${DEFAULT-VALUE}; 0 skips it).")
+    int isSamples;
+
+    @Option(names = "--is-limit", paramLabel = "N", defaultValue = "0",
+            description = "VAE checkpoints: test images the importance-sampled estimate covers (default: all the run used).")
+    int isLimit;
+
     @Override
     public Integer call() throws Exception {
         if (!split.equals("test") && !split.equals("train")) {
@@ -62,6 +72,12 @@ public final class EvalCommand implements Callable<Integer> {
         }
         threads.apply(spec);
         Sidecar sidecar = Checkpoint.readSidecar(checkpoint);
+        if (VaeEval.isVae(sidecar)) {
+            if (isSamples < 0 || isLimit < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--is-samples and --is-limit must be >= 0");
+            }
+            return VaeEval.run(spec.commandLine(), checkpoint, sidecar, data, split, isSamples, isLimit, json);
+        }
         ModelSpec modelSpec = ModelSpec.fromJson(sidecar.architecture(), checkpoint.resolve(Checkpoint.SIDECAR_FILE).toString());
         Sequential model = modelSpec.build(Parameterization.parse(sidecar.parameterization()), sidecar.seed(), DType.FLOAT32);
         Checkpoint.loadModel(checkpoint, model);

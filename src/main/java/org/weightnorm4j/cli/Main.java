@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
                 PlayCommand.class,
                 DqnCommand.class,
                 DrawCommand.class,
+                VaeCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -2,6 +2,7 @@ package org.weightnorm4j.norm;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.weightnorm4j.nn.ConvTranspose2d;
 import org.weightnorm4j.nn.Initializers;
 import org.weightnorm4j.nn.Container;
 import org.weightnorm4j.nn.Layer;
@@ -22,10 +23,13 @@ import org.weightnorm4j.tensor.Tensor;
  *   g ← s/σ[t],   b ← −μ[t]·s/σ[t]
  * </pre>
  * where {@code μ[t]}, {@code σ[t]} are the mean and standard deviation of {@code t} over the
- * batch (and space, for a convolution) and {@code s} is the {@code init_scale} of the authors'
+ * batch (and space, for a convolution or a transposed convolution: the positions of its output) and
+ * {@code s} is the {@code init_scale} of the authors'
  * code (default 1). The layer's pre-activations {@code y = g t + b} then have mean 0 and standard
  * deviation {@code s} on the init batch. A layer without bias (before a mean-only batch norm)
- * gets only {@code g}.
+ * gets only {@code g}. A transposed convolution ({@code weight [in, out, kh, kw]}) is weight-normed
+ * over dim 1, its output channels, and is initialised per output channel the same way: the unit is
+ * what the layer's output has one of per channel, whatever dim of the weight it is.
  *
  * <p>Statistics follow the authors' code: population variance, {@code σ = √(Var + 1e-10)}
  * ({@code shared/bench/torch_peer.py} uses PyTorch's unbiased {@code std() + 1e-8}, a relative
@@ -149,20 +153,20 @@ public final class DataDependentInit {
     /** One layer: returns its output after initialisation ({@code y = g t + b}). */
     private static Tensor initLayer(String path, LinearLayer layer, WeightNormWeights wn, Tensor x, Options options,
                                     SplittableRandom rng) {
-        if (layer instanceof org.weightnorm4j.nn.ConvTranspose2d) {
-            // Its weight is [in, out, kh, kw]: dim 0 is not the output unit §3 sets g and b for.
+        // A transposed convolution's weight is [in, out, kh, kw]: its output units are dim 1, so it is
+        // normalized over dim 1 and holds its bias itself (per output channel); §3 then works per output
+        // channel exactly as for a convolution, its statistics over the batch and the output's positions.
+        boolean transposed = layer instanceof ConvTranspose2d;
+        int unitDim = transposed ? 1 : WeightNorm.PER_UNIT;
+        if (wn.dim() != unitDim) {
             throw new IllegalArgumentException("data-dependent init: " + layer.describe() + " at '" + path
-                    + "': a transposed convolution's output channels are its weight's dim 1 and its bias is its own;"
-                    + " §3 for it is not implemented, so leave this layer out of data-dependent init");
-        }
-        if (wn.dim() != WeightNorm.PER_UNIT) {
-            throw new IllegalArgumentException("data-dependent init: " + layer.describe() + " at '" + path
-                    + "' normalizes over dim " + wn.dim() + "; §3 sets one g per output unit, so use per-unit weight norm (dim 0)"
-                    + " (or leave this layer out of data-dependent init)");
+                    + "' normalizes over dim " + wn.dim() + "; §3 sets one g per output unit, so use per-unit weight norm (dim "
+                    + unitDim + (transposed ? ", a transposed convolution's output channels" : "")
+                    + ") (or leave this layer out of data-dependent init)");
         }
         Initializers.normal(wn.v().value(), options.vStd(), rng);         // v ~ N(0, 0.05²)
         wn.g().value().fill(1);
-        Param bias = wn.bias();
+        Param bias = transposed ? ((ConvTranspose2d) layer).bias() : wn.bias();
         if (bias != null) {
             bias.value().fill(0);
         }

@@ -8,10 +8,14 @@ import javax.imageio.ImageIO;
 
 /**
  * A grid of small grayscale images (MNIST digits, a VAE's samples) as one PNG: {@code cols} images
- * per row, each pixel drawn as a {@code scale × scale} block, one dark pixel of gutter between
- * images. Intensities are clamped to [0, 1]; 1 is white, as the digits are drawn in MNIST.
+ * per row, each pixel drawn as a {@code scale × scale} block, one pixel of gutter between
+ * images, mid-grey so that black digit backgrounds stay apart. Intensities are clamped to [0, 1];
+ * 1 is white, as the digits are drawn in MNIST.
  */
 public final class ImageGrid {
+    /** The grey of the lines between images. */
+    static final int GUTTER = 96;
+
     private ImageGrid() {
     }
 
@@ -29,6 +33,11 @@ public final class ImageGrid {
         int cellW = width * scale + 1, cellH = height * scale + 1;
         BufferedImage img = new BufferedImage(cols * cellW + 1, rows * cellH + 1, BufferedImage.TYPE_BYTE_GRAY);
         var raster = img.getRaster();
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                raster.setSample(x, y, 0, GUTTER);
+            }
+        }
         for (int k = 0; k < count; k++) {
             int ox = (k % cols) * cellW + 1, oy = (k / cols) * cellH + 1;
             for (int y = 0; y < height; y++) {

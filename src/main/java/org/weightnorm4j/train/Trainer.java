@@ -1,6 +1,5 @@
 package org.weightnorm4j.train;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import org.weightnorm4j.optim.Schedule;
 import org.weightnorm4j.tensor.Tensor;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
 import org.weightnorm4j.train.checkpoint.CheckpointException;
+import org.weightnorm4j.train.checkpoint.ResumeState;
 import org.weightnorm4j.train.checkpoint.Sidecar;
 
 /**
@@ -603,17 +603,9 @@ public final class Trainer {
         if (average != null) {
             OptimizerState as = average.state();
             tensors.putAll(as.tensors());
-            for (Map.Entry<String, Param> e : ModelTree.namedParams(model).entrySet()) {
-                tensors.put("raw." + e.getKey(), e.getValue().value().copy());
-            }
-            average.swapIn();
-            try {
-                weights = new LinkedHashMap<>();
-                Checkpoint.stateDict(model).forEach((k, v) -> weights.put(k, v.copy()));
-            } finally {
-                average.swapOut();
-            }
-            state.add("average", scalars(as.scalars()));
+            ResumeState.putRawParams(model, tensors);
+            weights = ResumeState.averagedWeights(model, average);
+            state.add("average", ResumeState.scalars(as.scalars()));
         } else {
             weights = Checkpoint.stateDict(model);
         }
@@ -631,10 +623,8 @@ public final class Trainer {
         state.addProperty("train_seconds", trainSeconds);
         state.addProperty("elapsed_seconds", elapsedSeconds);
         state.addProperty("optimizer", config.optimizer().name());
-        state.add("optimizer_scalars", scalars(os.scalars()));
-        JsonObject counters = new JsonObject();
-        ModelTree.namedRandomStates(model).forEach((k, v) -> counters.addProperty(k, v.randomCounter()));
-        state.add("random_counters", counters);
+        state.add("optimizer_scalars", ResumeState.scalars(os.scalars()));
+        state.add("random_counters", ResumeState.randomCounters(model));
         state.add("config", config.toJson());
         state.add("divergence", runaway.toJson());
         Sidecar sidecar = new Sidecar(Checkpoint.FORMAT_VERSION, info.architecture(), info.parameterization(),
@@ -666,33 +656,14 @@ public final class Trainer {
                 throw new CheckpointException(dir + " was trained with " + s.get("optimizer").getAsString()
                         + ", not " + config.optimizer().name() + "; resume with the optimizer it was saved with");
             }
-            Path optimizerFile = dir.resolve(Checkpoint.OPTIMIZER_FILE);
             if (average != null) {
-                Map<String, Tensor> raw = new LinkedHashMap<>();
-                for (String name : ModelTree.namedParams(model).keySet()) {
-                    raw.put(name, state.tensors().get("raw." + name));
-                    if (raw.get(name) == null) {
-                        throw new CheckpointException(optimizerFile + " lacks the raw parameter 'raw." + name + "'");
-                    }
-                }
-                Checkpoint.loadModel(dir, model); // buffers (and averaged params, overwritten next)
-                Map<String, Tensor> target = new LinkedHashMap<>();
-                ModelTree.namedParams(model).forEach((k, v) -> target.put(k, v.value()));
-                Checkpoint.loadInto(optimizerFile, raw, target);
-                average.loadState(new OptimizerState(state.tensors(), doubles(s.getAsJsonObject("average"))));
+                ResumeState.loadRawModel(dir, model, state.tensors());
+                average.loadState(new OptimizerState(state.tensors(), ResumeState.doubles(s.getAsJsonObject("average"))));
             } else {
                 Checkpoint.loadModel(dir, model);
             }
-            optimizer.loadState(new OptimizerState(state.tensors(), doubles(s.getAsJsonObject("optimizer_scalars"))));
-            JsonObject counters = s.getAsJsonObject("random_counters");
-            for (Map.Entry<String, RandomState> e : ModelTree.namedRandomStates(model).entrySet()) {
-                JsonElement c = counters.get(e.getKey());
-                if (c == null) {
-                    throw new CheckpointException(dir.resolve(Checkpoint.STATE_FILE) + " has no random counter for layer "
-                            + e.getKey() + "; the checkpoint was saved for a different model");
-                }
-                e.getValue().setRandomCounter(c.getAsLong());
-            }
+            optimizer.loadState(new OptimizerState(state.tensors(), ResumeState.doubles(s.getAsJsonObject("optimizer_scalars"))));
+            ResumeState.restoreRandomCounters(dir, model, s.getAsJsonObject("random_counters"));
             step = s.get("step").getAsLong();
             epoch = s.get("completed_epochs").getAsInt();
             stepInEpoch = s.get("step_in_epoch").getAsInt();
@@ -718,17 +689,5 @@ public final class Trainer {
         }
         initialised = true;
         lastCheckpoint = dir;
-    }
-
-    private static JsonObject scalars(Map<String, Double> m) {
-        JsonObject o = new JsonObject();
-        m.forEach(o::addProperty);
-        return o;
-    }
-
-    private static Map<String, Double> doubles(JsonObject o) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        o.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsDouble()));
-        return m;
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.weightnorm4j.nn.ActivationLayer;
 import org.weightnorm4j.nn.Conv2d;
+import org.weightnorm4j.nn.ConvTranspose2d;
 import org.weightnorm4j.nn.Dense;
 import org.weightnorm4j.nn.Layer;
 import org.weightnorm4j.nn.Mode;
@@ -59,6 +60,56 @@ class DataDependentInitTest {
                 assertStandardized(h, 1.0);
             }
         }
+    }
+
+    /**
+     * A transposed convolution is weight-normed over dim 1 (its output channels) and holds its own
+     * bias; §3 standardizes each output channel over the batch and the output's positions, also
+     * when it follows a convolution initialised first (the statistics then see the new input).
+     */
+    @ParameterizedTest(name = "float32 = {0}")
+    @ValueSource(booleans = {false, true})
+    void transposedConvolutionsAreInitialisedPerOutputChannel(boolean float32) {
+        DType dtype = float32 ? DType.FLOAT32 : DType.FLOAT64;
+        SplittableRandom rng = new SplittableRandom(8);
+        List<Layer> layers = new ArrayList<>(LinearUnit.conv(Parameterization.WN, 2, 3, 3, new ConvSpec(1, 1), dtype, rng));
+        layers.add(ActivationLayer.elu(1));
+        layers.add(WeightNorm.apply(transposed(3, 4, dtype, rng), 1));
+        Tensor x = shiftedGaussian(rng, 6, 2, 5, 5).to(dtype);
+        assertEquals(2, DataDependentInit.apply(layers, x, DataDependentInit.Options.paper(4)));
+        Tensor h = x;
+        for (Layer layer : layers) {
+            h = layer.forward(h, Mode.TRAIN);
+            if (layer instanceof Conv2d || layer instanceof ConvTranspose2d) {
+                assertStandardized(h, 1.0);                               // [6, 4, 10, 10] for the transposed one
+            }
+        }
+        ConvTranspose2d t = (ConvTranspose2d) layers.get(layers.size() - 1);
+        assertEquals(10, h.dim(2));
+        assertTrue(t.bias().value().get(0) != 0, "the layer's own bias is set (b = −μ[t] s/σ[t])");
+    }
+
+    @Test
+    void transposedConvolutionNormalizedOverItsInputChannelsIsRejected() {
+        SplittableRandom rng = new SplittableRandom(9);
+        Layer t = WeightNorm.apply(new ConvTranspose2d(2, 3, 4, new ConvSpec(2, 1), 0, rng), 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DataDependentInit.apply(List.of(t), shiftedGaussian(rng, 4, 2, 3, 3).to(DType.FLOAT32),
+                        DataDependentInit.Options.paper(1)));
+        assertTrue(e.getMessage().contains("dim 1"), e.getMessage());
+    }
+
+    /** ConvT(in → out, 4, stride 2, padding 1), random weights and bias of {@code dtype}. */
+    private static ConvTranspose2d transposed(int in, int out, DType dtype, SplittableRandom rng) {
+        Tensor w = Tensor.zeros(dtype, in, out, 4, 4);
+        Tensor b = Tensor.zeros(dtype, out);
+        for (int i = 0; i < w.size(); i++) {
+            w.set(i, rng.nextGaussian() * 0.3);
+        }
+        for (int i = 0; i < b.size(); i++) {
+            b.set(i, rng.nextGaussian());
+        }
+        return new ConvTranspose2d(new org.weightnorm4j.nn.PlainWeights(w, null), b, new ConvSpec(2, 1), 0);
     }
 
     @Test
