@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.weightnorm4j.data.DatasetNotFoundException;
+import org.weightnorm4j.experiments.EpochRuns;
 import org.weightnorm4j.experiments.DrawExperiment;
 import org.weightnorm4j.generative.DrawConfig;
 import org.weightnorm4j.generative.DrawRun;
@@ -61,7 +62,7 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
         try (Interrupts interrupts = Interrupts.install(err)) {
             AtomicBoolean stop = new AtomicBoolean();
             interrupts.target(() -> stop.set(true));
-            DrawExperiment.Outcome o = DrawExperiment.runOne(settings, options.epochs, data, out, resume, err, stop::get,
+            EpochRuns.Outcome o = DrawExperiment.runOne(settings, options.epochs, data, out, resume, err, stop::get,
                     options.progressSeconds, options.checkpointMinutes * 60);
             if (!o.finished()) {
                 err.printf(Locale.ROOT, "draw: interrupted by %s at epoch %d, step %d; checkpoint written. Continue with:%n  %s%n",

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.weightnorm4j.data.DatasetNotFoundException;
+import org.weightnorm4j.experiments.EpochRuns;
 import org.weightnorm4j.experiments.VaeExperiment;
 import org.weightnorm4j.generative.ImportanceSampling;
 import org.weightnorm4j.generative.ReferenceVae;
@@ -64,7 +65,7 @@ public final class VaeCommand implements java.util.concurrent.Callable<Integer> 
         try (Interrupts interrupts = Interrupts.install(err)) {
             AtomicBoolean stop = new AtomicBoolean();
             interrupts.target(() -> stop.set(true));
-            VaeExperiment.Outcome o = VaeExperiment.runOne(settings, data, out, resume, err, stop::get,
+            EpochRuns.Outcome o = VaeExperiment.runOne(settings, data, out, resume, err, stop::get,
                     options.progressSeconds);
             if (!o.finished()) {
                 err.printf(Locale.ROOT, "vae: interrupted by %s at epoch %d, step %d; checkpoint written. Continue with:%n  %s%n",

@@ -40,7 +40,7 @@ public final class DrawCompare {
         for (DrawRun.Settings s : settings) {
             k++;
             Path dir = cellDir(out, s.param(), s.seed());
-            if (DrawExperiment.finished(dir, epochs)) {
+            if (EpochRuns.finished(dir, epochs)) {
                 log.printf("draw compare: %d/%d %s seed %d: finished earlier, kept (%s)%n", k, settings.size(), s.param(), s.seed(), dir);
                 log.flush();
                 cells.add(new Cell(s, dir, JsonFiles.readObject(dir.resolve(DrawExperiment.SUMMARY)), true));
@@ -48,7 +48,7 @@ public final class DrawCompare {
             }
             log.printf("draw compare: %d/%d %s seed %d%n", k, settings.size(), s.param(), s.seed());
             log.flush();
-            DrawExperiment.Outcome o = DrawExperiment.runOne(s, epochs, data, dir, DrawExperiment.hasCheckpoint(dir), log, stop,
+            EpochRuns.Outcome o = DrawExperiment.runOne(s, epochs, data, dir, EpochRuns.hasCheckpoint(dir), log, stop,
                     progressSeconds, checkpointSeconds);
             if (!o.finished()) {
                 return null;

@@ -51,7 +51,7 @@ import org.weightnorm4j.train.checkpoint.RunLock;
  */
 public final class DrawExperiment {
     public static final String METRICS = "metrics.csv";
-    public static final String SUMMARY = "summary.json";
+    public static final String SUMMARY = EpochRuns.SUMMARY;
     public static final String CANVAS_TEST = "canvas-test.png";
     public static final String CANVAS_SAMPLES = "canvas-samples.png";
     public static final String STRIP_TEST = "canvas-test-strip.png";
@@ -81,26 +81,11 @@ public final class DrawExperiment {
         }
     }
 
-    /** How a run ended: finished (summary written) or stopped (checkpoint written, to resume). */
-    public record Outcome(boolean finished, JsonObject summary, int epochs, long steps) {
-    }
 
     private DrawExperiment() {
     }
 
-    /** Whether {@code dir} holds a finished run of at least {@code epochs} epochs. */
-    public static boolean finished(Path dir, int epochs) {
-        if (!Files.isRegularFile(dir.resolve(SUMMARY))) {
-            return false;
-        }
-        JsonObject s = JsonFiles.readObject(dir.resolve(SUMMARY));
-        return s.has("finished") && s.get("finished").getAsBoolean() && s.get("epochs").getAsInt() >= epochs;
-    }
 
-    /** Whether {@code dir} holds a checkpoint to resume. */
-    public static boolean hasCheckpoint(Path dir) {
-        return Files.isRegularFile(dir.resolve(Checkpoint.STATE_FILE));
-    }
 
     /**
      * Runs {@code settings} for {@code epochs} epochs into {@code dir}: fresh, or from its checkpoint
@@ -110,7 +95,7 @@ public final class DrawExperiment {
      * @throws IllegalArgumentException if {@code dir} already holds a run and {@code resume} is false,
      *                                  or {@code resume} and it holds none
      */
-    public static Outcome runOne(DrawRun.Settings settings, int epochs, Data data, Path dir, boolean resume, PrintWriter log,
+    public static EpochRuns.Outcome runOne(DrawRun.Settings settings, int epochs, Data data, Path dir, boolean resume, PrintWriter log,
                                  BooleanSupplier stop, double progressSeconds, double checkpointSeconds) throws IOException {
         if (epochs < 1) {
             throw new IllegalArgumentException("DRAW: --epochs must be at least 1, got " + epochs);
@@ -121,20 +106,20 @@ public final class DrawExperiment {
         }
     }
 
-    private static Outcome run(DrawRun.Settings settings, int epochs, Data data, Path dir, boolean resume, PrintWriter log,
+    private static EpochRuns.Outcome run(DrawRun.Settings settings, int epochs, Data data, Path dir, boolean resume, PrintWriter log,
                                BooleanSupplier stop, double progressSeconds, double checkpointSeconds) throws IOException {
         DrawRun run = new DrawRun(settings, data.train(), data.testBinary());
         Path metrics = dir.resolve(METRICS);
         String name = "draw " + settings.param() + " seed " + settings.seed();
         if (resume) {
-            if (!hasCheckpoint(dir)) {
+            if (!EpochRuns.hasCheckpoint(dir)) {
                 throw new IllegalArgumentException("--resume: " + dir + " holds no DRAW checkpoint (" + Checkpoint.STATE_FILE + ")");
             }
             run.restore(dir);
             keepRowsUpTo(metrics, run.epoch());
             log.printf(Locale.ROOT, "%s: resumed %s at epoch %d, step %d%n", name, dir, run.epoch(), run.step());
         } else {
-            if (hasCheckpoint(dir) || Files.exists(metrics)) {
+            if (EpochRuns.hasCheckpoint(dir) || Files.exists(metrics)) {
                 throw new IllegalArgumentException(dir + " already holds a DRAW run: add --resume to continue it, or choose another --out");
             }
             AtomicFiles.write(metrics, header().getBytes(StandardCharsets.UTF_8));
@@ -183,7 +168,7 @@ public final class DrawExperiment {
                         log.flush();
                         continue;                                              // a time-based checkpoint within the epoch
                     }
-                    return new Outcome(false, null, run.epoch(), run.step());
+                    return new EpochRuns.Outcome(false, null, run.epoch(), run.step());
                 }
                 DrawRun.Evaluation test = run.evaluate();
                 lastEpochSeconds = (System.nanoTime() - epochWallStart) * 1e-9;
@@ -230,7 +215,7 @@ public final class DrawExperiment {
         JsonFiles.write(dir.resolve(SUMMARY), o);
         log.printf(Locale.ROOT, "%s: test bound %.2f nats per image -> %s%n", name, lastTest.bound(), dir.resolve(SUMMARY));
         log.flush();
-        return new Outcome(true, o, run.epoch(), run.step());
+        return new EpochRuns.Outcome(true, o, run.epoch(), run.step());
     }
 
     /** The animated and still canvases of {@link #CANVAS_COUNT} test digits and as many samples. */

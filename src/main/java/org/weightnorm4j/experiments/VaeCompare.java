@@ -43,7 +43,7 @@ public final class VaeCompare {
         for (VaeSettings s : settings) {
             k++;
             Path dir = cellDir(out, s.param(), s.seed());
-            if (VaeExperiment.finished(dir, s.epochs())) {
+            if (EpochRuns.finished(dir, s.epochs())) {
                 log.printf("vae compare: %d/%d %s seed %d: finished earlier, kept (%s)%n", k, settings.size(), s.param(), s.seed(), dir);
                 log.flush();
                 cells.add(new Cell(s, dir, JsonFiles.readObject(dir.resolve(VaeExperiment.SUMMARY)), true));
@@ -51,7 +51,7 @@ public final class VaeCompare {
             }
             log.printf("vae compare: %d/%d %s seed %d%n", k, settings.size(), s.param(), s.seed());
             log.flush();
-            VaeExperiment.Outcome o = VaeExperiment.runOne(s, data, dir, VaeExperiment.hasCheckpoint(dir), log, stop, progressSeconds);
+            EpochRuns.Outcome o = VaeExperiment.runOne(s, data, dir, EpochRuns.hasCheckpoint(dir), log, stop, progressSeconds);
             if (!o.finished()) {
                 return null;
             }

@@ -41,7 +41,7 @@ import org.weightnorm4j.train.checkpoint.RunLock;
  */
 public final class VaeExperiment {
     public static final String METRICS = "metrics.csv";
-    public static final String SUMMARY = "summary.json";
+    public static final String SUMMARY = EpochRuns.SUMMARY;
     public static final String SAMPLES = "samples.png";
     public static final String RECONSTRUCTIONS = "reconstructions.png";
     /** Images in {@link #SAMPLES} and pairs in {@link #RECONSTRUCTIONS}. */
@@ -59,29 +59,11 @@ public final class VaeExperiment {
         }
     }
 
-    /**
-     * What a run ended with: finished (its summary written) or stopped (a checkpoint written, to
-     * resume); {@code summary} is the parsed {@code summary.json} when finished.
-     */
-    public record Outcome(boolean finished, JsonObject summary, int epochs, long steps) {
-    }
 
     private VaeExperiment() {
     }
 
-    /** Whether {@code dir} holds a finished run of at least {@code epochs} epochs (its summary says so). */
-    public static boolean finished(Path dir, int epochs) {
-        if (!Files.isRegularFile(dir.resolve(SUMMARY))) {
-            return false;
-        }
-        JsonObject s = JsonFiles.readObject(dir.resolve(SUMMARY));
-        return s.has("finished") && s.get("finished").getAsBoolean() && s.get("epochs").getAsInt() >= epochs;
-    }
 
-    /** Whether {@code dir} holds a checkpoint to resume. */
-    public static boolean hasCheckpoint(Path dir) {
-        return Files.isRegularFile(dir.resolve(Checkpoint.STATE_FILE));
-    }
 
     /**
      * Runs {@code settings} into {@code dir}: fresh, or from its checkpoint when {@code resume};
@@ -91,7 +73,7 @@ public final class VaeExperiment {
      * @throws IllegalArgumentException if {@code dir} already holds a run and {@code resume} is false,
      *                                  or {@code resume} and it holds none
      */
-    public static Outcome runOne(VaeSettings settings, Data data, Path dir, boolean resume, PrintWriter log,
+    public static EpochRuns.Outcome runOne(VaeSettings settings, Data data, Path dir, boolean resume, PrintWriter log,
                                  BooleanSupplier stop, double progressSeconds) throws IOException {
         Files.createDirectories(dir);
         try (RunLock lock = RunLock.acquire(dir, log::println)) {
@@ -99,20 +81,20 @@ public final class VaeExperiment {
         }
     }
 
-    private static Outcome run(VaeSettings settings, Data data, Path dir, boolean resume, PrintWriter log, BooleanSupplier stop,
+    private static EpochRuns.Outcome run(VaeSettings settings, Data data, Path dir, boolean resume, PrintWriter log, BooleanSupplier stop,
                                double progressSeconds) throws IOException {
         VaeRun run = new VaeRun(settings, data.train(), data.test());
         Path metrics = dir.resolve(METRICS);
         String name = settings.param() + " seed " + settings.seed();
         if (resume) {
-            if (!hasCheckpoint(dir)) {
+            if (!EpochRuns.hasCheckpoint(dir)) {
                 throw new IllegalArgumentException("--resume: " + dir + " holds no VAE checkpoint (" + Checkpoint.STATE_FILE + ")");
             }
             run.restore(dir);
             keepRowsUpTo(metrics, run.completedEpochs());
             log.printf(Locale.ROOT, "vae %s: resumed %s at epoch %d, step %d%n", name, dir, run.completedEpochs(), run.step());
         } else {
-            if (hasCheckpoint(dir) || Files.exists(metrics)) {
+            if (EpochRuns.hasCheckpoint(dir) || Files.exists(metrics)) {
                 throw new IllegalArgumentException(dir + " already holds a VAE run: add --resume to continue it, or choose another --out");
             }
             AtomicFiles.write(metrics, header(run.weightNormKeys()).getBytes(StandardCharsets.UTF_8));
@@ -156,9 +138,9 @@ public final class VaeExperiment {
         }
         if (!done) {
             run.save(dir);
-            return new Outcome(false, null, run.completedEpochs(), run.step());
+            return new EpochRuns.Outcome(false, null, run.completedEpochs(), run.step());
         }
-        return new Outcome(true, finish(run, dir, log, name), run.completedEpochs(), run.step());
+        return new EpochRuns.Outcome(true, finish(run, dir, log, name), run.completedEpochs(), run.step());
     }
 
     /** The end of a run: the importance-sampled log-likelihood, the images, summary.json. */

@@ -47,16 +47,16 @@ class DrawExperimentTest {
         DrawExperiment.Data data = data();
         PrintWriter log = new PrintWriter(new StringWriter());
         Path a = tmp.resolve("a"), b = tmp.resolve("b");
-        DrawExperiment.Outcome full = DrawExperiment.runOne(s, 2, data, a, false, log, () -> false, 1e9, 1e9);
+        EpochRuns.Outcome full = DrawExperiment.runOne(s, 2, data, a, false, log, () -> false, 1e9, 1e9);
         assertTrue(full.finished());
         int[] calls = {0};
-        DrawExperiment.Outcome stopped = DrawExperiment.runOne(s, 2, data, b, false, log, () -> ++calls[0] > 4, 1e9, 1e9);
+        EpochRuns.Outcome stopped = DrawExperiment.runOne(s, 2, data, b, false, log, () -> ++calls[0] > 4, 1e9, 1e9);
         assertFalse(stopped.finished());
         assertEquals(4, stopped.steps(), "stopped after 4 steps, in epoch 2 of 3-step epochs");
         assertThrows(IllegalArgumentException.class, () -> DrawExperiment.runOne(s, 2, data, b, false, log, () -> false, 1e9, 1e9),
                 "a second fresh start into the same directory is refused");
         // resumed with a checkpoint at every step (0 s), which must not change anything either
-        DrawExperiment.Outcome resumed = DrawExperiment.runOne(s, 2, data, b, true, log, () -> false, 1e9, 0);
+        EpochRuns.Outcome resumed = DrawExperiment.runOne(s, 2, data, b, true, log, () -> false, 1e9, 0);
         assertTrue(resumed.finished());
         for (String f : new String[] {Checkpoint.MODEL_FILE, Checkpoint.OPTIMIZER_FILE, DrawExperiment.METRICS,
                 DrawExperiment.CANVAS_TEST, DrawExperiment.STRIP_SAMPLES}) {
@@ -65,6 +65,6 @@ class DrawExperimentTest {
         assertEquals(full.summary().get("test_bound").getAsDouble(), resumed.summary().get("test_bound").getAsDouble(), 0);
         assertTrue(Double.isFinite(full.summary().get("test_bound").getAsDouble()));
         assertEquals(2, DrawExperiment.readMetrics(a).get("test_bound").length);
-        assertTrue(DrawExperiment.finished(a, 2));
+        assertTrue(EpochRuns.finished(a, 2));
     }
 }

@@ -64,21 +64,21 @@ class VaeExperimentTest {
     void killAndResumeGivesTheSameBytesAsAnUninterruptedRun() throws Exception {
         for (boolean wn : new boolean[] {true, false}) {
             Path whole = tmp.resolve("whole-" + wn), parts = tmp.resolve("parts-" + wn);
-            VaeExperiment.Outcome o = VaeExperiment.runOne(tiny(wn, 3, 5), data(), whole, false, quiet(), () -> false, 1e9);
+            EpochRuns.Outcome o = VaeExperiment.runOne(tiny(wn, 3, 5), data(), whole, false, quiet(), () -> false, 1e9);
             assertTrue(o.finished());
             // Stop mid-epoch (after step 8, with 6 per epoch: epoch 2, step 2), then at epoch 2's end, then finish.
             AtomicInteger calls = new AtomicInteger();
-            VaeExperiment.Outcome first = VaeExperiment.runOne(tiny(wn, 3, 5), data(), parts, false, quiet(),
+            EpochRuns.Outcome first = VaeExperiment.runOne(tiny(wn, 3, 5), data(), parts, false, quiet(),
                     () -> calls.incrementAndGet() == 8, 1e9);
             assertFalse(first.finished());
             assertEquals(8, first.steps());
             calls.set(0);
-            VaeExperiment.Outcome second = VaeExperiment.runOne(tiny(wn, 3, 5), data(), parts, true, quiet(),
+            EpochRuns.Outcome second = VaeExperiment.runOne(tiny(wn, 3, 5), data(), parts, true, quiet(),
                     () -> calls.incrementAndGet() == 4, 1e9);          // checks after steps 9, 10, 11, then at epoch 2's end
             assertFalse(second.finished());
             assertEquals(12, second.steps());
             assertEquals(2, second.epochs());
-            VaeExperiment.Outcome third = VaeExperiment.runOne(tiny(wn, 3, 5), data(), parts, true, quiet(), () -> false, 1e9);
+            EpochRuns.Outcome third = VaeExperiment.runOne(tiny(wn, 3, 5), data(), parts, true, quiet(), () -> false, 1e9);
             assertTrue(third.finished());
             assertEquals(o.steps(), third.steps());
             for (String f : new String[] {VaeExperiment.METRICS, Checkpoint.MODEL_FILE, Checkpoint.OPTIMIZER_FILE}) {
