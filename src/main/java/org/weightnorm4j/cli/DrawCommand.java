@@ -99,11 +99,18 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
         @Option(names = "--latent", defaultValue = "100", description = "Latent units per glimpse (default: ${DEFAULT-VALUE}, the paper's).")
         int latent;
 
-        @Option(names = "--read", defaultValue = "2", paramLabel = "N", description = "Read attention N x N (default: ${DEFAULT-VALUE}, the paper's).")
+        @Option(names = "--read", defaultValue = "2", paramLabel = "N", description = "Read attention N x N, N >= 2, or 0: no attention,"
+                + " read the whole image and error image (default: ${DEFAULT-VALUE}, the paper's).")
         int read;
 
-        @Option(names = "--write", defaultValue = "5", paramLabel = "N", description = "Write attention N x N (default: ${DEFAULT-VALUE}, the paper's).")
+        @Option(names = "--write", defaultValue = "5", paramLabel = "N", description = "Write attention N x N, N >= 2, or 0: no attention,"
+                + " write a whole image (default: ${DEFAULT-VALUE}, the paper's).")
         int write;
+
+        @Option(names = "--read-init", defaultValue = "zero", paramLabel = "zero|digit", description = "Read attention's starting"
+                + " grid: zero (biases zero, the paper's: a 2x2 grid starts on the image border) or digit (its bias puts the grid over"
+                + " the central 20x20 digit box, sigma = delta/2; departs from the paper) (default: ${DEFAULT-VALUE}).")
+        String readInit;
 
         @Option(names = "--batch", defaultValue = "100", description = "Minibatch size (default: ${DEFAULT-VALUE}, the paper's).")
         int batch;
@@ -150,7 +157,7 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
                             + " the limits >= 0");
                 }
                 return new DrawRun.Settings(new DrawConfig(28, 28, glimpses, hidden, latent, read, write), weightNorm, seed, batch, lr,
-                        clip, initStd);
+                        clip, initStd, DrawRun.ReadInit.parse(readInit));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cl, e.getMessage());
             }
