@@ -87,6 +87,11 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
 
     /** The options {@code draw} and {@code draw compare} share: the model, the optimisation, the data and the budget. */
     static final class DrawOptions {
+        @Option(names = "--preset", defaultValue = "paper", paramLabel = "paper|reduced", description = "Defaults for the model and"
+                + " optimisation options: paper (the paper's, as each option's default below) or reduced (DrawRun.Settings.reduced,"
+                + " docs/DRAW.md: a laptop-sized DRAW); options given explicitly override the preset (default: ${DEFAULT-VALUE}).")
+        String preset;
+
         @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}; the paper's Figure 4 goes to 100+).")
         int epochs;
 
@@ -156,11 +161,29 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
                     throw new IllegalArgumentException("--epochs must be >= 1, --progress-seconds and --checkpoint-minutes > 0,"
                             + " the limits >= 0");
                 }
-                return new DrawRun.Settings(new DrawConfig(28, 28, glimpses, hidden, latent, read, write), weightNorm, seed, batch, lr,
-                        clip, initStd, DrawRun.ReadInit.parse(readInit));
+                DrawRun.Settings given = new DrawRun.Settings(new DrawConfig(28, 28, glimpses, hidden, latent, read, write), weightNorm,
+                        seed, batch, lr, clip, initStd, DrawRun.ReadInit.parse(readInit));
+                return switch (preset.toLowerCase(Locale.ROOT)) {
+                    case "paper" -> given;
+                    case "reduced" -> overridePreset(cl, DrawRun.Settings.reduced(weightNorm, seed), given);
+                    default -> throw new IllegalArgumentException("--preset must be paper or reduced, got '" + preset + "'");
+                };
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cl, e.getMessage());
             }
+        }
+
+        /** The preset's values, except for each option given on the command line, which takes the given value. */
+        private static DrawRun.Settings overridePreset(CommandLine cl, DrawRun.Settings p, DrawRun.Settings given) {
+            CommandLine.ParseResult r = cl.getParseResult();
+            DrawConfig m = p.model(), g = given.model();
+            DrawConfig model = new DrawConfig(28, 28, r.hasMatchedOption("--glimpses") ? g.glimpses() : m.glimpses(),
+                    r.hasMatchedOption("--hidden") ? g.hidden() : m.hidden(), r.hasMatchedOption("--latent") ? g.latent() : m.latent(),
+                    r.hasMatchedOption("--read") ? g.readN() : m.readN(), r.hasMatchedOption("--write") ? g.writeN() : m.writeN());
+            return new DrawRun.Settings(model, given.weightNorm(), given.seed(), r.hasMatchedOption("--batch") ? given.batch() : p.batch(),
+                    r.hasMatchedOption("--lr") ? given.lr() : p.lr(), r.hasMatchedOption("--clip") ? given.clip() : p.clip(),
+                    r.hasMatchedOption("--init-std") ? given.initStd() : p.initStd(),
+                    r.hasMatchedOption("--read-init") ? given.readInit() : p.readInit());
         }
 
         DrawExperiment.Data load(CommandLine cl) throws IOException {

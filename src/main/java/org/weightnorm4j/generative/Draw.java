@@ -452,29 +452,29 @@ public final class Draw implements Container {
     private void readBackward(int t, Tensor dEncIn, Tensor dhDecNext, double[] s, double[] xhat, double[] dGamma, double[] dGlimpse,
                               double[] dFxR, double[] dFyR, double[] dXhat, double[] dp5, Tensor dp) {
         int n = batch, pix = config.pixels(), h = config.hidden(), rs = config.readSize(), nr2 = config.readN() * config.readN();
-            DrawAttention.Banks rb = readBanks[t];
-            Arrays.fill(dGamma, 0);
-            for (int e = 0; e < n; e++) {
-                double gam = rb.gamma[e], dg = 0;
-                for (int k = 0; k < rs; k++) {
-                    double d = dEncIn.get(e * (rs + h) + k);
-                    dg += d * glimpses[t][e * rs + k];                                 // ∂γ = Σ glimpse ⊙ ∂r
-                    dGlimpse[e * rs + k] = gam * d;
-                }
-                dGamma[e] = dg;
+        DrawAttention.Banks rb = readBanks[t];
+        Arrays.fill(dGamma, 0);
+        for (int e = 0; e < n; e++) {
+            double gam = rb.gamma[e], dg = 0;
+            for (int k = 0; k < rs; k++) {
+                double d = dEncIn.get(e * (rs + h) + k);
+                dg += d * glimpses[t][e * rs + k];                                 // ∂γ = Σ glimpse ⊙ ∂r
+                dGlimpse[e * rs + k] = gam * d;
             }
-            Arrays.fill(dFxR, 0);
-            Arrays.fill(dFyR, 0);
-            Arrays.fill(dXhat, 0);
-            for (int i = 0; i < n * pix; i++) {
-                xhat[i] = x[i] - s[i];
-            }
-            reader.glimpseBackward(rb, x, dGlimpse, 0, rs, null, dFxR, dFyR);
-            reader.glimpseBackward(rb, xhat, dGlimpse, nr2, rs, dXhat, dFxR, dFyR);
-            Arrays.fill(dp5, 0);
-            reader.filterbanksBackward(rb, dFxR, dFyR, dGamma, dp5, 0);
-            fromDoubles(dp5, dp);
-            addInto(readAtt.backwardStep(t, dp), dhDecNext);                       // read params come from h_dec_{t−1}
+            dGamma[e] = dg;
+        }
+        Arrays.fill(dFxR, 0);
+        Arrays.fill(dFyR, 0);
+        Arrays.fill(dXhat, 0);
+        for (int i = 0; i < n * pix; i++) {
+            xhat[i] = x[i] - s[i];
+        }
+        reader.glimpseBackward(rb, x, dGlimpse, 0, rs, null, dFxR, dFyR);
+        reader.glimpseBackward(rb, xhat, dGlimpse, nr2, rs, dXhat, dFxR, dFyR);
+        Arrays.fill(dp5, 0);
+        reader.filterbanksBackward(rb, dFxR, dFyR, dGamma, dp5, 0);
+        fromDoubles(dp5, dp);
+        addInto(readAtt.backwardStep(t, dp), dhDecNext);                       // read params come from h_dec_{t−1}
     }
 
     /**

@@ -84,6 +84,14 @@ public final class DrawRun {
             return new Settings(model, weightNorm, seed, 100, 3e-4, 10, 0.01);
         }
 
+        /**
+         * The reduced configuration ({@code --preset reduced}; docs/DRAW.md gives the probes behind it):
+         * 16 glimpses, LSTMs of 128, latent 100, PLACEHOLDER.
+         */
+        public static Settings reduced(boolean weightNorm, long seed) {
+            return new Settings(new DrawConfig(28, 28, 16, 128, 100, 2, 5), weightNorm, seed, 100, 3e-4, 10, 0.01, ReadInit.ZERO);
+        }
+
         public String param() {
             return weightNorm ? "wn" : "normal";
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.weightnorm4j.generative.DrawRun;
 import org.weightnorm4j.testing.BandedImages;
 import org.weightnorm4j.testing.CliRun;
 
@@ -64,6 +65,49 @@ class DrawCommandTest {
         CliRun more = run(tiny("draw", "--param", "wn", "--seed", "4", "--out", out.toString(), "--resume", "--epochs", "2"));
         assertEquals(0, more.code(), more.err());
         assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size());
+    }
+
+    @Test
+    void presetReducedGivesItsValuesUnlessAnOptionIsGiven() throws IOException {
+        Path out = tmp.resolve("reduced");
+        // the tiny shape is given explicitly (so it overrides the preset's 16 glimpses and 128 units); the rest comes from the preset
+        CliRun r = run(tiny("draw", "--preset", "reduced", "--param", "wn", "--out", out.toString()));
+        assertEquals(0, r.code(), r.err());
+        JsonObject cfg = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject().getAsJsonObject("config");
+        DrawRun.Settings p = DrawRun.Settings.reduced(true, 1);
+        assertEquals(2, cfg.get("glimpses").getAsInt(), "given");
+        assertEquals(3, cfg.get("write").getAsInt(), "given");
+        assertEquals(p.model().readN(), cfg.get("read").getAsInt(), "the preset's");
+        assertEquals(p.lr(), cfg.get("lr").getAsDouble(), "the preset's");
+        assertEquals(p.initStd(), cfg.get("init_std").getAsDouble(), "the preset's");
+        assertEquals(p.readInit().label(), cfg.get("read_init").getAsString(), "the preset's");
+    }
+
+    @Test
+    void attentionOptionsAreCheckedWithTheReason() {
+        CliRun one = run(tiny("draw", "--read", "1", "--out", tmp.resolve("a").toString()));
+        assertEquals(2, one.code());
+        assertTrue(one.err().contains("0 (no attention"), one.err());
+        CliRun digit = run(tiny("draw", "--read", "0", "--read-init", "digit", "--out", tmp.resolve("b").toString()));
+        assertEquals(2, digit.code());
+        assertTrue(digit.err().contains("--read-init digit"), digit.err());
+        CliRun bad = run(tiny("draw", "--read-init", "border", "--out", tmp.resolve("c").toString()));
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("zero") && bad.err().contains("digit"), bad.err());
+        CliRun preset = run(tiny("draw", "--preset", "small", "--out", tmp.resolve("d").toString()));
+        assertEquals(2, preset.code());
+        assertTrue(preset.err().contains("--preset must be paper or reduced"), preset.err());
+    }
+
+    @Test
+    void trainsWithoutAttention() throws IOException {
+        Path out = tmp.resolve("none");
+        CliRun r = run(tiny("draw", "--read", "0", "--write", "0", "--out", out.toString()));
+        assertEquals(0, r.code(), r.err());
+        JsonObject s = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        assertTrue(Double.isFinite(s.get("test_bound").getAsDouble()), s.toString());
+        assertEquals(0, s.getAsJsonObject("config").get("read").getAsInt());
+        assertTrue(r.err().contains("whole image (no attention)"), r.err());
     }
 
     @Test
