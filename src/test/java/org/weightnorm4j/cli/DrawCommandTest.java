@@ -44,13 +44,23 @@ class DrawCommandTest {
         return all.toArray(new String[0]);
     }
 
+    /** Runs {@code draw} with {@code args} into {@code out}; it must succeed with a finite test bound. Returns its summary and the log. */
+    private static JsonObject trained(Path out, StringBuilder log, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--out");
+        all.add(out.toString());
+        CliRun r = run(tiny(all.toArray(new String[0])));
+        assertEquals(0, r.code(), r.err());
+        log.append(r.err());
+        JsonObject s = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        assertTrue(Double.isFinite(s.get("test_bound").getAsDouble()), s.toString());
+        return s;
+    }
+
     @Test
     void trainsWritesTheSummaryAndResumesForMoreEpochs() throws IOException {
         Path out = tmp.resolve("run");
-        CliRun r = run(tiny("draw", "--param", "wn", "--seed", "4", "--out", out.toString()));
-        assertEquals(0, r.code(), r.err());
-        JsonObject s = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
-        assertTrue(Double.isFinite(s.get("test_bound").getAsDouble()), s.toString());
+        JsonObject s = trained(out, new StringBuilder(), "draw", "--param", "wn", "--seed", "4");
         assertEquals("wn", s.getAsJsonObject("config").get("param").getAsString());
         assertEquals(2, s.getAsJsonObject("config").get("glimpses").getAsInt());
         assertTrue(Files.readString(out.resolve("metrics.csv")).startsWith("epoch,step,train_bound"));
@@ -69,11 +79,9 @@ class DrawCommandTest {
 
     @Test
     void presetReducedGivesItsValuesUnlessAnOptionIsGiven() throws IOException {
-        Path out = tmp.resolve("reduced");
         // the tiny shape is given explicitly (so it overrides the preset's 16 glimpses and 128 units); the rest comes from the preset
-        CliRun r = run(tiny("draw", "--preset", "reduced", "--param", "wn", "--out", out.toString()));
-        assertEquals(0, r.code(), r.err());
-        JsonObject cfg = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject().getAsJsonObject("config");
+        JsonObject cfg = trained(tmp.resolve("reduced"), new StringBuilder(), "draw", "--preset", "reduced", "--param", "wn")
+                .getAsJsonObject("config");
         DrawRun.Settings p = DrawRun.Settings.reduced(true, 1);
         assertEquals(2, cfg.get("glimpses").getAsInt(), "given");
         assertEquals(3, cfg.get("write").getAsInt(), "given");
@@ -101,13 +109,10 @@ class DrawCommandTest {
 
     @Test
     void trainsWithoutAttention() throws IOException {
-        Path out = tmp.resolve("none");
-        CliRun r = run(tiny("draw", "--read", "0", "--write", "0", "--out", out.toString()));
-        assertEquals(0, r.code(), r.err());
-        JsonObject s = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
-        assertTrue(Double.isFinite(s.get("test_bound").getAsDouble()), s.toString());
+        StringBuilder log = new StringBuilder();
+        JsonObject s = trained(tmp.resolve("none"), log, "draw", "--read", "0", "--write", "0");
         assertEquals(0, s.getAsJsonObject("config").get("read").getAsInt());
-        assertTrue(r.err().contains("whole image (no attention)"), r.err());
+        assertTrue(log.toString().contains("whole image (no attention)"), log.toString());
     }
 
     @Test
