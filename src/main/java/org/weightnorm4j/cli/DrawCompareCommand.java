@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.weightnorm4j.experiments.DrawCompare;
 import org.weightnorm4j.experiments.DrawCompareReport;
 import org.weightnorm4j.experiments.DrawExperiment;
+import org.weightnorm4j.experiments.DrawGridRun;
+import org.weightnorm4j.experiments.GridRunner;
 import org.weightnorm4j.generative.DrawRun;
 import org.weightnorm4j.train.checkpoint.CheckpointException;
 import picocli.CommandLine;
@@ -42,9 +44,13 @@ public final class DrawCompareCommand implements java.util.concurrent.Callable<I
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Grid directory.")
     Path out;
 
+    @CommandLine.Mixin
+    SparkOption spark = new SparkOption();
+
     @Override
     public Integer call() throws IOException {
-        options.threads.apply(spec);
+        options.threads.apply(spec, spark.enabled());
+        GridRunner runner = spark.enabled() ? spark.runner(spec) : null;
         CommandLine cl = spec.commandLine();
         List<Boolean> wn = new ArrayList<>();
         for (String p : params) {
@@ -54,13 +60,19 @@ public final class DrawCompareCommand implements java.util.concurrent.Callable<I
             throw new CommandLine.ParameterException(cl, "--params and --seeds need at least one value each");
         }
         DrawRun.Settings base = options.settings(cl, true, seeds.get(0));
-        DrawExperiment.Data data = options.load(cl);
+        DrawExperiment.Data data = options.load(cl, runner != null);
+        List<DrawRun.Settings> grid = DrawCompare.grid(base, wn, seeds);
         PrintWriter err = cl.getErr();
+        if (runner != null) {
+            // The cells as Spark tasks first (as compare --spark); DrawCompare.run then finds them finished and reads them back.
+            spark.runAll(runner, DrawGridRun.grid(grid, options.epochs, options.source(), out, options.progressSeconds,
+                    options.checkpointMinutes * 60).stream().filter(r -> !r.finished()).toList(), err);
+        }
         List<DrawCompare.Cell> cells;
         try (Interrupts interrupts = Interrupts.install(err)) {
             AtomicBoolean stop = new AtomicBoolean();
             interrupts.target(() -> stop.set(true));
-            cells = DrawCompare.run(DrawCompare.grid(base, wn, seeds), options.epochs, data, out, err, stop::get,
+            cells = DrawCompare.run(grid, options.epochs, data, out, err, stop::get,
                     options.progressSeconds, options.checkpointMinutes * 60);
             if (cells == null) {
                 err.printf(Locale.ROOT, "draw compare: interrupted by %s; the running cell wrote its checkpoint. Continue with the"

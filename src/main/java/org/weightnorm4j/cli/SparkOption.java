@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 final class SparkOption {
     @Option(names = "--spark", paramLabel = "MASTER", arity = "0..1", fallbackValue = GridRunners.DEFAULT_MASTER,
             description = "Run on Apache Spark at MASTER (local[*] when no value is given; local[N], local[N,F] with F"
-                    + " attempts per task, spark://HOST:7077, yarn, k8s://...): the grid's runs as tasks (compare, lr-sweep)"
-                    + " or --workers data-parallel workers (train); --threads is then per run or worker, 1 by default."
+                    + " attempts per task, spark://HOST:7077, yarn, k8s://...): the grid's runs as tasks (compare, lr-sweep,"
+                    + " dqn/vae/draw compare) or --workers data-parallel workers (train); --threads is then per run or"
+                    + " worker, 1 by default."
                     + " Needs the weightnorm4j-spark module: use ./weightnorm-spark (docs/SCALE.md).")
     String master;
 

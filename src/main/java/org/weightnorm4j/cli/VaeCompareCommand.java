@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.weightnorm4j.experiments.GridRunner;
 import org.weightnorm4j.experiments.VaeCompare;
 import org.weightnorm4j.experiments.VaeCompareReport;
 import org.weightnorm4j.experiments.VaeExperiment;
+import org.weightnorm4j.experiments.VaeGridRun;
 import org.weightnorm4j.generative.VaeSettings;
 import org.weightnorm4j.train.checkpoint.CheckpointException;
 import picocli.CommandLine;
@@ -42,9 +44,13 @@ public final class VaeCompareCommand implements java.util.concurrent.Callable<In
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Grid directory.")
     Path out;
 
+    @CommandLine.Mixin
+    SparkOption spark = new SparkOption();
+
     @Override
     public Integer call() throws IOException {
-        options.threads.apply(spec);
+        options.threads.apply(spec, spark.enabled());
+        GridRunner runner = spark.enabled() ? spark.runner(spec) : null;
         CommandLine cl = spec.commandLine();
         List<Boolean> wn = new ArrayList<>();
         for (String p : params) {
@@ -53,14 +59,20 @@ public final class VaeCompareCommand implements java.util.concurrent.Callable<In
         if (seeds.isEmpty() || wn.isEmpty()) {
             throw new CommandLine.ParameterException(cl, "--params and --seeds need at least one value each");
         }
-        VaeExperiment.Data data = options.load(cl);
+        VaeExperiment.Data data = options.load(cl, runner != null);
         VaeSettings base = options.settings(cl, true, seeds.get(0), data.train().size());
+        List<VaeSettings> grid = VaeCompare.grid(base, wn, seeds);
         PrintWriter err = cl.getErr();
+        if (runner != null) {
+            // The cells as Spark tasks first (as compare --spark); VaeCompare.run then finds them finished and reads them back.
+            spark.runAll(runner, VaeGridRun.grid(grid, options.source(), out, options.progressSeconds).stream()
+                    .filter(r -> !r.finished()).toList(), err);
+        }
         List<VaeCompare.Cell> cells;
         try (Interrupts interrupts = Interrupts.install(err)) {
             AtomicBoolean stop = new AtomicBoolean();
             interrupts.target(() -> stop.set(true));
-            cells = VaeCompare.run(VaeCompare.grid(base, wn, seeds), data, out, err, stop::get, options.progressSeconds);
+            cells = VaeCompare.run(grid, data, out, err, stop::get, options.progressSeconds);
             if (cells == null) {
                 err.printf(Locale.ROOT, "vae compare: interrupted by %s; the running cell wrote its checkpoint. Continue with the"
                         + " same command:%n  weightnorm %s%n", interrupts.describe(),

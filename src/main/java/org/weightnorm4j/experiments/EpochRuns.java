@@ -1,9 +1,12 @@
 package org.weightnorm4j.experiments;
 
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
+import org.weightnorm4j.train.checkpoint.RunLock;
 
 /**
  * What the epoch-based generative experiments (VAE, DRAW) share about a run directory: when it holds
@@ -36,5 +39,27 @@ public final class EpochRuns {
     /** Whether {@code dir} holds a checkpoint to resume. */
     public static boolean hasCheckpoint(Path dir) {
         return Files.isRegularFile(dir.resolve(Checkpoint.STATE_FILE));
+    }
+
+    /**
+     * Readies {@code dir} for a fresh start when it holds no checkpoint but the metrics file of an
+     * attempt that died before its first checkpoint (a lost Spark executor, a killed JVM): there is
+     * nothing to resume, so the file goes and the run starts again from step 0, which is what
+     * resuming from the last checkpoint means here. Without this the fresh start would refuse the
+     * directory as holding a run. Under the directory's {@link RunLock}, so a live writer is never
+     * disturbed (it is refused, naming the holder).
+     *
+     * @param metrics the run's metrics file name ({@code metrics.csv})
+     */
+    public static void clearUncheckpointedStart(Path dir, String metrics, Consumer<String> notices) throws IOException {
+        if (hasCheckpoint(dir) || !Files.exists(dir.resolve(metrics))) {
+            return;
+        }
+        try (RunLock lock = RunLock.acquire(dir, notices)) {
+            if (!hasCheckpoint(dir) && Files.deleteIfExists(dir.resolve(metrics))) {
+                notices.accept("note: " + dir + " held the " + metrics + " of an attempt that ended before its first"
+                        + " checkpoint; starting the run again");
+            }
+        }
     }
 }
