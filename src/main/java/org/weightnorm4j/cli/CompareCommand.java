@@ -102,7 +102,7 @@ public final class CompareCommand implements Callable<Integer> {
             if (runner != null) {
                 // The runs as Spark tasks first (Ctrl-C here stops the JVM as usual: a rerun resumes every run from its
                 // checkpoint); the loop below then finds them ended and reads them back.
-                spark.runAll(runner, experiment.runs(source).stream().filter(x -> !x.finished()).toList(), o);
+                experiment.ranElsewhere(spark.runAll(runner, experiment.runs(source), o));
             }
             try (Interrupts interrupts = Interrupts.install(spec.commandLine().getErr())) {
                 try {

@@ -85,8 +85,7 @@ final class DqnCompareCommand implements Callable<Integer> {
             o.flush();
             if (runner != null) {
                 // The runs as Spark tasks first (as compare --spark); the loop below then finds them finished.
-                spark.runAll(runner, DqnGridRun.grid(jobs, out, settings.progressSeconds).stream().filter(r -> !r.finished())
-                        .toList(), o);
+                spark.runAll(runner, DqnGridRun.grid(jobs, out, settings.progressSeconds), o);
             }
             PrintWriter err = spec.commandLine().getErr();
             try (Interrupts interrupts = Interrupts.install(err)) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.weightnorm4j.experiments.DrawCompare;
 import org.weightnorm4j.experiments.DrawCompareReport;
@@ -63,11 +64,9 @@ public final class DrawCompareCommand implements java.util.concurrent.Callable<I
         DrawExperiment.Data data = options.load(cl, runner != null);
         List<DrawRun.Settings> grid = DrawCompare.grid(base, wn, seeds);
         PrintWriter err = cl.getErr();
-        if (runner != null) {
-            // The cells as Spark tasks first (as compare --spark); DrawCompare.run then finds them finished and reads them back.
-            spark.runAll(runner, DrawGridRun.grid(grid, options.epochs, options.source(), out, options.progressSeconds,
-                    options.checkpointMinutes * 60).stream().filter(r -> !r.finished()).toList(), err);
-        }
+        // The cells as Spark tasks first (as compare --spark); DrawCompare.run then finds them finished and reads them back.
+        Set<String> ranOnSpark = runner == null ? Set.of() : spark.runAll(runner, DrawGridRun.grid(grid, options.epochs,
+                options.source(), out, options.progressSeconds, options.checkpointMinutes * 60), err);
         List<DrawCompare.Cell> cells;
         try (Interrupts interrupts = Interrupts.install(err)) {
             AtomicBoolean stop = new AtomicBoolean();
@@ -83,6 +82,9 @@ public final class DrawCompareCommand implements java.util.concurrent.Callable<I
         } catch (IllegalArgumentException | CheckpointException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+        // What Spark ran now is not an earlier run: the report is the one without Spark.
+        cells = cells.stream().map(c -> ranOnSpark.contains(c.dir().toAbsolutePath().toString())
+                ? new DrawCompare.Cell(c.settings(), c.dir(), c.summary(), false) : c).toList();
         List<String> argv = new ArrayList<>(List.of("weightnorm"));
         argv.addAll(cl.getParseResult().originalArgs());
         Path report = DrawCompareReport.write(cells, "draw compare: " + String.join(", ", params) + " over seeds " + seeds

@@ -104,7 +104,7 @@ public final class LrSweepCommand implements Callable<Integer> {
             // One Spark task per run, each in OUT/runs/PARAM-lrLR with checkpoints: a rerun skips the ended runs.
             LrSweep sweep = new LrSweep(w, settings, o, false);
             List<CompareRun> runs = sweep.runs(source, dir);
-            spark.runAll(runner, runs.stream().filter(x -> !x.finished()).toList(), o);
+            spark.runAll(runner, runs, o);
             r = sweep.collect(runs);
             return finish(r, dir, o);
         }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.weightnorm4j.experiments.GridRunner;
 import org.weightnorm4j.experiments.VaeCompare;
@@ -63,11 +64,9 @@ public final class VaeCompareCommand implements java.util.concurrent.Callable<In
         VaeSettings base = options.settings(cl, true, seeds.get(0), data.train().size());
         List<VaeSettings> grid = VaeCompare.grid(base, wn, seeds);
         PrintWriter err = cl.getErr();
-        if (runner != null) {
-            // The cells as Spark tasks first (as compare --spark); VaeCompare.run then finds them finished and reads them back.
-            spark.runAll(runner, VaeGridRun.grid(grid, options.source(), out, options.progressSeconds).stream()
-                    .filter(r -> !r.finished()).toList(), err);
-        }
+        // The cells as Spark tasks first (as compare --spark); VaeCompare.run then finds them finished and reads them back.
+        Set<String> ranOnSpark = runner == null ? Set.of()
+                : spark.runAll(runner, VaeGridRun.grid(grid, options.source(), out, options.progressSeconds), err);
         List<VaeCompare.Cell> cells;
         try (Interrupts interrupts = Interrupts.install(err)) {
             AtomicBoolean stop = new AtomicBoolean();
@@ -83,6 +82,9 @@ public final class VaeCompareCommand implements java.util.concurrent.Callable<In
         } catch (IllegalArgumentException | CheckpointException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+        // What Spark ran now is not an earlier run: the report is the one without Spark.
+        cells = cells.stream().map(c -> ranOnSpark.contains(c.dir().toAbsolutePath().toString())
+                ? new VaeCompare.Cell(c.settings(), c.dir(), c.summary(), false) : c).toList();
         List<String> argv = new ArrayList<>(List.of("weightnorm"));
         argv.addAll(cl.getParseResult().originalArgs());
         Path report = VaeCompareReport.write(cells, "vae compare: " + String.join(", ", params) + " over seeds " + seeds
