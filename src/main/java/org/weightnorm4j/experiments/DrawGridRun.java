@@ -2,7 +2,6 @@ package org.weightnorm4j.experiments;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -66,20 +65,7 @@ public record DrawGridRun(DrawRun.Settings settings, int epochs, GridData<DrawEx
      */
     public void run(PrintWriter log, BooleanSupplier stop) {
         Path d = Path.of(dir);
-        if (finished()) {
-            log.println("[" + id() + "] finished earlier, skipped (" + d + ")");
-            log.flush();
-            return;
-        }
-        try {
-            EpochRuns.clearUncheckpointedStart(d, DrawExperiment.METRICS, log::println);
-            EpochRuns.Outcome o = DrawExperiment.runOne(settings, epochs, GridData.cached(data), d, EpochRuns.hasCheckpoint(d),
-                    log, stop, progressSeconds, checkpointSeconds);
-            if (!o.finished()) {
-                throw new RunInterruptedException(d, o.steps());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(id() + " in " + d + ": " + e.getMessage(), e);
-        }
+        EpochRuns.runCell(id(), d, finished(), DrawExperiment.METRICS, log, resume -> DrawExperiment.runOne(settings, epochs,
+                GridData.cached(data), d, resume, log, stop, progressSeconds, checkpointSeconds));
     }
 }

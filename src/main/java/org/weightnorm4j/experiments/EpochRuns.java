@@ -2,6 +2,8 @@ package org.weightnorm4j.experiments;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -39,6 +41,36 @@ public final class EpochRuns {
     /** Whether {@code dir} holds a checkpoint to resume. */
     public static boolean hasCheckpoint(Path dir) {
         return Files.isRegularFile(dir.resolve(Checkpoint.STATE_FILE));
+    }
+
+    /** One run of an epoch-based experiment into its directory: fresh, or from its checkpoint when {@code resume}. */
+    @FunctionalInterface
+    public interface RunOne {
+        Outcome run(boolean resume) throws IOException;
+    }
+
+    /**
+     * A grid cell's run as a {@link GridRun} runs it: nothing if it has {@code finished}; else
+     * started afresh ({@link #clearUncheckpointedStart}) or resumed from its checkpoint by
+     * {@code runOne}, to its end.
+     *
+     * @throws RunInterruptedException when {@code runOne} was stopped (it wrote a checkpoint)
+     */
+    static void runCell(String id, Path dir, boolean finished, String metrics, PrintWriter log, RunOne runOne) {
+        if (finished) {
+            log.println("[" + id + "] finished earlier, skipped (" + dir + ")");
+            log.flush();
+            return;
+        }
+        try {
+            clearUncheckpointedStart(dir, metrics, log::println);
+            Outcome o = runOne.run(hasCheckpoint(dir));
+            if (!o.finished()) {
+                throw new RunInterruptedException(dir, o.steps());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(id + " in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /**

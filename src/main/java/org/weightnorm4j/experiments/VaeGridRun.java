@@ -2,7 +2,6 @@ package org.weightnorm4j.experiments;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -63,20 +62,7 @@ public record VaeGridRun(VaeSettings settings, GridData<VaeExperiment.Data> data
      */
     public void run(PrintWriter log, BooleanSupplier stop) {
         Path d = Path.of(dir);
-        if (finished()) {
-            log.println("[" + id() + "] finished earlier, skipped (" + d + ")");
-            log.flush();
-            return;
-        }
-        try {
-            EpochRuns.clearUncheckpointedStart(d, VaeExperiment.METRICS, log::println);
-            EpochRuns.Outcome o = VaeExperiment.runOne(settings, GridData.cached(data), d, EpochRuns.hasCheckpoint(d), log,
-                    stop, progressSeconds);
-            if (!o.finished()) {
-                throw new RunInterruptedException(d, o.steps());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(id() + " in " + d + ": " + e.getMessage(), e);
-        }
+        EpochRuns.runCell(id(), d, finished(), VaeExperiment.METRICS, log,
+                resume -> VaeExperiment.runOne(settings, GridData.cached(data), d, resume, log, stop, progressSeconds));
     }
 }
