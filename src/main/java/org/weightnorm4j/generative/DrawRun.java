@@ -35,7 +35,8 @@ import org.weightnorm4j.train.checkpoint.Sidecar;
  */
 public final class DrawRun {
     /** The settings of one run. */
-    public record Settings(DrawConfig model, boolean weightNorm, long seed, int batch, double lr, double clip, double initStd) {
+    public record Settings(DrawConfig model, boolean weightNorm, long seed, int batch, double lr, double clip, double initStd)
+            implements java.io.Serializable {
         public Settings {
             if (batch < 1 || !(lr > 0) || !(clip > 0) || !(initStd > 0)) {
                 throw new IllegalArgumentException("DRAW run: batch " + batch + ", lr " + lr + ", clip " + clip + ", init std "
