@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.weightnorm4j.experiments.CompareExperiment;
 import org.weightnorm4j.experiments.CompareReport;
 import org.weightnorm4j.experiments.CompareResult;
+import org.weightnorm4j.experiments.GridData;
 import org.weightnorm4j.experiments.GridRunner;
 import org.weightnorm4j.experiments.ListArgs;
 import org.weightnorm4j.experiments.RunInterruptedException;
@@ -88,7 +89,7 @@ public final class CompareCommand implements Callable<Integer> {
         WorkloadSource source = WorkloadSource.preset(preset.model, input.dataset, input.data, inputs.preprocess,
                 preset.trainLimit, preset.testLimit);
         // Under --spark kept in this JVM's cache, which local-mode tasks read instead of loading the data again.
-        Workload w = Shared.usage(spec, () -> runner != null ? WorkloadSource.loadCached(source) : source.load());
+        Workload w = Shared.usage(spec, () -> runner != null ? GridData.loadCached(source) : source.load());
         Path dir = out != null ? out : Path.of("runs", "compare-" + preset.model + "-" + w.datasetName() + "-s"
                 + settings.seeds().get(0));
         o.println("compare: " + w.describe() + "; " + settings.train().describe() + "; " + Parallel.threads()
@@ -101,7 +102,7 @@ public final class CompareCommand implements Callable<Integer> {
             if (runner != null) {
                 // The runs as Spark tasks first (Ctrl-C here stops the JVM as usual: a rerun resumes every run from its
                 // checkpoint); the loop below then finds them ended and reads them back.
-                spark.runAll(runner, experiment.runs(source).stream().filter(x -> !x.finished()).toList(), o);
+                experiment.ranElsewhere(spark.runAll(runner, experiment.runs(source), o));
             }
             try (Interrupts interrupts = Interrupts.install(spec.commandLine().getErr())) {
                 try {

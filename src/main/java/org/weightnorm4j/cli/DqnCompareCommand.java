@@ -11,7 +11,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.weightnorm4j.experiments.DqnCompare;
 import org.weightnorm4j.experiments.DqnCompareReport;
+import org.weightnorm4j.experiments.DqnGridRun;
 import org.weightnorm4j.experiments.DqnRunRecord;
+import org.weightnorm4j.experiments.GridRunner;
 import org.weightnorm4j.experiments.ListArgs;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.rl.DqnJob;
@@ -60,9 +62,13 @@ final class DqnCompareCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ThreadsOption threads = new ThreadsOption();
 
+    @CommandLine.Mixin
+    SparkOption spark = new SparkOption();
+
     @Override
     public Integer call() throws Exception {
-        threads.apply(spec);
+        threads.apply(spec, spark.enabled());
+        GridRunner runner = spark.enabled() && !reportOnly ? spark.runner(spec) : null;
         PrintWriter o = spec.commandLine().getOut();
         List<String> argv = new ArrayList<>(CompareCommand.Shared.argv(spec, "compare"));
         argv.add(1, "dqn");
@@ -77,6 +83,10 @@ final class DqnCompareCommand implements Callable<Integer> {
             });
             o.printf(Locale.ROOT, "dqn compare: %d run(s) of %,d frames into %s%n", jobs.size(), frames, out);
             o.flush();
+            if (runner != null) {
+                // The runs as Spark tasks first (as compare --spark); the loop below then finds them finished.
+                spark.runAll(runner, DqnGridRun.grid(jobs, out, settings.progressSeconds), o);
+            }
             PrintWriter err = spec.commandLine().getErr();
             try (Interrupts interrupts = Interrupts.install(err)) {
                 AtomicBoolean stop = new AtomicBoolean();

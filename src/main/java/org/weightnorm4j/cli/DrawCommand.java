@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.weightnorm4j.data.DatasetNotFoundException;
-import org.weightnorm4j.experiments.EpochRuns;
 import org.weightnorm4j.experiments.DrawExperiment;
+import org.weightnorm4j.experiments.DrawGridRun;
+import org.weightnorm4j.experiments.EpochRuns;
+import org.weightnorm4j.experiments.GridData;
 import org.weightnorm4j.generative.DrawConfig;
 import org.weightnorm4j.generative.DrawRun;
 import org.weightnorm4j.train.checkpoint.CheckpointException;
@@ -187,11 +189,21 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
         }
 
         DrawExperiment.Data load(CommandLine cl) throws IOException {
+            return load(cl, false);
+        }
+
+        /** As {@link #load(CommandLine)}; {@code keep}: in this JVM's grid-data cache, which local-mode Spark tasks read. */
+        DrawExperiment.Data load(CommandLine cl, boolean keep) throws IOException {
             try {
-                return DrawExperiment.Data.mnist(data, trainLimit, testLimit);
+                return keep ? GridData.loadCached(source()) : DrawExperiment.Data.mnist(data, trainLimit, testLimit);
             } catch (DatasetNotFoundException e) {
                 throw new CommandLine.ParameterException(cl, e.getMessage() + "\nFetch it with: weightnorm data fetch mnist");
             }
+        }
+
+        /** The data as a {@code --spark} task loads it: the same directory (absolute) and limits. */
+        DrawGridRun.Mnist source() {
+            return DrawGridRun.Mnist.of(data, trainLimit, testLimit);
         }
     }
 }

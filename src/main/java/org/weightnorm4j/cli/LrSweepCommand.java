@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.weightnorm4j.experiments.CompareRun;
+import org.weightnorm4j.experiments.GridData;
 import org.weightnorm4j.experiments.GridRunner;
 import org.weightnorm4j.experiments.ListArgs;
 import org.weightnorm4j.experiments.LrSweep;
@@ -89,7 +90,7 @@ public final class LrSweepCommand implements Callable<Integer> {
         WorkloadSource source = WorkloadSource.preset(preset.model, input.dataset, input.data, null, preset.trainLimit,
                 preset.testLimit);
         Workload w = CompareCommand.Shared.usage(spec,
-                () -> runner != null ? WorkloadSource.loadCached(source) : source.load()); // as in compare
+                () -> runner != null ? GridData.loadCached(source) : source.load()); // as in compare
         if (settings.decades() < 3) {
             o.printf(Locale.ROOT, "note: the grid spans %.1f decades; the issue asks for >= 3 to see where runs diverge%n",
                     settings.decades());
@@ -103,7 +104,7 @@ public final class LrSweepCommand implements Callable<Integer> {
             // One Spark task per run, each in OUT/runs/PARAM-lrLR with checkpoints: a rerun skips the ended runs.
             LrSweep sweep = new LrSweep(w, settings, o, false);
             List<CompareRun> runs = sweep.runs(source, dir);
-            spark.runAll(runner, runs.stream().filter(x -> !x.finished()).toList(), o);
+            spark.runAll(runner, runs, o);
             r = sweep.collect(runs);
             return finish(r, dir, o);
         }

@@ -2,6 +2,8 @@ package org.weightnorm4j.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.weightnorm4j.experiments.DataParallelRunner;
 import org.weightnorm4j.experiments.GridRun;
 import org.weightnorm4j.experiments.GridRunner;
@@ -19,8 +21,9 @@ import picocli.CommandLine.Option;
 final class SparkOption {
     @Option(names = "--spark", paramLabel = "MASTER", arity = "0..1", fallbackValue = GridRunners.DEFAULT_MASTER,
             description = "Run on Apache Spark at MASTER (local[*] when no value is given; local[N], local[N,F] with F"
-                    + " attempts per task, spark://HOST:7077, yarn, k8s://...): the grid's runs as tasks (compare, lr-sweep)"
-                    + " or --workers data-parallel workers (train); --threads is then per run or worker, 1 by default."
+                    + " attempts per task, spark://HOST:7077, yarn, k8s://...): the grid's runs as tasks (compare, lr-sweep,"
+                    + " dqn/vae/draw compare) or --workers data-parallel workers (train); --threads is then per run or"
+                    + " worker, 1 by default."
                     + " Needs the weightnorm4j-spark module: use ./weightnorm-spark (docs/SCALE.md).")
     String master;
 
@@ -52,11 +55,18 @@ final class SparkOption {
         }
     }
 
-    /** Runs {@code runs} on the master with the kernels' current thread count per run. */
-    void runAll(GridRunner runner, List<? extends GridRun> runs, PrintWriter log) {
-        log.println(runner.name() + ": " + runs.size() + " runs on " + master + ", " + Parallel.threads()
-                + " compute thread(s) per run");
+    /**
+     * Runs the unfinished ones of {@code runs} on the master with the kernels' current thread count
+     * per run, and returns their directories: the runs this invocation ran, which the command's report
+     * must not call runs of an earlier invocation when it reads them back.
+     */
+    Set<String> runAll(GridRunner runner, List<? extends GridRun> runs, PrintWriter log) {
+        List<? extends GridRun> todo = runs.stream().filter(r -> !r.finished()).toList();
+        log.println(runner.name() + ": " + todo.size() + " runs on " + master + ", " + Parallel.threads()
+                + " compute thread(s) per run" + (todo.size() < runs.size() ? " (" + (runs.size() - todo.size())
+                + " ended earlier, skipped)" : ""));
         log.flush();
-        runner.runAll(master, runs, Parallel.threads(), log);
+        runner.runAll(master, todo, Parallel.threads(), log);
+        return todo.stream().map(GridRun::dir).collect(Collectors.toUnmodifiableSet());
     }
 }

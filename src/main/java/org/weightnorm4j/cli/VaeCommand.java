@@ -9,7 +9,9 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.weightnorm4j.data.DatasetNotFoundException;
 import org.weightnorm4j.experiments.EpochRuns;
+import org.weightnorm4j.experiments.GridData;
 import org.weightnorm4j.experiments.VaeExperiment;
+import org.weightnorm4j.experiments.VaeGridRun;
 import org.weightnorm4j.generative.ImportanceSampling;
 import org.weightnorm4j.generative.ReferenceVae;
 import org.weightnorm4j.generative.VaeSettings;
@@ -161,11 +163,21 @@ public final class VaeCommand implements java.util.concurrent.Callable<Integer> 
         }
 
         VaeExperiment.Data load(CommandLine cl) throws IOException {
+            return load(cl, false);
+        }
+
+        /** As {@link #load(CommandLine)}; {@code keep}: in this JVM's grid-data cache, which local-mode Spark tasks read. */
+        VaeExperiment.Data load(CommandLine cl, boolean keep) throws IOException {
             try {
-                return VaeExperiment.Data.mnist(data, trainLimit, testLimit);
+                return keep ? GridData.loadCached(source()) : VaeExperiment.Data.mnist(data, trainLimit, testLimit);
             } catch (DatasetNotFoundException e) {
                 throw new CommandLine.ParameterException(cl, e.getMessage() + "\nFetch it with: weightnorm data fetch mnist");
             }
+        }
+
+        /** The data as a {@code --spark} task loads it: the same directory (absolute) and limits. */
+        VaeGridRun.Mnist source() {
+            return VaeGridRun.Mnist.of(data, trainLimit, testLimit);
         }
     }
 }

@@ -6,10 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.weightnorm4j.experiments.GridRunner;
 import org.weightnorm4j.experiments.VaeCompare;
 import org.weightnorm4j.experiments.VaeCompareReport;
 import org.weightnorm4j.experiments.VaeExperiment;
+import org.weightnorm4j.experiments.VaeGridRun;
 import org.weightnorm4j.generative.VaeSettings;
 import org.weightnorm4j.train.checkpoint.CheckpointException;
 import picocli.CommandLine;
@@ -42,9 +45,13 @@ public final class VaeCompareCommand implements java.util.concurrent.Callable<In
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Grid directory.")
     Path out;
 
+    @CommandLine.Mixin
+    SparkOption spark = new SparkOption();
+
     @Override
     public Integer call() throws IOException {
-        options.threads.apply(spec);
+        options.threads.apply(spec, spark.enabled());
+        GridRunner runner = spark.enabled() ? spark.runner(spec) : null;
         CommandLine cl = spec.commandLine();
         List<Boolean> wn = new ArrayList<>();
         for (String p : params) {
@@ -53,14 +60,18 @@ public final class VaeCompareCommand implements java.util.concurrent.Callable<In
         if (seeds.isEmpty() || wn.isEmpty()) {
             throw new CommandLine.ParameterException(cl, "--params and --seeds need at least one value each");
         }
-        VaeExperiment.Data data = options.load(cl);
+        VaeExperiment.Data data = options.load(cl, runner != null);
         VaeSettings base = options.settings(cl, true, seeds.get(0), data.train().size());
+        List<VaeSettings> grid = VaeCompare.grid(base, wn, seeds);
         PrintWriter err = cl.getErr();
+        // The cells as Spark tasks first (as compare --spark); VaeCompare.run then finds them finished and reads them back.
+        Set<String> ranOnSpark = runner == null ? Set.of()
+                : spark.runAll(runner, VaeGridRun.grid(grid, options.source(), out, options.progressSeconds), err);
         List<VaeCompare.Cell> cells;
         try (Interrupts interrupts = Interrupts.install(err)) {
             AtomicBoolean stop = new AtomicBoolean();
             interrupts.target(() -> stop.set(true));
-            cells = VaeCompare.run(VaeCompare.grid(base, wn, seeds), data, out, err, stop::get, options.progressSeconds);
+            cells = VaeCompare.run(grid, data, out, err, stop::get, options.progressSeconds);
             if (cells == null) {
                 err.printf(Locale.ROOT, "vae compare: interrupted by %s; the running cell wrote its checkpoint. Continue with the"
                         + " same command:%n  weightnorm %s%n", interrupts.describe(),
@@ -71,6 +82,9 @@ public final class VaeCompareCommand implements java.util.concurrent.Callable<In
         } catch (IllegalArgumentException | CheckpointException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+        // What Spark ran now is not an earlier run: the report is the one without Spark.
+        cells = cells.stream().map(c -> ranOnSpark.contains(c.dir().toAbsolutePath().toString())
+                ? new VaeCompare.Cell(c.settings(), c.dir(), c.summary(), false) : c).toList();
         List<String> argv = new ArrayList<>(List.of("weightnorm"));
         argv.addAll(cl.getParseResult().originalArgs());
         Path report = VaeCompareReport.write(cells, "vae compare: " + String.join(", ", params) + " over seeds " + seeds

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.train.Trainer;
@@ -79,6 +80,7 @@ public final class CompareExperiment {
     private final boolean progress;
     private TrainingListener extraListener;
     private Consumer<Trainer> trainerHook = t -> { };
+    private Set<String> ranElsewhere = Set.of();
 
     /**
      * @param log      where to print one line per run and, if {@code progress}, the trainer's progress
@@ -125,6 +127,16 @@ public final class CompareExperiment {
         return runs;
     }
 
+    /**
+     * The directories of the runs a {@link GridRunner} ran to their end for this invocation:
+     * {@link #run} reads them back as runs of this invocation, not of an earlier one, so that the
+     * report is the one the runs would have given here.
+     */
+    public CompareExperiment ranElsewhere(Set<String> runDirs) {
+        this.ranElsewhere = Set.copyOf(runDirs);
+        return this;
+    }
+
     /** Runs (or skips, or resumes) every run in turn. */
     public CompareResult run() {
         List<RunOutcome> outcomes = new ArrayList<>();
@@ -134,8 +146,9 @@ public final class CompareExperiment {
             i++;
             log.printf(Locale.ROOT, "[compare %d/%d] %s%s: ", i, runs.size(), r.param().cliName(),
                     settings.multiSeed() ? " seed " + r.train().seed() : "");
-            outcomes.add(r.execute(workload, log, progress, extraListener == null ? List.of() : List.of(extraListener),
-                    trainerHook));
+            RunOutcome o = r.execute(workload, log, progress, extraListener == null ? List.of() : List.of(extraListener),
+                    trainerHook);
+            outcomes.add(o.reused() && ranElsewhere.contains(r.dir()) ? r.outcome(false) : o);
         }
         double target = Double.isNaN(settings.lossTarget()) ? CompareResult.autoTarget(outcomes) : settings.lossTarget();
         return new CompareResult(workload, settings, outcomes, target, !Double.isNaN(settings.lossTarget()));

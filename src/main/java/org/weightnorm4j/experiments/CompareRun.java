@@ -47,7 +47,7 @@ public record CompareRun(WorkloadSource source, Parameterization param, TrainSet
         return Files.exists(Path.of(dir, CompareExperiment.RESULT_FILE));
     }
 
-    /** Runs it with the {@linkplain WorkloadSource#cached cached} workload of {@link #source}, without a progress bar. */
+    /** Runs it with the {@linkplain GridData#cached cached} workload of {@link #source}, without a progress bar. */
     @Override
     public void run(PrintWriter log) {
         if (source == null) {
@@ -55,7 +55,7 @@ public record CompareRun(WorkloadSource source, Parameterization param, TrainSet
                     + " its data on its own; build it with one (CompareExperiment.runs)");
         }
         log.print("[" + id() + "] ");
-        execute(WorkloadSource.cached(source), log, false, List.of(), t -> { });
+        execute(GridData.cached(source), log, false, List.of(), t -> { });
     }
 
     /**

@@ -54,10 +54,10 @@ public record DataParallelJob(WorkloadSource source, String param, String config
     /**
      * Worker {@code rank}'s trainer, not yet started: the same model (seed) and config on every
      * worker; worker 0 alone evaluates on the test split and writes checkpoints into {@link #outDir}.
-     * The workload is loaded once per JVM ({@link WorkloadSource#cached}).
+     * The workload is loaded once per JVM ({@link GridData#cached}).
      */
     public Trainer trainer(int rank) {
-        Workload w = WorkloadSource.cached(source);
+        Workload w = GridData.cached(source);
         Parameterization p = parameterization();
         TrainConfig config = config();
         Sequential net = w.model().build(p, config.seed(), DType.FLOAT32);

@@ -48,6 +48,7 @@ public final class DrawCompare {
             }
             log.printf("draw compare: %d/%d %s seed %d%n", k, settings.size(), s.param(), s.seed());
             log.flush();
+            EpochRuns.clearUncheckpointedStart(dir, DrawExperiment.METRICS, log::println);
             EpochRuns.Outcome o = DrawExperiment.runOne(s, epochs, data, dir, EpochRuns.hasCheckpoint(dir), log, stop,
                     progressSeconds, checkpointSeconds);
             if (!o.finished()) {

@@ -1,9 +1,14 @@
 package org.weightnorm4j.experiments;
 
 import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
+import org.weightnorm4j.train.checkpoint.RunLock;
 
 /**
  * What the epoch-based generative experiments (VAE, DRAW) share about a run directory: when it holds
@@ -36,5 +41,57 @@ public final class EpochRuns {
     /** Whether {@code dir} holds a checkpoint to resume. */
     public static boolean hasCheckpoint(Path dir) {
         return Files.isRegularFile(dir.resolve(Checkpoint.STATE_FILE));
+    }
+
+    /** One run of an epoch-based experiment into its directory: fresh, or from its checkpoint when {@code resume}. */
+    @FunctionalInterface
+    public interface RunOne {
+        Outcome run(boolean resume) throws IOException;
+    }
+
+    /**
+     * A grid cell's run as a {@link GridRun} runs it: nothing if it has {@code finished}; else
+     * started afresh ({@link #clearUncheckpointedStart}) or resumed from its checkpoint by
+     * {@code runOne}, to its end.
+     *
+     * @throws RunInterruptedException when {@code runOne} was stopped (it wrote a checkpoint)
+     */
+    static void runCell(String id, Path dir, boolean finished, String metrics, PrintWriter log, RunOne runOne) {
+        if (finished) {
+            log.println("[" + id + "] finished earlier, skipped (" + dir + ")");
+            log.flush();
+            return;
+        }
+        try {
+            clearUncheckpointedStart(dir, metrics, log::println);
+            Outcome o = runOne.run(hasCheckpoint(dir));
+            if (!o.finished()) {
+                throw new RunInterruptedException(dir, o.steps());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(id + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Readies {@code dir} for a fresh start when it holds no checkpoint but the metrics file of an
+     * attempt that died before its first checkpoint (a lost Spark executor, a killed JVM): there is
+     * nothing to resume, so the file goes and the run starts again from step 0, which is what
+     * resuming from the last checkpoint means here. Without this the fresh start would refuse the
+     * directory as holding a run. Under the directory's {@link RunLock}, so a live writer is never
+     * disturbed (it is refused, naming the holder).
+     *
+     * @param metrics the run's metrics file name ({@code metrics.csv})
+     */
+    public static void clearUncheckpointedStart(Path dir, String metrics, Consumer<String> notices) throws IOException {
+        if (hasCheckpoint(dir) || !Files.exists(dir.resolve(metrics))) {
+            return;
+        }
+        try (RunLock lock = RunLock.acquire(dir, notices)) {
+            if (!hasCheckpoint(dir) && Files.deleteIfExists(dir.resolve(metrics))) {
+                notices.accept("note: " + dir + " held the " + metrics + " of an attempt that ended before its first"
+                        + " checkpoint; starting the run again");
+            }
+        }
     }
 }

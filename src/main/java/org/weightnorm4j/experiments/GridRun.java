@@ -5,8 +5,11 @@ import java.io.Serializable;
 
 /**
  * One run of an experiment grid (one parameterization and seed of {@code compare}, one
- * parameterization and learning rate of {@code lr-sweep}, ...), described by a serializable value
- * so that it can be shipped to another JVM and run there: the unit a {@link GridRunner} schedules.
+ * parameterization and learning rate of {@code lr-sweep} ({@link CompareRun}); one game,
+ * parameterization and seed of {@code dqn compare} ({@link DqnGridRun}); one cell of
+ * {@code vae compare} or {@code draw compare} ({@link VaeGridRun}, {@link DrawGridRun})), described
+ * by a serializable value so that it can be shipped to another JVM and run there: the unit a
+ * {@link GridRunner} schedules.
  *
  * <p>The contract every implementation keeps, and that makes a grid safe to distribute and to
  * retry:

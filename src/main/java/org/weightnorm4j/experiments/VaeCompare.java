@@ -51,6 +51,7 @@ public final class VaeCompare {
             }
             log.printf("vae compare: %d/%d %s seed %d%n", k, settings.size(), s.param(), s.seed());
             log.flush();
+            EpochRuns.clearUncheckpointedStart(dir, VaeExperiment.METRICS, log::println);
             EpochRuns.Outcome o = VaeExperiment.runOne(s, data, dir, EpochRuns.hasCheckpoint(dir), log, stop, progressSeconds);
             if (!o.finished()) {
                 return null;

@@ -1,46 +1,14 @@
 package org.weightnorm4j.experiments;
 
 import java.io.IOException;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How to get an experiment's {@link Workload} in any JVM: a small serializable recipe (a preset
- * name, a dataset and where it lies) instead of the loaded images, so that a {@link GridRun} can
- * travel to a Spark executor and load its data there. Implementations are values (records): equal
- * sources give equal workloads, which {@link #cached} relies on.
+ * How to get a classifier experiment's {@link Workload} in any JVM ({@code compare},
+ * {@code lr-sweep}, data-parallel {@code train}): a {@link GridData} of a preset or model spec on a
+ * named dataset. Load it once per JVM with {@link GridData#cached}.
  */
-public interface WorkloadSource extends Serializable {
-
-    /** Loads (and preprocesses) the workload. */
-    Workload load() throws IOException;
-
-    /**
-     * The workload of {@code source}, loaded once per JVM: the runs of a grid that land in the same
-     * executor share one copy of the data (the runs only read it).
-     */
-    static Workload cached(WorkloadSource source) {
-        try {
-            return loadCached(source);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load the data of a grid run (" + source + "): " + e.getMessage(), e);
-        }
-    }
-
-    /** As {@link #cached}, with a failure to read the data as it is (the CLI reports it as without the cache). */
-    static Workload loadCached(WorkloadSource source) throws IOException {
-        synchronized (Cache.class) { // one load at a time: two tasks of one executor must not read the data twice
-            Workload w = Cache.LOADED.get(source);
-            if (w == null) {
-                w = source.load();
-                Cache.LOADED.put(source, w);
-            }
-            return w;
-        }
-    }
+public interface WorkloadSource extends GridData<Workload> {
 
     /**
      * A preset model on a dataset, as {@link Workload#load}: what {@code compare} and
@@ -79,14 +47,6 @@ public interface WorkloadSource extends Serializable {
         public Workload load() throws IOException {
             return Workload.load(preset, dataset, dataDir == null ? null : Path.of(dataDir), preprocessing, trainLimit,
                     testLimit);
-        }
-    }
-
-    /** Holder of the per-JVM cache (an interface cannot have private fields). */
-    final class Cache {
-        private static final Map<WorkloadSource, Workload> LOADED = new ConcurrentHashMap<>();
-
-        private Cache() {
         }
     }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * @see #paper() the configuration of Salimans &amp; Kingma §5.3 (DRAW with attention, Gregor et al. table 3)
  */
-public record DrawConfig(int width, int height, int glimpses, int hidden, int latent, int readN, int writeN) {
+public record DrawConfig(int width, int height, int glimpses, int hidden, int latent, int readN, int writeN)
+        implements java.io.Serializable {
 
     public DrawConfig {
         if (width < 1 || height < 1 || glimpses < 1 || hidden < 1 || latent < 1) {

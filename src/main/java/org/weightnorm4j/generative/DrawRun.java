@@ -62,7 +62,7 @@ public final class DrawRun {
 
     /** The settings of one run. */
     public record Settings(DrawConfig model, boolean weightNorm, long seed, int batch, double lr, double clip, double initStd,
-                           ReadInit readInit) {
+                           ReadInit readInit) implements java.io.Serializable {
         public Settings {
             if (batch < 1 || !(lr > 0) || !(clip > 0) || !(initStd > 0)) {
                 throw new IllegalArgumentException("DRAW run: batch " + batch + ", lr " + lr + ", clip " + clip + ", init std "

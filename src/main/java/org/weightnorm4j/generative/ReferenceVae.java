@@ -48,7 +48,7 @@ public final class ReferenceVae {
      * layer's {@code hidden}, the {@code latent} dimensions and the square image side, which must
      * be divisible by 4 (two stride-2 stages).
      */
-    public record Sizes(int c1, int c2, int hidden, int latent, int image) {
+    public record Sizes(int c1, int c2, int hidden, int latent, int image) implements java.io.Serializable {
         public Sizes {
             if (c1 < 1 || c2 < 1 || hidden < 1 || latent < 1 || image < 4 || image % 4 != 0) {
                 throw new IllegalArgumentException("ReferenceVae: sizes must be positive and the image side divisible by 4, got "

@@ -23,7 +23,8 @@ import java.util.Locale;
  * @param isLimit    test images the importance-sampled estimate uses (0 = all the test images used)
  */
 public record VaeSettings(boolean weightNorm, int epochs, long seed, ReferenceVae.Sizes sizes, int batch, double lr,
-                          double emaDecay, int initBatch, int trainLimit, int testLimit, int isSamples, int isLimit) {
+                          double emaDecay, int initBatch, int trainLimit, int testLimit, int isSamples, int isLimit)
+        implements java.io.Serializable {
     /** The paper's Adamax step size for the VAE. */
     public static final double PAPER_LR = 0.002;
     /** The paper's minibatch size. */

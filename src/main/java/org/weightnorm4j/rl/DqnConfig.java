@@ -19,7 +19,8 @@ import org.weightnorm4j.norm.Parameterization;
  * @param explorationFrames frames over which ε falls linearly from {@link #epsilonStart} to {@link #epsilonEnd}, counted from learningStarts
  */
 public record DqnConfig(Parameterization param, String optimizer, double lr, int batch, int replayCapacity, int learningStarts,
-                        int targetSync, double gamma, double epsilonStart, double epsilonEnd, int explorationFrames) {
+                        int targetSync, double gamma, double epsilonStart, double epsilonEnd, int explorationFrames)
+        implements java.io.Serializable {
 
     public static final double RMSPROP_LR = 2.5e-4;
     /** The paper's best Adamax learning rate with weight norm (it found 1e-4 best for normal). */

@@ -15,7 +15,8 @@ import java.util.Locale;
  * @param window          frames per row of {@code training.csv}
  * @param checkpointEvery frames between checkpoints
  */
-public record DqnJob(String game, DqnConfig config, long seed, long frames, int window, long checkpointEvery) {
+public record DqnJob(String game, DqnConfig config, long seed, long frames, int window, long checkpointEvery)
+        implements java.io.Serializable {
 
     public DqnJob {
         game = MinAtar.canonicalName(game);

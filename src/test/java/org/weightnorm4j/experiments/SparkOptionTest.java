@@ -26,6 +26,12 @@ class SparkOptionTest {
             assertTrue(r[2].contains("--spark: 'locl[2]' is not a Spark master") && r[2].contains("local[N,F]")
                     && r[2].contains("spark://HOST:7077"), r[2]);
         }
+        // The DQN, VAE and DRAW grids check it the same way, before their data or games are touched.
+        for (String cmd : List.of("dqn", "vae", "draw")) {
+            String[] g = run(paperGrid(cmd, "--spark", "locl[2]"));
+            assertEquals("2", g[0], cmd + ": " + g[2]);
+            assertTrue(g[2].contains("--spark: 'locl[2]' is not a Spark master") && g[2].contains("local[N,F]"), g[2]);
+        }
         for (String bad : List.of("local[0]", "local[2,]", "spark://host", "local[*", "")) {
             assertThrows(IllegalArgumentException.class, () -> GridRunners.checkMaster(bad), bad);
         }
@@ -44,9 +50,24 @@ class SparkOptionTest {
         r = run("lr-sweep", "--spark", "local[2]", "--data", "/nonexistent");
         assertEquals("1", r[0], r[2]);
         assertTrue(r[2].contains("--spark needs weightnorm4j-spark on the classpath"), r[2]);
+        for (String cmd : List.of("dqn", "vae", "draw")) {
+            r = run(paperGrid(cmd, "--spark"));
+            assertEquals("1", r[0], cmd + ": " + r[2]);
+            assertTrue(r[2].contains("--spark needs weightnorm4j-spark on the classpath: run ./weightnorm-spark"), r[2]);
+        }
         r = run("train", "--spark", "local[2]", "--workers", "2", "--data", "/nonexistent");
         assertEquals("1", r[0], r[2]);
         assertTrue(r[2].contains("--spark needs weightnorm4j-spark on the classpath"), r[2]);
+    }
+
+    /** {@code CMD compare} with {@code spark} and options that would fail later (no data; DQN has no --data). */
+    private static String[] paperGrid(String cmd, String... spark) {
+        List<String> a = new java.util.ArrayList<>(List.of(cmd, "compare", "--out", "/nonexistent/grid"));
+        if (!cmd.equals("dqn")) {
+            a.addAll(List.of("--data", "/nonexistent"));
+        }
+        a.addAll(List.of(spark));
+        return a.toArray(String[]::new);
     }
 
     @Test

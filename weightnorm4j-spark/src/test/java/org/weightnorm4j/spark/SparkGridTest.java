@@ -25,7 +25,7 @@ import org.weightnorm4j.experiments.LrSweep;
 import org.weightnorm4j.experiments.LrSweepResult;
 import org.weightnorm4j.experiments.RunOutcome;
 import org.weightnorm4j.experiments.TrainSettings;
-import org.weightnorm4j.experiments.WorkloadSource;
+import org.weightnorm4j.experiments.GridData;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.optim.OptimizerSpec;
 import org.weightnorm4j.tensor.Parallel;
@@ -210,7 +210,7 @@ class SparkGridTest {
                     }
                 }
             };
-            inner.execute(WorkloadSource.cached(inner.source()), log, false, List.of(dies), t -> { });
+            inner.execute(GridData.cached(inner.source()), log, false, List.of(dies), t -> { });
         }
     }
 
