@@ -89,6 +89,11 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
 
     /** The options {@code draw} and {@code draw compare} share: the model, the optimisation, the data and the budget. */
     static final class DrawOptions {
+        @Option(names = "--preset", defaultValue = "paper", paramLabel = "paper|reduced", description = "Defaults for the model and"
+                + " optimisation options: paper (the paper's, as each option's default below) or reduced (DrawRun.Settings.reduced,"
+                + " docs/DRAW.md: a laptop-sized DRAW); options given explicitly override the preset (default: ${DEFAULT-VALUE}).")
+        String preset;
+
         @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}; the paper's Figure 4 goes to 100+).")
         int epochs;
 
@@ -101,11 +106,18 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
         @Option(names = "--latent", defaultValue = "100", description = "Latent units per glimpse (default: ${DEFAULT-VALUE}, the paper's).")
         int latent;
 
-        @Option(names = "--read", defaultValue = "2", paramLabel = "N", description = "Read attention N x N (default: ${DEFAULT-VALUE}, the paper's).")
+        @Option(names = "--read", defaultValue = "2", paramLabel = "N", description = "Read attention N x N, N >= 2, or 0: no attention,"
+                + " read the whole image and error image (default: ${DEFAULT-VALUE}, the paper's).")
         int read;
 
-        @Option(names = "--write", defaultValue = "5", paramLabel = "N", description = "Write attention N x N (default: ${DEFAULT-VALUE}, the paper's).")
+        @Option(names = "--write", defaultValue = "5", paramLabel = "N", description = "Write attention N x N, N >= 2, or 0: no attention,"
+                + " write a whole image (default: ${DEFAULT-VALUE}, the paper's).")
         int write;
+
+        @Option(names = "--read-init", defaultValue = "zero", paramLabel = "zero|digit", description = "Read attention's starting"
+                + " grid: zero (biases zero, the paper's: a 2x2 grid starts on the image border) or digit (its bias puts the grid over"
+                + " the central 20x20 digit box, sigma = delta/2; departs from the paper) (default: ${DEFAULT-VALUE}).")
+        String readInit;
 
         @Option(names = "--batch", defaultValue = "100", description = "Minibatch size (default: ${DEFAULT-VALUE}, the paper's).")
         int batch;
@@ -151,11 +163,29 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
                     throw new IllegalArgumentException("--epochs must be >= 1, --progress-seconds and --checkpoint-minutes > 0,"
                             + " the limits >= 0");
                 }
-                return new DrawRun.Settings(new DrawConfig(28, 28, glimpses, hidden, latent, read, write), weightNorm, seed, batch, lr,
-                        clip, initStd);
+                DrawRun.Settings given = new DrawRun.Settings(new DrawConfig(28, 28, glimpses, hidden, latent, read, write), weightNorm,
+                        seed, batch, lr, clip, initStd, DrawRun.ReadInit.parse(readInit));
+                return switch (preset.toLowerCase(Locale.ROOT)) {
+                    case "paper" -> given;
+                    case "reduced" -> overridePreset(cl, DrawRun.Settings.reduced(weightNorm, seed), given);
+                    default -> throw new IllegalArgumentException("--preset must be paper or reduced, got '" + preset + "'");
+                };
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cl, e.getMessage());
             }
+        }
+
+        /** The preset's values, except for each option given on the command line, which takes the given value. */
+        private static DrawRun.Settings overridePreset(CommandLine cl, DrawRun.Settings p, DrawRun.Settings given) {
+            CommandLine.ParseResult r = cl.getParseResult();
+            DrawConfig m = p.model(), g = given.model();
+            DrawConfig model = new DrawConfig(28, 28, r.hasMatchedOption("--glimpses") ? g.glimpses() : m.glimpses(),
+                    r.hasMatchedOption("--hidden") ? g.hidden() : m.hidden(), r.hasMatchedOption("--latent") ? g.latent() : m.latent(),
+                    r.hasMatchedOption("--read") ? g.readN() : m.readN(), r.hasMatchedOption("--write") ? g.writeN() : m.writeN());
+            return new DrawRun.Settings(model, given.weightNorm(), given.seed(), r.hasMatchedOption("--batch") ? given.batch() : p.batch(),
+                    r.hasMatchedOption("--lr") ? given.lr() : p.lr(), r.hasMatchedOption("--clip") ? given.clip() : p.clip(),
+                    r.hasMatchedOption("--init-std") ? given.initStd() : p.initStd(),
+                    r.hasMatchedOption("--read-init") ? given.readInit() : p.readInit());
         }
 
         DrawExperiment.Data load(CommandLine cl) throws IOException {

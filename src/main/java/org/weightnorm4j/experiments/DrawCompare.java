@@ -64,7 +64,8 @@ public final class DrawCompare {
         List<DrawRun.Settings> out = new ArrayList<>();
         for (long seed : seeds) {
             for (boolean wn : weightNorm) {
-                out.add(new DrawRun.Settings(base.model(), wn, seed, base.batch(), base.lr(), base.clip(), base.initStd()));
+                out.add(new DrawRun.Settings(base.model(), wn, seed, base.batch(), base.lr(), base.clip(), base.initStd(),
+                        base.readInit()));
             }
         }
         return out;

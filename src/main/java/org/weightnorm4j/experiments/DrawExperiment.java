@@ -210,6 +210,7 @@ public final class DrawExperiment {
         cfg.addProperty("lr", settings.lr());
         cfg.addProperty("clip", settings.clip());
         cfg.addProperty("init_std", settings.initStd());
+        cfg.addProperty("read_init", settings.readInit().label());
         cfg.addProperty("optimizer", "adam (0.9, 0.999, 1e-8)");
         o.add("config", cfg);
         JsonFiles.write(dir.resolve(SUMMARY), o);

@@ -38,6 +38,11 @@ import org.weightnorm4j.tensor.Tensor;
  * (the negative ELBO in nats per image: the reconstruction term {@code L^x} plus the latent loss
  * {@code L^z} of Gregor et al. Eq. 9–12). The attention is {@link DrawAttention}.
  *
+ * <p><b>Without attention</b> ({@link DrawConfig#readAttention()} or {@link DrawConfig#writeAttention()}
+ * false: Gregor et al. §3.2's baseline), the read is {@code r_t = [x, x̂_t]}, the whole image and the
+ * whole error image, and there is no {@code read_att}; the write is {@code c_t = c_{t−1} + write_w(h_dec)}
+ * with {@code write_w = Linear(H, P)}, and there is no {@code write_att}.
+ *
  * <p><b>Modules</b>, named as the peer's attributes, so state-dict names match:
  * {@code enc}, {@code dec} ({@link LstmCell}: {@code weight_ih}, {@code weight_hh}, {@code bias_ih},
  * {@code bias_hh}), {@code q}, {@code read_att}, {@code write_att}, {@code write_w}
@@ -62,11 +67,11 @@ public final class Draw implements Container {
     private final LstmCell enc;
     private final LstmCell dec;
     private final StepDense q;
-    private final StepDense readAtt;
-    private final StepDense writeAtt;
+    private final StepDense readAtt;             // null without read attention
+    private final StepDense writeAtt;            // null without write attention
     private final StepDense writeW;
-    private final DrawAttention reader;
-    private final DrawAttention writer;
+    private final DrawAttention reader;          // null without read attention
+    private final DrawAttention writer;          // null without write attention
 
     private long noiseSeed = 1;
     private long noiseCalls;
@@ -79,8 +84,8 @@ public final class Draw implements Container {
     private double[][] sig;          // σ(c_t), t = 0..T, each [N, P]
     private DrawAttention.Banks[] readBanks;
     private DrawAttention.Banks[] writeBanks;
-    private double[][] glimpses;     // per step [N, 2 n_r²], without γ
-    private double[][] patches;      // per step [N, n_w²]
+    private double[][] glimpses;     // per step [N, 2 n_r²], without γ (unused without read attention)
+    private double[][] patches;      // per step [N, n_w²] (or [N, P] without write attention)
     private double[][] qOut;         // per step [N, 2Z]: μ, log σ
     private double[] eps;            // [T, N, Z]
     private double[] rec;
@@ -89,7 +94,10 @@ public final class Draw implements Container {
     private Tensor out;
     private Tensor noise;
 
-    /** A DRAW model with these modules (shapes checked against {@code config}). */
+    /**
+     * A DRAW model with these modules (shapes checked against {@code config}); {@code readAtt} is null
+     * exactly when the config has no read attention, {@code writeAtt} when it has no write attention.
+     */
     public Draw(DrawConfig config, LstmCell enc, LstmCell dec, StepDense q, StepDense readAtt, StepDense writeAtt, StepDense writeW) {
         this.config = config;
         int h = config.hidden();
@@ -98,9 +106,9 @@ public final class Draw implements Container {
         check("dec", dec.inputSize() == config.latent() && dec.hiddenSize() == h, dec.describe(),
                 "LSTMCell(" + config.latent() + "->" + h + ")");
         check("q", q.in() == h && q.out() == 2 * config.latent(), q.describe(), "Linear(" + h + ", " + 2 * config.latent() + ")");
-        check("read_att", readAtt.in() == h && readAtt.out() == 5, readAtt.describe(), "Linear(" + h + ", 5)");
-        check("write_att", writeAtt.in() == h && writeAtt.out() == 5, writeAtt.describe(), "Linear(" + h + ", 5)");
-        int w2 = config.writeN() * config.writeN();
+        checkAttention("read_att", config.readAttention(), readAtt, h);
+        checkAttention("write_att", config.writeAttention(), writeAtt, h);
+        int w2 = config.writeSize();
         check("write_w", writeW.in() == h && writeW.out() == w2, writeW.describe(), "Linear(" + h + ", " + w2 + ")");
         this.enc = enc;
         this.dec = dec;
@@ -108,8 +116,17 @@ public final class Draw implements Container {
         this.readAtt = readAtt;
         this.writeAtt = writeAtt;
         this.writeW = writeW;
-        this.reader = new DrawAttention(config.readN(), config.width(), config.height());
-        this.writer = new DrawAttention(config.writeN(), config.width(), config.height());
+        this.reader = config.readAttention() ? new DrawAttention(config.readN(), config.width(), config.height()) : null;
+        this.writer = config.writeAttention() ? new DrawAttention(config.writeN(), config.width(), config.height()) : null;
+    }
+
+    private static void checkAttention(String name, boolean wanted, StepDense m, int h) {
+        if (wanted) {
+            check(name, m != null && m.in() == h && m.out() == 5, m == null ? "missing" : m.describe(), "Linear(" + h + ", 5)");
+        } else if (m != null) {
+            throw new IllegalArgumentException("DRAW: the configuration has no " + (name.startsWith("read") ? "read" : "write")
+                    + " attention (grid 0), so there is no module " + name + ", but one was given: " + m.describe());
+        }
     }
 
     private static void check(String name, boolean ok, String got, String want) {
@@ -132,8 +149,10 @@ public final class Draw implements Container {
         LstmCell dec = new LstmCell(new PlainWeights(LstmCell.WEIGHT_IH, normal(dtype, std, rng, g4, config.latent()), null),
                 new PlainWeights(LstmCell.WEIGHT_HH, normal(dtype, std, rng, g4, h), null),
                 Tensor.zeros(dtype, g4), Tensor.zeros(dtype, g4));
-        Draw model = new Draw(config, enc, dec, linear(dtype, std, rng, 2 * config.latent(), h), linear(dtype, std, rng, 5, h),
-                linear(dtype, std, rng, 5, h), linear(dtype, std, rng, config.writeN() * config.writeN(), h));
+        StepDense q = linear(dtype, std, rng, 2 * config.latent(), h);
+        StepDense readAtt = config.readAttention() ? linear(dtype, std, rng, 5, h) : null;
+        StepDense writeAtt = config.writeAttention() ? linear(dtype, std, rng, 5, h) : null;
+        Draw model = new Draw(config, enc, dec, q, readAtt, writeAtt, linear(dtype, std, rng, config.writeSize(), h));
         if (!weightNorm) {
             return model;
         }
@@ -155,6 +174,24 @@ public final class Draw implements Container {
 
     public DrawConfig config() {
         return config;
+    }
+
+    /**
+     * Sets the read attention's bias to {@link DrawAttention#digitBoxParameters}: the read grid starts
+     * over the centre of the image (the digit) rather than, as with the paper's zero biases, with a 2×2
+     * grid's filters on the blank border. A departure from the paper and the peer, chosen per run
+     * ({@code --read-init digit}); the weights are untouched, so with weight norm too it changes only
+     * the starting attention. Needs read attention.
+     */
+    public void initReadOverDigit() {
+        if (readAtt == null) {
+            throw new IllegalStateException(describe() + ": has no read attention (read 0), so no read grid to place");
+        }
+        Tensor bias = readAtt.weights().bias().value();
+        double[] p = reader.digitBoxParameters();
+        for (int i = 0; i < p.length; i++) {
+            bias.set(i, p[i]);
+        }
     }
 
     /**
@@ -218,20 +255,27 @@ public final class Draw implements Container {
         for (StepLayer l : modules()) {
             l.begin(t4, n, images);
         }
-        int nr2 = config.readN() * config.readN(), rs = config.readSize();
+        int nr2 = config.readN() * config.readN(), rs = config.readSize(), ws = config.writeSize();
         for (int t = 0; t < t4; t++) {
             double[] s = sig[t];
             for (int i = 0; i < n * pix; i++) {
                 xhat[i] = x[i] - s[i];                                              // x̂_t = x − σ(c_{t−1})
             }
-            toDoubles(readAtt.step(t, hPrev), p);
-            DrawAttention.Banks rb = readBanks[t];
-            reader.filterbanks(p, 0, rb);
-            reader.glimpse(rb, x, glimpses[t], 0, rs);
-            reader.glimpse(rb, xhat, glimpses[t], nr2, rs);
-            for (int e = 0; e < n; e++) {
-                for (int k = 0; k < rs; k++) {
-                    xr[e * rs + k] = rb.gamma[e] * glimpses[t][e * rs + k];          // r_t = γ [glimpse(x), glimpse(x̂)]
+            if (reader == null) {
+                for (int e = 0; e < n; e++) {                                       // r_t = [x, x̂_t], no attention
+                    System.arraycopy(x, e * pix, xr, e * rs, pix);
+                    System.arraycopy(xhat, e * pix, xr, e * rs + pix, pix);
+                }
+            } else {
+                toDoubles(readAtt.step(t, hPrev), p);
+                DrawAttention.Banks rb = readBanks[t];
+                reader.filterbanks(p, 0, rb);
+                reader.glimpse(rb, x, glimpses[t], 0, rs);
+                reader.glimpse(rb, xhat, glimpses[t], nr2, rs);
+                for (int e = 0; e < n; e++) {
+                    for (int k = 0; k < rs; k++) {
+                        xr[e * rs + k] = rb.gamma[e] * glimpses[t][e * rs + k];      // r_t = γ [glimpse(x), glimpse(x̂)]
+                    }
                 }
             }
             setRows(encIn, xr, rs, hPrev);
@@ -246,11 +290,15 @@ public final class Draw implements Container {
                 }
             }
             Tensor hDec = dec.step(t, zt);
-            toDoubles(writeAtt.step(t, hDec), p);
-            DrawAttention.Banks wb = writeBanks[t];
-            writer.filterbanks(p, 0, wb);
             toDoubles(writeW.step(t, hDec), patches[t]);
-            writer.write(wb, patches[t], 0, config.writeN() * config.writeN(), canvas);
+            if (writer == null) {
+                addTo(patches[t], canvas);                                          // c_t = c_{t−1} + write_w(h_dec)
+            } else {
+                toDoubles(writeAtt.step(t, hDec), p);
+                DrawAttention.Banks wb = writeBanks[t];
+                writer.filterbanks(p, 0, wb);
+                writer.write(wb, patches[t], 0, ws, canvas);
+            }
             double[] next = sig[t + 1];
             for (int i = 0; i < n * pix; i++) {
                 next[i] = BernoulliLogits.sigmoid(canvas[i]);
@@ -318,7 +366,7 @@ public final class Draw implements Container {
             throw new IllegalArgumentException(describe() + ": " + wRec.length + " and " + wKl.length + " weights for a batch of " + batch);
         }
         int n = batch, pix = config.pixels(), z = config.latent(), h = config.hidden();
-        int rs = config.readSize(), nr2 = config.readN() * config.readN(), nw2 = config.writeN() * config.writeN();
+        int rs = config.readSize(), nr2 = config.readN() * config.readN(), nw2 = config.writeSize();
         double[] dCanvas = new double[n * pix];
         for (int e = 0; e < n; e++) {
             for (int i = e * pix; i < (e + 1) * pix; i++) {
@@ -332,7 +380,7 @@ public final class Draw implements Container {
         Tensor dPatchT = like.zerosLike(n, nw2);
         double[] dPatch = new double[n * nw2];
         double[] dp5 = new double[n * 5];
-        double[] dFxW = new double[n * config.writeN() * config.width()];
+        double[] dFxW = new double[n * config.writeN() * config.width()];       // empty without attention
         double[] dFyW = new double[n * config.writeN() * config.height()];
         double[] dFxR = new double[n * config.readN() * config.width()];
         double[] dFyR = new double[n * config.readN() * config.height()];
@@ -341,19 +389,23 @@ public final class Draw implements Container {
         double[] dXhat = new double[n * pix];
         double[] xhat = new double[n * pix];
         for (int t = steps - 1; t >= 0; t--) {
-            // write: c_t = c_{t−1} + (1/γ) F_Yᵀ W F_X; ∂c_t is dCanvas
-            Arrays.fill(dPatch, 0);
-            Arrays.fill(dFxW, 0);
-            Arrays.fill(dFyW, 0);
-            Arrays.fill(dGamma, 0);
-            Arrays.fill(dp5, 0);
-            DrawAttention.Banks wb = writeBanks[t];
-            writer.writeBackward(wb, patches[t], 0, nw2, dCanvas, dPatch, dFxW, dFyW, dGamma);
-            writer.filterbanksBackward(wb, dFxW, dFyW, dGamma, dp5, 0);
+            // write: c_t = c_{t−1} + (1/γ) F_Yᵀ W F_X (or + W without attention); ∂c_t is dCanvas
             dhDec.copyFrom(dhDecNext);
-            fromDoubles(dp5, dp);
-            addInto(writeAtt.backwardStep(t, dp), dhDec);
-            fromDoubles(dPatch, dPatchT);
+            if (writer == null) {
+                fromDoubles(dCanvas, dPatchT);                                      // ∂W = ∂c_t
+            } else {
+                Arrays.fill(dPatch, 0);
+                Arrays.fill(dFxW, 0);
+                Arrays.fill(dFyW, 0);
+                Arrays.fill(dGamma, 0);
+                Arrays.fill(dp5, 0);
+                DrawAttention.Banks wb = writeBanks[t];
+                writer.writeBackward(wb, patches[t], 0, nw2, dCanvas, dPatch, dFxW, dFyW, dGamma);
+                writer.filterbanksBackward(wb, dFxW, dFyW, dGamma, dp5, 0);
+                fromDoubles(dp5, dp);
+                addInto(writeAtt.backwardStep(t, dp), dhDec);
+                fromDoubles(dPatch, dPatchT);
+            }
             addInto(writeW.backwardStep(t, dPatchT), dhDec);
             Tensor dz = dec.backwardStep(t, dhDec);
             double[] mq = qOut[t];
@@ -372,30 +424,16 @@ public final class Draw implements Container {
                     dhDecNext.set(e * h + j, dEncIn.get(e * (rs + h) + rs + j));
                 }
             }
-            DrawAttention.Banks rb = readBanks[t];
-            Arrays.fill(dGamma, 0);
-            for (int e = 0; e < n; e++) {
-                double gam = rb.gamma[e], dg = 0;
-                for (int k = 0; k < rs; k++) {
-                    double d = dEncIn.get(e * (rs + h) + k);
-                    dg += d * glimpses[t][e * rs + k];                                 // ∂γ = Σ glimpse ⊙ ∂r
-                    dGlimpse[e * rs + k] = gam * d;
-                }
-                dGamma[e] = dg;
-            }
-            Arrays.fill(dFxR, 0);
-            Arrays.fill(dFyR, 0);
-            Arrays.fill(dXhat, 0);
             double[] s = sig[t];
-            for (int i = 0; i < n * pix; i++) {
-                xhat[i] = x[i] - s[i];
+            if (reader == null) {
+                for (int e = 0; e < n; e++) {                                       // r_t = [x, x̂_t]: x̂_t's part
+                    for (int i = 0; i < pix; i++) {
+                        dXhat[e * pix + i] = dEncIn.get(e * (rs + h) + pix + i);
+                    }
+                }
+            } else {
+                readBackward(t, dEncIn, dhDecNext, s, xhat, dGamma, dGlimpse, dFxR, dFyR, dXhat, dp5, dp);
             }
-            reader.glimpseBackward(rb, x, dGlimpse, 0, rs, null, dFxR, dFyR);
-            reader.glimpseBackward(rb, xhat, dGlimpse, nr2, rs, dXhat, dFxR, dFyR);
-            Arrays.fill(dp5, 0);
-            reader.filterbanksBackward(rb, dFxR, dFyR, dGamma, dp5, 0);
-            fromDoubles(dp5, dp);
-            addInto(readAtt.backwardStep(t, dp), dhDecNext);                       // read params come from h_dec_{t−1}
             for (int i = 0; i < n * pix; i++) {
                 dCanvas[i] -= dXhat[i] * s[i] * (1 - s[i]);                           // x̂_t = x − σ(c_{t−1})
             }
@@ -404,6 +442,39 @@ public final class Draw implements Container {
             l.finishBackward();
         }
         steps = 0;
+    }
+
+    /**
+     * The read attention's backward at step {@code t}: from the encoder input's gradient, the error
+     * image's ({@code dXhat}, overwritten) and the read parameters' into {@code dhDecNext}
+     * ({@code h_dec_{t−1}} made them).
+     */
+    private void readBackward(int t, Tensor dEncIn, Tensor dhDecNext, double[] s, double[] xhat, double[] dGamma, double[] dGlimpse,
+                              double[] dFxR, double[] dFyR, double[] dXhat, double[] dp5, Tensor dp) {
+        int n = batch, pix = config.pixels(), h = config.hidden(), rs = config.readSize(), nr2 = config.readN() * config.readN();
+        DrawAttention.Banks rb = readBanks[t];
+        Arrays.fill(dGamma, 0);
+        for (int e = 0; e < n; e++) {
+            double gam = rb.gamma[e], dg = 0;
+            for (int k = 0; k < rs; k++) {
+                double d = dEncIn.get(e * (rs + h) + k);
+                dg += d * glimpses[t][e * rs + k];                                 // ∂γ = Σ glimpse ⊙ ∂r
+                dGlimpse[e * rs + k] = gam * d;
+            }
+            dGamma[e] = dg;
+        }
+        Arrays.fill(dFxR, 0);
+        Arrays.fill(dFyR, 0);
+        Arrays.fill(dXhat, 0);
+        for (int i = 0; i < n * pix; i++) {
+            xhat[i] = x[i] - s[i];
+        }
+        reader.glimpseBackward(rb, x, dGlimpse, 0, rs, null, dFxR, dFyR);
+        reader.glimpseBackward(rb, xhat, dGlimpse, nr2, rs, dXhat, dFxR, dFyR);
+        Arrays.fill(dp5, 0);
+        reader.filterbanksBackward(rb, dFxR, dFyR, dGamma, dp5, 0);
+        fromDoubles(dp5, dp);
+        addInto(readAtt.backwardStep(t, dp), dhDecNext);                       // read params come from h_dec_{t−1}
     }
 
     /**
@@ -422,24 +493,30 @@ public final class Draw implements Container {
      * only. Returns {@code σ(c_t)} for {@code t = 1..T}, each {@code [count, P]}.
      */
     public double[][] sample(int count, RandomGenerator rng, DType dtype) {
-        int z = config.latent(), pix = config.pixels(), t4 = config.glimpses(), nw2 = config.writeN() * config.writeN();
+        int z = config.latent(), pix = config.pixels(), t4 = config.glimpses(), nw2 = config.writeSize();
         Tensor like0 = Tensor.zeros(dtype, count, z);
         dec.begin(t4, count, like0);
-        writeAtt.begin(t4, count, like0);
+        if (writeAtt != null) {
+            writeAtt.begin(t4, count, like0);
+        }
         writeW.begin(t4, count, like0);
         double[] c = new double[count * pix];
         double[] p = new double[count * 5];
         double[] patch = new double[count * nw2];
-        DrawAttention.Banks banks = writer.newBanks(count);
+        DrawAttention.Banks banks = writer == null ? null : writer.newBanks(count);
         double[][] frames = new double[t4][count * pix];
         Tensor zt = like0.zerosLike(count, z);
         for (int t = 0; t < t4; t++) {
             drawNoise(zt, rng);
             Tensor hDec = dec.step(t, zt);
-            toDoubles(writeAtt.step(t, hDec), p);
-            writer.filterbanks(p, 0, banks);
             toDoubles(writeW.step(t, hDec), patch);
-            writer.write(banks, patch, 0, nw2, c);
+            if (writer == null) {
+                addTo(patch, c);
+            } else {
+                toDoubles(writeAtt.step(t, hDec), p);
+                writer.filterbanks(p, 0, banks);
+                writer.write(banks, patch, 0, nw2, c);
+            }
             for (int i = 0; i < c.length; i++) {
                 frames[t][i] = BernoulliLogits.sigmoid(c[i]);
             }
@@ -457,12 +534,12 @@ public final class Draw implements Container {
             sig = new double[t4 + 1][n * pix];
             readBanks = new DrawAttention.Banks[t4];
             writeBanks = new DrawAttention.Banks[t4];
-            glimpses = new double[t4][n * config.readSize()];
-            patches = new double[t4][n * config.writeN() * config.writeN()];
+            glimpses = new double[t4][reader == null ? 0 : n * config.readSize()];
+            patches = new double[t4][n * config.writeSize()];
             qOut = new double[t4][n * 2 * config.latent()];
             for (int t = 0; t < t4; t++) {
-                readBanks[t] = reader.newBanks(n);
-                writeBanks[t] = writer.newBanks(n);
+                readBanks[t] = reader == null ? null : reader.newBanks(n);
+                writeBanks[t] = writer == null ? null : writer.newBanks(n);
             }
             rec = new double[n];
             kl = new double[n];
@@ -495,6 +572,12 @@ public final class Draw implements Container {
         }
     }
 
+    private static void addTo(double[] src, double[] dst) {
+        for (int i = 0; i < dst.length; i++) {
+            dst[i] += src[i];
+        }
+    }
+
     private static void addInto(Tensor src, Tensor dst) {
         for (int i = 0; i < dst.size(); i++) {
             dst.set(i, dst.get(i) + src.get(i));
@@ -515,7 +598,11 @@ public final class Draw implements Container {
     }
 
     private List<StepLayer> modules() {
-        return List.of(enc, dec, q, readAtt, writeAtt, writeW);
+        List<StepLayer> m = new ArrayList<>();
+        for (Layer l : children().values()) {
+            m.add((StepLayer) l);
+        }
+        return m;
     }
 
     public LstmCell encoder() {
@@ -532,8 +619,12 @@ public final class Draw implements Container {
         c.put("enc", enc);
         c.put("dec", dec);
         c.put("q", q);
-        c.put("read_att", readAtt);
-        c.put("write_att", writeAtt);
+        if (readAtt != null) {
+            c.put("read_att", readAtt);
+        }
+        if (writeAtt != null) {
+            c.put("write_att", writeAtt);
+        }
         c.put("write_w", writeW);
         return c;
     }
@@ -557,7 +648,8 @@ public final class Draw implements Container {
     @Override
     public Draw mapChildren(UnaryOperator<Layer> f) {
         Draw d = new Draw(config, (LstmCell) f.apply(enc), (LstmCell) f.apply(dec), (StepDense) f.apply(q),
-                (StepDense) f.apply(readAtt), (StepDense) f.apply(writeAtt), (StepDense) f.apply(writeW));
+                readAtt == null ? null : (StepDense) f.apply(readAtt), writeAtt == null ? null : (StepDense) f.apply(writeAtt),
+                (StepDense) f.apply(writeW));
         d.noiseSeed = noiseSeed;
         d.noiseCalls = noiseCalls;
         return d;

@@ -44,6 +44,25 @@ public final class DrawAttention {
         return n;
     }
 
+    /** The share of the image's longer side that {@link #digitBoxParameters} covers: MNIST's 20-pixel digit box in 28. */
+    public static final double DIGIT_BOX = 20.0 / 28.0;
+
+    /**
+     * The five attention parameters {@code (g̃x, g̃y, log σ², log δ̃, log γ)} that put this grid over
+     * the centre of the image: centred ({@code g̃ = 0}), {@code n} filters spaced
+     * {@code δ = DIGIT_BOX · max(A, B) / n} apart (so the grid spans the digit box, one filter per
+     * cell of width δ), each with {@code σ = δ/2} (the filters cover their cells instead of sampling
+     * single pixels), {@code γ = 1}. Used as the read attention's <b>bias initialisation</b> when asked
+     * for (a departure from the paper's implementation and the peer, whose biases start at zero:
+     * {@code δ̃ = 1}, σ = 1, which for a 2×2 read puts the two filters on the blank image border).
+     */
+    public double[] digitBoxParameters() {
+        int longest = Math.max(width, height);
+        double delta = DIGIT_BOX * longest / n;
+        double deltaTilde = delta * (n - 1) / (longest - 1);                     // δ = (max(A,B) − 1)/(n − 1) · δ̃
+        return new double[] {0, 0, 2 * Math.log(delta / 2), Math.log(deltaTilde), 0};
+    }
+
     /** One step's filter banks for a batch: {@code fx [b, n, A]}, {@code fy [b, n, B]}, {@code γ}, and the derived quantities. */
     public final class Banks {
         final int batch;

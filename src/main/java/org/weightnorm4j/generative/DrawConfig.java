@@ -8,6 +8,12 @@ import java.util.Map;
  * ({@code T}), encoder and decoder LSTMs of {@code hidden} units, {@code latent} units of {@code z}
  * per step, read attention {@code readN × readN} and write attention {@code writeN × writeN}.
  *
+ * <p>{@code readN = 0} or {@code writeN = 0} means <b>no attention</b> on that side, Gregor et
+ * al.'s baseline (§3.2, "reading and writing without attention"): the read is the whole image and
+ * the whole error image, {@code r_t = [x, x̂_t]} ({@code 2·width·height} values), and the write
+ * adds a whole image to the canvas, {@code c_t = c_{t−1} + write_w(h_dec)} with
+ * {@code write_w = Linear(H, width·height)}. Each side is chosen on its own.
+ *
  * @see #paper() the configuration of Salimans &amp; Kingma §5.3 (DRAW with attention, Gregor et al. table 3)
  */
 public record DrawConfig(int width, int height, int glimpses, int hidden, int latent, int readN, int writeN)
@@ -18,9 +24,10 @@ public record DrawConfig(int width, int height, int glimpses, int hidden, int la
             throw new IllegalArgumentException("DRAW: image " + width + "x" + height + ", glimpses " + glimpses
                     + ", hidden " + hidden + ", latent " + latent + ": all must be at least 1");
         }
-        if (readN < 2 || writeN < 2) {
-            throw new IllegalArgumentException("DRAW: attention grids must be at least 2x2 (read " + readN + ", write " + writeN
-                    + "); the filter spacing δ divides by N − 1");
+        if (!validGrid(readN) || !validGrid(writeN)) {
+            throw new IllegalArgumentException("DRAW: read " + readN + ", write " + writeN + ": each must be 0 (no attention:"
+                    + " read the whole image, write a whole image) or an attention grid of at least 2 (N x N; the filter"
+                    + " spacing δ divides by N − 1)");
         }
     }
 
@@ -34,9 +41,31 @@ public record DrawConfig(int width, int height, int glimpses, int hidden, int la
         return width * height;
     }
 
-    /** The read vector's length: two {@code readN × readN} glimpses (of {@code x} and of the error image). */
+    private static boolean validGrid(int n) {
+        return n == 0 || n >= 2;
+    }
+
+    /** Whether the read goes through an attention grid ({@code readN ≥ 2}); if not, it is the whole image. */
+    public boolean readAttention() {
+        return readN > 0;
+    }
+
+    /** Whether the write goes through an attention grid ({@code writeN ≥ 2}); if not, it writes a whole image. */
+    public boolean writeAttention() {
+        return writeN > 0;
+    }
+
+    /**
+     * The read vector's length: two {@code readN × readN} glimpses (of {@code x} and of the error
+     * image), or without read attention the two whole images.
+     */
     public int readSize() {
-        return 2 * readN * readN;
+        return readAttention() ? 2 * readN * readN : 2 * pixels();
+    }
+
+    /** What {@code write_w} writes per step: a {@code writeN × writeN} patch, or without write attention a whole image. */
+    public int writeSize() {
+        return writeAttention() ? writeN * writeN : pixels();
     }
 
     public DrawConfig withGlimpses(int t) {
@@ -59,6 +88,10 @@ public record DrawConfig(int width, int height, int glimpses, int hidden, int la
     @Override
     public String toString() {
         return "DRAW " + width + "x" + height + ", T " + glimpses + ", hidden " + hidden + ", latent " + latent
-                + ", read " + readN + "x" + readN + ", write " + writeN + "x" + writeN;
+                + ", read " + side(readN) + ", write " + side(writeN);
+    }
+
+    private static String side(int n) {
+        return n == 0 ? "whole image (no attention)" : n + "x" + n;
     }
 }

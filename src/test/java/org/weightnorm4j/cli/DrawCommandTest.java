@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.weightnorm4j.generative.DrawRun;
 import org.weightnorm4j.testing.BandedImages;
 import org.weightnorm4j.testing.CliRun;
 
@@ -43,13 +44,23 @@ class DrawCommandTest {
         return all.toArray(new String[0]);
     }
 
+    /** Runs {@code draw} with {@code args} into {@code out}; it must succeed with a finite test bound. Returns its summary and the log. */
+    private static JsonObject trained(Path out, StringBuilder log, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--out");
+        all.add(out.toString());
+        CliRun r = run(tiny(all.toArray(new String[0])));
+        assertEquals(0, r.code(), r.err());
+        log.append(r.err());
+        JsonObject s = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        assertTrue(Double.isFinite(s.get("test_bound").getAsDouble()), s.toString());
+        return s;
+    }
+
     @Test
     void trainsWritesTheSummaryAndResumesForMoreEpochs() throws IOException {
         Path out = tmp.resolve("run");
-        CliRun r = run(tiny("draw", "--param", "wn", "--seed", "4", "--out", out.toString()));
-        assertEquals(0, r.code(), r.err());
-        JsonObject s = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
-        assertTrue(Double.isFinite(s.get("test_bound").getAsDouble()), s.toString());
+        JsonObject s = trained(out, new StringBuilder(), "draw", "--param", "wn", "--seed", "4");
         assertEquals("wn", s.getAsJsonObject("config").get("param").getAsString());
         assertEquals(2, s.getAsJsonObject("config").get("glimpses").getAsInt());
         assertTrue(Files.readString(out.resolve("metrics.csv")).startsWith("epoch,step,train_bound"));
@@ -64,6 +75,44 @@ class DrawCommandTest {
         CliRun more = run(tiny("draw", "--param", "wn", "--seed", "4", "--out", out.toString(), "--resume", "--epochs", "2"));
         assertEquals(0, more.code(), more.err());
         assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size());
+    }
+
+    @Test
+    void presetReducedGivesItsValuesUnlessAnOptionIsGiven() throws IOException {
+        // the tiny shape is given explicitly (so it overrides the preset's 16 glimpses and 128 units); the rest comes from the preset
+        JsonObject cfg = trained(tmp.resolve("reduced"), new StringBuilder(), "draw", "--preset", "reduced", "--param", "wn")
+                .getAsJsonObject("config");
+        DrawRun.Settings p = DrawRun.Settings.reduced(true, 1);
+        assertEquals(2, cfg.get("glimpses").getAsInt(), "given");
+        assertEquals(3, cfg.get("write").getAsInt(), "given");
+        assertEquals(p.model().readN(), cfg.get("read").getAsInt(), "the preset's");
+        assertEquals(p.lr(), cfg.get("lr").getAsDouble(), "the preset's");
+        assertEquals(p.initStd(), cfg.get("init_std").getAsDouble(), "the preset's");
+        assertEquals(p.readInit().label(), cfg.get("read_init").getAsString(), "the preset's");
+    }
+
+    @Test
+    void attentionOptionsAreCheckedWithTheReason() {
+        CliRun one = run(tiny("draw", "--read", "1", "--out", tmp.resolve("a").toString()));
+        assertEquals(2, one.code());
+        assertTrue(one.err().contains("0 (no attention"), one.err());
+        CliRun digit = run(tiny("draw", "--read", "0", "--read-init", "digit", "--out", tmp.resolve("b").toString()));
+        assertEquals(2, digit.code());
+        assertTrue(digit.err().contains("--read-init digit"), digit.err());
+        CliRun bad = run(tiny("draw", "--read-init", "border", "--out", tmp.resolve("c").toString()));
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("zero") && bad.err().contains("digit"), bad.err());
+        CliRun preset = run(tiny("draw", "--preset", "small", "--out", tmp.resolve("d").toString()));
+        assertEquals(2, preset.code());
+        assertTrue(preset.err().contains("--preset must be paper or reduced"), preset.err());
+    }
+
+    @Test
+    void trainsWithoutAttention() throws IOException {
+        StringBuilder log = new StringBuilder();
+        JsonObject s = trained(tmp.resolve("none"), log, "draw", "--read", "0", "--write", "0");
+        assertEquals(0, s.getAsJsonObject("config").get("read").getAsInt());
+        assertTrue(log.toString().contains("whole image (no attention)"), log.toString());
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.weightnorm4j.generative.DrawConfig;
 import org.weightnorm4j.generative.DrawRun;
 import org.weightnorm4j.tensor.Tensor;
@@ -21,7 +21,7 @@ import org.weightnorm4j.train.checkpoint.Checkpoint;
 
 /**
  * A DRAW run killed mid-epoch and resumed ends bit-identical to one never stopped (parameters,
- * Adam's state, metrics.csv), plain and weight-normed, on a tiny configuration and synthetic
+ * Adam's state, metrics.csv), plain and weight-normed, with and without attention, on a tiny configuration and synthetic
  * images; a time-based checkpoint within an epoch changes nothing either; a finished run writes its
  * summary and the canvas pictures.
  */
@@ -40,10 +40,13 @@ class DrawExperimentTest {
         return DrawExperiment.Data.of(train, test);
     }
 
-    @ParameterizedTest(name = "wn={0}")
-    @ValueSource(booleans = {false, true})
-    void killedAndResumedRunIsBitIdentical(boolean wn, @TempDir Path tmp) throws Exception {
-        DrawRun.Settings s = new DrawRun.Settings(TINY, wn, 3, 20, 3e-3, 10, 0.1);
+    /** Plain and weight-normed; without attention (Gregor et al.'s baseline); with the read grid started over the digit. */
+    @ParameterizedTest(name = "wn={0}, read {1}, write {2}, read-init {3}")
+    @CsvSource({"false, 2, 3, ZERO", "true, 2, 3, ZERO", "true, 0, 0, ZERO", "false, 2, 3, DIGIT"})
+    void killedAndResumedRunIsBitIdentical(boolean wn, int read, int write, DrawRun.ReadInit readInit, @TempDir Path tmp)
+            throws Exception {
+        DrawConfig cfg = new DrawConfig(TINY.width(), TINY.height(), TINY.glimpses(), TINY.hidden(), TINY.latent(), read, write);
+        DrawRun.Settings s = new DrawRun.Settings(cfg, wn, 3, 20, 3e-3, 10, 0.1, readInit);
         DrawExperiment.Data data = data();
         PrintWriter log = new PrintWriter(new StringWriter());
         Path a = tmp.resolve("a"), b = tmp.resolve("b");
@@ -66,5 +69,18 @@ class DrawExperimentTest {
         assertTrue(Double.isFinite(full.summary().get("test_bound").getAsDouble()));
         assertEquals(2, DrawExperiment.readMetrics(a).get("test_bound").length);
         assertTrue(EpochRuns.finished(a, 2));
+        assertEquals(readInit.label(), full.summary().getAsJsonObject("config").get("read_init").getAsString());
+    }
+
+    @org.junit.jupiter.api.Test
+    void resumingWithAnotherReadInitIsRefused(@TempDir Path tmp) throws Exception {
+        DrawExperiment.Data data = data();
+        PrintWriter log = new PrintWriter(new StringWriter());
+        int[] calls = {0};
+        DrawExperiment.runOne(new DrawRun.Settings(TINY, true, 3, 20, 3e-3, 10, 0.1), 1, data, tmp, false, log, () -> ++calls[0] > 1,
+                1e9, 1e9);
+        DrawRun.Settings digit = new DrawRun.Settings(TINY, true, 3, 20, 3e-3, 10, 0.1, DrawRun.ReadInit.DIGIT);
+        Exception e = assertThrows(Exception.class, () -> DrawExperiment.runOne(digit, 1, data, tmp, true, log, () -> false, 1e9, 1e9));
+        assertTrue(e.getMessage().contains("read_init"), e.getMessage());
     }
 }
