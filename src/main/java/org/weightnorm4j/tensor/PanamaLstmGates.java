@@ -75,7 +75,8 @@ final class PanamaLstmGates {
      * {@code dst[at + j] = num / (e^{scale · src[at + j]} + 1) + shift} for {@code j < n}: the
      * sigmoid ({@code scale −1, num 1, shift 0}) or tanh ({@code −2, 2, −1}) of {@link GateMath},
      * the same operations in the same order ({@code −x} is {@code x · −1}, and adding 0 to a
-     * positive sigmoid changes no bit), with {@link GateMath#exp} written out lane by lane.
+     * positive sigmoid changes no bit), with {@link GateMath#exp} written out lane by lane (the
+     * polynomial of {@link #expm1Reduced} repeated on purpose: calling it would pass vectors).
      */
     private static void activate(float[] src, float[] dst, int at, int n, float scale, float num, float shift,
                                  boolean tanh) {
