@@ -44,7 +44,7 @@ import java.util.Locale;
  * @param source how the sizes were chosen, for the benchmark lines and {@code --verbose}
  */
 public record GemmBlocking(int kc, int mc, int nc, String source) {
-    /** System property {@code kc,mc,nc} that overrides the derived blocking, e.g. {@code 1024,78,2048}. */
+    /** System property {@code kc,mc,nc} that overrides the derived blocking, e.g. {@code 1024,80,2048}. */
     public static final String PROPERTY = "weightnorm4j.gemm.blocking";
     static final int MIN_KC = 256;
     static final int MAX_DERIVED_KC = 1024;
@@ -128,7 +128,7 @@ public record GemmBlocking(int kc, int mc, int nc, String source) {
             }
         }
         if (!ok || v[0] > MAX_KC || v[1] > MAX_KC || v[2] > MAX_KC) {
-            throw new IllegalArgumentException("GEMM blocking '" + text + "' is not kc,mc,nc: three positive integers, kc, mc and nc at most 65536 (e.g. 1024,78,2048; -D" + PROPERTY + " or --gemm-blocking)");
+            throw new IllegalArgumentException("GEMM blocking '" + text + "' is not kc,mc,nc: three positive integers, kc, mc and nc at most 65536 (e.g. 1024,80,2048; -D" + PROPERTY + " or --gemm-blocking)");
         }
         int mc = (v[1] + mr - 1) / mr * mr;
         int nc = (v[2] + nr - 1) / nr * nr;

@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds, and calls made from inside a parallel part (a convolution that runs one GEMM per
  * image on each thread), run on the calling thread alone.
  *
- * <p>The micro-kernel keeps the 8 × 2 vector tile of C (6 × 2 where the CPU has only 16 vector
+ * <p>The micro-kernel keeps the 8 × 2 vector tile of C (4 × 2 where the CPU has only 16 vector
  * registers) in vector accumulators and updates them with one broadcast of A per row and two
  * loads of B per step of k. It writes the tile to
  * a small scratch array and a separate method merges the valid part into C. That keeps the
@@ -39,10 +39,11 @@ final class PanamaGemm implements GemmKernel {
 
     /**
      * Rows of the register tile: 8 with 32 vector registers (AVX-512: 16 accumulators, 2 of B, 1
-     * broadcast), 6 with 16 (AVX2: 12 + 2 + 1; 8 rows would spill, measured at 60 against 105
-     * GFLOP/s per core with {@code -XX:UseAVX=2}).
+     * broadcast), 5 with 16 (AVX2: 10 + 2 + broadcasts; 8 rows spill, measured at 60 against 105
+     * GFLOP/s per core with {@code -XX:UseAVX=2}, and 6 rows spilled in one JVM run in two:
+     * {@link #kernel4}).
      */
-    static final int MR = S.vectorBitSize() >= 512 ? 8 : 6;
+    static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     /**
@@ -274,7 +275,7 @@ final class PanamaGemm implements GemmKernel {
                 } else if (MR == 8) {
                     kernel8(kc, op.a, aPanel, op.bp, bPanel, tile);
                 } else {
-                    kernel6(kc, op.a, aPanel, op.bp, bPanel, tile);
+                    kernel4(kc, op.a, aPanel, op.bp, bPanel, tile);
                 }
                 merge(tile, rows, nr, c, cBlock + ir * ldc + jr, ldc, add, op.rowBias, op.biasOff + ir);
             }
@@ -342,37 +343,38 @@ final class PanamaGemm implements GemmKernel {
         c71.intoArray(tile, 7 * NR + L);
     }
 
-    /** The micro-kernel for MR = 6 (16 vector registers); same contract as {@link #kernel8}. */
-    private static void kernel6(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
+    /**
+     * The micro-kernel for MR = 4 (16 vector registers); same contract as {@link #kernel8}. Eight
+     * accumulators, two vectors of B and the four broadcasts of A: 14 registers even when C2
+     * schedules every broadcast of a step before the first FMA, as it sometimes does. With 6 rows
+     * (12 + 2 + up to 6) or 5 (10 + 2 + up to 5) that ran past 16: whether C2 then spilled an
+     * accumulator to the stack inside the loop (a store and reload in its dependency chain)
+     * depended on the profile it compiled from, which differs from one JVM run to the next, so
+     * about one run in two ran every GEMM at half speed (docs/KERNELS.md, "The slow mode"). Eight
+     * accumulators still cover the FMA latency (4 cycles, 2 pipes) on Zen 3 and Intel cores.
+     */
+    private static void kernel4(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
-            FloatVector x = FloatVector.broadcast(S, ap[aIdx]);
+            int bi = bIdx + p * NR;         // indices linear in p: C2 hoists the bounds checks out of the loop
+            int ai = aIdx + p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(S, ap[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[aIdx + 1]);
+            x = FloatVector.broadcast(S, ap[ai + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[aIdx + 2]);
+            x = FloatVector.broadcast(S, ap[ai + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[aIdx + 3]);
+            x = FloatVector.broadcast(S, ap[ai + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[aIdx + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[aIdx + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            aIdx += 6;
-            bIdx += NR;
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
@@ -382,10 +384,6 @@ final class PanamaGemm implements GemmKernel {
         c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
     }
 
     /**

@@ -173,14 +173,14 @@ class GemmTest {
 
     /**
      * The other micro-kernel: in a JVM limited to AVX2 the preferred vector is 256 bits and
-     * PanamaGemm uses its 6-row kernel. Runs on x86-64 only, where {@code -XX:UseAVX} exists.
+     * PanamaGemm uses its 4-row kernel. Runs on x86-64 only, where {@code -XX:UseAVX} exists.
      */
     @Test
     void theAvx2KernelMatchesTheReferenceToo() throws IOException, InterruptedException {
         String arch = System.getProperty("os.arch");
         Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "needs x86-64, not " + arch);
         String output = runProbe("-XX:UseAVX=2", Avx2Probe.class);
-        assertTrue(output.contains("checked MR=6"), output);
+        assertTrue(output.contains("checked MR=4"), output);
     }
 
     /** Runs {@code probe}'s main in a JVM of its own with one extra JVM option; its output, once it exits with 0. */
@@ -196,11 +196,11 @@ class GemmTest {
         return output;
     }
 
-    /** Runs in the AVX2-limited JVM: every shape and variant through the 6-row kernel; exits 1 on a mismatch. */
+    /** Runs in the AVX2-limited JVM: every shape and variant through the 4-row kernel; exits 1 on a mismatch. */
     public static final class Avx2Probe {
         public static void main(String[] args) {
-            if (PanamaGemm.MR != 6) {
-                System.out.println("expected the 6-row kernel with 256-bit vectors but MR=" + PanamaGemm.MR);
+            if (PanamaGemm.MR != 4) {
+                System.out.println("expected the 4-row kernel with 256-bit vectors but MR=" + PanamaGemm.MR);
                 System.exit(1);
             }
             PanamaGemm kernel = new PanamaGemm();
