@@ -60,6 +60,8 @@ final class Float32Conv {
     private final WinogradConv winograd;
     /** 3x3 stride-1 convolutions with few channels ({@link DirectConv#worthIt}); null without the Vector API. */
     private final DirectConv direct;
+    /** 3x3 convolutions with 16 or 32 output channels ({@link #usesChannelVector}); null without the Vector API or when switched off. */
+    private final ChannelVectorConv channelVector;
     private final ArrayDeque<Job> free = new ArrayDeque<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -69,13 +71,23 @@ final class Float32Conv {
         // WinogradConv imports the Vector API: only constructed (and so only loaded) with the Panama ops.
         this.winograd = ops.simd() && winograd ? new WinogradConv(gemm) : null;
         this.direct = ops.simd() && Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY, "true")) ? new DirectConv() : null;
+        this.channelVector = ops.simd() && Boolean.parseBoolean(System.getProperty(CHANNEL_VECTOR_PROPERTY, "true"))
+                ? new ChannelVectorConv() : null;
     }
+
+    /** {@code -Dweightnorm4j.channelvectorconv=false} turns {@link ChannelVectorConv} off (for measuring it against the others). */
+    static final String CHANNEL_VECTOR_PROPERTY = "weightnorm4j.channelvectorconv";
 
     /** {@code -Dweightnorm4j.directconv=false} turns {@link DirectConv} off (for measuring it against the others). */
     static final String DIRECT_PROPERTY = "weightnorm4j.directconv";
 
     /** y = conv(x, w) + bias per output channel ({@code bias} null: none). */
     void forward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
+        if (usesChannelVector(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, y.dim(2), y.dim(3), x.dim(2), x.dim(3))) {
+            channelVector.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
+                    x.dim(3), w.dim(0), spec.stride(), spec.padding());
+            return;
+        }
         if (usesDirect(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec)) {
             direct.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
                     x.dim(3), w.dim(0), spec.padding());
@@ -99,6 +111,12 @@ final class Float32Conv {
 
     /** dx = ∂L/∂x given dy = ∂L/∂y (overwrites dx). */
     void backwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
+        if (usesChannelVector(BACKWARD_DATA, w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, dy.dim(2), dy.dim(3), dx.dim(2),
+                dx.dim(3))) {
+            channelVector.backwardData(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
+                    spec.padding());
+            return;
+        }
         if (usesDirect(BACKWARD_DATA, w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec)) {
             direct.backwardData(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
                     spec.padding());
@@ -138,6 +156,12 @@ final class Float32Conv {
                 }
                 return;
             }
+            if (usesChannelVector(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec, dy.dim(2), dy.dim(3),
+                    x.dim(2), x.dim(3))) {
+                channelVector.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
+                        spec.stride(), spec.padding(), accumulate);
+                return;
+            }
             if (usesDirect(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec)) {
                 direct.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
                         spec.padding(), accumulate);
@@ -156,6 +180,42 @@ final class Float32Conv {
             release(job);
         }
     }
+
+    /**
+     * Whether pass {@code op} of a convolution from {@code c} to {@code o} channels runs on
+     * {@link ChannelVectorConv}: a 3x3 kernel, stride 1 or 2 (the input gradient: stride 1),
+     * {@link #CHANNEL_VECTOR_MIN_INPUTS} to {@link #CHANNEL_VECTOR_MAX_CHANNELS} channels, unless Winograd serves the
+     * forward or input gradient with at least 32 channels on both sides, where its saved
+     * multiply-adds outweigh its transforms. Measured on the AVX2 host, one thread, batch 100
+     * (docs/BENCHMARKS.md, "vae-speed"): 16 → 16 on 28x28 7.3 ms forward against 8.4 (Winograd),
+     * the filter gradient 8.5-9.1 against 11 (direct); 32 → 32 on 7x7 2.7 against 2.9 (im2col);
+     * the stride-2 16 → 32 and 32 → 32 forwards 4.2 and 1.9 against 6.2 and 4.0; but 32 → 32 on
+     * 14x14 forward 7.4 against Winograd's 6.0.
+     */
+    boolean usesChannelVector(int op, int c, int o, int kh, int kw, ConvSpec spec, int oh, int ow, int h, int w) {
+        if (channelVector == null || Math.max(c, o) > CHANNEL_VECTOR_MAX_CHANNELS) {
+            return false;
+        }
+        return switch (op) {
+            case FORWARD -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthIt(o, kh, kw, spec.stride(), spec.padding())
+                    && !(Math.min(c, o) >= 32 && usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w));
+            case BACKWARD_DATA -> spec.stride() == 1 && spec.padding() <= 2 && o >= CHANNEL_VECTOR_MIN_INPUTS
+                    && ChannelVectorConv.worthIt(c, kh, kw, 1, 2 - spec.padding())
+                    && !(Math.min(c, o) >= 32 && usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w));
+            default -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthItForFilter(o, kh, kw, spec.stride(), spec.padding());
+        };
+    }
+
+    /**
+     * Fewer input channels leave each tile a handful of taps to sum (the VAE's 1 → 16 first
+     * convolution keeps im2col and the direct filter gradient).
+     */
+    static final int CHANNEL_VECTOR_MIN_INPUTS = 8;
+    /**
+     * With more channels on either side the GEMM paths run at its 80 GF/s and this kernel's ~50 do
+     * not pay (not measured past 32: the cnn's 64- and 128-channel layers keep their algorithms).
+     */
+    static final int CHANNEL_VECTOR_MAX_CHANNELS = 32;
 
     /**
      * Whether pass {@code op} of a convolution from {@code c} to {@code o} channels runs on
@@ -197,7 +257,8 @@ final class Float32Conv {
         int oh = spec.outSize(h, kh), ow = spec.outSize(w, kw);
         String[] names = new String[3];
         for (int op = FORWARD; op <= BACKWARD_FILTER; op++) {
-            names[op] = usesDirect(op, c, o, kh, kw, spec) ? "direct" : usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
+            names[op] = usesChannelVector(op, c, o, kh, kw, spec, oh, ow, h, w) ? "channel-vector"
+                    : usesDirect(op, c, o, kh, kw, spec) ? "direct" : usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
         }
         return names;
     }
