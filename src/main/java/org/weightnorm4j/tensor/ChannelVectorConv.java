@@ -298,10 +298,54 @@ final class ChannelVectorConv {
             for (int q = 0; q < pixelsPadded; q += ROW_QUANTUM) {
                 int x0 = po[q];
                 int d1 = po[q + 1] - x0, d2 = po[q + 2] - x0, d3 = po[q + 3] - x0, d4 = po[q + 4] - x0, d5 = po[q + 5] - x0;
+                if (outs % (4 * L) == 0) {            // 3-7% faster than two 2x6 tiles (32 channels, AVX2)
+                    for (int ob = 0; ob < outs; ob += 4 * L) {
+                        int ta = q * outs + ob;
+                        tile4x2(xp, x0, d1, ob, t, ta);
+                        tile4x2(xp, x0 + d2, d3 - d2, ob, t, ta + 2 * outs);
+                        tile4x2(xp, x0 + d4, d5 - d4, ob, t, ta + 4 * outs);
+                    }
+                    continue;
+                }
                 for (int ob = 0; ob < outs; ob += 2 * L) {
                     tile2x6(xp, x0, d1, d2, d3, d4, d5, ob, t, q * outs + ob);
                 }
             }
+        }
+
+        /** Channels {@code [ob, ob + 4L)} × 2 pixels at padded offsets {@code x0} and {@code x0 + d1}. */
+        private void tile4x2(float[] xp, int x0, int d1, int ob, float[] t, int tOff) {
+            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
+            FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
+            int taps9 = ins * 9;
+            float[] wts = packed;
+            int[] tp = taps;
+            for (int j = 0, wi = ob; j < taps9; j++, wi += outs) {
+                FloatVector w0 = FloatVector.fromArray(S, wts, wi);
+                FloatVector w1 = FloatVector.fromArray(S, wts, wi + L);
+                FloatVector w2 = FloatVector.fromArray(S, wts, wi + 2 * L);
+                FloatVector w3 = FloatVector.fromArray(S, wts, wi + 3 * L);
+                int at = x0 + tp[j];
+                FloatVector p = FloatVector.broadcast(S, xp[at]);
+                a00 = w0.fma(p, a00);
+                a01 = w1.fma(p, a01);
+                a02 = w2.fma(p, a02);
+                a03 = w3.fma(p, a03);
+                p = FloatVector.broadcast(S, xp[at + d1]);
+                a10 = w0.fma(p, a10);
+                a11 = w1.fma(p, a11);
+                a12 = w2.fma(p, a12);
+                a13 = w3.fma(p, a13);
+            }
+            int o = outs;
+            a00.intoArray(t, tOff);
+            a01.intoArray(t, tOff + L);
+            a02.intoArray(t, tOff + 2 * L);
+            a03.intoArray(t, tOff + 3 * L);
+            a10.intoArray(t, tOff + o);
+            a11.intoArray(t, tOff + o + L);
+            a12.intoArray(t, tOff + o + 2 * L);
+            a13.intoArray(t, tOff + o + 3 * L);
         }
 
         /** Channels {@code [ob, ob + 2L)} × 6 pixels at padded offsets {@code x0}, {@code x0 + d1}, ... {@code x0 + d5}. */

@@ -184,24 +184,22 @@ final class Float32Conv {
     /**
      * Whether pass {@code op} of a convolution from {@code c} to {@code o} channels runs on
      * {@link ChannelVectorConv}: a 3x3 kernel, stride 1 or 2 (the input gradient: stride 1),
-     * {@link #CHANNEL_VECTOR_MIN_INPUTS} to {@link #CHANNEL_VECTOR_MAX_CHANNELS} channels, unless Winograd serves the
-     * forward or input gradient with at least 32 channels on both sides, where its saved
-     * multiply-adds outweigh its transforms. Measured on the AVX2 host, one thread, batch 100
-     * (docs/BENCHMARKS.md, "vae-speed"): 16 → 16 on 28x28 7.3 ms forward against 8.4 (Winograd),
-     * the filter gradient 8.5-9.1 against 11 (direct); 32 → 32 on 7x7 2.7 against 2.9 (im2col);
-     * the stride-2 16 → 32 and 32 → 32 forwards 4.2 and 1.9 against 6.2 and 4.0; but 32 → 32 on
-     * 14x14 forward 7.4 against Winograd's 6.0.
+     * {@link #CHANNEL_VECTOR_MIN_INPUTS} to {@link #CHANNEL_VECTOR_MAX_CHANNELS} channels, the
+     * outputs whole pairs of vectors. Measured on the AVX2 host, one thread, batch 100, CPU time
+     * (docs/BENCHMARKS.md, "ChannelVectorConv"): 16 → 16 on 28x28 7.1 ms forward against 9.4
+     * (Winograd), the filter gradient 7.9 against 11 (direct); 32 → 32 on 14x14 6.0-6.4 forward
+     * and input gradient against Winograd's 6.6-6.8, filter gradient 7.1-7.4 against 10-11; 32 → 32
+     * on 7x7 1.7 against 2.6-2.9 (Winograd, im2col); the stride-2 16 → 32 and 32 → 32 forwards 3.5
+     * and 2.0 against 6.9 and 4.3 (im2col). A whole VAE step: 522-533 against 677 ms.
      */
     boolean usesChannelVector(int op, int c, int o, int kh, int kw, ConvSpec spec, int oh, int ow, int h, int w) {
         if (channelVector == null || Math.max(c, o) > CHANNEL_VECTOR_MAX_CHANNELS) {
             return false;
         }
         return switch (op) {
-            case FORWARD -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthIt(o, kh, kw, spec.stride(), spec.padding())
-                    && !(Math.min(c, o) >= 32 && usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w));
+            case FORWARD -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthIt(o, kh, kw, spec.stride(), spec.padding());
             case BACKWARD_DATA -> spec.stride() == 1 && spec.padding() <= 2 && o >= CHANNEL_VECTOR_MIN_INPUTS
-                    && ChannelVectorConv.worthIt(c, kh, kw, 1, 2 - spec.padding())
-                    && !(Math.min(c, o) >= 32 && usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w));
+                    && ChannelVectorConv.worthIt(c, kh, kw, 1, 2 - spec.padding());
             default -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthItForFilter(o, kh, kw, spec.stride(), spec.padding());
         };
     }
