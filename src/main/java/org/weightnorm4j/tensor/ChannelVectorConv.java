@@ -49,28 +49,31 @@ final class ChannelVectorConv {
 
     /**
      * Whether the forward serves a convolution to {@code outs} channels (and the input gradient
-     * of a stride-1 one, judged as the forward to its input channels): 3x3, stride 1 or 2,
-     * padding at most 2, and the outputs whole pairs of vectors (16 or 32 channels with AVX2's
+     * of a 3x3 stride-1 one, judged as the forward to its input channels): a 3x3 or 4x4 kernel (the
+     * 4x4 one is the VAE's transposed convolutions' input gradient), stride 1 or 2, padding below
+     * the kernel size, and the outputs whole pairs of vectors (16 or 32 channels with AVX2's
      * 8 lanes; 32 with AVX-512's 16).
      */
     static boolean worthIt(int outs, int kh, int kw, int stride, int pad) {
-        return kh == 3 && kw == 3 && (stride == 1 || stride == 2) && pad >= 0 && pad <= 2 && outs > 0 && outs % (2 * L) == 0;
+        return (kh == 3 || kh == 4) && kw == kh && (stride == 1 || stride == 2) && pad >= 0 && pad < kh && outs > 0
+                && outs % (2 * L) == 0;
     }
 
-    /** Whether the filter gradient serves it: as {@link #worthIt}, with the outputs whole blocks of 4 vectors. */
+    /** Whether the filter gradient serves it: as {@link #worthIt}, 3x3 kernels only. */
     static boolean worthItForFilter(int outs, int kh, int kw, int stride, int pad) {
-        return worthIt(outs, kh, kw, stride, pad);
+        return kh == 3 && worthIt(outs, kh, kw, stride, pad);
     }
 
     /**
-     * {@code y = conv(x, w) + bias}: x {@code [n, c, h, width]}, filters {@code [o, c, 3, 3]},
-     * y {@code [n, o, oh, ow]}; bias null for none.
+     * {@code y = conv(x, w) + bias}: x {@code [n, c, h, width]}, filters {@code [o, c, k, k]}
+     * ({@code k} 3 or 4), y {@code [n, o, oh, ow]}; bias null for none.
      */
-    void forward(float[] x, float[] w, float[] bias, float[] y, int n, int c, int h, int width, int o, int stride, int pad) {
-        check(worthIt(o, 3, 3, stride, pad), o, stride, pad);
+    void forward(float[] x, float[] w, float[] bias, float[] y, int n, int c, int h, int width, int o, int k, int stride,
+                 int pad) {
+        check(worthIt(o, k, k, stride, pad), o, stride, pad);
         Job job = take();
         try {
-            job.set(n, c, h, width, o, stride, pad);
+            job.set(n, c, h, width, o, k, stride, pad);
             job.in = x;
             job.out = y;
             job.bias = bias;
@@ -90,7 +93,7 @@ final class ChannelVectorConv {
         check(pad <= 2 && worthIt(c, 3, 3, 1, 2 - pad), c, 1, pad);
         Job job = take();
         try {
-            job.set(n, o, oh, ow, c, 1, 2 - pad);
+            job.set(n, o, oh, ow, c, 3, 1, 2 - pad);
             job.in = dy;
             job.out = dx;
             job.bias = null;
@@ -111,7 +114,7 @@ final class ChannelVectorConv {
         }
         Job job = take();
         try {
-            job.set(n, c, h, width, o, stride, pad);
+            job.set(n, c, h, width, o, 3, stride, pad);
             job.in = x;
             job.out = dy;
             job.run(true);
@@ -123,7 +126,8 @@ final class ChannelVectorConv {
 
     private static void check(boolean ok, int outs, int stride, int pad) {
         if (!ok) {
-            throw new IllegalArgumentException("ChannelVectorConv: needs a 3x3 kernel, stride 1 or 2, padding 0-2 and output"
+            throw new IllegalArgumentException("ChannelVectorConv: needs a 3x3 or 4x4 kernel, stride 1 or 2, padding below the"
+                    + " kernel size and output"
                     + " channels in whole pairs of " + L + "-lane vectors, got " + outs + " outputs, stride " + stride
                     + ", padding " + pad);
         }
@@ -152,20 +156,24 @@ final class ChannelVectorConv {
         float[] out;
         float[] bias;
         int n, ins, h, w, outs, stride, pad;
+        /** The kernel's side, and its taps {@code k·k}. */
+        int k, kk;
         /** Output plane, its pixel count rounded up to {@link #ROW_QUANTUM}, the padded input's row length and plane. */
         int oh, ow, pixelsPadded, wpd, plane;
         int parts;
         boolean filterGradient;
-        /** Forward filters {@code [ins][9][outs]}. */
+        /** Forward filters {@code [ins][kk][outs]}. */
         float[] packed = new float[0];
-        /** Offsets of tap t of input channel c in a padded image, {@code [c·9 + t]}. */
+        /** Offsets of tap t of input channel c in a padded image, {@code [c·kk + t]}. */
         int[] taps = new int[0];
         /** Offset in a padded input plane of the top-left tap of output pixel {@code oy·ow + ox}. */
         int[] pixels = new int[0];
         /** Per part: {@code [ins][9][outs]} sums of the filter gradient. */
         float[][] partials = new float[0][];
 
-        void set(int n, int ins, int h, int w, int outs, int stride, int pad) {
+        void set(int n, int ins, int h, int w, int outs, int k, int stride, int pad) {
+            this.k = k;
+            this.kk = k * k;
             this.n = n;
             this.ins = ins;
             this.h = h;
@@ -173,18 +181,18 @@ final class ChannelVectorConv {
             this.outs = outs;
             this.stride = stride;
             this.pad = pad;
-            oh = (h + 2 * pad - 3) / stride + 1;
-            ow = (w + 2 * pad - 3) / stride + 1;
-            if (oh < 1 || ow < 1) {
+            oh = (h + 2 * pad - k) / stride + 1;
+            ow = (w + 2 * pad - k) / stride + 1;
+            if (h + 2 * pad < k || w + 2 * pad < k) {
                 throw new IllegalArgumentException("ChannelVectorConv: a " + h + "x" + w + " input with padding " + pad
-                        + " is smaller than the 3x3 kernel");
+                        + " is smaller than the " + k + "x" + k + " kernel");
             }
             wpd = w + 2 * pad;
             pixelsPadded = (oh * ow + ROW_QUANTUM - 1) / ROW_QUANTUM * ROW_QUANTUM;
             plane = (h + 2 * pad) * wpd;
             parts = Math.max(1, Math.min(PARTS_PER_THREAD * Parallel.threads(), n));
-            if (taps.length < ins * 9) {
-                taps = new int[ins * 9];
+            if (taps.length < ins * kk) {
+                taps = new int[ins * kk];
             }
             if (pixels.length < pixelsPadded) {
                 pixels = new int[pixelsPadded];
@@ -196,26 +204,26 @@ final class ChannelVectorConv {
                 }
             }
             for (int c = 0; c < ins; c++) {
-                for (int t = 0; t < 9; t++) {
-                    taps[c * 9 + t] = c * plane + (t / 3) * wpd + t % 3;
+                for (int t = 0; t < kk; t++) {
+                    taps[c * kk + t] = c * plane + (t / k) * wpd + t % k;
                 }
             }
         }
 
         /**
-         * {@code packed[(c·9 + t)·outs + o]} = tap t of filter (o, c). {@code flipped}: the input
-         * gradient's filters, {@code g[o'][c'][t] = w[c'][o'][8 − t]} for the convolution from
-         * {@code ins} (w's outputs) to {@code outs} (w's inputs).
+         * {@code packed[(c·kk + t)·outs + o]} = tap t of filter (o, c). {@code flipped} (3x3 only):
+         * the input gradient's filters, {@code g[o'][c'][t] = w[c'][o'][8 − t]} for the convolution
+         * from {@code ins} (w's outputs) to {@code outs} (w's inputs).
          */
         void packFilters(float[] wts, boolean flipped) {
-            int size = ins * 9 * outs;
+            int size = ins * kk * outs;
             if (packed.length < size) {
                 packed = new float[size];
             }
             for (int o = 0; o < outs; o++) {
                 for (int c = 0; c < ins; c++) {
-                    for (int t = 0; t < 9; t++) {
-                        packed[(c * 9 + t) * outs + o] = flipped ? wts[(c * outs + o) * 9 + 8 - t] : wts[(o * ins + c) * 9 + t];
+                    for (int t = 0; t < kk; t++) {
+                        packed[(c * kk + t) * outs + o] = flipped ? wts[(c * outs + o) * kk + kk - 1 - t] : wts[(o * ins + c) * kk + t];
                     }
                 }
             }
@@ -317,7 +325,7 @@ final class ChannelVectorConv {
         private void tile4x2(float[] xp, int x0, int d1, int ob, float[] t, int tOff) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
             FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
-            int taps9 = ins * 9;
+            int taps9 = ins * kk;
             float[] wts = packed;
             int[] tp = taps;
             for (int j = 0, wi = ob; j < taps9; j++, wi += outs) {
@@ -353,7 +361,7 @@ final class ChannelVectorConv {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
             FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
             FloatVector a40 = FloatVector.zero(S), a41 = FloatVector.zero(S), a50 = FloatVector.zero(S), a51 = FloatVector.zero(S);
-            int taps9 = ins * 9;
+            int taps9 = ins * kk;
             float[] wts = packed;
             int[] tp = taps;
             for (int j = 0, wi = ob; j < taps9; j++, wi += outs) {

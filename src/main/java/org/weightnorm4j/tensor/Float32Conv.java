@@ -85,7 +85,7 @@ final class Float32Conv {
     void forward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
         if (usesChannelVector(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, y.dim(2), y.dim(3), x.dim(2), x.dim(3))) {
             channelVector.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
-                    x.dim(3), w.dim(0), spec.stride(), spec.padding());
+                    x.dim(3), w.dim(0), w.dim(2), spec.stride(), spec.padding());
             return;
         }
         if (usesDirect(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec)) {
@@ -198,7 +198,7 @@ final class Float32Conv {
         }
         return switch (op) {
             case FORWARD -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthIt(o, kh, kw, spec.stride(), spec.padding());
-            case BACKWARD_DATA -> spec.stride() == 1 && spec.padding() <= 2 && o >= CHANNEL_VECTOR_MIN_INPUTS
+            case BACKWARD_DATA -> kh == 3 && spec.stride() == 1 && spec.padding() <= 2 && o >= CHANNEL_VECTOR_MIN_INPUTS
                     && ChannelVectorConv.worthIt(c, kh, kw, 1, 2 - spec.padding());
             default -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthItForFilter(o, kh, kw, spec.stride(), spec.padding());
         };

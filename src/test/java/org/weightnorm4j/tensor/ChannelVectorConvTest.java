@@ -30,13 +30,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChannelVectorConvTest {
     private static final int L = FloatVector.SPECIES_PREFERRED.length();
 
-    record Case(int n, int c, int h, int w, int o, int stride, int pad) {
+    record Case(int n, int c, int h, int w, int o, int stride, int pad, int k) {
+        Case(int n, int c, int h, int w, int o, int stride, int pad) {
+            this(n, c, h, w, o, stride, pad, 3);
+        }
+
         int oh() {
-            return (h + 2 * pad - 3) / stride + 1;
+            return (h + 2 * pad - k) / stride + 1;
         }
 
         int ow() {
-            return (w + 2 * pad - 3) / stride + 1;
+            return (w + 2 * pad - k) / stride + 1;
         }
 
         ConvSpec spec() {
@@ -45,7 +49,7 @@ class ChannelVectorConvTest {
 
         @Override
         public String toString() {
-            return "x[" + n + "," + c + "," + h + "," + w + "] w[" + o + "," + c + ",3,3] s" + stride + " p" + pad;
+            return "x[" + n + "," + c + "," + h + "," + w + "] w[" + o + "," + c + "," + k + "," + k + "] s" + stride + " p" + pad;
         }
     }
 
@@ -64,7 +68,11 @@ class ChannelVectorConvTest {
                 new Case(2, 6, 4, 5, pair, 2, 2),
                 new Case(2, 16, 28, 28, pair, 1, 1),           // the VAE's shapes (with AVX2's 8 lanes)
                 new Case(2, 32, 7, 7, 2 * pair, 1, 1),
-                new Case(2, 16, 28, 28, 2 * pair, 2, 1)));
+                new Case(2, 16, 28, 28, 2 * pair, 2, 1),
+                new Case(2, 16, 28, 28, 2 * pair, 2, 1, 4),    // the VAE's transposed convolutions' input gradients
+                new Case(3, 7, 14, 14, pair, 2, 1, 4),
+                new Case(2, 17, 9, 7, pair, 1, 3, 4),          // 4x4, stride 1, padding 3
+                new Case(1, 3, 4, 4, 3 * pair, 2, 0, 4)));     // one output pixel
         SplittableRandom rnd = new SplittableRandom(2026);
         for (int i = 0; i < 8; i++) {
             int pad = rnd.nextInt(3), stride = 1 + rnd.nextInt(2);
@@ -79,23 +87,23 @@ class ChannelVectorConvTest {
     void forwardMatchesReference(Case cs) {
         SplittableRandom rnd = new SplittableRandom(cs.hashCode());
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
-        Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
+        Tensor w = random(rnd, cs.o(), cs.c(), cs.k(), cs.k());
         Tensor bias = random(rnd, cs.o());
         Tensor y = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());       // garbage that must be overwritten
         new ChannelVectorConv().forward(x.data(), w.data(), bias.data(), y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
-                cs.stride(), cs.pad());
+                cs.k(), cs.stride(), cs.pad());
         Tensor expected = Tensor.zeros(DType.FLOAT64, y.shape());
         ReferenceKernels.INSTANCE.conv2dForward(toDouble(x), toDouble(w), toDouble(bias), expected, cs.spec());
         Tensor bound = Tensor.zeros(DType.FLOAT64, y.shape());
         ReferenceKernels.INSTANCE.conv2dForward(abs(x), abs(w), abs(bias), bound, cs.spec());
-        assertWithinSumBound("channel-vector forward " + cs, expected, y, bound, 9L * cs.c() + 1);
+        assertWithinSumBound("channel-vector forward " + cs, expected, y, bound, (long) cs.k() * cs.k() * cs.c() + 1);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void backwardDataMatchesReference(Case cs) {
-        if (cs.stride() != 1) {
-            return;                                                    // stride 1 only (the caller routes the rest elsewhere)
+        if (cs.stride() != 1 || cs.k() != 3) {
+            return;                                                    // 3x3 stride 1 only (the caller routes the rest elsewhere)
         }
         // The input gradient's outputs are the forward's inputs: give it whole pairs of vectors.
         Case g = new Case(cs.n(), cs.o(), cs.h(), cs.w(), Math.max(1, cs.c()), 1, cs.pad());
@@ -115,6 +123,9 @@ class ChannelVectorConvTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void backwardFilterMatchesReferenceInBothModes(Case cs) {
+        if (cs.k() != 3) {
+            return;                                                    // 3x3 only
+        }
         SplittableRandom rnd = new SplittableRandom(cs.hashCode() + 2);
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
@@ -157,7 +168,7 @@ class ChannelVectorConvTest {
                 Parallel.setThreads(threads);
                 ChannelVectorConv conv = new ChannelVectorConv();
                 Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
-                conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.stride(), cs.pad());
+                conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad());
                 if (first == null) {
                     first = y.data();
                 } else {
@@ -183,7 +194,7 @@ class ChannelVectorConvTest {
         int row = 6, col = 6;                                                          // the bottom-right corner
         x.set(((1 * cs.c() + 3) * cs.h() + row) * cs.w() + col, Float.NaN);
         Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
-        new ChannelVectorConv().forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 1, 1);
+        new ChannelVectorConv().forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, 1, 1);
         for (int b = 0; b < cs.n(); b++) {
             for (int o = 0; o < cs.o(); o++) {
                 for (int i = 0; i < cs.oh(); i++) {
@@ -202,10 +213,13 @@ class ChannelVectorConvTest {
         ChannelVectorConv conv = new ChannelVectorConv();
         float[] any = new float[4096];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> conv.forward(any, any, null, any, 1, 1, 4, 4, 2 * L + 1, 1, 1));
+                () -> conv.forward(any, any, null, any, 1, 1, 4, 4, 2 * L + 1, 3, 1, 1));
         assertTrue(e.getMessage().contains("output channels"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> conv.forward(any, any, null, any, 1, 1, 4, 4, 2 * L, 3, 1));
-        assertFalse(ChannelVectorConv.worthIt(2 * L, 4, 4, 1, 1), "4x4");
+        assertThrows(IllegalArgumentException.class, () -> conv.forward(any, any, null, any, 1, 1, 4, 4, 2 * L, 3, 3, 1));
+        assertThrows(IllegalArgumentException.class, () -> conv.forward(any, any, null, any, 1, 1, 4, 4, 2 * L, 5, 1, 1));
+        assertFalse(ChannelVectorConv.worthItForFilter(2 * L, 4, 4, 2, 1), "4x4 filter gradient");
+        assertFalse(ChannelVectorConv.worthIt(2 * L, 5, 5, 1, 1), "5x5");
+        assertFalse(ChannelVectorConv.worthIt(2 * L, 3, 4, 1, 1), "3x4");
         assertFalse(ChannelVectorConv.worthIt(2 * L, 3, 3, 1, 3), "padding 3");
         assertTrue(ChannelVectorConv.worthIt(2 * L, 3, 3, 2, 1));
     }
@@ -220,6 +234,8 @@ class ChannelVectorConvTest {
             assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(32, 32, 3, same, 14, 14));
             assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(32, 32, 3, same, 7, 7));
             assertEquals(List.of("channel-vector", "im2col", "channel-vector"), k.convolutionAlgorithms(16, 32, 3, down, 28, 28));
+            // the conv whose adjoint is ConvT(32 → 16, 4, s2, p1): its forward is the ConvT's input gradient
+            assertEquals(List.of("channel-vector", "im2col", "im2col"), k.convolutionAlgorithms(16, 32, 4, down, 28, 28));
         }
         // the cnn's wide layers and the VAE's one-channel ends stay where they were
         assertEquals(List.of("winograd", "winograd", "winograd"), k.convolutionAlgorithms(64, 64, 3, same, 28, 28));
@@ -232,7 +248,7 @@ class ChannelVectorConvTest {
         Tensor w = random(rnd, o, 16, 3, 3);
         Tensor bias = random(rnd, o);
         Tensor called = Tensor.zeros(3, o, 5, 6), routed = Tensor.zeros(3, o, 5, 6);
-        new ChannelVectorConv().forward(x.data(), w.data(), bias.data(), called.data(), 3, 16, 10, 12, o, 2, 1);
+        new ChannelVectorConv().forward(x.data(), w.data(), bias.data(), called.data(), 3, 16, 10, 12, o, 3, 2, 1);
         k.conv2dForward(x, w, bias, routed, down);
         assertArrayEquals(called.data(), routed.data());
     }
