@@ -59,9 +59,9 @@ final class ChannelVectorConv {
                 && outs % (2 * L) == 0;
     }
 
-    /** Whether the filter gradient serves it: as {@link #worthIt}, 3x3 kernels only. */
+    /** Whether the filter gradient serves it: as {@link #worthIt} (the 4x4 one is the transposed convolutions' filter gradient). */
     static boolean worthItForFilter(int outs, int kh, int kw, int stride, int pad) {
-        return kh == 3 && worthIt(outs, kh, kw, stride, pad);
+        return worthIt(outs, kh, kw, stride, pad);
     }
 
     /**
@@ -104,17 +104,17 @@ final class ChannelVectorConv {
         }
     }
 
-    /** {@code dw (+)= ∂L/∂w} from x {@code [n, c, h, width]} and dy {@code [n, o, oh, ow]}; filters {@code [o, c, 3, 3]}. */
-    void backwardFilter(float[] x, float[] dy, float[] dw, int n, int c, int h, int width, int o, int stride, int pad,
+    /** {@code dw (+)= ∂L/∂w} from x {@code [n, c, h, width]} and dy {@code [n, o, oh, ow]}; filters {@code [o, c, k, k]}. */
+    void backwardFilter(float[] x, float[] dy, float[] dw, int n, int c, int h, int width, int o, int k, int stride, int pad,
                         boolean accumulate) {
-        if (!worthItForFilter(o, 3, 3, stride, pad)) {
-            throw new IllegalArgumentException("ChannelVectorConv filter gradient: needs a 3x3 kernel, stride 1 or 2, padding"
-                    + " 0-2 and output channels in whole blocks of " + 4 * L + ", got " + o + " outputs, stride " + stride
+        if (!worthItForFilter(o, k, k, stride, pad)) {
+            throw new IllegalArgumentException("ChannelVectorConv filter gradient: needs a 3x3 or 4x4 kernel, stride 1 or 2,"
+                    + " padding below the kernel size and output channels in whole blocks of " + 4 * L + ", got " + o + " outputs, stride " + stride
                     + ", padding " + pad);
         }
         Job job = take();
         try {
-            job.set(n, c, h, width, o, 3, stride, pad);
+            job.set(n, c, h, width, o, k, stride, pad);
             job.in = x;
             job.out = dy;
             job.run(true);
@@ -232,7 +232,7 @@ final class ChannelVectorConv {
         void run(boolean filterGradient) {
             this.filterGradient = filterGradient;
             if (filterGradient) {
-                partials = Float32Conv.growPartials(partials, parts, ins * 9 * outs);
+                partials = Float32Conv.growPartials(partials, parts, ins * kk * outs);
             }
             if (parts == 1) {
                 accept(0);
@@ -249,7 +249,7 @@ final class ChannelVectorConv {
             float[] t = sc.transposed(pixelsPadded * outs);
             if (filterGradient) {
                 float[] acc = partials[part];
-                Arrays.fill(acc, 0, ins * 9 * outs, 0f);
+                Arrays.fill(acc, 0, ins * kk * outs, 0f);
                 for (int b = first; b < end; b++) {
                     pad(in, b * ins * h * w, xp);
                     transposeIn(out, b * outs * oh * ow, t);
@@ -402,15 +402,56 @@ final class ChannelVectorConv {
             a51.intoArray(t, tOff + 5 * o + L);
         }
 
-        /** Adds one image's {@code Σ_p dY[p][o] · X[c][tap at p]} into {@code acc [c][9][outs]}, filter row by filter row. */
+        /** Adds one image's {@code Σ_p dY[p][o] · X[c][tap at p]} into {@code acc [c][kk][outs]}, filter row by filter row. */
         private void filterGradient(float[] xp, float[] dyT, float[] acc) {
             for (int c = 0; c < ins; c++) {
-                for (int kh = 0; kh < 3; kh++) {
+                for (int kh = 0; kh < k; kh++) {
                     for (int ob = 0; ob < outs; ob += 2 * L) {
-                        gradientRow(xp, c * plane + kh * wpd, dyT, ob, acc, (c * 9 + kh * 3) * outs + ob);
+                        int xOff = c * plane + kh * wpd, accOff = (c * kk + kh * k) * outs + ob;
+                        if (k == 3) {
+                            gradientRow(xp, xOff, dyT, ob, acc, accOff);
+                        } else {
+                            gradientRow4(xp, xOff, dyT, ob, acc, accOff);
+                        }
                     }
                 }
             }
+        }
+
+        /** As {@link #gradientRow}, for the four taps of a 4x4 filter's row (8 accumulators). */
+        private void gradientRow4(float[] xp, int xOff, float[] dyT, int ob, float[] acc, int accOff) {
+            int o = outs;
+            FloatVector a00 = FloatVector.fromArray(S, acc, accOff), a01 = FloatVector.fromArray(S, acc, accOff + L);
+            FloatVector a10 = FloatVector.fromArray(S, acc, accOff + o), a11 = FloatVector.fromArray(S, acc, accOff + o + L);
+            FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * o), a21 = FloatVector.fromArray(S, acc, accOff + 2 * o + L);
+            FloatVector a30 = FloatVector.fromArray(S, acc, accOff + 3 * o), a31 = FloatVector.fromArray(S, acc, accOff + 3 * o + L);
+            int[] po = pixels;
+            int count = oh * ow;
+            for (int q = 0, di = ob; q < count; q++, di += o) {
+                int at = xOff + po[q];
+                FloatVector d0 = FloatVector.fromArray(S, dyT, di);
+                FloatVector d1 = FloatVector.fromArray(S, dyT, di + L);
+                FloatVector p = FloatVector.broadcast(S, xp[at]);
+                a00 = d0.fma(p, a00);
+                a01 = d1.fma(p, a01);
+                p = FloatVector.broadcast(S, xp[at + 1]);
+                a10 = d0.fma(p, a10);
+                a11 = d1.fma(p, a11);
+                p = FloatVector.broadcast(S, xp[at + 2]);
+                a20 = d0.fma(p, a20);
+                a21 = d1.fma(p, a21);
+                p = FloatVector.broadcast(S, xp[at + 3]);
+                a30 = d0.fma(p, a30);
+                a31 = d1.fma(p, a31);
+            }
+            a00.intoArray(acc, accOff);
+            a01.intoArray(acc, accOff + L);
+            a10.intoArray(acc, accOff + o);
+            a11.intoArray(acc, accOff + o + L);
+            a20.intoArray(acc, accOff + 2 * o);
+            a21.intoArray(acc, accOff + 2 * o + L);
+            a30.intoArray(acc, accOff + 3 * o);
+            a31.intoArray(acc, accOff + 3 * o + L);
         }
 
         /**
@@ -450,17 +491,17 @@ final class ChannelVectorConv {
             a21.intoArray(acc, accOff + 2 * o + L);
         }
 
-        /** {@code dw[o][c][t] (+)= Σ_parts partial[(c·9 + t)·outs + o]}, parts in order, in double, rounded once. */
+        /** {@code dw[o][c][t] (+)= Σ_parts partial[(c·kk + t)·outs + o]}, parts in order, in double, rounded once. */
         void reduce(float[] dw, boolean accumulate) {
             for (int o = 0; o < outs; o++) {
                 for (int c = 0; c < ins; c++) {
-                    for (int t = 0; t < 9; t++) {
-                        int at = (c * 9 + t) * outs + o;
+                    for (int t = 0; t < kk; t++) {
+                        int at = (c * kk + t) * outs + o;
                         double sum = 0;
                         for (int p = 0; p < parts; p++) {
                             sum += partials[p][at];
                         }
-                        int i = (o * ins + c) * 9 + t;
+                        int i = (o * ins + c) * kk + t;
                         dw[i] = accumulate ? (float) (dw[i] + sum) : (float) sum;
                     }
                 }

@@ -159,7 +159,7 @@ final class Float32Conv {
             if (usesChannelVector(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec, dy.dim(2), dy.dim(3),
                     x.dim(2), x.dim(3))) {
                 channelVector.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
-                        spec.stride(), spec.padding(), accumulate);
+                        dw.dim(2), spec.stride(), spec.padding(), accumulate);
                 return;
             }
             if (usesDirect(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec)) {

@@ -123,27 +123,24 @@ class ChannelVectorConvTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void backwardFilterMatchesReferenceInBothModes(Case cs) {
-        if (cs.k() != 3) {
-            return;                                                    // 3x3 only
-        }
         SplittableRandom rnd = new SplittableRandom(cs.hashCode() + 2);
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
-        Tensor start = random(rnd, cs.o(), cs.c(), 3, 3);
+        Tensor start = random(rnd, cs.o(), cs.c(), cs.k(), cs.k());
         Tensor bound = Tensor.zeros(DType.FLOAT64, start.shape());
         ReferenceKernels.INSTANCE.conv2dBackwardFilter(abs(x), abs(dy), bound, cs.spec(), false);
         // Each part sums its images' pixels in float; the parts are added in double.
         long terms = (long) cs.n() * cs.oh() * cs.ow() + 1;
         Tensor overwritten = start.copy();
         new ChannelVectorConv().backwardFilter(x.data(), dy.data(), overwritten.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
-                cs.stride(), cs.pad(), false);
+                cs.k(), cs.stride(), cs.pad(), false);
         Tensor expected = Tensor.zeros(DType.FLOAT64, start.shape());
         ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expected, cs.spec(), false);
         assertWithinSumBound("channel-vector backward-filter " + cs, expected, overwritten, bound, terms);
 
         Tensor accumulated = start.copy();
         new ChannelVectorConv().backwardFilter(x.data(), dy.data(), accumulated.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
-                cs.stride(), cs.pad(), true);
+                cs.k(), cs.stride(), cs.pad(), true);
         Tensor expectedAcc = toDouble(start);
         ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expectedAcc, cs.spec(), true);
         Tensor boundAcc = abs(start);
@@ -175,8 +172,8 @@ class ChannelVectorConvTest {
                     assertArrayEquals(first, y.data(), "forward, threads " + threads);
                 }
                 Tensor dw1 = Tensor.zeros(w.shape()), dw2 = Tensor.zeros(w.shape());
-                conv.backwardFilter(x.data(), dy.data(), dw1.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.stride(), cs.pad(), false);
-                conv.backwardFilter(x.data(), dy.data(), dw2.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.stride(), cs.pad(), false);
+                conv.backwardFilter(x.data(), dy.data(), dw1.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad(), false);
+                conv.backwardFilter(x.data(), dy.data(), dw2.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad(), false);
                 assertArrayEquals(dw1.data(), dw2.data(), "filter gradient repeated, threads " + threads);
             }
         } finally {
@@ -217,7 +214,7 @@ class ChannelVectorConvTest {
         assertTrue(e.getMessage().contains("output channels"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> conv.forward(any, any, null, any, 1, 1, 4, 4, 2 * L, 3, 3, 1));
         assertThrows(IllegalArgumentException.class, () -> conv.forward(any, any, null, any, 1, 1, 4, 4, 2 * L, 5, 1, 1));
-        assertFalse(ChannelVectorConv.worthItForFilter(2 * L, 4, 4, 2, 1), "4x4 filter gradient");
+        assertTrue(ChannelVectorConv.worthItForFilter(2 * L, 4, 4, 2, 1), "4x4 filter gradient");
         assertFalse(ChannelVectorConv.worthIt(2 * L, 5, 5, 1, 1), "5x5");
         assertFalse(ChannelVectorConv.worthIt(2 * L, 3, 4, 1, 1), "3x4");
         assertFalse(ChannelVectorConv.worthIt(2 * L, 3, 3, 1, 3), "padding 3");
@@ -235,7 +232,7 @@ class ChannelVectorConvTest {
             assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(32, 32, 3, same, 7, 7));
             assertEquals(List.of("channel-vector", "im2col", "channel-vector"), k.convolutionAlgorithms(16, 32, 3, down, 28, 28));
             // the conv whose adjoint is ConvT(32 → 16, 4, s2, p1): its forward is the ConvT's input gradient
-            assertEquals(List.of("channel-vector", "im2col", "im2col"), k.convolutionAlgorithms(16, 32, 4, down, 28, 28));
+            assertEquals(List.of("channel-vector", "im2col", "channel-vector"), k.convolutionAlgorithms(16, 32, 4, down, 28, 28));
         }
         // the cnn's wide layers and the VAE's one-channel ends stay where they were
         assertEquals(List.of("winograd", "winograd", "winograd"), k.convolutionAlgorithms(64, 64, 3, same, 28, 28));
