@@ -1,6 +1,5 @@
 package org.weightnorm4j.tensor;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
@@ -44,7 +43,11 @@ final class ChannelVectorConv {
     /** Parts per thread, as {@link Float32Conv}. */
     private static final int PARTS_PER_THREAD = 4;
 
-    private final ArrayDeque<Job> free = new ArrayDeque<>();
+    private final JobPool<Job> jobs = new JobPool<>(Job::new, job -> {
+        job.in = null;
+        job.out = null;
+        job.bias = null;
+    });
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     /**
@@ -71,7 +74,7 @@ final class ChannelVectorConv {
     void forward(float[] x, float[] w, float[] bias, float[] y, int n, int c, int h, int width, int o, int k, int stride,
                  int pad) {
         check(worthIt(o, k, k, stride, pad), o, stride, pad);
-        Job job = take();
+        Job job = jobs.take();
         try {
             job.set(n, c, h, width, o, k, stride, pad);
             job.in = x;
@@ -80,7 +83,7 @@ final class ChannelVectorConv {
             job.packFilters(w, false);
             job.run(false);
         } finally {
-            give(job);
+            jobs.give(job);
         }
     }
 
@@ -91,7 +94,7 @@ final class ChannelVectorConv {
      */
     void backwardData(float[] dy, float[] w, float[] dx, int n, int o, int oh, int ow, int c, int pad) {
         check(pad <= 2 && worthIt(c, 3, 3, 1, 2 - pad), c, 1, pad);
-        Job job = take();
+        Job job = jobs.take();
         try {
             job.set(n, o, oh, ow, c, 3, 1, 2 - pad);
             job.in = dy;
@@ -100,7 +103,7 @@ final class ChannelVectorConv {
             job.packFilters(w, true);
             job.run(false);
         } finally {
-            give(job);
+            jobs.give(job);
         }
     }
 
@@ -112,7 +115,7 @@ final class ChannelVectorConv {
                     + " padding below the kernel size and output channels in whole blocks of " + 4 * L + ", got " + o + " outputs, stride " + stride
                     + ", padding " + pad);
         }
-        Job job = take();
+        Job job = jobs.take();
         try {
             job.set(n, c, h, width, o, k, stride, pad);
             job.in = x;
@@ -120,7 +123,7 @@ final class ChannelVectorConv {
             job.run(true);
             job.reduce(dw, accumulate);
         } finally {
-            give(job);
+            jobs.give(job);
         }
     }
 
@@ -130,23 +133,6 @@ final class ChannelVectorConv {
                     + " kernel size and output"
                     + " channels in whole pairs of " + L + "-lane vectors, got " + outs + " outputs, stride " + stride
                     + ", padding " + pad);
-        }
-    }
-
-    private Job take() {
-        Job job;
-        synchronized (free) {
-            job = free.poll();
-        }
-        return job != null ? job : new Job();
-    }
-
-    private void give(Job job) {
-        job.in = null;
-        job.out = null;
-        job.bias = null;
-        synchronized (free) {
-            free.push(job);
         }
     }
 
@@ -418,7 +404,10 @@ final class ChannelVectorConv {
             }
         }
 
-        /** As {@link #gradientRow}, for the four taps of a 4x4 filter's row (8 accumulators). */
+        /**
+         * As {@link #gradientRow}, for the four taps of a 4x4 filter's row (8 accumulators). A copy
+         * rather than a loop over taps: vectors kept in an array, or passed between methods, are boxed.
+         */
         private void gradientRow4(float[] xp, int xOff, float[] dyT, int ob, float[] acc, int accOff) {
             int o = outs;
             FloatVector a00 = FloatVector.fromArray(S, acc, accOff), a01 = FloatVector.fromArray(S, acc, accOff + L);
