@@ -20,7 +20,8 @@ import java.util.function.IntConsumer;
  * </ul>
  * With the Vector API, all three passes of a 3x3, stride-1 convolution with enough channels and
  * a large enough output run as Winograd's F(2x2, 3x3) instead ({@link WinogradConv}, where
- * {@link #usesWinograd} says so).
+ * {@link #usesWinograd} says so); 3x3 and 4x4 convolutions with 16 or 32 output channels and at
+ * most 32 inputs run on {@link ChannelVectorConv} ({@link #usesChannelVector}), checked first.
  * A 1x1 convolution with stride 1 and no padding needs no rearrangement: {@code x_b} viewed as
  * {@code [C, H·W]} already is {@code col_b}, and {@code dX_b = Wᵀ · dY_b} directly.
  *
