@@ -10,7 +10,9 @@
 # Usage: scripts/bench-vae-vs-peer.sh [ROUNDS] [THREADS...]   (default: 3 rounds, threads 1 2)
 # Environment: JAR (default target/weightnorm4j-all.jar), PEER (default ../shared/bench/torch_vae_peer.py), STEPS (default 20), WARMUP (default 10),
 # CLOCK (wall, the default, or cpu: then ours is timed with --clock cpu and the peer through
-# scripts/peer-cpu-clock.py; one thread only). About 1 minute per round and thread count on 2 cores.
+# scripts/peer-cpu-clock.py; one thread only), JAVA_GC (default -XX:+UseParallelGC, the ./weightnorm
+# launcher's; -XX:+UseG1GC measured 5-20% faster at one thread, docs/BENCHMARKS.md).
+# About 1 minute per round and thread count on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="${JAR:-$root/target/weightnorm4j-all.jar}"
@@ -34,7 +36,7 @@ echo "# $(date -u +%FT%TZ) host: $(lscpu | sed -n 's/^Model name: *//p'), $(grep
 for r in $(seq 1 "$rounds"); do
   for t in "${threads[@]}"; do
     tag="round=$r threads=$t load=$(load)"
-    java --add-modules jdk.incubator.vector -Xmx4g -XX:+UseParallelGC -jar "$jar" bench vae --param all --threads "$t" \
+    java --add-modules jdk.incubator.vector -Xmx4g ${JAVA_GC:--XX:+UseParallelGC} -jar "$jar" bench vae --param all --threads "$t" \
         --steps "$steps" --warmup "$warmup" --clock "$clock" 2>/dev/null | grep '^{' | sed "s/^/OURS $tag /" | tee -a "$out"
     tag="round=$r threads=$t load=$(load)"
     if [ "$clock" = cpu ]; then
