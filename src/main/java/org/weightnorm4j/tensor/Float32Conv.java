@@ -60,6 +60,8 @@ final class Float32Conv {
     private final WinogradConv winograd;
     /** 3x3 stride-1 convolutions with few channels ({@link DirectConv#worthIt}); null without the Vector API. */
     private final DirectConv direct;
+    /** 3x3 stride-1 convolutions with 8-pixel output rows and few channels ({@link RowConv#worthIt}); null without the Vector API. */
+    private final RowConv rows;
     private final ArrayDeque<Job> free = new ArrayDeque<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -69,6 +71,7 @@ final class Float32Conv {
         // WinogradConv imports the Vector API: only constructed (and so only loaded) with the Panama ops.
         this.winograd = ops.simd() && winograd ? new WinogradConv(gemm) : null;
         this.direct = ops.simd() && Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY, "true")) ? new DirectConv() : null;
+        this.rows = direct == null ? null : new RowConv();
     }
 
     /** {@code -Dweightnorm4j.directconv=false} turns {@link DirectConv} off (for measuring it against the others). */
@@ -76,6 +79,11 @@ final class Float32Conv {
 
     /** y = conv(x, w) + bias per output channel ({@code bias} null: none). */
     void forward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
+        if (usesRows(x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, y.dim(3))) {
+            rows.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
+                    x.dim(3), w.dim(0), spec.padding());
+            return;
+        }
         if (usesDirect(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec)) {
             direct.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
                     x.dim(3), w.dim(0), spec.padding());
@@ -138,6 +146,11 @@ final class Float32Conv {
                 }
                 return;
             }
+            if (usesRows(x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec, dy.dim(3))) {
+                rows.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
+                        spec.padding(), accumulate);
+                return;
+            }
             if (usesDirect(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec)) {
                 direct.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
                         spec.padding(), accumulate);
@@ -155,6 +168,11 @@ final class Float32Conv {
         } finally {
             release(job);
         }
+    }
+
+    /** Whether the forward and filter gradient of a convolution from {@code c} to {@code o} channels run on {@link RowConv}. */
+    boolean usesRows(int c, int o, int kh, int kw, ConvSpec spec, int ow) {
+        return rows != null && RowConv.worthIt(c, o, kh, kw, spec.stride(), spec.padding(), ow);
     }
 
     /**
@@ -197,7 +215,8 @@ final class Float32Conv {
         int oh = spec.outSize(h, kh), ow = spec.outSize(w, kw);
         String[] names = new String[3];
         for (int op = FORWARD; op <= BACKWARD_FILTER; op++) {
-            names[op] = usesDirect(op, c, o, kh, kw, spec) ? "direct" : usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
+            names[op] = op != BACKWARD_DATA && usesRows(c, o, kh, kw, spec, ow) ? "rows"
+                    : usesDirect(op, c, o, kh, kw, spec) ? "direct" : usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
         }
         return names;
     }
