@@ -289,6 +289,14 @@ public final class Float32Kernels implements KernelBackend {
     }
 
     @Override
+    public boolean allFinite(Tensor t) {
+        if (!t.isFloat32()) {
+            return KernelBackend.super.allFinite(t);
+        }
+        return ops.allFinite(t.data(), 0, t.size());
+    }
+
+    @Override
     public void rowL2Norms(Tensor m, Tensor out) {
         if (!allFloat32(m, out)) {
             ReferenceKernels.INSTANCE.rowL2Norms(m, out);

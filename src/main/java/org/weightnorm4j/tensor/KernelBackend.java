@@ -132,6 +132,16 @@ public interface KernelBackend {
     /** out[r] = Euclidean norm of row r of m viewed as [rows, rest]. */
     void rowL2Norms(Tensor m, Tensor out);
 
+    /** Whether no element of {@code t} is NaN or infinite. */
+    default boolean allFinite(Tensor t) {
+        for (int i = 0, n = t.size(); i < n; i++) {
+            if (!Double.isFinite(t.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** y += alpha * x. */
     void axpy(double alpha, Tensor x, Tensor y);
 

@@ -263,6 +263,11 @@ public final class Kernels {
         backendFor(m).rowL2Norms(m, out);
     }
 
+    /** Whether no element of {@code t} is NaN or infinite (the training step's gradient guard). */
+    public static boolean allFinite(Tensor t) {
+        return backendFor(t).allFinite(t);
+    }
+
     /** y += alpha x. */
     public static void axpy(double alpha, Tensor x, Tensor y) {
         requireSame("axpy (x vs y)", x, y);

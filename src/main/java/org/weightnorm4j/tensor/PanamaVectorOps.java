@@ -155,6 +155,36 @@ final class PanamaVectorOps implements VectorOps {
         return total;
     }
 
+    /**
+     * {@code x·0} is ±0 for a finite x and NaN for NaN or ±∞, so a running sum of those products
+     * stays zero exactly when every element is finite: a branch-free pass (the scalar test with
+     * an early exit does not vectorise), checked once per block so that a bad value is found
+     * without reading the rest.
+     */
+    @Override
+    public boolean allFinite(float[] a, int off, int n) {
+        int end = off + n;
+        int i = off;
+        while (i + L <= end) {
+            FloatVector acc = FloatVector.zero(S);
+            int blockEnd = Math.min(end - L + 1, i + BLOCK);
+            for (; i < blockEnd; i += L) {
+                acc = acc.add(FloatVector.fromArray(S, a, i).mul(0f));
+            }
+            for (int l = 0; l < L; l++) {
+                if (acc.lane(l) != 0f) {
+                    return false;
+                }
+            }
+        }
+        for (; i < end; i++) {
+            if (!Float.isFinite(a[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void axpy(float alpha, float[] x, float[] y, int n) {
         FloatVector va = FloatVector.broadcast(S, alpha);

@@ -43,6 +43,16 @@ final class ScalarVectorOps implements VectorOps {
     }
 
     @Override
+    public boolean allFinite(float[] a, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            if (!Float.isFinite(a[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public double sumSquares(float[] a, int off, int n) {
         double total = 0;
         for (int i = off; i < off + n; i++) {

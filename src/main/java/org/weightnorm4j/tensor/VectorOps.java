@@ -48,6 +48,9 @@ interface VectorOps {
     /** {@code Σ a[i]²} over n elements (the row norms of weight normalization). */
     double sumSquares(float[] a, int off, int n);
 
+    /** Whether none of {@code a[off .. off+n)} is NaN or infinite. */
+    boolean allFinite(float[] a, int off, int n);
+
     /**
      * Overwrites {@code totals[0]} with {@code Σ a[i]} and {@code totals[1]} with
      * {@code Σ a[i]·b[i]} over n elements, in one read of both, each with the bits of

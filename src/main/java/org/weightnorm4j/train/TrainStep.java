@@ -7,6 +7,7 @@ import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.optim.Optimizer;
 import org.weightnorm4j.optim.ParameterAverage;
+import org.weightnorm4j.tensor.Kernels;
 import org.weightnorm4j.tensor.Tensor;
 
 /**
@@ -164,12 +165,12 @@ public final class TrainStep<T> {
 
     /**
      * Whether every gradient element is finite: the guard's test, over the model's parameter list
-     * (built once), so that a healthy step allocates nothing; the guard, which builds the names for
+     * (built once), vectorised ({@link Kernels#allFinite}), so that a healthy step allocates nothing; the guard, which builds the names for
      * its message, runs only when this finds a non-finite element.
      */
     private boolean gradientsFinite() {
         for (int k = 0, n = params.size(); k < n; k++) {
-            if (NonFiniteGuard.firstNonFinite(params.get(k).grad()) >= 0) {
+            if (!Kernels.allFinite(params.get(k).grad())) {
                 return false;
             }
         }

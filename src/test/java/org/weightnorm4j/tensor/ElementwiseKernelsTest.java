@@ -1,6 +1,7 @@
 package org.weightnorm4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.weightnorm4j.tensor.Float32Fixtures.abs;
@@ -42,6 +43,25 @@ class ElementwiseKernelsTest {
             x.set(i, rnd.nextInt(10) == 0 ? specials[rnd.nextInt(specials.length)] : 12 * rnd.nextDouble() - 6);
         }
         return x;
+    }
+
+    /** The gradient guard's test: a NaN or an infinity anywhere (first, middle, last element) is found; huge finite values are not flagged. */
+    @ParameterizedTest(name = "n={0} on {1}")
+    @MethodSource("lengthsBackends")
+    void allFiniteFindsEveryNanAndInfinity(int n, Float32Kernels k) {
+        SplittableRandom rnd = new SplittableRandom(n);
+        Tensor x = random(rnd, n);
+        x.set(rnd.nextInt(n), Float.MAX_VALUE);
+        x.set(rnd.nextInt(n), -Float.MAX_VALUE);
+        assertTrue(k.allFinite(x), "finite values on " + describe(k));
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            for (int at : new int[] {0, n / 2, n - 1}) {
+                Tensor y = x.copy();
+                y.set(at, bad);
+                assertFalse(k.allFinite(y), bad + " at " + at + " of " + n + " on " + describe(k));
+                assertFalse(Kernels.allFinite(y), bad + " at " + at + " of " + n + " through the facade");
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0} n={1} on {2}")
