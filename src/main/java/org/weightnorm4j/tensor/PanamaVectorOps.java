@@ -162,6 +162,20 @@ final class PanamaVectorOps implements VectorOps {
      * without reading the rest.
      */
     @Override
+    public void addScaledPair(float sa, float[] a, float sb, float[] b, float[] y, int off, int n) {
+        FloatVector va = FloatVector.broadcast(S, sa), vb = FloatVector.broadcast(S, sb), zero = FloatVector.zero(S);
+        int i = off;
+        int bound = off + S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector t = FloatVector.fromArray(S, y, i).add(FloatVector.fromArray(S, a, i).fma(va, zero));
+            t.add(FloatVector.fromArray(S, b, i).fma(vb, zero)).intoArray(y, i);
+        }
+        for (; i < off + n; i++) {
+            y[i] = (y[i] + (sa * a[i] + 0f)) + (sb * b[i] + 0f);
+        }
+    }
+
+    @Override
     public boolean allFinite(float[] a, int off, int n) {
         int end = off + n;
         int i = off;

@@ -48,6 +48,13 @@ interface VectorOps {
     /** {@code Σ a[i]²} over n elements (the row norms of weight normalization). */
     double sumSquares(float[] a, int off, int n);
 
+    /**
+     * {@code y[i] = (y[i] + (sa·a[i] + 0)) + (sb·b[i] + 0)} over {@code [off, off+n)}: each product
+     * rounded, then added in that order (the bits of two {@link #scaleShift}s into a buffer, each
+     * followed by an {@link #axpy} with alpha 1; one pass instead of four).
+     */
+    void addScaledPair(float sa, float[] a, float sb, float[] b, float[] y, int off, int n);
+
     /** Whether none of {@code a[off .. off+n)} is NaN or infinite. */
     boolean allFinite(float[] a, int off, int n);
 

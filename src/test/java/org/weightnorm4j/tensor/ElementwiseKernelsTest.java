@@ -45,6 +45,34 @@ class ElementwiseKernelsTest {
         return x;
     }
 
+    /**
+     * {@code y += sa·a + sb·b} per row has the bits of the four passes it replaced in weight
+     * norm's Eq. 3 (scale into a buffer, add it, scale the other, add it), and matches the reference.
+     */
+    @ParameterizedTest(name = "n={0} on {1}")
+    @MethodSource("lengthsBackends")
+    void addRowScaledHasTheBitsOfScaleThenAddTwice(int n, Float32Kernels k) {
+        SplittableRandom rnd = new SplittableRandom(n + 5L);
+        int rows = 3;
+        Tensor a = random(rnd, rows, n), b = random(rnd, rows, n), y = random(rnd, rows, n);
+        Tensor sa = random(rnd, rows), sb = random(rnd, rows);
+        b.set(0, -0f);
+        Tensor expected = y.copy(), tmp = Tensor.zeros(1, rows, n);
+        k.channelScaleShift(a.reshape(1, rows, n), sa, null, tmp);
+        k.axpy(1, tmp, expected.reshape(1, rows, n));
+        k.channelScaleShift(b.reshape(1, rows, n), sb, null, tmp);
+        k.axpy(1, tmp, expected.reshape(1, rows, n));
+        Tensor fused = y.copy();
+        k.addRowScaled(a, sa, b, sb, fused);
+        assertArrayEquals(expected.data(), fused.data(), "fused against four passes on " + describe(k));
+
+        Tensor reference = toDouble(y);
+        ReferenceKernels.INSTANCE.addRowScaled(toDouble(a), toDouble(sa), toDouble(b), toDouble(sb), reference);
+        Tensor bound = abs(y);
+        ReferenceKernels.INSTANCE.addRowScaled(abs(a), abs(sa), abs(b), abs(sb), bound);
+        assertWithinSumBound("addRowScaled on " + describe(k), reference, fused, bound, 4);
+    }
+
     /** The gradient guard's test: a NaN or an infinity anywhere (first, middle, last element) is found; huge finite values are not flagged. */
     @ParameterizedTest(name = "n={0} on {1}")
     @MethodSource("lengthsBackends")
