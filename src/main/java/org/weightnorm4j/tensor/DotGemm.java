@@ -44,6 +44,13 @@ final class DotGemm {
     /** Fewer multiply-adds than this run on the calling thread alone. */
     private static final long PARALLEL_MIN = 64L * 64 * 64;
 
+    /**
+     * {@code -Dweightnorm4j.dotgemm=false} sends these products back to the packed GEMM, whose
+     * sums are ordered differently: for resuming a run started before this class existed bit-identically
+     * (docs/RELIABILITY.md).
+     */
+    static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("weightnorm4j.dotgemm", "true"));
+
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[MA * NB * L]);
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 
@@ -58,7 +65,7 @@ final class DotGemm {
      * at most {@link #MAX_M} rows of A, a depth of at least {@link #MIN_K}, A at most {@link #MAX_A} floats.
      */
     static boolean serves(boolean transA, boolean transB, int m, int k) {
-        return !transA && transB && m <= MAX_M && k >= MIN_K && (long) m * k <= MAX_A;
+        return ENABLED && !transA && transB && m <= MAX_M && k >= MIN_K && (long) m * k <= MAX_A;
     }
 
     /** {@code C[i][j] (+)= Σ_p A[i][p] · B[j][p]}, i &lt; m, j &lt; n, p &lt; k. */

@@ -71,11 +71,18 @@ final class Float32Conv {
         // WinogradConv imports the Vector API: only constructed (and so only loaded) with the Panama ops.
         this.winograd = ops.simd() && winograd ? new WinogradConv(gemm) : null;
         this.direct = ops.simd() && Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY, "true")) ? new DirectConv() : null;
-        this.rows = direct == null ? null : new RowConv();
+        this.rows = ops.simd() && Boolean.parseBoolean(System.getProperty(ROWS_PROPERTY, "true")) ? new RowConv() : null;
     }
 
     /** {@code -Dweightnorm4j.directconv=false} turns {@link DirectConv} off (for measuring it against the others). */
     static final String DIRECT_PROPERTY = "weightnorm4j.directconv";
+
+    /**
+     * {@code -Dweightnorm4j.rowconv=false} turns {@link RowConv} off: its convolutions go back to
+     * {@link DirectConv} (filter gradient) and im2col (forward, the same bits), which is how a DQN
+     * run started before it can be resumed bit-identically (docs/RELIABILITY.md).
+     */
+    static final String ROWS_PROPERTY = "weightnorm4j.rowconv";
 
     /** y = conv(x, w) + bias per output channel ({@code bias} null: none). */
     void forward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
