@@ -552,6 +552,24 @@ final class Float32Conv {
     }
 
     /**
+     * {@code dw[i] (+)= Σ_parts Σ_lanes partials[p][i·lanes + lane]}: parts in order, lanes from 0,
+     * in double, rounded once; the per-part lane sums of {@link DirectConv}'s and {@link RowConv}'s
+     * filter gradients.
+     */
+    static void reduceLanePartials(float[][] partials, int parts, int size, int lanes, float[] dw, boolean accumulate) {
+        for (int i = 0; i < size; i++) {
+            double sum = 0;
+            for (int p = 0; p < parts; p++) {
+                float[] part = partials[p];
+                for (int lane = 0, at = i * lanes; lane < lanes; lane++, at++) {
+                    sum += part[at];
+                }
+            }
+            dw[i] = accumulate ? (float) (dw[i] + sum) : (float) sum;
+        }
+    }
+
+    /**
      * Makes {@code buffers[0 .. count)} hold at least {@code size} floats each, reusing what is
      * there: the per-part partial filter gradients (here and in {@link WinogradConv}).
      */

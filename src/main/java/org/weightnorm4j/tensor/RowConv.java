@@ -80,7 +80,7 @@ final class RowConv {
             job.set(x, null, n, c, h, width, o, pad);
             job.y = dy;
             job.run(true);
-            job.reduce(dw, accumulate);
+            Float32Conv.reduceLanePartials(job.partials, job.parts, job.outs * job.ins * 9, WIDTH, dw, accumulate);
         } finally {
             give(job);
         }
@@ -387,21 +387,6 @@ final class RowConv {
                 }
             }
             store(acc, accOff, a0, a1, a2);
-        }
-
-        /** {@code dw (+)= Σ_parts Σ_lanes}, parts in order, lanes from 0 (in double, rounded once). */
-        void reduce(float[] dw, boolean accumulate) {
-            int size = outs * ins * 9;
-            for (int i = 0; i < size; i++) {
-                double sum = 0;
-                for (int p = 0; p < parts; p++) {
-                    float[] part = partials[p];
-                    for (int lane = 0, at = i * WIDTH; lane < WIDTH; lane++, at++) {
-                        sum += part[at];
-                    }
-                }
-                dw[i] = accumulate ? (float) (dw[i] + sum) : (float) sum;
-            }
         }
     }
 
