@@ -63,6 +63,8 @@ final class Float32Conv {
     private final DirectConv direct;
     /** 3x3 convolutions with 16 or 32 output channels ({@link #usesChannelVector}); null without the Vector API or when switched off. */
     private final ChannelVectorConv channelVector;
+    /** 3x3 stride-1 convolutions with 8-pixel output rows and few channels ({@link RowConv#worthIt}); null without the Vector API. */
+    private final RowConv rows;
     private final ArrayDeque<Job> free = new ArrayDeque<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -74,6 +76,7 @@ final class Float32Conv {
         this.direct = ops.simd() && Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY, "true")) ? new DirectConv() : null;
         this.channelVector = ops.simd() && Boolean.parseBoolean(System.getProperty(CHANNEL_VECTOR_PROPERTY, "true"))
                 ? new ChannelVectorConv() : null;
+        this.rows = ops.simd() && Boolean.parseBoolean(System.getProperty(ROWS_PROPERTY, "true")) ? new RowConv() : null;
     }
 
     /** {@code -Dweightnorm4j.channelvectorconv=false} turns {@link ChannelVectorConv} off (for measuring it against the others). */
@@ -82,8 +85,20 @@ final class Float32Conv {
     /** {@code -Dweightnorm4j.directconv=false} turns {@link DirectConv} off (for measuring it against the others). */
     static final String DIRECT_PROPERTY = "weightnorm4j.directconv";
 
+    /**
+     * {@code -Dweightnorm4j.rowconv=false} turns {@link RowConv} off: its convolutions go back to
+     * {@link DirectConv} (filter gradient) and im2col (forward, the same bits), which is how a DQN
+     * run started before it can be resumed bit-identically (docs/RELIABILITY.md).
+     */
+    static final String ROWS_PROPERTY = "weightnorm4j.rowconv";
+
     /** y = conv(x, w) + bias per output channel ({@code bias} null: none). */
     void forward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
+        if (usesRows(x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, y.dim(3))) {
+            rows.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
+                    x.dim(3), w.dim(0), spec.padding());
+            return;
+        }
         if (usesChannelVector(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, y.dim(2), y.dim(3), x.dim(2), x.dim(3))) {
             channelVector.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
                     x.dim(3), w.dim(0), w.dim(2), spec.stride(), spec.padding());
@@ -157,6 +172,11 @@ final class Float32Conv {
                 }
                 return;
             }
+            if (usesRows(x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec, dy.dim(3))) {
+                rows.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
+                        spec.padding(), accumulate);
+                return;
+            }
             if (usesChannelVector(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec, dy.dim(2), dy.dim(3),
                     x.dim(2), x.dim(3))) {
                 channelVector.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
@@ -180,6 +200,11 @@ final class Float32Conv {
         } finally {
             release(job);
         }
+    }
+
+    /** Whether the forward and filter gradient of a convolution from {@code c} to {@code o} channels run on {@link RowConv}. */
+    boolean usesRows(int c, int o, int kh, int kw, ConvSpec spec, int ow) {
+        return rows != null && RowConv.worthIt(c, o, kh, kw, spec.stride(), spec.padding(), ow);
     }
 
     /**
@@ -256,7 +281,8 @@ final class Float32Conv {
         int oh = spec.outSize(h, kh), ow = spec.outSize(w, kw);
         String[] names = new String[3];
         for (int op = FORWARD; op <= BACKWARD_FILTER; op++) {
-            names[op] = usesChannelVector(op, c, o, kh, kw, spec, oh, ow, h, w) ? "channel-vector"
+            names[op] = op != BACKWARD_DATA && usesRows(c, o, kh, kw, spec, ow) ? "rows"
+                    : usesChannelVector(op, c, o, kh, kw, spec, oh, ow, h, w) ? "channel-vector"
                     : usesDirect(op, c, o, kh, kw, spec) ? "direct" : usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
         }
         return names;
@@ -583,6 +609,24 @@ final class Float32Conv {
             return scratch.get();
         }
 
+    }
+
+    /**
+     * {@code dw[i] (+)= Σ_parts Σ_lanes partials[p][i·lanes + lane]}: parts in order, lanes from 0,
+     * in double, rounded once; the per-part lane sums of {@link DirectConv}'s and {@link RowConv}'s
+     * filter gradients.
+     */
+    static void reduceLanePartials(float[][] partials, int parts, int size, int lanes, float[] dw, boolean accumulate) {
+        for (int i = 0; i < size; i++) {
+            double sum = 0;
+            for (int p = 0; p < parts; p++) {
+                float[] part = partials[p];
+                for (int lane = 0, at = i * lanes; lane < lanes; lane++, at++) {
+                    sum += part[at];
+                }
+            }
+            dw[i] = accumulate ? (float) (dw[i] + sum) : (float) sum;
+        }
     }
 
     /**
