@@ -1,7 +1,6 @@
 package org.weightnorm4j.tensor;
 
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -138,30 +137,26 @@ final class ChannelVectorConv {
     }
 
     /** One call: geometry, packed filters, per-part partial filter gradients, and the per-part body. */
-    private final class Job implements IntConsumer {
+    private final class Job extends BatchJob {
         float[] in;
         float[] out;
         float[] bias;
-        int n, ins, h, w, outs, stride, pad;
+        int ins, h, w, outs, stride, pad;
         /** The kernel's side, and its taps {@code k·k}. */
         int k, kk;
         /** Output plane, its pixel count rounded up to {@link #ROW_QUANTUM}, the padded input's row length and plane. */
         int oh, ow, pixelsPadded, wpd, plane;
-        int parts;
-        boolean filterGradient;
         /** Forward filters {@code [ins][kk][outs]}. */
         float[] packed = new float[0];
         /** Offsets of tap t of input channel c in a padded image, {@code [c·kk + t]}. */
         int[] taps = new int[0];
         /** Offset in a padded input plane of the top-left tap of output pixel {@code oy·ow + ox}. */
         int[] pixels = new int[0];
-        /** Per part: {@code [ins][kk][outs]} sums of the filter gradient ({@link BatchParts#reduceTransposedPartials} adds them). */
-        float[][] partials = new float[0][];
 
         void set(int n, int ins, int h, int w, int outs, int k, int stride, int pad) {
             this.k = k;
             this.kk = k * k;
-            this.n = n;
+            batch(n);
             this.ins = ins;
             this.h = h;
             this.w = w;
@@ -177,7 +172,6 @@ final class ChannelVectorConv {
             wpd = w + 2 * pad;
             pixelsPadded = (oh * ow + ROW_QUANTUM - 1) / ROW_QUANTUM * ROW_QUANTUM;
             plane = (h + 2 * pad) * wpd;
-            parts = BatchParts.count(n);
             if (taps.length < ins * kk) {
                 taps = new int[ins * kk];
             }
@@ -216,23 +210,21 @@ final class ChannelVectorConv {
             }
         }
 
-        void run(boolean filterGradient) {
-            this.filterGradient = filterGradient;
-            if (filterGradient) {
-                partials = BatchParts.growPartials(partials, parts, ins * kk * outs);
-            }
-            BatchParts.run(parts, this);
+        /** Per part: {@code [ins][kk][outs]} sums of the filter gradient ({@link BatchParts#reduceTransposedPartials} adds them). */
+        @Override
+        int partialSize() {
+            return ins * kk * outs;
         }
 
         @Override
         public void accept(int part) {
-            int first = BatchParts.start(part, n, parts), end = BatchParts.start(part + 1, n, parts);
+            int first = first(part), end = first(part + 1);
             WorkArrays sc = scratch.get();
             float[] xp = sc.atLeast(PADDED, ins * plane);
             float[] t = sc.atLeast(TRANSPOSED, pixelsPadded * outs);
             if (filterGradient) {
                 float[] acc = partials[part];
-                Arrays.fill(acc, 0, ins * kk * outs, 0f);
+                Arrays.fill(acc, 0, partialSize(), 0f);
                 for (int b = first; b < end; b++) {
                     pad(in, b * ins * h * w, xp);
                     transposeIn(out, b * outs * oh * ow, t);

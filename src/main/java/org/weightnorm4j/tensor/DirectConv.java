@@ -1,7 +1,6 @@
 package org.weightnorm4j.tensor;
 
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -126,21 +125,17 @@ final class DirectConv {
     }
 
     /** One call: geometry, packed filters, per-part partial filter gradients, and the per-part body. */
-    private final class Job implements IntConsumer {
+    private final class Job extends BatchJob {
         float[] in;
         float[] out;
         float[] bias;
-        int n, ins, h, w, outs, pad;
+        int ins, h, w, outs, pad;
         int wp, oh, ow, q, strips, plane;
-        int parts;
-        boolean filterGradient;
         /** Forward filters, {@code [outs/OB blocks][ins][9][OB]} then {@code [remaining outs][ins][9]}. */
         float[] packed = new float[0];
-        /** Per part: {@code [outs][ins][9][L]} lane sums of the filter gradient. */
-        float[][] partials = new float[0][];
 
         void set(int n, int ins, int h, int w, int outs, int pad) {
-            this.n = n;
+            batch(n);
             this.ins = ins;
             this.h = h;
             this.w = w;
@@ -153,7 +148,6 @@ final class DirectConv {
             strips = (q + STRIP - 1) / STRIP;
             // The last strip reads up to strips·STRIP − 1 + 2·wp + 2; the plane holds the bordered image.
             plane = Math.max((h + 2 * pad) * wp, strips * STRIP + 2 * wp + 2);
-            parts = BatchParts.count(n);
         }
 
         /**
@@ -166,22 +160,20 @@ final class DirectConv {
             packed = packOutputBlocks(wts, flipped, outs, ins, OB, packed);
         }
 
-        void run(boolean filterGradient) {
-            this.filterGradient = filterGradient;
-            if (filterGradient) {
-                partials = BatchParts.growPartials(partials, parts, outs * ins * 9 * L);
-            }
-            BatchParts.run(parts, this);
+        /** Per part: {@code [outs][ins][9][L]} lane sums of the filter gradient. */
+        @Override
+        int partialSize() {
+            return outs * ins * 9 * L;
         }
 
         @Override
         public void accept(int part) {
-            int first = BatchParts.start(part, n, parts), end = BatchParts.start(part + 1, n, parts);
+            int first = first(part), end = first(part + 1);
             WorkArrays sc = scratch.get();
             float[] xp = sc.atLeast(PADDED, ins * plane + L);
             if (filterGradient) {
                 float[] acc = partials[part];
-                Arrays.fill(acc, 0, outs * ins * 9 * L, 0f);
+                Arrays.fill(acc, 0, partialSize(), 0f);
                 float[] dyp = sc.atLeast(GRADIENTS, outs * strips * STRIP);
                 for (int b = first; b < end; b++) {
                     pad(in, b * ins * h * w, xp);

@@ -1,7 +1,6 @@
 package org.weightnorm4j.tensor;
 
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -90,26 +89,22 @@ final class RowConv {
     }
 
     /** One call: geometry, packed filters, per-part partial filter gradients, and the per-part body. */
-    private final class Job implements IntConsumer {
+    private final class Job extends BatchJob {
         float[] x;
         float[] y;
         float[] bias;
         float[] w;
-        int n, ins, h, width, outs, pad;
+        int ins, h, width, outs, pad;
         /** The (bordered) input plane: row length, rows, size. */
         int wp, hp, plane;
         int oh;
-        int parts;
-        boolean filterGradient;
         /** Forward filters, {@code [outs/OB blocks][ins][9][OB]}, then {@code [remaining outs][ins][9]}. */
         float[] packed = new float[0];
-        /** Per part: {@code [outs][ins][9][WIDTH]} lane sums of the filter gradient. */
-        float[][] partials = new float[0][];
 
         void set(float[] x, float[] w, int n, int ins, int h, int width, int outs, int pad) {
             this.x = x;
             this.w = w;
-            this.n = n;
+            batch(n);
             this.ins = ins;
             this.h = h;
             this.width = width;
@@ -119,7 +114,6 @@ final class RowConv {
             hp = h + 2 * pad;
             plane = hp * wp;
             oh = hp - 2;
-            parts = BatchParts.count(n);
         }
 
         /** The filters in the forward tile's order ({@link DirectConv#packOutputBlocks}). */
@@ -127,20 +121,18 @@ final class RowConv {
             packed = DirectConv.packOutputBlocks(w, false, outs, ins, OB, packed);
         }
 
-        void run(boolean filterGradient) {
-            this.filterGradient = filterGradient;
-            if (filterGradient) {
-                partials = BatchParts.growPartials(partials, parts, outs * ins * 9 * WIDTH);
-            }
-            BatchParts.run(parts, this);
+        /** Per part: {@code [outs][ins][9][WIDTH]} lane sums of the filter gradient. */
+        @Override
+        int partialSize() {
+            return outs * ins * 9 * WIDTH;
         }
 
         @Override
         public void accept(int part) {
-            int first = BatchParts.start(part, n, parts), end = BatchParts.start(part + 1, n, parts);
+            int first = first(part), end = first(part + 1);
             if (first == end) {
                 if (filterGradient) {
-                    Arrays.fill(partials[part], 0, outs * ins * 9 * WIDTH, 0f);
+                    Arrays.fill(partials[part], 0, partialSize(), 0f);
                 }
                 return;
             }
