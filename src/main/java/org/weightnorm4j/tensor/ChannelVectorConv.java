@@ -1,7 +1,6 @@
 package org.weightnorm4j.tensor;
 
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -40,15 +39,16 @@ final class ChannelVectorConv {
     private static final int L = S.length();
     /** Output rows are computed in multiples of this many pixels (both forward tiles divide it). */
     private static final int ROW_QUANTUM = 6;
-    /** Parts per thread, as {@link Float32Conv}. */
-    private static final int PARTS_PER_THREAD = 4;
+    /** The slots of a thread's work arrays: the bordered image, and the output (or dY) pixel-major. */
+    private static final int PADDED = 0;
+    private static final int TRANSPOSED = 1;
 
     private final JobPool<Job> jobs = new JobPool<>(Job::new, job -> {
         job.in = null;
         job.out = null;
         job.bias = null;
     });
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final ThreadLocal<WorkArrays> scratch = WorkArrays.perThread(2);
 
     /**
      * Whether the forward serves a convolution to {@code outs} channels (and the input gradient
@@ -121,7 +121,7 @@ final class ChannelVectorConv {
             job.in = x;
             job.out = dy;
             job.run(true);
-            job.reduce(dw, accumulate);
+            BatchParts.reduceTransposedPartials(job.partials, job.parts, job.ins * job.kk, job.outs, dw, accumulate);
         } finally {
             jobs.give(job);
         }
@@ -137,30 +137,26 @@ final class ChannelVectorConv {
     }
 
     /** One call: geometry, packed filters, per-part partial filter gradients, and the per-part body. */
-    private final class Job implements IntConsumer {
+    private final class Job extends BatchJob {
         float[] in;
         float[] out;
         float[] bias;
-        int n, ins, h, w, outs, stride, pad;
+        int ins, h, w, outs, stride, pad;
         /** The kernel's side, and its taps {@code k·k}. */
         int k, kk;
         /** Output plane, its pixel count rounded up to {@link #ROW_QUANTUM}, the padded input's row length and plane. */
         int oh, ow, pixelsPadded, wpd, plane;
-        int parts;
-        boolean filterGradient;
         /** Forward filters {@code [ins][kk][outs]}. */
         float[] packed = new float[0];
         /** Offsets of tap t of input channel c in a padded image, {@code [c·kk + t]}. */
         int[] taps = new int[0];
         /** Offset in a padded input plane of the top-left tap of output pixel {@code oy·ow + ox}. */
         int[] pixels = new int[0];
-        /** Per part: {@code [ins][9][outs]} sums of the filter gradient. */
-        float[][] partials = new float[0][];
 
         void set(int n, int ins, int h, int w, int outs, int k, int stride, int pad) {
             this.k = k;
             this.kk = k * k;
-            this.n = n;
+            batch(n);
             this.ins = ins;
             this.h = h;
             this.w = w;
@@ -176,7 +172,6 @@ final class ChannelVectorConv {
             wpd = w + 2 * pad;
             pixelsPadded = (oh * ow + ROW_QUANTUM - 1) / ROW_QUANTUM * ROW_QUANTUM;
             plane = (h + 2 * pad) * wpd;
-            parts = Math.max(1, Math.min(PARTS_PER_THREAD * Parallel.threads(), n));
             if (taps.length < ins * kk) {
                 taps = new int[ins * kk];
             }
@@ -215,27 +210,21 @@ final class ChannelVectorConv {
             }
         }
 
-        void run(boolean filterGradient) {
-            this.filterGradient = filterGradient;
-            if (filterGradient) {
-                partials = Float32Conv.growPartials(partials, parts, ins * kk * outs);
-            }
-            if (parts == 1) {
-                accept(0);
-            } else {
-                Parallel.run(parts, this);
-            }
+        /** Per part: {@code [ins][kk][outs]} sums of the filter gradient ({@link BatchParts#reduceTransposedPartials} adds them). */
+        @Override
+        int partialSize() {
+            return ins * kk * outs;
         }
 
         @Override
         public void accept(int part) {
-            int first = (int) ((long) part * n / parts), end = (int) ((long) (part + 1) * n / parts);
-            Scratch sc = scratch.get();
-            float[] xp = sc.padded(ins * plane);
-            float[] t = sc.transposed(pixelsPadded * outs);
+            int first = first(part), end = first(part + 1);
+            WorkArrays sc = scratch.get();
+            float[] xp = sc.atLeast(PADDED, ins * plane);
+            float[] t = sc.atLeast(TRANSPOSED, pixelsPadded * outs);
             if (filterGradient) {
                 float[] acc = partials[part];
-                Arrays.fill(acc, 0, ins * kk * outs, 0f);
+                Arrays.fill(acc, 0, partialSize(), 0f);
                 for (int b = first; b < end; b++) {
                     pad(in, b * ins * h * w, xp);
                     transposeIn(out, b * outs * oh * ow, t);
@@ -253,11 +242,7 @@ final class ChannelVectorConv {
         /** The image's planes into zero-bordered planes of row length wpd. */
         private void pad(float[] src, int off, float[] xp) {
             Arrays.fill(xp, 0, ins * plane, 0f);
-            for (int c = 0; c < ins; c++) {
-                for (int y = 0; y < h; y++) {
-                    System.arraycopy(src, off + (c * h + y) * w, xp, c * plane + (y + pad) * wpd + pad, w);
-                }
-            }
+            BorderedPlanes.copy(src, off, ins, h, w, pad, wpd, plane, xp, 0);
         }
 
         /** {@code y[o][p] = t[p·outs + o] + bias[o]} for the output pixels p of one image. */
@@ -478,39 +463,6 @@ final class ChannelVectorConv {
             a11.intoArray(acc, accOff + o + L);
             a20.intoArray(acc, accOff + 2 * o);
             a21.intoArray(acc, accOff + 2 * o + L);
-        }
-
-        /** {@code dw[o][c][t] (+)= Σ_parts partial[(c·kk + t)·outs + o]}, parts in order, in double, rounded once. */
-        void reduce(float[] dw, boolean accumulate) {
-            for (int o = 0; o < outs; o++) {
-                for (int c = 0; c < ins; c++) {
-                    for (int t = 0; t < kk; t++) {
-                        int at = (c * kk + t) * outs + o;
-                        double sum = 0;
-                        for (int p = 0; p < parts; p++) {
-                            sum += partials[p][at];
-                        }
-                        int i = (o * ins + c) * kk + t;
-                        dw[i] = accumulate ? (float) (dw[i] + sum) : (float) sum;
-                    }
-                }
-            }
-        }
-    }
-
-    /** A thread's work arrays, reused by every part it runs. */
-    private static final class Scratch {
-        private float[] padded = new float[0];
-        private float[] transposed = new float[0];
-
-        float[] padded(int size) {
-            padded = Float32Conv.atLeast(padded, size);
-            return padded;
-        }
-
-        float[] transposed(int size) {
-            transposed = Float32Conv.atLeast(transposed, size);
-            return transposed;
         }
     }
 }

@@ -1,8 +1,6 @@
 package org.weightnorm4j.tensor;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -40,11 +38,16 @@ final class DirectConv {
     /** Vectors of pixels per forward register tile. */
     private static final int VB = 3;
     private static final int STRIP = VB * L;
-    /** Parts per thread, as {@link Float32Conv}. */
-    private static final int PARTS_PER_THREAD = 4;
+    /** The slots of a thread's work arrays: the bordered image, and the output (or dY) laid out by {@code q}. */
+    private static final int PADDED = 0;
+    private static final int GRADIENTS = 1;
 
-    private final ArrayDeque<Job> free = new ArrayDeque<>();
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final JobPool<Job> jobs = new JobPool<>(Job::new, job -> {
+        job.in = null;
+        job.out = null;
+        job.bias = null;
+    });
+    private final ThreadLocal<WorkArrays> scratch = WorkArrays.perThread(2);
 
     /**
      * Whether the direct forward serves a convolution from {@code ins} to {@code outs} channels
@@ -75,7 +78,7 @@ final class DirectConv {
 
     /** {@code y = conv(x, w) + bias}: x {@code [n, c, h, w]}, filters {@code [o, c, 3, 3]}, y {@code [n, o, oh, ow]}. */
     void forward(float[] x, float[] w, float[] bias, float[] y, int n, int c, int h, int width, int o, int pad) {
-        Job job = take();
+        Job job = jobs.take();
         try {
             job.set(n, c, h, width, o, pad);
             job.in = x;
@@ -84,7 +87,7 @@ final class DirectConv {
             job.packFilters(w, false);
             job.run(false);
         } finally {
-            give(job);
+            jobs.give(job);
         }
     }
 
@@ -94,7 +97,7 @@ final class DirectConv {
      * convolution of dy with the flipped filters, channel axes swapped, padding {@code 2 − pad}.
      */
     void backwardData(float[] dy, float[] w, float[] dx, int n, int o, int oh, int ow, int c, int pad) {
-        Job job = take();
+        Job job = jobs.take();
         try {
             job.set(n, o, oh, ow, c, 2 - pad);
             job.in = dy;
@@ -103,57 +106,36 @@ final class DirectConv {
             job.packFilters(w, true);
             job.run(false);
         } finally {
-            give(job);
+            jobs.give(job);
         }
     }
 
     /** {@code dw (+)= ∂L/∂w} from x {@code [n, c, h, w]} and dy {@code [n, o, oh, ow]}; filters {@code [o, c, 3, 3]}. */
     void backwardFilter(float[] x, float[] dy, float[] dw, int n, int c, int h, int width, int o, int pad, boolean accumulate) {
-        Job job = take();
+        Job job = jobs.take();
         try {
             job.set(n, c, h, width, o, pad);
             job.in = x;
             job.out = dy;
             job.run(true);
-            Float32Conv.reduceLanePartials(job.partials, job.parts, job.outs * job.ins * 9, L, dw, accumulate);
+            BatchParts.reduceLanePartials(job.partials, job.parts, job.outs * job.ins * 9, L, dw, accumulate);
         } finally {
-            give(job);
-        }
-    }
-
-    private Job take() {
-        Job job;
-        synchronized (free) {
-            job = free.poll();
-        }
-        return job != null ? job : new Job();
-    }
-
-    private void give(Job job) {
-        job.in = null;
-        job.out = null;
-        job.bias = null;
-        synchronized (free) {
-            free.push(job);
+            jobs.give(job);
         }
     }
 
     /** One call: geometry, packed filters, per-part partial filter gradients, and the per-part body. */
-    private final class Job implements IntConsumer {
+    private final class Job extends BatchJob {
         float[] in;
         float[] out;
         float[] bias;
-        int n, ins, h, w, outs, pad;
+        int ins, h, w, outs, pad;
         int wp, oh, ow, q, strips, plane;
-        int parts;
-        boolean filterGradient;
         /** Forward filters, {@code [outs/OB blocks][ins][9][OB]} then {@code [remaining outs][ins][9]}. */
         float[] packed = new float[0];
-        /** Per part: {@code [outs][ins][9][L]} lane sums of the filter gradient. */
-        float[][] partials = new float[0][];
 
         void set(int n, int ins, int h, int w, int outs, int pad) {
-            this.n = n;
+            batch(n);
             this.ins = ins;
             this.h = h;
             this.w = w;
@@ -166,7 +148,6 @@ final class DirectConv {
             strips = (q + STRIP - 1) / STRIP;
             // The last strip reads up to strips·STRIP − 1 + 2·wp + 2; the plane holds the bordered image.
             plane = Math.max((h + 2 * pad) * wp, strips * STRIP + 2 * wp + 2);
-            parts = Math.max(1, Math.min(PARTS_PER_THREAD * Parallel.threads(), n));
         }
 
         /**
@@ -176,43 +157,24 @@ final class DirectConv {
          * outputs) to {@code outs} (w's inputs).
          */
         void packFilters(float[] wts, boolean flipped) {
-            int size = outs * ins * 9;
-            if (packed.length < size) {
-                packed = new float[size];
-            }
-            int full = outs / OB * OB;
-            for (int o = 0; o < outs; o++) {
-                for (int c = 0; c < ins; c++) {
-                    for (int t = 0; t < 9; t++) {
-                        float v = flipped ? wts[(c * outs + o) * 9 + 8 - t] : wts[(o * ins + c) * 9 + t];
-                        int at = o < full ? ((o / OB * ins + c) * 9 + t) * OB + o % OB : (o * ins + c) * 9 + t;
-                        packed[at] = v;
-                    }
-                }
-            }
+            packed = packOutputBlocks(wts, flipped, outs, ins, OB, packed);
         }
 
-        void run(boolean filterGradient) {
-            this.filterGradient = filterGradient;
-            if (filterGradient) {
-                partials = Float32Conv.growPartials(partials, parts, outs * ins * 9 * L);
-            }
-            if (parts == 1) {
-                accept(0);
-            } else {
-                Parallel.run(parts, this);
-            }
+        /** Per part: {@code [outs][ins][9][L]} lane sums of the filter gradient. */
+        @Override
+        int partialSize() {
+            return outs * ins * 9 * L;
         }
 
         @Override
         public void accept(int part) {
-            int first = (int) ((long) part * n / parts), end = (int) ((long) (part + 1) * n / parts);
-            Scratch sc = scratch.get();
-            float[] xp = sc.padded(ins * plane + L);
+            int first = first(part), end = first(part + 1);
+            WorkArrays sc = scratch.get();
+            float[] xp = sc.atLeast(PADDED, ins * plane + L);
             if (filterGradient) {
                 float[] acc = partials[part];
-                Arrays.fill(acc, 0, outs * ins * 9 * L, 0f);
-                float[] dyp = sc.gradients(outs * strips * STRIP);
+                Arrays.fill(acc, 0, partialSize(), 0f);
+                float[] dyp = sc.atLeast(GRADIENTS, outs * strips * STRIP);
                 for (int b = first; b < end; b++) {
                     pad(in, b * ins * h * w, xp);
                     layOut(out, b * outs * oh * ow, dyp);
@@ -220,7 +182,7 @@ final class DirectConv {
                 }
                 return;
             }
-            float[] yp = sc.gradients(outs * strips * STRIP);
+            float[] yp = sc.atLeast(GRADIENTS, outs * strips * STRIP);
             for (int b = first; b < end; b++) {
                 pad(in, b * ins * h * w, xp);
                 forward(xp, yp);
@@ -231,11 +193,7 @@ final class DirectConv {
         /** The image's planes into zero-bordered planes of row length wp. */
         private void pad(float[] src, int off, float[] xp) {
             Arrays.fill(xp, 0, ins * plane + L, 0f);
-            for (int c = 0; c < ins; c++) {
-                for (int y = 0; y < h; y++) {
-                    System.arraycopy(src, off + (c * h + y) * w, xp, c * plane + (y + pad) * wp + pad, w);
-                }
-            }
+            BorderedPlanes.copy(src, off, ins, h, w, pad, wp, plane, xp, 0);
         }
 
         /** dY of one image at index {@code q = oy·wp + ox} of each output channel's run, zero elsewhere. */
@@ -422,19 +380,28 @@ final class DirectConv {
         FloatVector.fromArray(S, acc, off + 2 * L).add(t2).intoArray(acc, off + 2 * L);
     }
 
-    /** A thread's work arrays, reused by every part it runs. */
-    private static final class Scratch {
-        private float[] padded = new float[0];
-        private float[] gradients = new float[0];
-
-        float[] padded(int size) {
-            padded = Float32Conv.atLeast(padded, size);
-            return padded;
+    /**
+     * 3x3 filters {@code [outs][ins][9]} in the order of a register tile of {@code block} output
+     * channels (here and in {@link RowConv}): {@code [outs/block][ins][9][block]}, then
+     * {@code [remaining outs][ins][9]}, into {@code packed} (grown when too small; returned).
+     * {@code flipped}: the input gradient's filters, {@code g[o'][c'][a][b] = w[c'][o'][2−a][2−b]}
+     * for the convolution from {@code ins} (w's outputs) to {@code outs} (w's inputs).
+     */
+    static float[] packOutputBlocks(float[] wts, boolean flipped, int outs, int ins, int block, float[] packed) {
+        int size = outs * ins * 9;
+        if (packed.length < size) {
+            packed = new float[size];
         }
-
-        float[] gradients(int size) {
-            gradients = Float32Conv.atLeast(gradients, size);
-            return gradients;
+        int full = outs / block * block;
+        for (int o = 0; o < outs; o++) {
+            for (int c = 0; c < ins; c++) {
+                for (int t = 0; t < 9; t++) {
+                    float v = flipped ? wts[(c * outs + o) * 9 + 8 - t] : wts[(o * ins + c) * 9 + t];
+                    int at = o < full ? ((o / block * ins + c) * 9 + t) * block + o % block : (o * ins + c) * 9 + t;
+                    packed[at] = v;
+                }
+            }
         }
+        return packed;
     }
 }

@@ -1,6 +1,5 @@
 package org.weightnorm4j.tensor;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 
@@ -49,8 +48,9 @@ final class Float32Conv {
     private static final int FORWARD = 0;
     private static final int BACKWARD_DATA = 1;
     private static final int BACKWARD_FILTER = 2;
-    /** Parts per thread: enough for the pool to balance uneven cores, few enough to keep partial dW small. */
-    private static final int PARTS_PER_THREAD = 4;
+    /** The slots of a thread's work arrays: the column matrix (or the images side by side), and the grouped products. */
+    private static final int COLUMNS = 0;
+    private static final int PRODUCTS = 1;
     /** The narrowest product worth making of one image alone; smaller outputs are grouped ({@link #groupSize}). */
     static final int GROUP_COLUMNS = 256;
 
@@ -65,8 +65,14 @@ final class Float32Conv {
     private final ChannelVectorConv channelVector;
     /** 3x3 stride-1 convolutions with 8-pixel output rows and few channels ({@link RowConv#worthIt}); null without the Vector API. */
     private final RowConv rows;
-    private final ArrayDeque<Job> free = new ArrayDeque<>();
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final JobPool<Job> jobs = new JobPool<>(Job::new, job -> {
+        job.filters.release();
+        job.bias = null;
+        job.x = null;
+        job.w = null;
+        job.y = null;
+    });
+    private final ThreadLocal<WorkArrays> scratch = WorkArrays.perThread(2);
 
     Float32Conv(GemmKernel gemm, VectorOps ops, boolean winograd) {
         this.gemm = gemm;
@@ -121,7 +127,7 @@ final class Float32Conv {
             gemm.packA(false, job.o, k, job.w, 0, k, job.filters);
             job.execute();
         } finally {
-            release(job);
+            jobs.give(job);
         }
     }
 
@@ -157,7 +163,7 @@ final class Float32Conv {
             }
             job.execute();
         } finally {
-            release(job);
+            jobs.give(job);
         }
     }
 
@@ -198,7 +204,7 @@ final class Float32Conv {
             job.execute();
             job.reducePartials();
         } finally {
-            release(job);
+            jobs.give(job);
         }
     }
 
@@ -300,13 +306,7 @@ final class Float32Conv {
     }
 
     private Job acquire(int op, Tensor x, Tensor w, Tensor y, ConvSpec spec) {
-        Job job;
-        synchronized (free) {
-            job = free.poll();
-        }
-        if (job == null) {
-            job = new Job();
-        }
+        Job job = jobs.take();
         job.op = op;
         job.x = x.data();
         job.w = w.data();
@@ -314,22 +314,11 @@ final class Float32Conv {
         job.n = x.dim(0);
         job.o = w.dim(0);
         job.g.set(x.dim(1), x.dim(2), x.dim(3), w.dim(2), w.dim(3), spec.stride(), spec.padding(), y.dim(2), y.dim(3));
-        job.parts = Math.max(1, Math.min(PARTS_PER_THREAD * Parallel.threads(), job.n));
+        job.parts = BatchParts.count(job.n);
         job.group = groupSize(job.g.cols());
         job.reducing = false;
         job.transposed = false;
         return job;
-    }
-
-    private void release(Job job) {
-        job.filters.release();
-        job.bias = null;
-        job.x = null;
-        job.w = null;
-        job.y = null;
-        synchronized (free) {
-            free.push(job);
-        }
     }
 
     /**
@@ -395,15 +384,11 @@ final class Float32Conv {
 
         /** Every part accumulates the transposed filter gradient of its images into a buffer of its own. */
         void preparePartials() {
-            partials = growPartials(partials, parts, o * g.rows());
+            partials = BatchParts.growPartials(partials, parts, o * g.rows());
         }
 
         void execute() {
-            if (parts == 1) {
-                accept(0);
-            } else {
-                Parallel.run(parts, this);
-            }
+            BatchParts.run(parts, this);
         }
 
         /**
@@ -416,8 +401,8 @@ final class Float32Conv {
                 reduceRows(part);
                 return;
             }
-            int first = (int) ((long) part * n / parts);
-            int end = (int) ((long) (part + 1) * n / parts);
+            int first = BatchParts.start(part, n, parts);
+            int end = BatchParts.start(part + 1, n, parts);
             // Even groups: 12 images with room for 11 make two products of 6, not 11 and 1.
             int groups = (end - first + group - 1) / Math.max(1, group);
             int size = groups == 0 ? 1 : (end - first + groups - 1) / groups;
@@ -445,7 +430,7 @@ final class Float32Conv {
                 float[] source = x;
                 int sourceOff = b * imageSize;
                 if (!g.pointwise()) {
-                    source = scratch().columns(k * cols);
+                    source = scratch.get().atLeast(COLUMNS, k * cols);
                     sourceOff = 0;
                     Im2col.im2col(g, x, b * imageSize, source);
                 }
@@ -456,8 +441,8 @@ final class Float32Conv {
                 }
                 return;
             }
-            Scratch sc = scratch();
-            float[] col = sc.columns(k * width);
+            WorkArrays sc = scratch.get();
+            float[] col = sc.atLeast(COLUMNS, k * width);
             for (int i = 0; i < images; i++) {
                 if (g.pointwise()) {
                     placeColumns(x, (b + i) * imageSize, k, cols, col, width, i * cols);
@@ -465,7 +450,7 @@ final class Float32Conv {
                     Im2col.im2col(g, x, (b + i) * imageSize, col, width, i * cols);
                 }
             }
-            float[] out = sc.products(o * width);
+            float[] out = sc.atLeast(PRODUCTS, o * width);
             gemm.gemmPackedA(filters, false, width, col, 0, width, out, 0, width, false);
             takeColumns(out, o, cols, width, images, y, b * o * cols, bias);
         }
@@ -483,16 +468,16 @@ final class Float32Conv {
                 if (g.pointwise()) {
                     gemm.gemmPackedA(filters, false, cols, y, dyOff, cols, x, dxOff, cols, false);
                 } else {
-                    float[] col = scratch().columns(gy.rows() * gy.cols());
+                    float[] col = scratch.get().atLeast(COLUMNS, gy.rows() * gy.cols());
                     Im2col.im2col(gy, y, dyOff, col);
                     gemm.gemmPackedA(filters, false, hw, col, 0, hw, x, dxOff, hw, false);
                 }
                 return;
             }
-            Scratch sc = scratch();
+            WorkArrays sc = scratch.get();
             int width = images * hw;
             int rows = g.pointwise() ? o : gy.rows();
-            float[] col = sc.columns(rows * width);
+            float[] col = sc.atLeast(COLUMNS, rows * width);
             for (int i = 0; i < images; i++) {
                 if (g.pointwise()) {
                     placeColumns(y, (b + i) * o * cols, o, cols, col, width, i * cols);
@@ -500,7 +485,7 @@ final class Float32Conv {
                     Im2col.im2col(gy, y, (b + i) * o * cols, col, width, i * hw);
                 }
             }
-            float[] out = sc.products(g.c * width);
+            float[] out = sc.atLeast(PRODUCTS, g.c * width);
             gemm.gemmPackedA(filters, false, width, col, 0, width, out, 0, width, false);
             takeColumns(out, g.c, hw, width, images, x, b * imageSize, null);
         }
@@ -512,12 +497,12 @@ final class Float32Conv {
         private void backwardDataScatter(int b, int images) {
             int k = g.rows(), cols = g.cols(), width = images * cols;
             int imageSize = g.c * g.h * g.w;
-            Scratch sc = scratch();
-            float[] col = sc.columns(k * width);
+            WorkArrays sc = scratch.get();
+            float[] col = sc.atLeast(COLUMNS, k * width);
             float[] grads = y;
             int gradsOff = b * o * cols;
             if (images > 1) {
-                grads = sc.products(o * width);
+                grads = sc.atLeast(PRODUCTS, o * width);
                 gradsOff = 0;
                 for (int i = 0; i < images; i++) {
                     placeColumns(y, (b + i) * o * cols, o, cols, grads, width, i * cols);
@@ -542,22 +527,22 @@ final class Float32Conv {
             int k = g.rows(), cols = g.cols(), width = images * cols;
             int imageSize = g.c * g.h * g.w;
             float[] partial = partials[part];
-            Scratch sc = scratch();
+            WorkArrays sc = scratch.get();
             float[] col;
             float[] grads;
             if (images == 1) {
                 if (g.pointwise()) {
                     col = x;
                 } else {
-                    col = sc.columns(k * cols);
+                    col = sc.atLeast(COLUMNS, k * cols);
                     Im2col.im2col(g, x, b * imageSize, col);
                 }
                 int colOff = g.pointwise() ? b * imageSize : 0;
                 gemm.gemm(false, true, k, o, cols, col, colOff, cols, y, b * o * cols, cols, partial, 0, o, !firstOfPart);
                 return;
             }
-            col = sc.columns(k * width);
-            grads = sc.products(o * width);
+            col = sc.atLeast(COLUMNS, k * width);
+            grads = sc.atLeast(PRODUCTS, o * width);
             for (int i = 0; i < images; i++) {
                 if (g.pointwise()) {
                     placeColumns(x, (b + i) * imageSize, k, cols, col, width, i * cols);
@@ -588,7 +573,7 @@ final class Float32Conv {
 
         private void reduceRows(int block) {
             int k = g.rows();
-            reduceRows((int) ((long) block * k / reduceBlocks), (int) ((long) (block + 1) * k / reduceBlocks));
+            reduceRows(BatchParts.start(block, k, reduceBlocks), BatchParts.start(block + 1, k, reduceBlocks));
         }
 
         private void reduceRows(int from, int to) {
@@ -605,44 +590,6 @@ final class Float32Conv {
             }
         }
 
-        private Scratch scratch() {
-            return scratch.get();
-        }
-
-    }
-
-    /**
-     * {@code dw[i] (+)= Σ_parts Σ_lanes partials[p][i·lanes + lane]}: parts in order, lanes from 0,
-     * in double, rounded once; the per-part lane sums of {@link DirectConv}'s and {@link RowConv}'s
-     * filter gradients.
-     */
-    static void reduceLanePartials(float[][] partials, int parts, int size, int lanes, float[] dw, boolean accumulate) {
-        for (int i = 0; i < size; i++) {
-            double sum = 0;
-            for (int p = 0; p < parts; p++) {
-                float[] part = partials[p];
-                for (int lane = 0, at = i * lanes; lane < lanes; lane++, at++) {
-                    sum += part[at];
-                }
-            }
-            dw[i] = accumulate ? (float) (dw[i] + sum) : (float) sum;
-        }
-    }
-
-    /**
-     * Makes {@code buffers[0 .. count)} hold at least {@code size} floats each, reusing what is
-     * there: the per-part partial filter gradients (here and in {@link WinogradConv}).
-     */
-    static float[][] growPartials(float[][] buffers, int count, int size) {
-        if (buffers.length < count) {
-            buffers = Arrays.copyOf(buffers, count);
-        }
-        for (int i = 0; i < count; i++) {
-            if (buffers[i] == null || buffers[i].length < size) {
-                buffers[i] = new float[size];
-            }
-        }
-        return buffers;
     }
 
     /**
@@ -685,28 +632,5 @@ final class Float32Conv {
      */
     static int groupSize(int cols) {
         return Math.max(1, (GROUP_COLUMNS + cols - 1) / cols);
-    }
-
-    /** A thread's work matrices, reused by every part the thread runs. */
-    private static final class Scratch {
-        private float[] columns = new float[0];
-        private float[] products = new float[0];
-
-        /** The column matrix (or the images side by side), grown to at least {@code size} floats. */
-        float[] columns(int size) {
-            columns = atLeast(columns, size);
-            return columns;
-        }
-
-        /** The product of several images at once, or their output gradients side by side. */
-        float[] products(int size) {
-            products = atLeast(products, size);
-            return products;
-        }
-    }
-
-    /** {@code array} if it holds at least {@code size} floats, else a new array that does: a work buffer that only grows. */
-    static float[] atLeast(float[] array, int size) {
-        return array.length < size ? new float[size] : array;
     }
 }

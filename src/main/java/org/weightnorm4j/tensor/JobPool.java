@@ -6,9 +6,9 @@ import java.util.function.Supplier;
 
 /**
  * A free list of a kernel's per-call jobs (their work buffers grown to the largest layer), so that
- * a call allocates nothing once warm and two threads calling at once simply take two jobs.
- * {@link DirectConv}, {@link WinogradConv} and {@link Float32Conv} keep their own copies of this
- * pattern; {@link ChannelVectorConv} uses this one.
+ * a call allocates nothing once warm and two threads calling at once simply take two jobs: the
+ * jobs of every convolution kernel ({@link Float32Conv}, {@link WinogradConv}, {@link DirectConv},
+ * {@link RowConv}, {@link ChannelVectorConv}).
  */
 final class JobPool<J> {
     private final ArrayDeque<J> free = new ArrayDeque<>();

@@ -1,8 +1,6 @@
 package org.weightnorm4j.tensor;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -39,14 +37,18 @@ final class RowConv {
     static final int WIDTH = S.length();
     /** Output channels per register tile. */
     private static final int OB = 4;
-    /** Parts per thread, as {@link Float32Conv}. */
-    private static final int PARTS_PER_THREAD = 4;
     /** Largest channel counts served; larger convolutions have enough work per tile for the GEMM paths. */
     static final int MAX_IN = 16;
     static final int MAX_OUT = 32;
 
-    private final ArrayDeque<Job> free = new ArrayDeque<>();
-    private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[1][0]);
+    private final JobPool<Job> jobs = new JobPool<>(Job::new, job -> {
+        job.x = null;
+        job.w = null;
+        job.y = null;
+        job.bias = null;
+    });
+    /** Per thread: the zero-bordered copies of a part's images. */
+    private final ThreadLocal<WorkArrays> scratch = WorkArrays.perThread(1);
 
     /**
      * Whether this class serves a convolution from {@code ins} to {@code outs} channels with a
@@ -61,7 +63,7 @@ final class RowConv {
 
     /** {@code y = conv(x, w) + bias}: x {@code [n, c, h, w]}, filters {@code [o, c, 3, 3]}, y {@code [n, o, oh, 8]}. */
     void forward(float[] x, float[] w, float[] bias, float[] y, int n, int c, int h, int width, int o, int pad) {
-        Job job = take();
+        Job job = jobs.take();
         try {
             job.set(x, w, n, c, h, width, o, pad);
             job.bias = bias;
@@ -69,61 +71,40 @@ final class RowConv {
             job.packFilters();
             job.run(false);
         } finally {
-            give(job);
+            jobs.give(job);
         }
     }
 
     /** {@code dw (+)= ∂L/∂w} from x {@code [n, c, h, w]} and dy {@code [n, o, oh, 8]}; filters {@code [o, c, 3, 3]}. */
     void backwardFilter(float[] x, float[] dy, float[] dw, int n, int c, int h, int width, int o, int pad, boolean accumulate) {
-        Job job = take();
+        Job job = jobs.take();
         try {
             job.set(x, null, n, c, h, width, o, pad);
             job.y = dy;
             job.run(true);
-            Float32Conv.reduceLanePartials(job.partials, job.parts, job.outs * job.ins * 9, WIDTH, dw, accumulate);
+            BatchParts.reduceLanePartials(job.partials, job.parts, job.outs * job.ins * 9, WIDTH, dw, accumulate);
         } finally {
-            give(job);
-        }
-    }
-
-    private Job take() {
-        Job job;
-        synchronized (free) {
-            job = free.poll();
-        }
-        return job != null ? job : new Job();
-    }
-
-    private void give(Job job) {
-        job.x = null;
-        job.y = null;
-        job.bias = null;
-        synchronized (free) {
-            free.push(job);
+            jobs.give(job);
         }
     }
 
     /** One call: geometry, packed filters, per-part partial filter gradients, and the per-part body. */
-    private final class Job implements IntConsumer {
+    private final class Job extends BatchJob {
         float[] x;
         float[] y;
         float[] bias;
         float[] w;
-        int n, ins, h, width, outs, pad;
+        int ins, h, width, outs, pad;
         /** The (bordered) input plane: row length, rows, size. */
         int wp, hp, plane;
         int oh;
-        int parts;
-        boolean filterGradient;
         /** Forward filters, {@code [outs/OB blocks][ins][9][OB]}, then {@code [remaining outs][ins][9]}. */
         float[] packed = new float[0];
-        /** Per part: {@code [outs][ins][9][WIDTH]} lane sums of the filter gradient. */
-        float[][] partials = new float[0][];
 
         void set(float[] x, float[] w, int n, int ins, int h, int width, int outs, int pad) {
             this.x = x;
             this.w = w;
-            this.n = n;
+            batch(n);
             this.ins = ins;
             this.h = h;
             this.width = width;
@@ -133,44 +114,25 @@ final class RowConv {
             hp = h + 2 * pad;
             plane = hp * wp;
             oh = hp - 2;
-            parts = Math.max(1, Math.min(PARTS_PER_THREAD * Parallel.threads(), n));
         }
 
-        /** The filters in the forward tile's order: per block of OB outputs, per channel and tap, the OB values side by side. */
+        /** The filters in the forward tile's order ({@link DirectConv#packOutputBlocks}). */
         void packFilters() {
-            int size = outs * ins * 9;
-            if (packed.length < size) {
-                packed = new float[size];
-            }
-            int full = outs / OB * OB;
-            for (int o = 0; o < outs; o++) {
-                for (int c = 0; c < ins; c++) {
-                    for (int t = 0; t < 9; t++) {
-                        int at = o < full ? ((o / OB * ins + c) * 9 + t) * OB + o % OB : (o * ins + c) * 9 + t;
-                        packed[at] = w[(o * ins + c) * 9 + t];
-                    }
-                }
-            }
+            packed = DirectConv.packOutputBlocks(w, false, outs, ins, OB, packed);
         }
 
-        void run(boolean filterGradient) {
-            this.filterGradient = filterGradient;
-            if (filterGradient) {
-                partials = Float32Conv.growPartials(partials, parts, outs * ins * 9 * WIDTH);
-            }
-            if (parts == 1) {
-                accept(0);
-            } else {
-                Parallel.run(parts, this);
-            }
+        /** Per part: {@code [outs][ins][9][WIDTH]} lane sums of the filter gradient. */
+        @Override
+        int partialSize() {
+            return outs * ins * 9 * WIDTH;
         }
 
         @Override
         public void accept(int part) {
-            int first = (int) ((long) part * n / parts), end = (int) ((long) (part + 1) * n / parts);
+            int first = first(part), end = first(part + 1);
             if (first == end) {
                 if (filterGradient) {
-                    Arrays.fill(partials[part], 0, outs * ins * 9 * WIDTH, 0f);
+                    Arrays.fill(partials[part], 0, partialSize(), 0f);
                 }
                 return;
             }
@@ -192,21 +154,11 @@ final class RowConv {
 
         /** Images {@code [first, end)} copied into zero-bordered planes, image after image, in this thread's scratch. */
         private float[] bordered(int first, int end) {
-            float[][] holder = scratch.get();
             int size = (end - first) * ins * plane;
-            if (holder[0].length < size) {
-                holder[0] = new float[size];
-            }
-            float[] xp = holder[0];
+            float[] xp = scratch.get().atLeast(0, size);
             Arrays.fill(xp, 0, size, 0f);
             for (int b = first; b < end; b++) {
-                for (int c = 0; c < ins; c++) {
-                    int to = ((b - first) * ins + c) * plane + pad * wp + pad;
-                    int from = (b * ins + c) * h * width;
-                    for (int r = 0; r < h; r++) {
-                        System.arraycopy(x, from + r * width, xp, to + r * wp, width);
-                    }
-                }
+                BorderedPlanes.copy(x, b * ins * h * width, ins, h, width, pad, wp, plane, xp, (b - first) * ins * plane);
             }
             return xp;
         }

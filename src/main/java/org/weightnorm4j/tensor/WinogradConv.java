@@ -1,6 +1,5 @@
 package org.weightnorm4j.tensor;
 
-import java.util.ArrayDeque;
 import java.util.function.IntConsumer;
 
 /**
@@ -46,7 +45,11 @@ final class WinogradConv {
     private static final int REDUCE = 3;
 
     private final GemmKernel gemm;
-    private final ArrayDeque<Job> free = new ArrayDeque<>();
+    private final JobPool<Job> jobs = new JobPool<>(Job::new, job -> {
+        job.in = null;
+        job.out = null;
+        job.bias = null;
+    });
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     WinogradConv(GemmKernel gemm) {
@@ -92,7 +95,7 @@ final class WinogradConv {
      */
     void backwardFilter(float[] x, float[] dy, float[] dw, int n, int c, int h, int width, int o, int pad, int oh, int ow,
                         boolean accumulate) {
-        Job job = take();
+        Job job = jobs.take();
         try {
             job.set(x, null, dy, n, c, h, width, o, pad, oh, ow);
             job.filterGradient = true;
@@ -100,37 +103,20 @@ final class WinogradConv {
             job.execute();
             job.reducePartials(dw, accumulate);
         } finally {
-            give(job);
+            jobs.give(job);
         }
     }
 
     private void run(float[] in, float[] w, boolean flipped, float[] bias, float[] out, int n, int ins, int h, int width,
                      int outs, int pad, int oh, int ow) {
-        Job job = take();
+        Job job = jobs.take();
         try {
             job.set(in, bias, out, n, ins, h, width, outs, pad, oh, ow);
             job.filterGradient = false;
             job.prepareFilters(w, flipped);
             job.execute();
         } finally {
-            give(job);
-        }
-    }
-
-    private Job take() {
-        Job job;
-        synchronized (free) {
-            job = free.poll();
-        }
-        return job != null ? job : new Job();
-    }
-
-    private void give(Job job) {
-        job.in = null;
-        job.out = null;
-        job.bias = null;
-        synchronized (free) {
-            free.push(job);
+            jobs.give(job);
         }
     }
 
@@ -185,12 +171,12 @@ final class WinogradConv {
             tilesH = (oh + 1) / 2;
             tilesW = (ow + 1) / 2;
             tiles = tilesH * tilesW;
-            parts = Math.max(1, Math.min(4 * Parallel.threads(), n));
+            parts = BatchParts.count(n);
             group = Math.max(1, (GROUP_TILES + tiles - 1) / tiles);
         }
 
         void preparePartials() {
-            partials = Float32Conv.growPartials(partials, parts, 16 * outs * ins);
+            partials = BatchParts.growPartials(partials, parts, 16 * outs * ins);
         }
 
         /**
@@ -227,16 +213,12 @@ final class WinogradConv {
         private void runPhase(int phase, int count) {
             this.phase = phase;
             this.phaseParts = count;
-            if (count == 1) {
-                accept(0);
-            } else {
-                Parallel.run(count, this);
-            }
+            BatchParts.run(count, this);
         }
 
         @Override
         public void accept(int part) {
-            int oFrom = (int) ((long) part * outs / phaseParts), oTo = (int) ((long) (part + 1) * outs / phaseParts);
+            int oFrom = BatchParts.start(part, outs, phaseParts), oTo = BatchParts.start(part + 1, outs, phaseParts);
             switch (phase) {
                 case FILTERS -> WinogradTransforms.filters(filters, outs, ins, flipped, u, oFrom, oTo);
                 case PACK -> gemm.packA(false, outs, ins, u, part * outs * ins, ins, packed[part]);
@@ -262,8 +244,8 @@ final class WinogradConv {
 
         /** The images of part {@code part}, a block at a time. */
         private void images(int part) {
-            int first = (int) ((long) part * n / parts);
-            int end = (int) ((long) (part + 1) * n / parts);
+            int first = BatchParts.start(part, n, parts);
+            int end = BatchParts.start(part + 1, n, parts);
             boolean firstBlock = true;
             if (tiles >= GROUP_TILES) {
                 // A large plane a band of tile rows at a time, so that V and M stay in the core's cache.
@@ -296,8 +278,8 @@ final class WinogradConv {
             int vStride = ins * columns + WinogradTransforms.SLACK;
             int mStride = outs * columns + WinogradTransforms.SLACK;
             Scratch sc = scratch.get();
-            float[] v = sc.inputs(16 * vStride);
-            float[] m = sc.products(16 * mStride);
+            float[] v = sc.atLeast(Scratch.INPUTS, 16 * vStride);
+            float[] m = sc.atLeast(Scratch.PRODUCTS, 16 * mStride);
             int inPlane = h * w, outPlane = oh * ow;
             // Channel by channel, image by image: a vector that runs past a plane's last tile row
             // lands on a plane written after it (WinogradTransforms, "Layouts").
@@ -329,35 +311,24 @@ final class WinogradConv {
                 float b0 = bias == null ? 0f : bias[o];
                 for (int i = 0; i < count; i++) {
                     WinogradTransforms.output(m, o * columns + i * tiles, mStride, thFrom, thTo, tilesW, b0,
-                            out, ((b + i) * outs + o) * outPlane, oh, ow, sc.rows(tilesW));
+                            out, ((b + i) * outs + o) * outPlane, oh, ow, sc.atLeast(Scratch.ROWS, 4 * WinogradTransforms.vectorCeil(tilesW)));
                 }
             }
         }
     }
 
-    /** A thread's work arrays, reused by every part it runs. */
-    private static final class Scratch {
-        final WinogradTransforms.Planes planes = new WinogradTransforms.Planes();
-        private float[] inputs = new float[0];
-        private float[] products = new float[0];
-        private float[] rows = new float[0];
-
+    /** A thread's work arrays, reused by every part it runs, and its transform planes. */
+    private static final class Scratch extends WorkArrays {
         /** The transformed inputs V of a block. */
-        float[] inputs(int size) {
-            inputs = Float32Conv.atLeast(inputs, size);
-            return inputs;
-        }
-
+        static final int INPUTS = 0;
         /** The 16 products M of a block (or, for the filter gradient, ∂L/∂M). */
-        float[] products(int size) {
-            products = Float32Conv.atLeast(products, size);
-            return products;
-        }
-
+        static final int PRODUCTS = 1;
         /** The four output rows of a tile row, before {@link WinogradTransforms#output} interleaves them. */
-        float[] rows(int tilesW) {
-            rows = Float32Conv.atLeast(rows, 4 * WinogradTransforms.vectorCeil(tilesW));
-            return rows;
+        static final int ROWS = 2;
+        final WinogradTransforms.Planes planes = new WinogradTransforms.Planes();
+
+        Scratch() {
+            super(3);
         }
     }
 }

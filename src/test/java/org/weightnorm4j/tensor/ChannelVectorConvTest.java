@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.weightnorm4j.tensor.Float32Fixtures.abs;
-import static org.weightnorm4j.tensor.Float32Fixtures.assertWithinSumBound;
+import static org.weightnorm4j.tensor.ConvChecks.assertBackwardDataMatchesReference;
+import static org.weightnorm4j.tensor.ConvChecks.assertFilterGradientInBothModes;
+import static org.weightnorm4j.tensor.ConvChecks.assertForwardMatchesReference;
+import static org.weightnorm4j.tensor.ConvChecks.assertForwardSameAndFilterGradientRepeats;
+import static org.weightnorm4j.tensor.ConvChecks.assertNanExactlyWhereRead;
 import static org.weightnorm4j.tensor.Float32Fixtures.random;
-import static org.weightnorm4j.tensor.Float32Fixtures.toDouble;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -92,11 +94,7 @@ class ChannelVectorConvTest {
         Tensor y = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());       // garbage that must be overwritten
         new ChannelVectorConv().forward(x.data(), w.data(), bias.data(), y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
                 cs.k(), cs.stride(), cs.pad());
-        Tensor expected = Tensor.zeros(DType.FLOAT64, y.shape());
-        ReferenceKernels.INSTANCE.conv2dForward(toDouble(x), toDouble(w), toDouble(bias), expected, cs.spec());
-        Tensor bound = Tensor.zeros(DType.FLOAT64, y.shape());
-        ReferenceKernels.INSTANCE.conv2dForward(abs(x), abs(w), abs(bias), bound, cs.spec());
-        assertWithinSumBound("channel-vector forward " + cs, expected, y, bound, (long) cs.k() * cs.k() * cs.c() + 1);
+        assertForwardMatchesReference("channel-vector forward " + cs, x, w, bias, y, cs.spec(), (long) cs.k() * cs.k() * cs.c() + 1);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -113,11 +111,7 @@ class ChannelVectorConvTest {
         Tensor w = random(rnd, o, c, 3, 3);
         Tensor dx = random(rnd, g.n(), c, g.h(), g.w());               // garbage that must be overwritten
         new ChannelVectorConv().backwardData(dy.data(), w.data(), dx.data(), g.n(), o, g.oh(), g.ow(), c, g.pad());
-        Tensor expected = Tensor.zeros(DType.FLOAT64, dx.shape());
-        ReferenceKernels.INSTANCE.conv2dBackwardData(toDouble(dy), toDouble(w), expected, g.spec());
-        Tensor bound = Tensor.zeros(DType.FLOAT64, dx.shape());
-        ReferenceKernels.INSTANCE.conv2dBackwardData(abs(dy), abs(w), bound, g.spec());
-        assertWithinSumBound("channel-vector backward-data " + cs, expected, dx, bound, 9L * o);
+        assertBackwardDataMatchesReference("channel-vector backward-data " + cs, dy, w, dx, g.spec(), 9L * o);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -127,27 +121,11 @@ class ChannelVectorConvTest {
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
         Tensor start = random(rnd, cs.o(), cs.c(), cs.k(), cs.k());
-        Tensor bound = Tensor.zeros(DType.FLOAT64, start.shape());
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(abs(x), abs(dy), bound, cs.spec(), false);
         // Each part sums its images' pixels in float; the parts are added in double.
         long terms = (long) cs.n() * cs.oh() * cs.ow() + 1;
-        Tensor overwritten = start.copy();
-        new ChannelVectorConv().backwardFilter(x.data(), dy.data(), overwritten.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
-                cs.k(), cs.stride(), cs.pad(), false);
-        Tensor expected = Tensor.zeros(DType.FLOAT64, start.shape());
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expected, cs.spec(), false);
-        assertWithinSumBound("channel-vector backward-filter " + cs, expected, overwritten, bound, terms);
-
-        Tensor accumulated = start.copy();
-        new ChannelVectorConv().backwardFilter(x.data(), dy.data(), accumulated.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
-                cs.k(), cs.stride(), cs.pad(), true);
-        Tensor expectedAcc = toDouble(start);
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expectedAcc, cs.spec(), true);
-        Tensor boundAcc = abs(start);
-        for (int i = 0; i < boundAcc.size(); i++) {
-            boundAcc.set(i, boundAcc.get(i) + bound.get(i));
-        }
-        assertWithinSumBound("channel-vector backward-filter (accumulate) " + cs, expectedAcc, accumulated, boundAcc, terms + 1);
+        assertFilterGradientInBothModes("channel-vector backward-filter " + cs, x, dy, start, cs.spec(), terms,
+                (dw, accumulate) -> new ChannelVectorConv().backwardFilter(x.data(), dy.data(), dw, cs.n(), cs.c(), cs.h(), cs.w(),
+                        cs.o(), cs.k(), cs.stride(), cs.pad(), accumulate));
     }
 
     /** The forward is the same sums whatever the thread count; the filter gradient is repeatable for each. */
@@ -158,27 +136,18 @@ class ChannelVectorConvTest {
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
-        int saved = Parallel.threads();
-        try {
-            float[] first = null;
-            for (int threads : new int[] {1, 2, 3, 4}) {
-                Parallel.setThreads(threads);
-                ChannelVectorConv conv = new ChannelVectorConv();
-                Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
-                conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad());
-                if (first == null) {
-                    first = y.data();
-                } else {
-                    assertArrayEquals(first, y.data(), "forward, threads " + threads);
-                }
-                Tensor dw1 = Tensor.zeros(w.shape()), dw2 = Tensor.zeros(w.shape());
-                conv.backwardFilter(x.data(), dy.data(), dw1.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad(), false);
-                conv.backwardFilter(x.data(), dy.data(), dw2.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad(), false);
-                assertArrayEquals(dw1.data(), dw2.data(), "filter gradient repeated, threads " + threads);
-            }
-        } finally {
-            Parallel.setThreads(saved);
-        }
+        assertForwardSameAndFilterGradientRepeats(new int[] {1, 2, 3, 4}, ChannelVectorConv::new,
+                conv -> {
+                    Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
+                    conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad());
+                    return y.data();
+                },
+                conv -> {
+                    Tensor dw = Tensor.zeros(w.shape());
+                    conv.backwardFilter(x.data(), dy.data(), dw.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad(),
+                            false);
+                    return dw.data();
+                });
     }
 
     /** A NaN in the input reaches every output that reads it and no other (the dropped pixels of the last tile included). */
@@ -192,17 +161,7 @@ class ChannelVectorConvTest {
         x.set(((1 * cs.c() + 3) * cs.h() + row) * cs.w() + col, Float.NaN);
         Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
         new ChannelVectorConv().forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, 1, 1);
-        for (int b = 0; b < cs.n(); b++) {
-            for (int o = 0; o < cs.o(); o++) {
-                for (int i = 0; i < cs.oh(); i++) {
-                    for (int j = 0; j < cs.ow(); j++) {
-                        double v = y.get(((b * cs.o() + o) * cs.oh() + i) * cs.ow() + j);
-                        boolean reads = b == 1 && Math.abs(i - row) <= 1 && Math.abs(j - col) <= 1;
-                        assertEquals(reads, Double.isNaN(v), "output " + b + "," + o + "," + i + "," + j);
-                    }
-                }
-            }
-        }
+        assertNanExactlyWhereRead(y, 1, row, col);
     }
 
     @Test

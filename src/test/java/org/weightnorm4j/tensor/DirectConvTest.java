@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.weightnorm4j.tensor.Float32Fixtures.abs;
-import static org.weightnorm4j.tensor.Float32Fixtures.assertWithinSumBound;
+import static org.weightnorm4j.tensor.ConvChecks.assertBackwardDataMatchesReference;
+import static org.weightnorm4j.tensor.ConvChecks.assertFilterGradientInBothModes;
+import static org.weightnorm4j.tensor.ConvChecks.assertForwardMatchesReference;
+import static org.weightnorm4j.tensor.ConvChecks.assertForwardSameAndFilterGradientRepeats;
+import static org.weightnorm4j.tensor.ConvChecks.assertNanExactlyWhereRead;
 import static org.weightnorm4j.tensor.Float32Fixtures.random;
-import static org.weightnorm4j.tensor.Float32Fixtures.toDouble;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -58,12 +60,7 @@ class DirectConvTest {
         Tensor bias = random(rnd, cs.o());
         Tensor y = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());       // garbage that must be overwritten
         new DirectConv().forward(x.data(), w.data(), bias.data(), y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
-        ConvSpec spec = new ConvSpec(1, cs.pad());
-        Tensor expected = Tensor.zeros(DType.FLOAT64, y.shape());
-        ReferenceKernels.INSTANCE.conv2dForward(toDouble(x), toDouble(w), toDouble(bias), expected, spec);
-        Tensor bound = Tensor.zeros(DType.FLOAT64, y.shape());
-        ReferenceKernels.INSTANCE.conv2dForward(abs(x), abs(w), abs(bias), bound, spec);
-        assertWithinSumBound("direct forward " + cs, expected, y, bound, 9L * cs.c() + 1);
+        assertForwardMatchesReference("direct forward " + cs, x, w, bias, y, new ConvSpec(1, cs.pad()), 9L * cs.c() + 1);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -74,12 +71,7 @@ class DirectConvTest {
         Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
         Tensor dx = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());        // garbage that must be overwritten
         new DirectConv().backwardData(dy.data(), w.data(), dx.data(), cs.n(), cs.o(), cs.oh(), cs.ow(), cs.c(), cs.pad());
-        ConvSpec spec = new ConvSpec(1, cs.pad());
-        Tensor expected = Tensor.zeros(DType.FLOAT64, dx.shape());
-        ReferenceKernels.INSTANCE.conv2dBackwardData(toDouble(dy), toDouble(w), expected, spec);
-        Tensor bound = Tensor.zeros(DType.FLOAT64, dx.shape());
-        ReferenceKernels.INSTANCE.conv2dBackwardData(abs(dy), abs(w), bound, spec);
-        assertWithinSumBound("direct backward-data " + cs, expected, dx, bound, 9L * cs.o());
+        assertBackwardDataMatchesReference("direct backward-data " + cs, dy, w, dx, new ConvSpec(1, cs.pad()), 9L * cs.o());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -89,28 +81,11 @@ class DirectConvTest {
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
         Tensor start = random(rnd, cs.o(), cs.c(), 3, 3);
-        ConvSpec spec = new ConvSpec(1, cs.pad());
-        Tensor bound = Tensor.zeros(DType.FLOAT64, start.shape());
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(abs(x), abs(dy), bound, spec, false);
         // Each lane sums its pixels of every image of its part in float, then the lanes and parts in double.
         long terms = (long) cs.n() * cs.oh() * (cs.ow() + 2) + 8;
-        Tensor overwritten = start.copy();
-        new DirectConv().backwardFilter(x.data(), dy.data(), overwritten.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
-                cs.pad(), false);
-        Tensor expected = Tensor.zeros(DType.FLOAT64, start.shape());
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expected, spec, false);
-        assertWithinSumBound("direct backward-filter " + cs, expected, overwritten, bound, terms);
-
-        Tensor accumulated = start.copy();
-        new DirectConv().backwardFilter(x.data(), dy.data(), accumulated.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
-                cs.pad(), true);
-        Tensor expectedAcc = toDouble(start);
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expectedAcc, spec, true);
-        Tensor boundAcc = abs(start);
-        for (int i = 0; i < boundAcc.size(); i++) {
-            boundAcc.set(i, boundAcc.get(i) + bound.get(i));
-        }
-        assertWithinSumBound("direct backward-filter (accumulate) " + cs, expectedAcc, accumulated, boundAcc, terms + 1);
+        assertFilterGradientInBothModes("direct backward-filter " + cs, x, dy, start, new ConvSpec(1, cs.pad()), terms,
+                (dw, accumulate) -> new DirectConv().backwardFilter(x.data(), dy.data(), dw, cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
+                        cs.pad(), accumulate));
     }
 
     /** Forward and input gradient are the same sums whatever the thread count; the filter gradient is repeatable for each. */
@@ -121,27 +96,17 @@ class DirectConvTest {
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
-        int saved = Parallel.threads();
-        try {
-            float[] first = null;
-            for (int threads : new int[] {1, 2, 3, 4}) {
-                Parallel.setThreads(threads);
-                DirectConv conv = new DirectConv();
-                Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
-                conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
-                if (first == null) {
-                    first = y.data();
-                } else {
-                    assertArrayEquals(first, y.data(), "forward, threads " + threads);
-                }
-                Tensor dw1 = Tensor.zeros(w.shape()), dw2 = Tensor.zeros(w.shape());
-                conv.backwardFilter(x.data(), dy.data(), dw1.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad(), false);
-                conv.backwardFilter(x.data(), dy.data(), dw2.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad(), false);
-                assertArrayEquals(dw1.data(), dw2.data(), "filter gradient repeated, threads " + threads);
-            }
-        } finally {
-            Parallel.setThreads(saved);
-        }
+        assertForwardSameAndFilterGradientRepeats(new int[] {1, 2, 3, 4}, DirectConv::new,
+                conv -> {
+                    Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
+                    conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
+                    return y.data();
+                },
+                conv -> {
+                    Tensor dw = Tensor.zeros(w.shape());
+                    conv.backwardFilter(x.data(), dy.data(), dw.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad(), false);
+                    return dw.data();
+                });
     }
 
     /** A NaN in the input reaches every output that reads it and no other. */
@@ -155,17 +120,7 @@ class DirectConvTest {
         x.set(((1 * cs.c() + 3) * cs.h() + row) * cs.w() + col, Float.NaN);
         Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
         new DirectConv().forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
-        for (int b = 0; b < cs.n(); b++) {
-            for (int o = 0; o < cs.o(); o++) {
-                for (int i = 0; i < cs.oh(); i++) {
-                    for (int j = 0; j < cs.ow(); j++) {
-                        double v = y.get(((b * cs.o() + o) * cs.oh() + i) * cs.ow() + j);
-                        boolean reads = b == 1 && Math.abs(i - row) <= 1 && Math.abs(j - col) <= 1;
-                        assertEquals(reads, Double.isNaN(v), "output " + b + "," + o + "," + i + "," + j);
-                    }
-                }
-            }
-        }
+        assertNanExactlyWhereRead(y, 1, row, col);
     }
 
     /** The backend's choice, pass by pass: the VAE's 16 → 1 and 1 → 16 layers. */

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.weightnorm4j.tensor.Float32Fixtures.abs;
-import static org.weightnorm4j.tensor.Float32Fixtures.assertWithinSumBound;
+import static org.weightnorm4j.tensor.ConvChecks.assertFilterGradientInBothModes;
+import static org.weightnorm4j.tensor.ConvChecks.assertForwardMatchesReference;
+import static org.weightnorm4j.tensor.ConvChecks.assertForwardSameAndFilterGradientRepeats;
 import static org.weightnorm4j.tensor.Float32Fixtures.random;
-import static org.weightnorm4j.tensor.Float32Fixtures.toDouble;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -47,17 +47,11 @@ class RowConvTest {
         Tensor y = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());       // garbage that must be overwritten
         new RowConv().forward(x.data(), w.data(), bias.data(), y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
         ConvSpec spec = new ConvSpec(1, cs.pad());
-        Tensor expected = Tensor.zeros(DType.FLOAT64, y.shape());
-        ReferenceKernels.INSTANCE.conv2dForward(toDouble(x), toDouble(w), toDouble(bias), expected, spec);
-        Tensor bound = Tensor.zeros(DType.FLOAT64, y.shape());
-        ReferenceKernels.INSTANCE.conv2dForward(abs(x), abs(w), abs(bias), bound, spec);
-        assertWithinSumBound("row forward " + cs, expected, y, bound, 9L * cs.c() + 1);
+        assertForwardMatchesReference("row forward " + cs, x, w, bias, y, spec, 9L * cs.c() + 1);
 
         Tensor noBias = Tensor.zeros(y.shape());
         new RowConv().forward(x.data(), w.data(), null, noBias.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
-        Tensor expectedNoBias = Tensor.zeros(DType.FLOAT64, y.shape());
-        ReferenceKernels.INSTANCE.conv2dForward(toDouble(x), toDouble(w), expectedNoBias, spec);
-        assertWithinSumBound("row forward without bias " + cs, expectedNoBias, noBias, bound, 9L * cs.c() + 1);
+        assertForwardMatchesReference("row forward without bias " + cs, x, w, null, noBias, spec, 9L * cs.c() + 1);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -67,27 +61,10 @@ class RowConvTest {
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
         Tensor start = random(rnd, cs.o(), cs.c(), 3, 3);
-        ConvSpec spec = new ConvSpec(1, cs.pad());
-        Tensor bound = Tensor.zeros(DType.FLOAT64, start.shape());
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(abs(x), abs(dy), bound, spec, false);
         long terms = (long) cs.n() * cs.oh() + 8;        // each lane sums its column of every row in float
-        Tensor overwritten = start.copy();
-        new RowConv().backwardFilter(x.data(), dy.data(), overwritten.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
-                cs.pad(), false);
-        Tensor expected = Tensor.zeros(DType.FLOAT64, start.shape());
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expected, spec, false);
-        assertWithinSumBound("row backward-filter " + cs, expected, overwritten, bound, terms);
-
-        Tensor accumulated = start.copy();
-        new RowConv().backwardFilter(x.data(), dy.data(), accumulated.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
-                cs.pad(), true);
-        Tensor expectedAcc = toDouble(start);
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expectedAcc, spec, true);
-        Tensor boundAcc = abs(start);
-        for (int i = 0; i < boundAcc.size(); i++) {
-            boundAcc.set(i, boundAcc.get(i) + bound.get(i));
-        }
-        assertWithinSumBound("row backward-filter (accumulate) " + cs, expectedAcc, accumulated, boundAcc, terms + 1);
+        assertFilterGradientInBothModes("row backward-filter " + cs, x, dy, start, new ConvSpec(1, cs.pad()), terms,
+                (dw, accumulate) -> new RowConv().backwardFilter(x.data(), dy.data(), dw, cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
+                        cs.pad(), accumulate));
     }
 
     /**
@@ -115,27 +92,17 @@ class RowConvTest {
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
-        int saved = Parallel.threads();
-        try {
-            float[] first = null;
-            for (int threads : new int[] {1, 2, 3}) {
-                Parallel.setThreads(threads);
-                RowConv conv = new RowConv();
-                Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
-                conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
-                if (first == null) {
-                    first = y.data();
-                } else {
-                    assertArrayEquals(first, y.data(), "forward, threads " + threads);
-                }
-                Tensor dw1 = Tensor.zeros(w.shape()), dw2 = Tensor.zeros(w.shape());
-                conv.backwardFilter(x.data(), dy.data(), dw1.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad(), false);
-                conv.backwardFilter(x.data(), dy.data(), dw2.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad(), false);
-                assertArrayEquals(dw1.data(), dw2.data(), "filter gradient repeated, threads " + threads);
-            }
-        } finally {
-            Parallel.setThreads(saved);
-        }
+        assertForwardSameAndFilterGradientRepeats(new int[] {1, 2, 3}, RowConv::new,
+                conv -> {
+                    Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
+                    conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
+                    return y.data();
+                },
+                conv -> {
+                    Tensor dw = Tensor.zeros(w.shape());
+                    conv.backwardFilter(x.data(), dy.data(), dw.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad(), false);
+                    return dw.data();
+                });
     }
 
     /** The backend's choice: the DQN layer's forward and filter gradient here, its input gradient and wider rows elsewhere. */

@@ -3,6 +3,8 @@ package org.weightnorm4j.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.weightnorm4j.tensor.ConvChecks.assertFilterGradientInBothModes;
+import static org.weightnorm4j.tensor.ConvChecks.assertForwardSameAndFilterGradientRepeats;
 import static org.weightnorm4j.tensor.Float32Fixtures.assertWithinSumBound;
 import static org.weightnorm4j.tensor.Float32Fixtures.random;
 import static org.weightnorm4j.tensor.Float32Fixtures.toDouble;
@@ -129,23 +131,9 @@ class WinogradConvTest {
         // The sum over every tile of every image, the partials of up to 4·threads parts, and the transforms.
         long terms = (long) cs.n() * ((cs.oh() + 1) / 2) * ((cs.ow() + 1) / 2) + 4L * Parallel.threads() + 8;
 
-        Tensor overwritten = start.copy();
-        new WinogradConv(gemm).backwardFilter(x.data(), dy.data(), overwritten.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
-                cs.pad(), cs.oh(), cs.ow(), false);
-        Tensor expected = Tensor.zeros(DType.FLOAT64, start.shape());
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expected, spec, false);
-        assertWithinSumBound("winograd backward-filter " + cs, expected, overwritten, bound, terms);
-
-        Tensor accumulated = start.copy();
-        new WinogradConv(gemm).backwardFilter(x.data(), dy.data(), accumulated.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
-                cs.pad(), cs.oh(), cs.ow(), true);
-        Tensor expectedAcc = toDouble(start);
-        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expectedAcc, spec, true);
-        Tensor boundAcc = Float32Fixtures.abs(start);
-        for (int i = 0; i < boundAcc.size(); i++) {
-            boundAcc.set(i, boundAcc.get(i) + bound.get(i));
-        }
-        assertWithinSumBound("winograd backward-filter (accumulate) " + cs, expectedAcc, accumulated, boundAcc, terms + 1);
+        assertFilterGradientInBothModes("winograd backward-filter " + cs, x, dy, start, spec, bound, terms,
+                (dw, accumulate) -> new WinogradConv(gemm).backwardFilter(x.data(), dy.data(), dw, cs.n(), cs.c(), cs.h(), cs.w(),
+                        cs.o(), cs.pad(), cs.oh(), cs.ow(), accumulate));
     }
 
     /**
@@ -191,30 +179,29 @@ class WinogradConvTest {
         }
     }
 
-    /** Each output is the same sum whatever the thread count and the grouping of images. */
+    /**
+     * Each output is the same sum whatever the thread count and the grouping of images; the filter
+     * gradient (which depends on the thread count through its parts) repeats bit for bit at each.
+     */
     @Test
     void resultsDoNotDependOnTheThreadCount() {
         SplittableRandom rnd = new SplittableRandom(11);
         Case cs = new Case(11, 16, 9, 13, 17, 1);
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
-        int saved = Parallel.threads();
-        try {
-            float[] first = null;
-            for (int threads : new int[] {1, 2, 3, 4}) {
-                Parallel.setThreads(threads);
-                Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
-                new WinogradConv(new PanamaGemm()).forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(),
-                        cs.w(), cs.o(), cs.pad(), cs.oh(), cs.ow());
-                if (first == null) {
-                    first = y.data();
-                } else {
-                    assertArrayEquals(first, y.data(), "threads " + threads);
-                }
-            }
-        } finally {
-            Parallel.setThreads(saved);
-        }
+        Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
+        assertForwardSameAndFilterGradientRepeats(new int[] {1, 2, 3, 4}, () -> new WinogradConv(new PanamaGemm()),
+                conv -> {
+                    Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
+                    conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad(), cs.oh(), cs.ow());
+                    return y.data();
+                },
+                conv -> {
+                    Tensor dw = Tensor.zeros(w.shape());
+                    conv.backwardFilter(x.data(), dy.data(), dw.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad(), cs.oh(),
+                            cs.ow(), false);
+                    return dw.data();
+                });
     }
 
     /**
