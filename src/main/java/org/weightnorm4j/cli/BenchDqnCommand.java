@@ -54,6 +54,11 @@ public final class BenchDqnCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--clock", defaultValue = "wall", description = "wall (default) or cpu: the calling thread's CPU "
+            + "time, which other processes on a loaded machine do not inflate; one thread only (with two, the pool's "
+            + "thread does part of the work). Compare with a peer timed the same way (scripts/peer-cpu-clock.py).")
+    String clock;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -65,6 +70,12 @@ public final class BenchDqnCommand implements Runnable {
     void run(CommandLine cl, PrintWriter out) {
         if (steps < 1 || warmup < 0 || channels < 1 || threads.stream().anyMatch(t -> t < 1) || batches.stream().anyMatch(b -> b < 1)) {
             throw new CommandLine.ParameterException(cl, "--steps, --channels, --threads and --batch must be >= 1 and --warmup >= 0");
+        }
+        if (!clock.equals("wall") && !clock.equals("cpu")) {
+            throw new CommandLine.ParameterException(cl, "--clock must be wall or cpu but got " + clock);
+        }
+        if (clock.equals("cpu") && threads.stream().anyMatch(t -> t != 1)) {
+            throw new CommandLine.ParameterException(cl, "--clock cpu times the calling thread only: use it with --threads 1");
         }
         for (int t : threads) {
             Parallel.setThreads(t);
@@ -83,6 +94,12 @@ public final class BenchDqnCommand implements Runnable {
                 }
             }
         }
+    }
+
+    /** Nanoseconds on the chosen clock. */
+    private long now() {
+        return clock.equals("cpu") ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+                : System.nanoTime();
     }
 
     private Map<String, Object> time(Parameterization p, String optimizer, int batch, int threadCount) {
@@ -104,9 +121,9 @@ public final class BenchDqnCommand implements Runnable {
         long t0All = System.nanoTime();
         for (int k = 0; k < warmup + steps; k++) {
             agent.memory().sample(rng, mb);        // drawn before the clock, as the peer does
-            long t0 = System.nanoTime();
+            long t0 = now();
             agent.update(mb);
-            long t1 = System.nanoTime();
+            long t1 = now();
             if (k >= warmup) {
                 seconds[k - warmup] = (t1 - t0) * 1e-9;
             }
@@ -129,6 +146,7 @@ public final class BenchDqnCommand implements Runnable {
         line.put("updates_per_s_best", Math.round(10 / sorted[0]) / 10.0);
         // The mean (total timed seconds): what a run gets over many updates, pauses and preemptions included.
         line.put("updates_per_s_mean", Math.round(10 * steps / Arrays.stream(seconds).sum()) / 10.0);
+        line.put("clock", clock);
         line.put("wall_s", Math.round(wall * 100) / 100.0);
         return line;
     }

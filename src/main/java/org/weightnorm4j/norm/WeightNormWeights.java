@@ -49,7 +49,6 @@ public final class WeightNormWeights implements LinearWeights, WeightNormed {
     private Tensor scale;
     private Tensor dots;
     private Tensor coef;
-    private Tensor tmp;
     /** {@code w} of the last forward, when not {@link #fused}, and the buffers of Eq. 3 then (reused: nothing allocated per step). */
     private Tensor built;
     private Tensor builtGradG;
@@ -219,12 +218,8 @@ public final class WeightNormWeights implements LinearWeights, WeightNormed {
             gradG.set(0, gradG.get(0) + dg);
             coef.fill(-scale.get(0) * dg / norm.get(0));
         }
-        Tensor gradV = v.grad().reshape(1, out, fanIn);
-        tmp = ensure(tmp, vv, 1, out, fanIn);
-        Kernels.channelScaleShift(gUnits, scale, null, tmp);        // Eq. 3: (g/||v||) ∇w L
-        Kernels.axpy(1, tmp, gradV);
-        Kernels.channelScaleShift(vUnits, coef, null, tmp);         // Eq. 3: − (g ∇g/||v||²) v
-        Kernels.axpy(1, tmp, gradV);
+        // Eq. 3: ∇v += (g/||v||) ∇w L − (g ∇g/||v||²) v, one pass over the rows.
+        Kernels.addRowScaled(gradW.reshape(out, fanIn), scale, vv.reshape(out, fanIn), coef, v.grad().reshape(out, fanIn));
     }
 
     /** Eq. 3 over the units of {@code dim}, for a {@code w} that was built rather than fused. */

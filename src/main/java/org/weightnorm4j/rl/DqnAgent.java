@@ -42,6 +42,10 @@ public final class DqnAgent implements Policy {
     private final HuberTdObjective.TdTargets targets;
     private final Tensor single;
     private long updates;
+    /** What {@link #targetsTask} computes targets for during an {@link #update}. */
+    private ReplayMemory.Minibatch pendingBatch;
+    private float[] pendingTargets;
+    private final Runnable targetsTask = () -> computeTargets(pendingBatch, pendingTargets);
 
     /** A fresh agent; the networks' initialisation and both random streams follow from {@code seed}. */
     public DqnAgent(DqnConfig config, int channels, long seed) {
@@ -161,8 +165,18 @@ public final class DqnAgent implements Policy {
         // The agent's own minibatch reuses its targets; another one (a benchmark's, a test's) gets its own.
         boolean own = mb.actions() == actions;
         float[] yy = own ? y : new float[mb.size()];
-        computeTargets(mb, yy);
-        double loss = step.run(mb.states(), own ? targets : new HuberTdObjective.TdTargets(mb.actions(), yy), updates + 1, 1, null);
+        // The target network's forward on s' runs beside the online forward on s (on another thread
+        // when there are two): the targets are only needed once the online Q-values are there.
+        pendingBatch = mb;
+        pendingTargets = yy;
+        double loss;
+        try {
+            loss = step.run(mb.states(), own ? targets : new HuberTdObjective.TdTargets(mb.actions(), yy), updates + 1, 1, null,
+                    targetsTask);
+        } finally {
+            pendingBatch = null;
+            pendingTargets = null;
+        }
         updates++;
         if (updates % config.targetSync() == 0) {
             ModelState.copy(online, target);

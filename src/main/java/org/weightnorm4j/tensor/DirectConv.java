@@ -115,7 +115,7 @@ final class DirectConv {
             job.in = x;
             job.out = dy;
             job.run(true);
-            job.reduce(dw, accumulate);
+            Float32Conv.reduceLanePartials(job.partials, job.parts, job.outs * job.ins * 9, L, dw, accumulate);
         } finally {
             give(job);
         }
@@ -413,21 +413,6 @@ final class DirectConv {
                 a2 = d.fma(FloatVector.fromArray(S, xp, xOff + qi + 2), a2);
             }
             addInto(acc, accOff, a0, a1, a2);
-        }
-
-        /** {@code dw (+)= Σ_parts Σ_lanes}, parts in order, lanes from 0 (in double, rounded once). */
-        void reduce(float[] dw, boolean accumulate) {
-            int size = outs * ins * 9;
-            for (int i = 0; i < size; i++) {
-                double sum = 0;
-                for (int p = 0; p < parts; p++) {
-                    float[] part = partials[p];
-                    for (int lane = 0, at = i * L; lane < L; lane++, at++) {
-                        sum += part[at];
-                    }
-                }
-                dw[i] = accumulate ? (float) (dw[i] + sum) : (float) sum;
-            }
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.function.IntConsumer;
  * </ul>
  * With the Vector API, all three passes of a 3x3, stride-1 convolution with enough channels and
  * a large enough output run as Winograd's F(2x2, 3x3) instead ({@link WinogradConv}, where
- * {@link #usesWinograd} says so).
+ * {@link #usesWinograd} says so); 3x3 and 4x4 convolutions with 16 or 32 output channels and at
+ * most 32 inputs run on {@link ChannelVectorConv} ({@link #usesChannelVector}), checked first.
  * A 1x1 convolution with stride 1 and no padding needs no rearrangement: {@code x_b} viewed as
  * {@code [C, H·W]} already is {@code col_b}, and {@code dX_b = Wᵀ · dY_b} directly.
  *
@@ -60,6 +61,10 @@ final class Float32Conv {
     private final WinogradConv winograd;
     /** 3x3 stride-1 convolutions with few channels ({@link DirectConv#worthIt}); null without the Vector API. */
     private final DirectConv direct;
+    /** 3x3 convolutions with 16 or 32 output channels ({@link #usesChannelVector}); null without the Vector API or when switched off. */
+    private final ChannelVectorConv channelVector;
+    /** 3x3 stride-1 convolutions with 8-pixel output rows and few channels ({@link RowConv#worthIt}); null without the Vector API. */
+    private final RowConv rows;
     private final ArrayDeque<Job> free = new ArrayDeque<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -69,13 +74,36 @@ final class Float32Conv {
         // WinogradConv imports the Vector API: only constructed (and so only loaded) with the Panama ops.
         this.winograd = ops.simd() && winograd ? new WinogradConv(gemm) : null;
         this.direct = ops.simd() && Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY, "true")) ? new DirectConv() : null;
+        this.channelVector = ops.simd() && Boolean.parseBoolean(System.getProperty(CHANNEL_VECTOR_PROPERTY, "true"))
+                ? new ChannelVectorConv() : null;
+        this.rows = ops.simd() && Boolean.parseBoolean(System.getProperty(ROWS_PROPERTY, "true")) ? new RowConv() : null;
     }
+
+    /** {@code -Dweightnorm4j.channelvectorconv=false} turns {@link ChannelVectorConv} off (for measuring it against the others). */
+    static final String CHANNEL_VECTOR_PROPERTY = "weightnorm4j.channelvectorconv";
 
     /** {@code -Dweightnorm4j.directconv=false} turns {@link DirectConv} off (for measuring it against the others). */
     static final String DIRECT_PROPERTY = "weightnorm4j.directconv";
 
+    /**
+     * {@code -Dweightnorm4j.rowconv=false} turns {@link RowConv} off: its convolutions go back to
+     * {@link DirectConv} (filter gradient) and im2col (forward, the same bits), which is how a DQN
+     * run started before it can be resumed bit-identically (docs/RELIABILITY.md).
+     */
+    static final String ROWS_PROPERTY = "weightnorm4j.rowconv";
+
     /** y = conv(x, w) + bias per output channel ({@code bias} null: none). */
     void forward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvSpec spec) {
+        if (usesRows(x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, y.dim(3))) {
+            rows.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
+                    x.dim(3), w.dim(0), spec.padding());
+            return;
+        }
+        if (usesChannelVector(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, y.dim(2), y.dim(3), x.dim(2), x.dim(3))) {
+            channelVector.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
+                    x.dim(3), w.dim(0), w.dim(2), spec.stride(), spec.padding());
+            return;
+        }
         if (usesDirect(FORWARD, x.dim(1), w.dim(0), w.dim(2), w.dim(3), spec)) {
             direct.forward(x.data(), w.data(), bias == null ? null : bias.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
                     x.dim(3), w.dim(0), spec.padding());
@@ -99,6 +127,12 @@ final class Float32Conv {
 
     /** dx = ∂L/∂x given dy = ∂L/∂y (overwrites dx). */
     void backwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
+        if (usesChannelVector(BACKWARD_DATA, w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, dy.dim(2), dy.dim(3), dx.dim(2),
+                dx.dim(3))) {
+            channelVector.backwardData(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
+                    spec.padding());
+            return;
+        }
         if (usesDirect(BACKWARD_DATA, w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec)) {
             direct.backwardData(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
                     spec.padding());
@@ -138,6 +172,17 @@ final class Float32Conv {
                 }
                 return;
             }
+            if (usesRows(x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec, dy.dim(3))) {
+                rows.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
+                        spec.padding(), accumulate);
+                return;
+            }
+            if (usesChannelVector(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec, dy.dim(2), dy.dim(3),
+                    x.dim(2), x.dim(3))) {
+                channelVector.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
+                        dw.dim(2), spec.stride(), spec.padding(), accumulate);
+                return;
+            }
             if (usesDirect(BACKWARD_FILTER, x.dim(1), dw.dim(0), dw.dim(2), dw.dim(3), spec)) {
                 direct.backwardFilter(x.data(), dy.data(), dw.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), dw.dim(0),
                         spec.padding(), accumulate);
@@ -156,6 +201,45 @@ final class Float32Conv {
             release(job);
         }
     }
+
+    /** Whether the forward and filter gradient of a convolution from {@code c} to {@code o} channels run on {@link RowConv}. */
+    boolean usesRows(int c, int o, int kh, int kw, ConvSpec spec, int ow) {
+        return rows != null && RowConv.worthIt(c, o, kh, kw, spec.stride(), spec.padding(), ow);
+    }
+
+    /**
+     * Whether pass {@code op} of a convolution from {@code c} to {@code o} channels runs on
+     * {@link ChannelVectorConv}: a 3x3 kernel, stride 1 or 2 (the input gradient: stride 1),
+     * {@link #CHANNEL_VECTOR_MIN_INPUTS} to {@link #CHANNEL_VECTOR_MAX_CHANNELS} channels, the
+     * outputs whole pairs of vectors. Measured on the AVX2 host, one thread, batch 100, CPU time
+     * (docs/BENCHMARKS.md, "ChannelVectorConv"): 16 → 16 on 28x28 7.1 ms forward against 9.4
+     * (Winograd), the filter gradient 7.9 against 11 (direct); 32 → 32 on 14x14 6.0-6.4 forward
+     * and input gradient against Winograd's 6.6-6.8, filter gradient 7.1-7.4 against 10-11; 32 → 32
+     * on 7x7 1.7 against 2.6-2.9 (Winograd, im2col); the stride-2 16 → 32 and 32 → 32 forwards 3.5
+     * and 2.0 against 6.9 and 4.3 (im2col). A whole VAE step: 522-533 against 677 ms.
+     */
+    boolean usesChannelVector(int op, int c, int o, int kh, int kw, ConvSpec spec, int oh, int ow, int h, int w) {
+        if (channelVector == null || Math.max(c, o) > CHANNEL_VECTOR_MAX_CHANNELS) {
+            return false;
+        }
+        return switch (op) {
+            case FORWARD -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthIt(o, kh, kw, spec.stride(), spec.padding());
+            case BACKWARD_DATA -> kh == 3 && spec.stride() == 1 && spec.padding() <= 2 && o >= CHANNEL_VECTOR_MIN_INPUTS
+                    && ChannelVectorConv.worthIt(c, kh, kw, 1, 2 - spec.padding());
+            default -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthItForFilter(o, kh, kw, spec.stride(), spec.padding());
+        };
+    }
+
+    /**
+     * Fewer input channels leave each tile a handful of taps to sum (the VAE's 1 → 16 first
+     * convolution keeps im2col and the direct filter gradient).
+     */
+    static final int CHANNEL_VECTOR_MIN_INPUTS = 8;
+    /**
+     * With more channels on either side the GEMM paths run at its 80 GF/s and this kernel's ~50 do
+     * not pay (not measured past 32: the cnn's 64- and 128-channel layers keep their algorithms).
+     */
+    static final int CHANNEL_VECTOR_MAX_CHANNELS = 32;
 
     /**
      * Whether pass {@code op} of a convolution from {@code c} to {@code o} channels runs on
@@ -197,7 +281,9 @@ final class Float32Conv {
         int oh = spec.outSize(h, kh), ow = spec.outSize(w, kw);
         String[] names = new String[3];
         for (int op = FORWARD; op <= BACKWARD_FILTER; op++) {
-            names[op] = usesDirect(op, c, o, kh, kw, spec) ? "direct" : usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
+            names[op] = op != BACKWARD_DATA && usesRows(c, o, kh, kw, spec, ow) ? "rows"
+                    : usesChannelVector(op, c, o, kh, kw, spec, oh, ow, h, w) ? "channel-vector"
+                    : usesDirect(op, c, o, kh, kw, spec) ? "direct" : usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
         }
         return names;
     }
@@ -523,6 +609,24 @@ final class Float32Conv {
             return scratch.get();
         }
 
+    }
+
+    /**
+     * {@code dw[i] (+)= Σ_parts Σ_lanes partials[p][i·lanes + lane]}: parts in order, lanes from 0,
+     * in double, rounded once; the per-part lane sums of {@link DirectConv}'s and {@link RowConv}'s
+     * filter gradients.
+     */
+    static void reduceLanePartials(float[][] partials, int parts, int size, int lanes, float[] dw, boolean accumulate) {
+        for (int i = 0; i < size; i++) {
+            double sum = 0;
+            for (int p = 0; p < parts; p++) {
+                float[] part = partials[p];
+                for (int lane = 0, at = i * lanes; lane < lanes; lane++, at++) {
+                    sum += part[at];
+                }
+            }
+            dw[i] = accumulate ? (float) (dw[i] + sum) : (float) sum;
+        }
     }
 
     /**

@@ -294,6 +294,27 @@ public final class Float32Kernels implements KernelBackend {
     }
 
     @Override
+    public void addRowScaled(Tensor a, Tensor sa, Tensor b, Tensor sb, Tensor y) {
+        if (!allFloat32(a, sa, b, sb, y)) {
+            KernelBackend.super.addRowScaled(a, sa, b, sb, y);
+            return;
+        }
+        int rows = a.dim(0), cols = a.size() / Math.max(1, rows);
+        float[] as = a.data(), bs = b.data(), ys = y.data(), fa = sa.data(), fb = sb.data();
+        for (int r = 0; r < rows; r++) {
+            ops.addScaledPair(fa[r], as, fb[r], bs, ys, r * cols, cols);
+        }
+    }
+
+    @Override
+    public boolean allFinite(Tensor t) {
+        if (!t.isFloat32()) {
+            return KernelBackend.super.allFinite(t);
+        }
+        return ops.allFinite(t.data(), 0, t.size());
+    }
+
+    @Override
     public void rowL2Norms(Tensor m, Tensor out) {
         if (!allFloat32(m, out)) {
             ReferenceKernels.INSTANCE.rowL2Norms(m, out);
@@ -361,5 +382,9 @@ public final class Float32Kernels implements KernelBackend {
 
     private static boolean allFloat32(Tensor a, Tensor b, Tensor c, Tensor d) {
         return a.isFloat32() && b.isFloat32() && c.isFloat32() && d.isFloat32();
+    }
+
+    private static boolean allFloat32(Tensor a, Tensor b, Tensor c, Tensor d, Tensor e) {
+        return allFloat32(a, b, c, d) && e.isFloat32();
     }
 }

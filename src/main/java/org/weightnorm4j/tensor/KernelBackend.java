@@ -132,6 +132,30 @@ public interface KernelBackend {
     /** out[r] = Euclidean norm of row r of m viewed as [rows, rest]. */
     void rowL2Norms(Tensor m, Tensor out);
 
+    /**
+     * {@code y[r] += sa[r]·a[r] + sb[r]·b[r]} for every row r of the {@code [rows, rest]} views
+     * (weight normalization's Eq. 3 for {@code ∇v}): each product rounded, then added into y in that order.
+     */
+    default void addRowScaled(Tensor a, Tensor sa, Tensor b, Tensor sb, Tensor y) {
+        int rows = a.dim(0), cols = a.size() / Math.max(1, rows);
+        for (int r = 0; r < rows; r++) {
+            double fa = sa.get(r), fb = sb.get(r);
+            for (int i = r * cols; i < (r + 1) * cols; i++) {
+                y.set(i, (y.get(i) + fa * a.get(i)) + fb * b.get(i));
+            }
+        }
+    }
+
+    /** Whether no element of {@code t} is NaN or infinite. */
+    default boolean allFinite(Tensor t) {
+        for (int i = 0, n = t.size(); i < n; i++) {
+            if (!Double.isFinite(t.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** y += alpha * x. */
     void axpy(double alpha, Tensor x, Tensor y);
 

@@ -301,6 +301,29 @@ public final class Kernels {
         backendFor(m).rowL2Norms(m, out);
     }
 
+    /**
+     * {@code y[r] += sa[r]·a[r] + sb[r]·b[r]} per row of the {@code [rows, rest]} views, each
+     * product rounded and added in that order: weight normalization's {@code ∇v} (Eq. 3) in one pass.
+     */
+    public static void addRowScaled(Tensor a, Tensor sa, Tensor b, Tensor sb, Tensor y) {
+        requireSame("addRowScaled (a vs b)", a, b);
+        requireSame("addRowScaled (a vs y)", a, y);
+        a.requireSameType("addRowScaled", b);
+        a.requireSameType("addRowScaled", y);
+        if (!is(sa, a.dim(0))) {
+            throw shapeError("addRowScaled sa", sa, "input", a, a.dim(0));
+        }
+        if (!is(sb, a.dim(0))) {
+            throw shapeError("addRowScaled sb", sb, "input", a, a.dim(0));
+        }
+        backendFor(a).addRowScaled(a, sa, b, sb, y);
+    }
+
+    /** Whether no element of {@code t} is NaN or infinite (the training step's gradient guard). */
+    public static boolean allFinite(Tensor t) {
+        return backendFor(t).allFinite(t);
+    }
+
     /** y += alpha x. */
     public static void axpy(double alpha, Tensor x, Tensor y) {
         requireSame("axpy (x vs y)", x, y);

@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the transposes happen, so the micro-kernel sees one layout for all four variants, and where
  * edges are zero-padded, so it never needs a tail case. On the single-thread path an untransposed
  * A is read in place instead ({@link #readableInPlace}); a last, partial block of its rows
- * repeats its last row. Products smaller than {@link #SMALL}
+ * repeats its last row. A short, deep {@code A · Bᵀ} (a dense layer's forward at a small batch) is
+ * handed to {@link DotGemm}, which needs no packing. Products smaller than {@link #SMALL}
  * multiply-adds, and calls made from inside a parallel part (a convolution that runs one GEMM per
  * image on each thread), run on the calling thread alone.
  *
@@ -95,6 +96,10 @@ final class PanamaGemm implements GemmKernel {
                     java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
             }
+            return;
+        }
+        if (DotGemm.serves(transA, transB, m, k)) {
+            DotGemm.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);   // a small batch times a weightᵀ
             return;
         }
         int threads = Parallel.threads();
@@ -240,8 +245,8 @@ final class PanamaGemm implements GemmKernel {
                             float[] c, int cOff, int ldc, boolean accumulate) {
         int m = a.m, k = a.k;
         boolean oneThread = Parallel.threads() == 1 || (long) m * n * k < SMALL || Parallel.insideParallel();
-        if (!a.isPacked || !oneThread || n == 0) {
-            // The threaded path packs its own row blocks; the result is the same either way.
+        if (!a.isPacked || !oneThread || n == 0 || DotGemm.serves(a.transA, transB, m, k)) {
+            // The threaded path packs its own row blocks, DotGemm reads A in place; the result is the same either way.
             gemm(a.transA, transB, m, n, k, a.a, a.aOff, a.lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }

@@ -43,6 +43,23 @@ final class ScalarVectorOps implements VectorOps {
     }
 
     @Override
+    public void addScaledPair(float sa, float[] a, float sb, float[] b, float[] y, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            y[i] = (y[i] + (sa * a[i] + 0f)) + (sb * b[i] + 0f);
+        }
+    }
+
+    @Override
+    public boolean allFinite(float[] a, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            if (!Float.isFinite(a[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public double sumSquares(float[] a, int off, int n) {
         double total = 0;
         for (int i = off; i < off + n; i++) {

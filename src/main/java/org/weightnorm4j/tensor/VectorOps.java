@@ -49,6 +49,16 @@ interface VectorOps {
     double sumSquares(float[] a, int off, int n);
 
     /**
+     * {@code y[i] = (y[i] + (sa·a[i] + 0)) + (sb·b[i] + 0)} over {@code [off, off+n)}: each product
+     * rounded, then added in that order (the bits of two {@link #scaleShift}s into a buffer, each
+     * followed by an {@link #axpy} with alpha 1; one pass instead of four).
+     */
+    void addScaledPair(float sa, float[] a, float sb, float[] b, float[] y, int off, int n);
+
+    /** Whether none of {@code a[off .. off+n)} is NaN or infinite. */
+    boolean allFinite(float[] a, int off, int n);
+
+    /**
      * Overwrites {@code totals[0]} with {@code Σ a[i]} and {@code totals[1]} with
      * {@code Σ a[i]·b[i]} over n elements, in one read of both, each with the bits of
      * {@link #sum} and {@link #dot}.

@@ -2,11 +2,14 @@ package org.weightnorm4j.train;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.weightnorm4j.nn.Layer;
 import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.optim.Optimizer;
 import org.weightnorm4j.optim.ParameterAverage;
+import org.weightnorm4j.tensor.Kernels;
+import org.weightnorm4j.tensor.Parallel;
 import org.weightnorm4j.tensor.Tensor;
 
 /**
@@ -55,6 +58,7 @@ public final class TrainStep<T> {
     private DataParallelGroup group;
     /** The data-parallel exchange's buffer: this shard's loss total, then its metric totals. */
     private double[] shardTotals;
+    private final ConcurrentForward concurrent = new ConcurrentForward();
 
     /**
      * @param optimizer over {@code model}'s parameters
@@ -106,12 +110,32 @@ public final class TrainStep<T> {
      * global minibatch of {@code globalExamples} rows (equal to the shard's size in one process).
      */
     public double run(Tensor input, T targets, int globalExamples, long step, int epoch, Path lastCheckpoint) {
+        return run(input, targets, globalExamples, step, epoch, lastCheckpoint, null);
+    }
+
+    /**
+     * As {@link #run(Tensor, Object, long, int, Path)}, with {@code alongsideForward} run at the
+     * same time as the forward pass, on another thread of the pool when there is one
+     * ({@link Parallel}; inline before the forward otherwise), and finished before the loss is
+     * taken: work the targets need that does not depend on this model, such as DQN's target
+     * network on the next states. Both then run their kernels on one thread each, which gives the
+     * same results as running them one after the other (every forward kernel's result is
+     * independent of the thread count), so the step is as reproducible as without it.
+     *
+     * @param alongsideForward run once per call, or null for none
+     */
+    public double run(Tensor input, T targets, long step, int epoch, Path lastCheckpoint, Runnable alongsideForward) {
+        return run(input, targets, input.dim(0), step, epoch, lastCheckpoint, alongsideForward);
+    }
+
+    private double run(Tensor input, T targets, int globalExamples, long step, int epoch, Path lastCheckpoint,
+                       Runnable alongsideForward) {
         for (int k = 0, n = params.size(); k < n; k++) {
             params.get(k).zeroGrad();
         }
         Tensor output;
         try {
-            output = model.forward(input, Mode.TRAIN);
+            output = forward(input, alongsideForward);
         } catch (IllegalArgumentException e) {
             // A weight-norm unit with v = 0 (set from outside the loop) fails the forward pass; say where and when.
             guard.checkDirections(step, epoch, "in the forward pass", lastCheckpoint);
@@ -142,6 +166,47 @@ public final class TrainStep<T> {
         return l;
     }
 
+    /** The forward pass in training mode, with {@code alongside} (if any) on another thread at the same time. */
+    private Tensor forward(Tensor input, Runnable alongside) {
+        if (alongside == null) {
+            return model.forward(input, Mode.TRAIN);
+        }
+        if (Parallel.threads() == 1 || Parallel.insideParallel()) {
+            alongside.run();
+            return model.forward(input, Mode.TRAIN);
+        }
+        concurrent.input = input;
+        concurrent.alongside = alongside;
+        try {
+            Parallel.run(2, concurrent);
+            return concurrent.output;
+        } finally {
+            concurrent.clear();
+        }
+    }
+
+    /** The two parts of a forward pass with work alongside: part 0 the model's forward, part 1 the other work. Reused. */
+    private final class ConcurrentForward implements IntConsumer {
+        Tensor input;
+        Tensor output;
+        Runnable alongside;
+
+        @Override
+        public void accept(int part) {
+            if (part == 0) {
+                output = model.forward(input, Mode.TRAIN);
+            } else {
+                alongside.run();
+            }
+        }
+
+        void clear() {
+            input = null;
+            output = null;
+            alongside = null;
+        }
+    }
+
     /** Sums the gradients, the loss and the metrics over the workers; returns the global minibatch's mean loss. */
     private double sumOverWorkers(double shardLoss, int global) {
         if (shardTotals == null) {
@@ -164,12 +229,12 @@ public final class TrainStep<T> {
 
     /**
      * Whether every gradient element is finite: the guard's test, over the model's parameter list
-     * (built once), so that a healthy step allocates nothing; the guard, which builds the names for
+     * (built once), vectorised ({@link Kernels#allFinite}), so that a healthy step allocates nothing; the guard, which builds the names for
      * its message, runs only when this finds a non-finite element.
      */
     private boolean gradientsFinite() {
         for (int k = 0, n = params.size(); k < n; k++) {
-            if (NonFiniteGuard.firstNonFinite(params.get(k).grad()) >= 0) {
+            if (!Kernels.allFinite(params.get(k).grad())) {
                 return false;
             }
         }

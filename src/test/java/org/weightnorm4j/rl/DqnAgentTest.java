@@ -212,6 +212,38 @@ class DqnAgentTest {
         }
     }
 
+    /**
+     * With two threads the target network's forward runs beside the online forward; run one after
+     * the other instead (the update called from inside a parallel part, where everything is
+     * inline), the updates give the same bits.
+     */
+    @Test
+    void targetForwardBesideTheOnlineForwardChangesNoBits() {
+        int saved = org.weightnorm4j.tensor.Parallel.threads();
+        try {
+            org.weightnorm4j.tensor.Parallel.setThreads(2);
+            for (Parameterization p : new Parameterization[] {Parameterization.NORMAL, Parameterization.WN}) {
+                DqnAgent beside = new DqnAgent(tiny(p, "adamax"), C, 3);
+                DqnAgent inline = new DqnAgent(tiny(p, "adamax"), C, 3);
+                ReplayMemory.Minibatch mb = randomBatch(beside, 32, 4);
+                randomBatch(inline, 32, 4);
+                double[] losses = new double[2];
+                for (int k = 0; k < 3; k++) {
+                    losses[0] = beside.update(mb);
+                    org.weightnorm4j.tensor.Parallel.run(2, part -> {
+                        if (part == 0) {
+                            losses[1] = inline.update(mb);
+                        }
+                    });
+                    assertEquals(losses[0], losses[1], p + " loss of update " + k);
+                }
+                assertSameParams(beside.online(), inline.online(), p + " online");
+            }
+        } finally {
+            org.weightnorm4j.tensor.Parallel.setThreads(saved);
+        }
+    }
+
     @Test
     void restoredRunContinuesBitIdentically(@TempDir Path dir) throws Exception {
         for (String opt : new String[] {"rmsprop", "adamax"}) {

@@ -168,15 +168,14 @@ class DirectConvTest {
         }
     }
 
-    /** The backend's choice, pass by pass: the VAE's 16 → 1 and 16 → 16 layers, and what stays elsewhere. */
+    /** The backend's choice, pass by pass: the VAE's 16 → 1 and 1 → 16 layers. */
     @Test
     void theBackendChoosesDirectWhereItMeasuredFaster() {
         Float32Kernels k = new Float32Kernels(new PanamaGemm(), true, true);
         ConvSpec same = new ConvSpec(1, 1);
         assertEquals(List.of("direct", "im2col", "direct"), k.convolutionAlgorithms(16, 1, 3, same, 28, 28));
         assertEquals(List.of("im2col", "direct", "direct"), k.convolutionAlgorithms(1, 16, 3, same, 28, 28));
-        assertEquals(List.of("winograd", "winograd", "direct"), k.convolutionAlgorithms(16, 16, 3, same, 28, 28));
-        assertEquals(List.of("winograd", "winograd", "winograd"), k.convolutionAlgorithms(32, 32, 3, same, 14, 14));
+        // 16 → 16 and 32 → 32 now go to ChannelVectorConv (ChannelVectorConvTest.theBackendRoutesTheVaeLayersHere)
         assertFalse(DirectConv.worthIt(16, 1, 3, 3, 2, 1), "stride 2");
         assertFalse(DirectConv.worthItForFilter(16, 16, 4, 4, 1, 1), "4x4");
         assertTrue(DirectConv.worthItForFilter(16, 16, 3, 3, 1, 2));

@@ -1,6 +1,7 @@
 package org.weightnorm4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.weightnorm4j.tensor.Float32Fixtures.abs;
@@ -42,6 +43,53 @@ class ElementwiseKernelsTest {
             x.set(i, rnd.nextInt(10) == 0 ? specials[rnd.nextInt(specials.length)] : 12 * rnd.nextDouble() - 6);
         }
         return x;
+    }
+
+    /**
+     * {@code y += sa·a + sb·b} per row has the bits of the four passes it replaced in weight
+     * norm's Eq. 3 (scale into a buffer, add it, scale the other, add it), and matches the reference.
+     */
+    @ParameterizedTest(name = "n={0} on {1}")
+    @MethodSource("lengthsBackends")
+    void addRowScaledHasTheBitsOfScaleThenAddTwice(int n, Float32Kernels k) {
+        SplittableRandom rnd = new SplittableRandom(n + 5L);
+        int rows = 3;
+        Tensor a = random(rnd, rows, n), b = random(rnd, rows, n), y = random(rnd, rows, n);
+        Tensor sa = random(rnd, rows), sb = random(rnd, rows);
+        b.set(0, -0f);
+        Tensor expected = y.copy(), tmp = Tensor.zeros(1, rows, n);
+        k.channelScaleShift(a.reshape(1, rows, n), sa, null, tmp);
+        k.axpy(1, tmp, expected.reshape(1, rows, n));
+        k.channelScaleShift(b.reshape(1, rows, n), sb, null, tmp);
+        k.axpy(1, tmp, expected.reshape(1, rows, n));
+        Tensor fused = y.copy();
+        k.addRowScaled(a, sa, b, sb, fused);
+        assertArrayEquals(expected.data(), fused.data(), "fused against four passes on " + describe(k));
+
+        Tensor reference = toDouble(y);
+        ReferenceKernels.INSTANCE.addRowScaled(toDouble(a), toDouble(sa), toDouble(b), toDouble(sb), reference);
+        Tensor bound = abs(y);
+        ReferenceKernels.INSTANCE.addRowScaled(abs(a), abs(sa), abs(b), abs(sb), bound);
+        assertWithinSumBound("addRowScaled on " + describe(k), reference, fused, bound, 4);
+    }
+
+    /** The gradient guard's test: a NaN or an infinity anywhere (first, middle, last element) is found; huge finite values are not flagged. */
+    @ParameterizedTest(name = "n={0} on {1}")
+    @MethodSource("lengthsBackends")
+    void allFiniteFindsEveryNanAndInfinity(int n, Float32Kernels k) {
+        SplittableRandom rnd = new SplittableRandom(n);
+        Tensor x = random(rnd, n);
+        x.set(rnd.nextInt(n), Float.MAX_VALUE);
+        x.set(rnd.nextInt(n), -Float.MAX_VALUE);
+        assertTrue(k.allFinite(x), "finite values on " + describe(k));
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            for (int at : new int[] {0, n / 2, n - 1}) {
+                Tensor y = x.copy();
+                y.set(at, bad);
+                assertFalse(k.allFinite(y), bad + " at " + at + " of " + n + " on " + describe(k));
+                assertFalse(Kernels.allFinite(y), bad + " at " + at + " of " + n + " through the facade");
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0} n={1} on {2}")

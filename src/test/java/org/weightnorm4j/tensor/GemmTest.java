@@ -10,6 +10,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,8 @@ class GemmTest {
                 {130, 67, 300}, {300, 257, 520}, {20, 2100, 300}, {3, 2051, 2}, {45, 70, 2100},
                 // A's rows 4 KiB apart: packed, not read in place (PanamaGemm.readableInPlace)
                 {13, 100, 1024}, {20, 33, 1024},
+                // A·Bᵀ with few rows of A (DotGemm): DQN's layers and acting row, ragged tiles, depth tails
+                {1, 128, 1024}, {32, 128, 1024}, {64, 6, 128}, {17, 7, 1023}, {4, 3, 65}, {63, 5, 127}, {3, 4, 64},
         };
         List<Arguments> out = new ArrayList<>();
         long seed = 1;
@@ -148,6 +151,27 @@ class GemmTest {
             });
             for (int i = 0; i < parts; i++) {
                 problems[i].check(kernel.name() + " part " + i, results[i], false);
+            }
+        }
+    }
+
+    /** The dot-product path (DotGemm) spreads blocks of B's rows over the threads: the same bits for any count. */
+    @Test
+    void smallBatchTimesTransposedWeightDoesNotDependOnTheThreadCount() {
+        for (int[] s : new int[][] {{8, 128, 1024}, {7, 100, 300}, {1, 1000, 64}}) {
+            assertTrue(DotGemm.serves(false, true, s[0], s[2]), "served by DotGemm: " + Arrays.toString(s));
+            Problem p = new Problem(new SplittableRandom(s[1]), s[0], s[1], s[2], false, true);
+            float[] first = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                float[] c = p.c.clone();
+                new PanamaGemm().gemm(false, true, s[0], s[1], s[2], p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, c, p.cOff, p.ldc, false);
+                p.check("dot " + Arrays.toString(s), c, false);
+                if (first == null) {
+                    first = c;
+                } else {
+                    assertArrayEquals(first, c, Arrays.toString(s) + " with " + threads + " threads");
+                }
             }
         }
     }

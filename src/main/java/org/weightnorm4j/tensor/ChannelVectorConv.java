@@ -1,0 +1,516 @@
+package org.weightnorm4j.tensor;
+
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 3x3 convolutions (stride 1 or 2) with vectors over the <em>output channels</em>: the forward
+ * pass, the input gradient of a stride-1 convolution (the forward convolution of dY with the
+ * flipped filters, padding {@code 2 − pad}) and the filter gradient, for the VAE's 16 and 32
+ * channels on 7x7 to 28x28 planes.
+ *
+ * <p><b>Why.</b> {@link DirectConv} puts pixels in the vectors and reads the input with unaligned
+ * vector loads at nine shifts; im2col + GEMM writes, packs and reads a column matrix nine times the
+ * input to serve only {@code O} multiply-adds per element; Winograd's transforms and its 16
+ * shallow products cost as much as its saved multiply-adds on a 7x7 or 14x14 plane. Here nothing
+ * is rearranged but one zero-padded copy of each input image: the filters are packed once per
+ * call as {@code [c][tap][o]}, so one tap of one input channel is a few aligned vector loads of
+ * filter values, and each input pixel is one broadcast; stride 2 only changes which pixels are
+ * broadcast. This is the register blocking of oneDNN's AVX2 direct convolution, on NCHW data.
+ *
+ * <p><b>Register tiles.</b> Forward: 4 vectors of output channels × 3 pixels of an output row,
+ * or 2 vectors × 6 pixels (12 accumulators; per tap of an input channel 4 or 2 loads of filters
+ * and 3 or 6 broadcasts). The accumulators go to a pixel-major scratch image {@code [oh][owc][o]}
+ * that is transposed into NCHW with the bias (rows are computed to a multiple of 6 pixels, the
+ * extra ones dropped). Filter gradient: 4 vectors of output channels × the 3 taps of one filter
+ * row, summed over every output pixel of the part's images, with dY transposed to {@code [pixel][o]}
+ * once per image.
+ *
+ * <p><b>Order of sums.</b> A forward output is one float sum over input channels, then taps, in
+ * that order, started from zero, the bias added last: the same for every thread count and batch
+ * split. A filter-gradient element is summed in float over the pixels of each image and the
+ * images of each part in order, and the parts are added in part order in double and rounded once;
+ * so it depends on the thread count (through the parts), never on scheduling, as
+ * {@link Float32Conv}'s does.
+ */
+final class ChannelVectorConv {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Output rows are computed in multiples of this many pixels (both forward tiles divide it). */
+    private static final int ROW_QUANTUM = 6;
+    /** Parts per thread, as {@link Float32Conv}. */
+    private static final int PARTS_PER_THREAD = 4;
+
+    private final JobPool<Job> jobs = new JobPool<>(Job::new, job -> {
+        job.in = null;
+        job.out = null;
+        job.bias = null;
+    });
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * Whether the forward serves a convolution to {@code outs} channels (and the input gradient
+     * of a 3x3 stride-1 one, judged as the forward to its input channels): a 3x3 or 4x4 kernel (the
+     * 4x4 one is the VAE's transposed convolutions' input gradient), stride 1 or 2, padding below
+     * the kernel size, and the outputs whole pairs of vectors (16 or 32 channels with AVX2's
+     * 8 lanes; 32 with AVX-512's 16).
+     */
+    static boolean worthIt(int outs, int kh, int kw, int stride, int pad) {
+        return (kh == 3 || kh == 4) && kw == kh && (stride == 1 || stride == 2) && pad >= 0 && pad < kh && outs > 0
+                && outs % (2 * L) == 0;
+    }
+
+    /** Whether the filter gradient serves it: as {@link #worthIt} (the 4x4 one is the transposed convolutions' filter gradient). */
+    static boolean worthItForFilter(int outs, int kh, int kw, int stride, int pad) {
+        return worthIt(outs, kh, kw, stride, pad);
+    }
+
+    /**
+     * {@code y = conv(x, w) + bias}: x {@code [n, c, h, width]}, filters {@code [o, c, k, k]}
+     * ({@code k} 3 or 4), y {@code [n, o, oh, ow]}; bias null for none.
+     */
+    void forward(float[] x, float[] w, float[] bias, float[] y, int n, int c, int h, int width, int o, int k, int stride,
+                 int pad) {
+        check(worthIt(o, k, k, stride, pad), o, stride, pad);
+        Job job = jobs.take();
+        try {
+            job.set(n, c, h, width, o, k, stride, pad);
+            job.in = x;
+            job.out = y;
+            job.bias = bias;
+            job.packFilters(w, false);
+            job.run(false);
+        } finally {
+            jobs.give(job);
+        }
+    }
+
+    /**
+     * {@code dx} (overwritten) of a 3x3, stride-1 convolution with padding {@code pad}: dy
+     * {@code [n, o, oh, ow]}, filters {@code [o, c, 3, 3]}, dx {@code [n, c, h, w]}. The forward
+     * convolution of dy with the flipped filters, channel axes swapped, padding {@code 2 − pad}.
+     */
+    void backwardData(float[] dy, float[] w, float[] dx, int n, int o, int oh, int ow, int c, int pad) {
+        check(pad <= 2 && worthIt(c, 3, 3, 1, 2 - pad), c, 1, pad);
+        Job job = jobs.take();
+        try {
+            job.set(n, o, oh, ow, c, 3, 1, 2 - pad);
+            job.in = dy;
+            job.out = dx;
+            job.bias = null;
+            job.packFilters(w, true);
+            job.run(false);
+        } finally {
+            jobs.give(job);
+        }
+    }
+
+    /** {@code dw (+)= ∂L/∂w} from x {@code [n, c, h, width]} and dy {@code [n, o, oh, ow]}; filters {@code [o, c, k, k]}. */
+    void backwardFilter(float[] x, float[] dy, float[] dw, int n, int c, int h, int width, int o, int k, int stride, int pad,
+                        boolean accumulate) {
+        if (!worthItForFilter(o, k, k, stride, pad)) {
+            throw new IllegalArgumentException("ChannelVectorConv filter gradient: needs a 3x3 or 4x4 kernel, stride 1 or 2,"
+                    + " padding below the kernel size and output channels in whole blocks of " + 4 * L + ", got " + o + " outputs, stride " + stride
+                    + ", padding " + pad);
+        }
+        Job job = jobs.take();
+        try {
+            job.set(n, c, h, width, o, k, stride, pad);
+            job.in = x;
+            job.out = dy;
+            job.run(true);
+            job.reduce(dw, accumulate);
+        } finally {
+            jobs.give(job);
+        }
+    }
+
+    private static void check(boolean ok, int outs, int stride, int pad) {
+        if (!ok) {
+            throw new IllegalArgumentException("ChannelVectorConv: needs a 3x3 or 4x4 kernel, stride 1 or 2, padding below the"
+                    + " kernel size and output"
+                    + " channels in whole pairs of " + L + "-lane vectors, got " + outs + " outputs, stride " + stride
+                    + ", padding " + pad);
+        }
+    }
+
+    /** One call: geometry, packed filters, per-part partial filter gradients, and the per-part body. */
+    private final class Job implements IntConsumer {
+        float[] in;
+        float[] out;
+        float[] bias;
+        int n, ins, h, w, outs, stride, pad;
+        /** The kernel's side, and its taps {@code k·k}. */
+        int k, kk;
+        /** Output plane, its pixel count rounded up to {@link #ROW_QUANTUM}, the padded input's row length and plane. */
+        int oh, ow, pixelsPadded, wpd, plane;
+        int parts;
+        boolean filterGradient;
+        /** Forward filters {@code [ins][kk][outs]}. */
+        float[] packed = new float[0];
+        /** Offsets of tap t of input channel c in a padded image, {@code [c·kk + t]}. */
+        int[] taps = new int[0];
+        /** Offset in a padded input plane of the top-left tap of output pixel {@code oy·ow + ox}. */
+        int[] pixels = new int[0];
+        /** Per part: {@code [ins][9][outs]} sums of the filter gradient. */
+        float[][] partials = new float[0][];
+
+        void set(int n, int ins, int h, int w, int outs, int k, int stride, int pad) {
+            this.k = k;
+            this.kk = k * k;
+            this.n = n;
+            this.ins = ins;
+            this.h = h;
+            this.w = w;
+            this.outs = outs;
+            this.stride = stride;
+            this.pad = pad;
+            oh = (h + 2 * pad - k) / stride + 1;
+            ow = (w + 2 * pad - k) / stride + 1;
+            if (h + 2 * pad < k || w + 2 * pad < k) {
+                throw new IllegalArgumentException("ChannelVectorConv: a " + h + "x" + w + " input with padding " + pad
+                        + " is smaller than the " + k + "x" + k + " kernel");
+            }
+            wpd = w + 2 * pad;
+            pixelsPadded = (oh * ow + ROW_QUANTUM - 1) / ROW_QUANTUM * ROW_QUANTUM;
+            plane = (h + 2 * pad) * wpd;
+            parts = Math.max(1, Math.min(PARTS_PER_THREAD * Parallel.threads(), n));
+            if (taps.length < ins * kk) {
+                taps = new int[ins * kk];
+            }
+            if (pixels.length < pixelsPadded) {
+                pixels = new int[pixelsPadded];
+            }
+            Arrays.fill(pixels, oh * ow, pixelsPadded, 0);       // the last group's extra pixels: computed, dropped
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    pixels[oy * ow + ox] = oy * stride * wpd + ox * stride;
+                }
+            }
+            for (int c = 0; c < ins; c++) {
+                for (int t = 0; t < kk; t++) {
+                    taps[c * kk + t] = c * plane + (t / k) * wpd + t % k;
+                }
+            }
+        }
+
+        /**
+         * {@code packed[(c·kk + t)·outs + o]} = tap t of filter (o, c). {@code flipped} (3x3 only):
+         * the input gradient's filters, {@code g[o'][c'][t] = w[c'][o'][8 − t]} for the convolution
+         * from {@code ins} (w's outputs) to {@code outs} (w's inputs).
+         */
+        void packFilters(float[] wts, boolean flipped) {
+            int size = ins * kk * outs;
+            if (packed.length < size) {
+                packed = new float[size];
+            }
+            for (int o = 0; o < outs; o++) {
+                for (int c = 0; c < ins; c++) {
+                    for (int t = 0; t < kk; t++) {
+                        packed[(c * kk + t) * outs + o] = flipped ? wts[(c * outs + o) * kk + kk - 1 - t] : wts[(o * ins + c) * kk + t];
+                    }
+                }
+            }
+        }
+
+        void run(boolean filterGradient) {
+            this.filterGradient = filterGradient;
+            if (filterGradient) {
+                partials = Float32Conv.growPartials(partials, parts, ins * kk * outs);
+            }
+            if (parts == 1) {
+                accept(0);
+            } else {
+                Parallel.run(parts, this);
+            }
+        }
+
+        @Override
+        public void accept(int part) {
+            int first = (int) ((long) part * n / parts), end = (int) ((long) (part + 1) * n / parts);
+            Scratch sc = scratch.get();
+            float[] xp = sc.padded(ins * plane);
+            float[] t = sc.transposed(pixelsPadded * outs);
+            if (filterGradient) {
+                float[] acc = partials[part];
+                Arrays.fill(acc, 0, ins * kk * outs, 0f);
+                for (int b = first; b < end; b++) {
+                    pad(in, b * ins * h * w, xp);
+                    transposeIn(out, b * outs * oh * ow, t);
+                    filterGradient(xp, t, acc);
+                }
+                return;
+            }
+            for (int b = first; b < end; b++) {
+                pad(in, b * ins * h * w, xp);
+                forward(xp, t);
+                transposeOut(t, b * outs * oh * ow);
+            }
+        }
+
+        /** The image's planes into zero-bordered planes of row length wpd. */
+        private void pad(float[] src, int off, float[] xp) {
+            Arrays.fill(xp, 0, ins * plane, 0f);
+            for (int c = 0; c < ins; c++) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(src, off + (c * h + y) * w, xp, c * plane + (y + pad) * wpd + pad, w);
+                }
+            }
+        }
+
+        /** {@code y[o][p] = t[p·outs + o] + bias[o]} for the output pixels p of one image. */
+        private void transposeOut(float[] t, int off) {
+            int count = oh * ow;
+            for (int o = 0; o < outs; o++) {
+                float b0 = bias == null ? 0f : bias[o];
+                int to = off + o * count;
+                for (int p = 0, from = o; p < count; p++, from += outs) {
+                    out[to + p] = t[from] + b0;
+                }
+            }
+        }
+
+        /** {@code t[p·outs + o] = dy[o][p]} of one image, p the output pixel {@code oy·ow + ox}. */
+        private void transposeIn(float[] dy, int off, float[] t) {
+            int pixels = oh * ow;
+            for (int o = 0; o < outs; o++) {
+                int from = off + o * pixels;
+                for (int p = 0, to = o; p < pixels; p++, to += outs) {
+                    t[to] = dy[from + p];
+                }
+            }
+        }
+
+        /**
+         * The output pixels six at a time in row-major order (a group may span two rows: each
+         * pixel's input offset comes from {@link #pixels}), so a 7-pixel row wastes no lanes of a tile.
+         */
+        private void forward(float[] xp, float[] t) {
+            int[] po = pixels;
+            for (int q = 0; q < pixelsPadded; q += ROW_QUANTUM) {
+                int x0 = po[q];
+                int d1 = po[q + 1] - x0, d2 = po[q + 2] - x0, d3 = po[q + 3] - x0, d4 = po[q + 4] - x0, d5 = po[q + 5] - x0;
+                if (outs % (4 * L) == 0) {            // 3-7% faster than two 2x6 tiles (32 channels, AVX2)
+                    for (int ob = 0; ob < outs; ob += 4 * L) {
+                        int ta = q * outs + ob;
+                        tile4x2(xp, x0, d1, ob, t, ta);
+                        tile4x2(xp, x0 + d2, d3 - d2, ob, t, ta + 2 * outs);
+                        tile4x2(xp, x0 + d4, d5 - d4, ob, t, ta + 4 * outs);
+                    }
+                    continue;
+                }
+                for (int ob = 0; ob < outs; ob += 2 * L) {
+                    tile2x6(xp, x0, d1, d2, d3, d4, d5, ob, t, q * outs + ob);
+                }
+            }
+        }
+
+        /** Channels {@code [ob, ob + 4L)} × 2 pixels at padded offsets {@code x0} and {@code x0 + d1}. */
+        private void tile4x2(float[] xp, int x0, int d1, int ob, float[] t, int tOff) {
+            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
+            FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
+            int taps9 = ins * kk;
+            float[] wts = packed;
+            int[] tp = taps;
+            for (int j = 0, wi = ob; j < taps9; j++, wi += outs) {
+                FloatVector w0 = FloatVector.fromArray(S, wts, wi);
+                FloatVector w1 = FloatVector.fromArray(S, wts, wi + L);
+                FloatVector w2 = FloatVector.fromArray(S, wts, wi + 2 * L);
+                FloatVector w3 = FloatVector.fromArray(S, wts, wi + 3 * L);
+                int at = x0 + tp[j];
+                FloatVector p = FloatVector.broadcast(S, xp[at]);
+                a00 = w0.fma(p, a00);
+                a01 = w1.fma(p, a01);
+                a02 = w2.fma(p, a02);
+                a03 = w3.fma(p, a03);
+                p = FloatVector.broadcast(S, xp[at + d1]);
+                a10 = w0.fma(p, a10);
+                a11 = w1.fma(p, a11);
+                a12 = w2.fma(p, a12);
+                a13 = w3.fma(p, a13);
+            }
+            int o = outs;
+            a00.intoArray(t, tOff);
+            a01.intoArray(t, tOff + L);
+            a02.intoArray(t, tOff + 2 * L);
+            a03.intoArray(t, tOff + 3 * L);
+            a10.intoArray(t, tOff + o);
+            a11.intoArray(t, tOff + o + L);
+            a12.intoArray(t, tOff + o + 2 * L);
+            a13.intoArray(t, tOff + o + 3 * L);
+        }
+
+        /** Channels {@code [ob, ob + 2L)} × 6 pixels at padded offsets {@code x0}, {@code x0 + d1}, ... {@code x0 + d5}. */
+        private void tile2x6(float[] xp, int x0, int d1, int d2, int d3, int d4, int d5, int ob, float[] t, int tOff) {
+            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
+            FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
+            FloatVector a40 = FloatVector.zero(S), a41 = FloatVector.zero(S), a50 = FloatVector.zero(S), a51 = FloatVector.zero(S);
+            int taps9 = ins * kk;
+            float[] wts = packed;
+            int[] tp = taps;
+            for (int j = 0, wi = ob; j < taps9; j++, wi += outs) {
+                FloatVector w0 = FloatVector.fromArray(S, wts, wi);
+                FloatVector w1 = FloatVector.fromArray(S, wts, wi + L);
+                int at = x0 + tp[j];
+                FloatVector p = FloatVector.broadcast(S, xp[at]);
+                a00 = w0.fma(p, a00);
+                a01 = w1.fma(p, a01);
+                p = FloatVector.broadcast(S, xp[at + d1]);
+                a10 = w0.fma(p, a10);
+                a11 = w1.fma(p, a11);
+                p = FloatVector.broadcast(S, xp[at + d2]);
+                a20 = w0.fma(p, a20);
+                a21 = w1.fma(p, a21);
+                p = FloatVector.broadcast(S, xp[at + d3]);
+                a30 = w0.fma(p, a30);
+                a31 = w1.fma(p, a31);
+                p = FloatVector.broadcast(S, xp[at + d4]);
+                a40 = w0.fma(p, a40);
+                a41 = w1.fma(p, a41);
+                p = FloatVector.broadcast(S, xp[at + d5]);
+                a50 = w0.fma(p, a50);
+                a51 = w1.fma(p, a51);
+            }
+            int o = outs;
+            a00.intoArray(t, tOff);
+            a01.intoArray(t, tOff + L);
+            a10.intoArray(t, tOff + o);
+            a11.intoArray(t, tOff + o + L);
+            a20.intoArray(t, tOff + 2 * o);
+            a21.intoArray(t, tOff + 2 * o + L);
+            a30.intoArray(t, tOff + 3 * o);
+            a31.intoArray(t, tOff + 3 * o + L);
+            a40.intoArray(t, tOff + 4 * o);
+            a41.intoArray(t, tOff + 4 * o + L);
+            a50.intoArray(t, tOff + 5 * o);
+            a51.intoArray(t, tOff + 5 * o + L);
+        }
+
+        /** Adds one image's {@code Σ_p dY[p][o] · X[c][tap at p]} into {@code acc [c][kk][outs]}, filter row by filter row. */
+        private void filterGradient(float[] xp, float[] dyT, float[] acc) {
+            for (int c = 0; c < ins; c++) {
+                for (int kh = 0; kh < k; kh++) {
+                    for (int ob = 0; ob < outs; ob += 2 * L) {
+                        int xOff = c * plane + kh * wpd, accOff = (c * kk + kh * k) * outs + ob;
+                        if (k == 3) {
+                            gradientRow(xp, xOff, dyT, ob, acc, accOff);
+                        } else {
+                            gradientRow4(xp, xOff, dyT, ob, acc, accOff);
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * As {@link #gradientRow}, for the four taps of a 4x4 filter's row (8 accumulators). A copy
+         * rather than a loop over taps: vectors kept in an array, or passed between methods, are boxed.
+         */
+        private void gradientRow4(float[] xp, int xOff, float[] dyT, int ob, float[] acc, int accOff) {
+            int o = outs;
+            FloatVector a00 = FloatVector.fromArray(S, acc, accOff), a01 = FloatVector.fromArray(S, acc, accOff + L);
+            FloatVector a10 = FloatVector.fromArray(S, acc, accOff + o), a11 = FloatVector.fromArray(S, acc, accOff + o + L);
+            FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * o), a21 = FloatVector.fromArray(S, acc, accOff + 2 * o + L);
+            FloatVector a30 = FloatVector.fromArray(S, acc, accOff + 3 * o), a31 = FloatVector.fromArray(S, acc, accOff + 3 * o + L);
+            int[] po = pixels;
+            int count = oh * ow;
+            for (int q = 0, di = ob; q < count; q++, di += o) {
+                int at = xOff + po[q];
+                FloatVector d0 = FloatVector.fromArray(S, dyT, di);
+                FloatVector d1 = FloatVector.fromArray(S, dyT, di + L);
+                FloatVector p = FloatVector.broadcast(S, xp[at]);
+                a00 = d0.fma(p, a00);
+                a01 = d1.fma(p, a01);
+                p = FloatVector.broadcast(S, xp[at + 1]);
+                a10 = d0.fma(p, a10);
+                a11 = d1.fma(p, a11);
+                p = FloatVector.broadcast(S, xp[at + 2]);
+                a20 = d0.fma(p, a20);
+                a21 = d1.fma(p, a21);
+                p = FloatVector.broadcast(S, xp[at + 3]);
+                a30 = d0.fma(p, a30);
+                a31 = d1.fma(p, a31);
+            }
+            a00.intoArray(acc, accOff);
+            a01.intoArray(acc, accOff + L);
+            a10.intoArray(acc, accOff + o);
+            a11.intoArray(acc, accOff + o + L);
+            a20.intoArray(acc, accOff + 2 * o);
+            a21.intoArray(acc, accOff + 2 * o + L);
+            a30.intoArray(acc, accOff + 3 * o);
+            a31.intoArray(acc, accOff + 3 * o + L);
+        }
+
+        /**
+         * The three taps of one filter row for channels {@code [ob, ob + 2L)}: Σ over output pixels of
+         * {@code dY[p][o] · X[row + oy·stride·wpd + ox·stride + kw]}, added to acc at {@code accOff + kw·outs}.
+         * 6 accumulators, 2 loads of dY and 3 broadcasts per 6 multiply-adds: a larger tile spills
+         * AVX2's 16 registers.
+         */
+        private void gradientRow(float[] xp, int xOff, float[] dyT, int ob, float[] acc, int accOff) {
+            int o = outs;
+            FloatVector a00 = FloatVector.fromArray(S, acc, accOff), a01 = FloatVector.fromArray(S, acc, accOff + L);
+            FloatVector a10 = FloatVector.fromArray(S, acc, accOff + o), a11 = FloatVector.fromArray(S, acc, accOff + o + L);
+            FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * o), a21 = FloatVector.fromArray(S, acc, accOff + 2 * o + L);
+            int[] po = pixels;
+            int count = oh * ow;
+            // One flat loop over the output pixels (their input offsets from a table): with the
+            // pixels as two nested loops, C2 kept the accumulators boxed, 25 times slower.
+            for (int q = 0, di = ob; q < count; q++, di += o) {
+                int at = xOff + po[q];
+                FloatVector d0 = FloatVector.fromArray(S, dyT, di);
+                FloatVector d1 = FloatVector.fromArray(S, dyT, di + L);
+                FloatVector p = FloatVector.broadcast(S, xp[at]);
+                a00 = d0.fma(p, a00);
+                a01 = d1.fma(p, a01);
+                p = FloatVector.broadcast(S, xp[at + 1]);
+                a10 = d0.fma(p, a10);
+                a11 = d1.fma(p, a11);
+                p = FloatVector.broadcast(S, xp[at + 2]);
+                a20 = d0.fma(p, a20);
+                a21 = d1.fma(p, a21);
+            }
+            a00.intoArray(acc, accOff);
+            a01.intoArray(acc, accOff + L);
+            a10.intoArray(acc, accOff + o);
+            a11.intoArray(acc, accOff + o + L);
+            a20.intoArray(acc, accOff + 2 * o);
+            a21.intoArray(acc, accOff + 2 * o + L);
+        }
+
+        /** {@code dw[o][c][t] (+)= Σ_parts partial[(c·kk + t)·outs + o]}, parts in order, in double, rounded once. */
+        void reduce(float[] dw, boolean accumulate) {
+            for (int o = 0; o < outs; o++) {
+                for (int c = 0; c < ins; c++) {
+                    for (int t = 0; t < kk; t++) {
+                        int at = (c * kk + t) * outs + o;
+                        double sum = 0;
+                        for (int p = 0; p < parts; p++) {
+                            sum += partials[p][at];
+                        }
+                        int i = (o * ins + c) * kk + t;
+                        dw[i] = accumulate ? (float) (dw[i] + sum) : (float) sum;
+                    }
+                }
+            }
+        }
+    }
+
+    /** A thread's work arrays, reused by every part it runs. */
+    private static final class Scratch {
+        private float[] padded = new float[0];
+        private float[] transposed = new float[0];
+
+        float[] padded(int size) {
+            padded = Float32Conv.atLeast(padded, size);
+            return padded;
+        }
+
+        float[] transposed(int size) {
+            transposed = Float32Conv.atLeast(transposed, size);
+            return transposed;
+        }
+    }
+}

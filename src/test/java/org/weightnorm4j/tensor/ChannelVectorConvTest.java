@@ -1,0 +1,252 @@
+package org.weightnorm4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.weightnorm4j.tensor.Float32Fixtures.abs;
+import static org.weightnorm4j.tensor.Float32Fixtures.assertWithinSumBound;
+import static org.weightnorm4j.tensor.Float32Fixtures.random;
+import static org.weightnorm4j.tensor.Float32Fixtures.toDouble;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link ChannelVectorConv} (forward, input gradient, filter gradient) against the double
+ * reference, called directly: 1, 3, 7, 17 input channels, output channels of one, two and three
+ * pairs of vectors, planes of 1 to 33 pixels a side (pixel counts of 1, 7, 17 and 1023, none a
+ * multiple of the tile's 6), stride 1 and 2, padding 0 to 2, batches that do not divide into the
+ * parts. The tolerance is the sum's error bound: the reference on absolute values, times the
+ * number of terms.
+ */
+class ChannelVectorConvTest {
+    private static final int L = FloatVector.SPECIES_PREFERRED.length();
+
+    record Case(int n, int c, int h, int w, int o, int stride, int pad, int k) {
+        Case(int n, int c, int h, int w, int o, int stride, int pad) {
+            this(n, c, h, w, o, stride, pad, 3);
+        }
+
+        int oh() {
+            return (h + 2 * pad - k) / stride + 1;
+        }
+
+        int ow() {
+            return (w + 2 * pad - k) / stride + 1;
+        }
+
+        ConvSpec spec() {
+            return new ConvSpec(stride, pad);
+        }
+
+        @Override
+        public String toString() {
+            return "x[" + n + "," + c + "," + h + "," + w + "] w[" + o + "," + c + "," + k + "," + k + "] s" + stride + " p" + pad;
+        }
+    }
+
+    static Stream<Case> cases() {
+        int pair = 2 * L;
+        List<Case> cases = new ArrayList<>(List.of(
+                new Case(1, 1, 1, 1, pair, 1, 1),              // one pixel
+                new Case(2, 7, 1, 7, pair, 1, 1),              // one row of 7
+                new Case(3, 17, 17, 1, 2 * pair, 1, 1),        // one column of 17
+                new Case(1, 3, 33, 31, pair, 1, 1),            // 1023 pixels
+                new Case(13, 4, 5, 6, 3 * pair, 1, 1),         // batch not divisible by the parts; three pairs
+                new Case(2, 5, 7, 7, pair, 1, 0),              // "valid"
+                new Case(2, 3, 2, 9, pair, 1, 2),              // padding 2
+                new Case(3, 17, 17, 17, pair, 2, 1),           // stride 2, odd plane
+                new Case(2, 7, 8, 9, 2 * pair, 2, 0),
+                new Case(2, 6, 4, 5, pair, 2, 2),
+                new Case(2, 16, 28, 28, pair, 1, 1),           // the VAE's shapes (with AVX2's 8 lanes)
+                new Case(2, 32, 7, 7, 2 * pair, 1, 1),
+                new Case(2, 16, 28, 28, 2 * pair, 2, 1),
+                new Case(2, 16, 28, 28, 2 * pair, 2, 1, 4),    // the VAE's transposed convolutions' input gradients
+                new Case(3, 7, 14, 14, pair, 2, 1, 4),
+                new Case(2, 17, 9, 7, pair, 1, 3, 4),          // 4x4, stride 1, padding 3
+                new Case(1, 3, 4, 4, 3 * pair, 2, 0, 4)));     // one output pixel
+        SplittableRandom rnd = new SplittableRandom(2026);
+        for (int i = 0; i < 8; i++) {
+            int pad = rnd.nextInt(3), stride = 1 + rnd.nextInt(2);
+            int h = Math.max(3 - 2 * pad, 1) + rnd.nextInt(12), w = Math.max(3 - 2 * pad, 1) + rnd.nextInt(20);
+            cases.add(new Case(1 + rnd.nextInt(5), 1 + rnd.nextInt(20), h, w, pair * (1 + rnd.nextInt(2)), stride, pad));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void forwardMatchesReference(Case cs) {
+        SplittableRandom rnd = new SplittableRandom(cs.hashCode());
+        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
+        Tensor w = random(rnd, cs.o(), cs.c(), cs.k(), cs.k());
+        Tensor bias = random(rnd, cs.o());
+        Tensor y = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());       // garbage that must be overwritten
+        new ChannelVectorConv().forward(x.data(), w.data(), bias.data(), y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
+                cs.k(), cs.stride(), cs.pad());
+        Tensor expected = Tensor.zeros(DType.FLOAT64, y.shape());
+        ReferenceKernels.INSTANCE.conv2dForward(toDouble(x), toDouble(w), toDouble(bias), expected, cs.spec());
+        Tensor bound = Tensor.zeros(DType.FLOAT64, y.shape());
+        ReferenceKernels.INSTANCE.conv2dForward(abs(x), abs(w), abs(bias), bound, cs.spec());
+        assertWithinSumBound("channel-vector forward " + cs, expected, y, bound, (long) cs.k() * cs.k() * cs.c() + 1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void backwardDataMatchesReference(Case cs) {
+        if (cs.stride() != 1 || cs.k() != 3) {
+            return;                                                    // 3x3 stride 1 only (the caller routes the rest elsewhere)
+        }
+        // The input gradient's outputs are the forward's inputs: give it whole pairs of vectors.
+        Case g = new Case(cs.n(), cs.o(), cs.h(), cs.w(), Math.max(1, cs.c()), 1, cs.pad());
+        SplittableRandom rnd = new SplittableRandom(cs.hashCode() + 1);
+        int c = cs.o(), o = cs.c();                                    // forward from c = pairs of vectors to o channels
+        Tensor dy = random(rnd, g.n(), o, g.oh(), g.ow());
+        Tensor w = random(rnd, o, c, 3, 3);
+        Tensor dx = random(rnd, g.n(), c, g.h(), g.w());               // garbage that must be overwritten
+        new ChannelVectorConv().backwardData(dy.data(), w.data(), dx.data(), g.n(), o, g.oh(), g.ow(), c, g.pad());
+        Tensor expected = Tensor.zeros(DType.FLOAT64, dx.shape());
+        ReferenceKernels.INSTANCE.conv2dBackwardData(toDouble(dy), toDouble(w), expected, g.spec());
+        Tensor bound = Tensor.zeros(DType.FLOAT64, dx.shape());
+        ReferenceKernels.INSTANCE.conv2dBackwardData(abs(dy), abs(w), bound, g.spec());
+        assertWithinSumBound("channel-vector backward-data " + cs, expected, dx, bound, 9L * o);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void backwardFilterMatchesReferenceInBothModes(Case cs) {
+        SplittableRandom rnd = new SplittableRandom(cs.hashCode() + 2);
+        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
+        Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
+        Tensor start = random(rnd, cs.o(), cs.c(), cs.k(), cs.k());
+        Tensor bound = Tensor.zeros(DType.FLOAT64, start.shape());
+        ReferenceKernels.INSTANCE.conv2dBackwardFilter(abs(x), abs(dy), bound, cs.spec(), false);
+        // Each part sums its images' pixels in float; the parts are added in double.
+        long terms = (long) cs.n() * cs.oh() * cs.ow() + 1;
+        Tensor overwritten = start.copy();
+        new ChannelVectorConv().backwardFilter(x.data(), dy.data(), overwritten.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
+                cs.k(), cs.stride(), cs.pad(), false);
+        Tensor expected = Tensor.zeros(DType.FLOAT64, start.shape());
+        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expected, cs.spec(), false);
+        assertWithinSumBound("channel-vector backward-filter " + cs, expected, overwritten, bound, terms);
+
+        Tensor accumulated = start.copy();
+        new ChannelVectorConv().backwardFilter(x.data(), dy.data(), accumulated.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
+                cs.k(), cs.stride(), cs.pad(), true);
+        Tensor expectedAcc = toDouble(start);
+        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expectedAcc, cs.spec(), true);
+        Tensor boundAcc = abs(start);
+        for (int i = 0; i < boundAcc.size(); i++) {
+            boundAcc.set(i, boundAcc.get(i) + bound.get(i));
+        }
+        assertWithinSumBound("channel-vector backward-filter (accumulate) " + cs, expectedAcc, accumulated, boundAcc, terms + 1);
+    }
+
+    /** The forward is the same sums whatever the thread count; the filter gradient is repeatable for each. */
+    @Test
+    void resultsDoNotDependOnTheThreadCountAndRepeat() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        Case cs = new Case(11, 6, 9, 13, 2 * L, 2, 1);
+        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
+        Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
+        Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
+        int saved = Parallel.threads();
+        try {
+            float[] first = null;
+            for (int threads : new int[] {1, 2, 3, 4}) {
+                Parallel.setThreads(threads);
+                ChannelVectorConv conv = new ChannelVectorConv();
+                Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
+                conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad());
+                if (first == null) {
+                    first = y.data();
+                } else {
+                    assertArrayEquals(first, y.data(), "forward, threads " + threads);
+                }
+                Tensor dw1 = Tensor.zeros(w.shape()), dw2 = Tensor.zeros(w.shape());
+                conv.backwardFilter(x.data(), dy.data(), dw1.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad(), false);
+                conv.backwardFilter(x.data(), dy.data(), dw2.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad(), false);
+                assertArrayEquals(dw1.data(), dw2.data(), "filter gradient repeated, threads " + threads);
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    /** A NaN in the input reaches every output that reads it and no other (the dropped pixels of the last tile included). */
+    @Test
+    void aNanReachesExactlyTheOutputsThatReadIt() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        Case cs = new Case(2, 5, 7, 7, 2 * L, 1, 1);
+        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
+        Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
+        int row = 6, col = 6;                                                          // the bottom-right corner
+        x.set(((1 * cs.c() + 3) * cs.h() + row) * cs.w() + col, Float.NaN);
+        Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
+        new ChannelVectorConv().forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, 1, 1);
+        for (int b = 0; b < cs.n(); b++) {
+            for (int o = 0; o < cs.o(); o++) {
+                for (int i = 0; i < cs.oh(); i++) {
+                    for (int j = 0; j < cs.ow(); j++) {
+                        double v = y.get(((b * cs.o() + o) * cs.oh() + i) * cs.ow() + j);
+                        boolean reads = b == 1 && Math.abs(i - row) <= 1 && Math.abs(j - col) <= 1;
+                        assertEquals(reads, Double.isNaN(v), "output " + b + "," + o + "," + i + "," + j);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void refusesShapesItDoesNotServeWithAClearError() {
+        ChannelVectorConv conv = new ChannelVectorConv();
+        float[] any = new float[4096];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> conv.forward(any, any, null, any, 1, 1, 4, 4, 2 * L + 1, 3, 1, 1));
+        assertTrue(e.getMessage().contains("output channels"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> conv.forward(any, any, null, any, 1, 1, 4, 4, 2 * L, 3, 3, 1));
+        assertThrows(IllegalArgumentException.class, () -> conv.forward(any, any, null, any, 1, 1, 4, 4, 2 * L, 5, 1, 1));
+        assertTrue(ChannelVectorConv.worthItForFilter(2 * L, 4, 4, 2, 1), "4x4 filter gradient");
+        assertFalse(ChannelVectorConv.worthIt(2 * L, 5, 5, 1, 1), "5x5");
+        assertFalse(ChannelVectorConv.worthIt(2 * L, 3, 4, 1, 1), "3x4");
+        assertFalse(ChannelVectorConv.worthIt(2 * L, 3, 3, 1, 3), "padding 3");
+        assertTrue(ChannelVectorConv.worthIt(2 * L, 3, 3, 2, 1));
+    }
+
+    /** The backend's choice for the VAE's layers with AVX2's 8 lanes, and that routing gives the kernel's bits. */
+    @Test
+    void theBackendRoutesTheVaeLayersHere() {
+        Float32Kernels k = new Float32Kernels(new PanamaGemm(), true, true);
+        ConvSpec same = new ConvSpec(1, 1), down = new ConvSpec(2, 1);
+        if (L == 8) {
+            assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(16, 16, 3, same, 28, 28));
+            assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(32, 32, 3, same, 14, 14));
+            assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(32, 32, 3, same, 7, 7));
+            assertEquals(List.of("channel-vector", "im2col", "channel-vector"), k.convolutionAlgorithms(16, 32, 3, down, 28, 28));
+            // the conv whose adjoint is ConvT(32 → 16, 4, s2, p1): its forward is the ConvT's input gradient
+            assertEquals(List.of("channel-vector", "im2col", "channel-vector"), k.convolutionAlgorithms(16, 32, 4, down, 28, 28));
+        }
+        // the cnn's wide layers and the VAE's one-channel ends stay where they were
+        assertEquals(List.of("winograd", "winograd", "winograd"), k.convolutionAlgorithms(64, 64, 3, same, 28, 28));
+        assertEquals(List.of("im2col", "direct", "direct"), k.convolutionAlgorithms(1, 16, 3, same, 28, 28));
+        assertEquals(List.of("direct", "im2col", "direct"), k.convolutionAlgorithms(16, 1, 3, same, 28, 28));
+
+        SplittableRandom rnd = new SplittableRandom(5);
+        int o = 2 * L;
+        Tensor x = random(rnd, 3, 16, 10, 12);
+        Tensor w = random(rnd, o, 16, 3, 3);
+        Tensor bias = random(rnd, o);
+        Tensor called = Tensor.zeros(3, o, 5, 6), routed = Tensor.zeros(3, o, 5, 6);
+        new ChannelVectorConv().forward(x.data(), w.data(), bias.data(), called.data(), 3, 16, 10, 12, o, 3, 2, 1);
+        k.conv2dForward(x, w, bias, routed, down);
+        assertArrayEquals(called.data(), routed.data());
+    }
+}

@@ -1,0 +1,161 @@
+package org.weightnorm4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.weightnorm4j.tensor.Float32Fixtures.abs;
+import static org.weightnorm4j.tensor.Float32Fixtures.assertWithinSumBound;
+import static org.weightnorm4j.tensor.Float32Fixtures.random;
+import static org.weightnorm4j.tensor.Float32Fixtures.toDouble;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The row-vector 3x3 convolutions ({@link RowConv}: forward and filter gradient) against the
+ * double reference on awkward shapes with 8-pixel output rows: 1 to 17 channels (whole blocks of
+ * four outputs and remainders), odd output heights (the last row outside a pair), padding 0 to 2,
+ * batches that do not divide into the parts, and MinAtar's DQN layer. The tolerance is the direct
+ * sum's error bound (the reference on absolute values times the number of terms).
+ */
+class RowConvTest {
+    static Stream<WinogradConvTest.Case> cases() {
+        return Stream.of(
+                new WinogradConvTest.Case(1, 1, 3, 10, 4, 0),      // one output row
+                new WinogradConvTest.Case(3, 4, 10, 10, 16, 0),    // the DQN layer (Breakout)
+                new WinogradConvTest.Case(2, 10, 10, 10, 16, 0),   // Seaquest's 10 channels
+                new WinogradConvTest.Case(5, 3, 9, 8, 4, 1),       // 9 output rows: one outside the pairs
+                new WinogradConvTest.Case(2, 7, 8, 8, 5, 1),       // one block of four outputs and one left
+                new WinogradConvTest.Case(2, 16, 6, 6, 32, 2),     // padding 2, the largest channel counts
+                new WinogradConvTest.Case(3, 10, 11, 10, 17, 0),   // odd rows and a remainder channel
+                new WinogradConvTest.Case(13, 2, 10, 10, 6, 0),    // batch not divisible by the parts
+                new WinogradConvTest.Case(1, 1, 1, 8, 7, 1));      // a one-row image, padded
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void forwardMatchesReference(WinogradConvTest.Case cs) {
+        SplittableRandom rnd = new SplittableRandom(cs.hashCode());
+        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
+        Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
+        Tensor bias = random(rnd, cs.o());
+        Tensor y = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());       // garbage that must be overwritten
+        new RowConv().forward(x.data(), w.data(), bias.data(), y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
+        ConvSpec spec = new ConvSpec(1, cs.pad());
+        Tensor expected = Tensor.zeros(DType.FLOAT64, y.shape());
+        ReferenceKernels.INSTANCE.conv2dForward(toDouble(x), toDouble(w), toDouble(bias), expected, spec);
+        Tensor bound = Tensor.zeros(DType.FLOAT64, y.shape());
+        ReferenceKernels.INSTANCE.conv2dForward(abs(x), abs(w), abs(bias), bound, spec);
+        assertWithinSumBound("row forward " + cs, expected, y, bound, 9L * cs.c() + 1);
+
+        Tensor noBias = Tensor.zeros(y.shape());
+        new RowConv().forward(x.data(), w.data(), null, noBias.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
+        Tensor expectedNoBias = Tensor.zeros(DType.FLOAT64, y.shape());
+        ReferenceKernels.INSTANCE.conv2dForward(toDouble(x), toDouble(w), expectedNoBias, spec);
+        assertWithinSumBound("row forward without bias " + cs, expectedNoBias, noBias, bound, 9L * cs.c() + 1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void backwardFilterMatchesReferenceInBothModes(WinogradConvTest.Case cs) {
+        SplittableRandom rnd = new SplittableRandom(cs.hashCode() + 2);
+        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
+        Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
+        Tensor start = random(rnd, cs.o(), cs.c(), 3, 3);
+        ConvSpec spec = new ConvSpec(1, cs.pad());
+        Tensor bound = Tensor.zeros(DType.FLOAT64, start.shape());
+        ReferenceKernels.INSTANCE.conv2dBackwardFilter(abs(x), abs(dy), bound, spec, false);
+        long terms = (long) cs.n() * cs.oh() + 8;        // each lane sums its column of every row in float
+        Tensor overwritten = start.copy();
+        new RowConv().backwardFilter(x.data(), dy.data(), overwritten.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
+                cs.pad(), false);
+        Tensor expected = Tensor.zeros(DType.FLOAT64, start.shape());
+        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expected, spec, false);
+        assertWithinSumBound("row backward-filter " + cs, expected, overwritten, bound, terms);
+
+        Tensor accumulated = start.copy();
+        new RowConv().backwardFilter(x.data(), dy.data(), accumulated.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(),
+                cs.pad(), true);
+        Tensor expectedAcc = toDouble(start);
+        ReferenceKernels.INSTANCE.conv2dBackwardFilter(toDouble(x), toDouble(dy), expectedAcc, spec, true);
+        Tensor boundAcc = abs(start);
+        for (int i = 0; i < boundAcc.size(); i++) {
+            boundAcc.set(i, boundAcc.get(i) + bound.get(i));
+        }
+        assertWithinSumBound("row backward-filter (accumulate) " + cs, expectedAcc, accumulated, boundAcc, terms + 1);
+    }
+
+    /**
+     * The forward is the im2col GEMM's sum in the GEMM's order (channels, filter rows, filter
+     * columns, one fused multiply-add at a time, then the bias), so the two agree bit for bit.
+     */
+    @Test
+    void forwardHasTheBitsOfTheIm2colProduct() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        Tensor x = random(rnd, 5, 4, 10, 10);
+        Tensor w = random(rnd, 16, 4, 3, 3);
+        Tensor bias = random(rnd, 16);
+        Tensor rows = Tensor.zeros(5, 16, 8, 8), gemm = Tensor.zeros(5, 16, 8, 8);
+        new RowConv().forward(x.data(), w.data(), bias.data(), rows.data(), 5, 4, 10, 10, 16, 0);
+        Float32Kernels im2col = new Float32Kernels(new PanamaGemm(), false, false);   // no Vector API ops: im2col + GEMM
+        im2col.conv2dForward(x, w, bias, gemm, ConvSpec.valid());
+        assertArrayEquals(gemm.data(), rows.data());
+    }
+
+    /** The forward is the same sums whatever the thread count; the filter gradient repeats for each. */
+    @Test
+    void resultsDoNotDependOnSchedulingAndRepeat() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        WinogradConvTest.Case cs = new WinogradConvTest.Case(11, 6, 10, 10, 8, 0);
+        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
+        Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
+        Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
+        int saved = Parallel.threads();
+        try {
+            float[] first = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                RowConv conv = new RowConv();
+                Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
+                conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
+                if (first == null) {
+                    first = y.data();
+                } else {
+                    assertArrayEquals(first, y.data(), "forward, threads " + threads);
+                }
+                Tensor dw1 = Tensor.zeros(w.shape()), dw2 = Tensor.zeros(w.shape());
+                conv.backwardFilter(x.data(), dy.data(), dw1.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad(), false);
+                conv.backwardFilter(x.data(), dy.data(), dw2.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad(), false);
+                assertArrayEquals(dw1.data(), dw2.data(), "filter gradient repeated, threads " + threads);
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    /** The backend's choice: the DQN layer's forward and filter gradient here, its input gradient and wider rows elsewhere. */
+    @Test
+    void theBackendChoosesRowsForEightPixelRows() {
+        Float32Kernels k = new Float32Kernels(new PanamaGemm(), true, true);
+        assertEquals(List.of("rows", "im2col", "rows"), k.convolutionAlgorithms(4, 16, 3, ConvSpec.valid(), 10, 10));
+        assertFalse(RowConv.worthIt(4, 16, 3, 3, 1, 0, 9), "9-pixel rows");
+        assertFalse(RowConv.worthIt(4, 3, 3, 3, 1, 0, 8), "fewer outputs than a tile");
+        assertFalse(RowConv.worthIt(32, 16, 3, 3, 1, 1, 8), "32 inputs");
+        assertFalse(RowConv.worthIt(4, 16, 3, 3, 2, 0, 8), "stride 2");
+        assertTrue(RowConv.worthIt(10, 16, 3, 3, 1, 1, 8));
+
+        SplittableRandom rnd = new SplittableRandom(5);
+        Tensor x = random(rnd, 3, 4, 10, 10);
+        Tensor w = random(rnd, 16, 4, 3, 3);
+        Tensor bias = random(rnd, 16);
+        Tensor called = Tensor.zeros(3, 16, 8, 8), routed = Tensor.zeros(3, 16, 8, 8);
+        new RowConv().forward(x.data(), w.data(), bias.data(), called.data(), 3, 4, 10, 10, 16, 0);
+        k.conv2dForward(x, w, bias, routed, ConvSpec.valid());
+        assertArrayEquals(called.data(), routed.data());
+    }
+}
