@@ -313,7 +313,8 @@ final class PanamaGemm implements GemmKernel {
     public void gemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
                             float[] c, int cOff, int ldc, boolean accumulate) {
         int n = b.n, k = b.k;
-        if (!b.isPacked || m == 0) {
+        if (!b.isPacked || m == 0 || DotGemm.serves(transA, b.transB, m, k)) {
+            // DotGemm reads B in place (few rows of A): gemm's own path, for gemm's bits.
             gemm(transA, b.transB, m, n, k, a, aOff, lda, b.b, b.bOff, b.ldb, c, cOff, ldc, accumulate);
             return;
         }
