@@ -79,6 +79,8 @@ public final class LstmCell implements WeightedLayer, StepLayer {
     private Tensor gradW;       // [4H, in+H]
     private Tensor gradIh;      // [4H, in]
     private Tensor gradHh;      // [4H, H]
+    private final PassWeight wForward;   // Wᵀ as every step's right operand, packed once per pass (begin)
+    private final PassWeight wBackward;  // W likewise, packed at the first backward step
 
     /** {@code nn.LSTMCell(in, hidden)}, PyTorch's initialisation: every parameter uniform in ±1/√hidden. */
     public LstmCell(int in, int hidden, DType dtype, RandomGenerator rng) {
@@ -98,6 +100,8 @@ public final class LstmCell implements WeightedLayer, StepLayer {
         this.hh = p.hh();
         this.ihScale = new ScaleShift(ih);
         this.hhScale = new ScaleShift(hh);
+        this.wForward = new PassWeight(describe() + " [w_ih | w_hh] (forward)");
+        this.wBackward = new PassWeight(describe() + " [w_ih | w_hh] (backward)");
     }
 
     public int inputSize() {
@@ -138,6 +142,8 @@ public final class LstmCell implements WeightedLayer, StepLayer {
         hhScale.prepare(describe() + " " + WEIGHT_HH);
         RowCopy.copy(ihScale.scaledDirection(ih.direction()), 0, in, w, 0, k, g4, in);
         RowCopy.copy(hhScale.scaledDirection(hh.direction()), 0, hidden, w, in, k, g4, hidden);
+        wForward.pack(w, true, k, g4, k);                                        // Wᵀ for every step of the pass
+        wBackward.release();
         biasSum = Buffers.ensure(biasSum, like, g4);
         biasSum.copyFrom(p.biasIh().value());
         Kernels.axpy(1, p.biasHh().value(), biasSum);
@@ -167,7 +173,7 @@ public final class LstmCell implements WeightedLayer, StepLayer {
         RowCopy.copy(t > 0 ? h : zero, t > 0 ? (t - 1) * batch * hidden : 0, hidden, xh, rowOff + in, k, batch, hidden);
         int gOff = t * batch * g4;
         RowCopy.copy(biasSum, 0, 0, gates, gOff, g4, batch, g4);                // a_t = b_ih + b_hh ...
-        RowGemm.gemm(false, true, batch, g4, k, xh, rowOff, k, w, 0, k, gates, gOff, g4, true); // ... + [x, h] Wᵀ
+        wForward.multiply(batch, xh, rowOff, k, gates, gOff, g4, true);         // ... + [x, h] Wᵀ
         int off = t * batch * hidden;
         Tensor cPrev = t > 0 ? c : zero;
         int pOff = t > 0 ? (t - 1) * batch * hidden : 0;
@@ -197,6 +203,7 @@ public final class LstmCell implements WeightedLayer, StepLayer {
             dx = Buffers.ensure(dx, w, batch, in);
             dhRec.fill(0);
             dc.fill(0);
+            wBackward.pack(w, false, 4 * hidden, in + hidden, in + hidden);      // W for every backward step
             inBackward = true;
         }
         if (t != nextBackward) {
@@ -214,7 +221,7 @@ public final class LstmCell implements WeightedLayer, StepLayer {
         int pOff = t > 0 ? (t - 1) * batch * hidden : 0;
         Kernels.lstmCellBackward(gates, gOff, cPrev, pOff, tanhC, dExternal, off,
                 dhRec, dc, dGates, batch, hidden);
-        RowGemm.gemm(false, false, batch, k, g4, dGates, gOff, g4, w, 0, k, dxh, 0, k, false); // ∂[x, h_{t−1}] = ∂a_t W
+        wBackward.multiply(batch, dGates, gOff, g4, dxh, 0, k, false);          // ∂[x, h_{t−1}] = ∂a_t W
         RowCopy.copy(dxh, 0, k, dx, 0, in, batch, in);
         RowCopy.copy(dxh, in, k, dhRec, 0, hidden, batch, hidden);              // ∂h_{t−1} through the cell
         nextBackward = t - 1;
@@ -259,6 +266,7 @@ public final class LstmCell implements WeightedLayer, StepLayer {
             Kernels.axpy(1, sums, p.biasIh().grad());
             Kernels.axpy(1, sums, p.biasHh().grad());
         }
+        wBackward.release();
         inBackward = false;
         forwardSteps = 0;
     }

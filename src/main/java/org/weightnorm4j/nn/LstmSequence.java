@@ -38,11 +38,16 @@ final class LstmSequence {
     private Tensor gradWih;
     private Tensor gradWhh;
     private Tensor dx;
+    /** {@code w_hh} as the steps' right operand, packed once per pass: {@code w_hhᵀ} forward, {@code w_hh} backward. */
+    private final PassWeight hhForward;
+    private final PassWeight hhBackward;
 
     LstmSequence(Lstm layer) {
         this.layer = layer;
         this.in = layer.inputSize();
         this.hidden = layer.hiddenSize();
+        this.hhForward = new PassWeight(layer.describe() + " " + Lstm.WEIGHT_HH + " (forward)");
+        this.hhBackward = new PassWeight(layer.describe() + " " + Lstm.WEIGHT_HH + " (backward)");
     }
 
     Tensor forward(Tensor input, Tensor hInit, Tensor cInit) {
@@ -77,13 +82,17 @@ final class LstmSequence {
         y = Buffers.ensure(y, input, steps, batch, hidden);
         zero = Buffers.ensure(zero, input, batch, hidden);                          // never written: c_{−1} = 0
         int stepH = batch * hidden, stepG = batch * t4;
-        for (int t = 0; t < steps; t++) {
-            Tensor hPrev = t == 0 ? h0 : y;
-            if (hPrev != null) {                                                    // a_t += h_{t−1} w_hhᵀ, all gates
-                RowGemm.gemm(false, true, batch, t4, hidden, hPrev, t == 0 ? 0 : (t - 1) * stepH, hidden,
-                        wHh, 0, hidden, gates, t * stepG, t4, true);
+        hhForward.pack(wHh, true, hidden, t4, hidden);                              // w_hhᵀ, once for all steps
+        try {
+            for (int t = 0; t < steps; t++) {
+                Tensor hPrev = t == 0 ? h0 : y;
+                if (hPrev != null) {                                                // a_t += h_{t−1} w_hhᵀ, all gates
+                    hhForward.multiply(batch, hPrev, t == 0 ? 0 : (t - 1) * stepH, hidden, gates, t * stepG, t4, true);
+                }
+                Kernels.lstmCellForward(gates, t * stepG, cPrev(t), pOff(t), c, tanhC, y, t * stepH, batch, hidden);
             }
-            Kernels.lstmCellForward(gates, t * stepG, cPrev(t), pOff(t), c, tanhC, y, t * stepH, batch, hidden);
+        } finally {
+            hhForward.release();
         }
         return y;
     }
@@ -97,10 +106,15 @@ final class LstmSequence {
         dhRec = stateGradient(dhRec, dhLast, dy);
         dc = stateGradient(dc, dcLast, dy);
         dGates = Buffers.ensure(dGates, dy, steps, batch, t4);
-        for (int t = steps - 1; t >= 0; t--) {
-            Kernels.lstmCellBackward(gates, t * stepG, cPrev(t), pOff(t), tanhC, dy, t * stepH, dhRec, dc, dGates, batch, hidden);
-            RowGemm.gemm(false, false, batch, hidden, t4, dGates, t * stepG, t4, wHh, 0, hidden,
-                    dhRec, 0, hidden, false);                                      // ∂h_{t−1} from step t: ∂a_t w_hh
+        hhBackward.pack(wHh, false, t4, hidden, hidden);                           // w_hh, once for all steps
+        try {
+            for (int t = steps - 1; t >= 0; t--) {
+                Kernels.lstmCellBackward(gates, t * stepG, cPrev(t), pOff(t), tanhC, dy, t * stepH, dhRec, dc, dGates,
+                        batch, hidden);
+                hhBackward.multiply(batch, dGates, t * stepG, t4, dhRec, 0, hidden, false); // ∂h_{t−1} from step t: ∂a_t w_hh
+            }
+        } finally {
+            hhBackward.release();
         }
         gradWhh = Buffers.ensure(gradWhh, dy, t4, hidden);
         if (steps > 1) {                                                            // ∇W_hh = Σ_{t≥1} ∂a_tᵀ h_{t−1}

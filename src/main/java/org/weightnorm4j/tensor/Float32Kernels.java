@@ -71,6 +71,11 @@ public final class Float32Kernels implements KernelBackend {
         return gemm.blocking();
     }
 
+    /** The matrix multiply itself, for the prepacked-operand entry points ({@link Kernels#packB}). */
+    GemmKernel gemmKernel() {
+        return gemm;
+    }
+
     /** Whether the non-GEMM kernels run on the Vector API. */
     public boolean simd() {
         return ops.simd();

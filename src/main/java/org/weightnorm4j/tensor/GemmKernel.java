@@ -51,4 +51,22 @@ interface GemmKernel {
             }
         }
     }
+
+    /**
+     * Prepares {@code op(B)} ({@code k × n}) for several calls of {@link #gemmPackedB} into
+     * {@code into}. The default only remembers the operand; a kernel with a packed layout copies
+     * it there once. The caller must not change B while it uses {@code into}.
+     */
+    default void packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedB into) {
+        into.set(transB, k, n, b, bOff, ldb);
+    }
+
+    /**
+     * {@code C (+)= op(A) · op(B)} with op(B) prepared by {@link #packB}; the same result, bit for
+     * bit, as {@link #gemm} with the original operand.
+     */
+    default void gemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        gemm(transA, b.transB, m, b.n, b.k, a, aOff, lda, b.b, b.bOff, b.ldb, c, cOff, ldc, accumulate);
+    }
 }

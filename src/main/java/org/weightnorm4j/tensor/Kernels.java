@@ -33,6 +33,44 @@ public final class Kernels {
     }
 
     /**
+     * Prepares the right operand {@code op(b)} ({@code k × n}; {@code b} is {@code n × k} when
+     * {@code transB}) of several float32 products {@link #gemmPackedB}, as the GEMM lays it out for
+     * its micro-kernel: once per pass instead of once per product (an LSTM's recurrent weight,
+     * multiplied at every step). {@code b} must not change until {@link PackedB#release}.
+     */
+    public static void packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedB into) {
+        java.util.Objects.requireNonNull(into, "packB: the PackedB to fill is null");
+        checkGemm(false, transB, 0, n, k, 0, 0, Math.max(1, k), b.length, bOff, ldb, 0, 0, Math.max(1, n));
+        if (KernelProvider.float32() instanceof Float32Kernels f) {
+            f.gemmKernel().packB(transB, k, n, b, bOff, ldb, into);
+        } else {
+            into.set(transB, k, n, b, bOff, ldb);
+        }
+    }
+
+    /**
+     * {@code C (+)= op(A) · op(B)} with op(B) from {@link #packB}: bit for bit what
+     * {@link #gemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[], int, int, boolean)}
+     * gives with the original B, at any thread count.
+     *
+     * @throws IllegalStateException when {@code b} holds no operand (never packed, or released)
+     */
+    public static void gemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
+                                   float[] c, int cOff, int ldc, boolean accumulate) {
+        if (!b.holdsOperand()) {
+            throw new IllegalStateException("gemmPackedB: the packed right operand holds no matrix (never packed, or"
+                    + " released at the end of its pass): call Kernels.packB with the current weights first");
+        }
+        checkGemm(transA, b.transB, m, b.n, b.k, a.length, aOff, lda, b.b.length, b.bOff, b.ldb, c.length, cOff, ldc);
+        if (KernelProvider.float32() instanceof Float32Kernels f) {
+            f.gemmKernel().gemmPackedB(transA, m, a, aOff, lda, b, c, cOff, ldc, accumulate);
+        } else {
+            KernelProvider.float32().gemm(transA, b.transB, m, b.n, b.k, a, aOff, lda, b.b, b.bOff, b.ldb,
+                    c, cOff, ldc, accumulate);
+        }
+    }
+
+    /**
      * {@code c = op(a) · op(b)} (or {@code +=}) for 2-D tensors, where op transposes when asked.
      * Tensors of higher rank are viewed as 2-D: {@code [dim0, rest]}.
      */

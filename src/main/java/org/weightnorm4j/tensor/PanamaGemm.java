@@ -115,8 +115,18 @@ final class PanamaGemm implements GemmKernel {
                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float[] c, int cOff, int ldc, boolean accumulate, int threads,
                                  float[] rowBias, int biasOff) {
+        threaded(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads,
+                rowBias, biasOff, null);
+    }
+
+    /** As above, B's blocks taken from {@code packedB} when given (laid out by {@link #packB(boolean, int, int, float[], int, int, PackedB)}). */
+    private static void threaded(boolean transA, boolean transB, int m, int n, int k,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float[] c, int cOff, int ldc, boolean accumulate, int threads,
+                                 float[] rowBias, int biasOff, PackedB packedB) {
         Job job = JOBS.get();
         job.set(transA, transB, m, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        job.packedB = packedB;
         job.rowBias = rowBias;
         job.biasOff = biasOff;
         try {
@@ -124,7 +134,7 @@ final class PanamaGemm implements GemmKernel {
                 int nc = Math.min(NC, n - jc);
                 for (int pc = 0; pc < k; pc += KC) {
                     job.block(jc, nc, pc, Math.min(KC, k - pc), accumulate || pc > 0, threads);
-                    Parallel.run(job.packParts, job);
+                    Parallel.run(job.packParts, job);                       // no parts when B and A come packed
                     job.computing = true;
                     Parallel.run(job.rowBlocks * job.colChunks, job);
                 }
@@ -149,8 +159,17 @@ final class PanamaGemm implements GemmKernel {
     private static void sequential(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA packed,
                                    boolean transB, int n, float[] b, int bOff, int ldb,
                                    float[] c, int cOff, int ldc, boolean accumulate, float[] rowBias, int biasOff) {
+        sequential(transA, m, k, a, aOff, lda, packed, transB, n, b, bOff, ldb, c, cOff, ldc, accumulate, rowBias, biasOff,
+                null);
+    }
+
+    /** As above, B's blocks taken from {@code packedB} when given instead of packed here. */
+    private static void sequential(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA packed,
+                                   boolean transB, int n, float[] b, int bOff, int ldb,
+                                   float[] c, int cOff, int ldc, boolean accumulate, float[] rowBias, int biasOff,
+                                   PackedB packedB) {
         Buffers buf = BUFFERS.get();
-        float[] bp = buf.packedB(Math.min(k, KC), Math.min(n, NC));
+        float[] bp = packedB != null ? null : buf.packedB(Math.min(k, KC), Math.min(n, NC));
         int mPadded = paddedRows(m);
         boolean aInPlace = packed == null && !transA && readableInPlace(k, lda);
         Operands op = buf.operands;
@@ -158,8 +177,12 @@ final class PanamaGemm implements GemmKernel {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
-                op.bp = bp;
+                if (packedB == null) {
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                    op.bp = bp;
+                } else {
+                    op.bp = packedB.blockAt(jc, pc);
+                }
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     if (aInPlace) {
@@ -253,6 +276,56 @@ final class PanamaGemm implements GemmKernel {
             threaded(a.transA, transB, m, n, k, a.a, a.aOff, a.lda, b, bOff, ldb, c, cOff, ldc, false, threads,
                     rowBias, biasOff);
         }
+    }
+
+    /**
+     * Lays out all of op(B) as {@link #sequential} and {@link #threaded} pack it block by block:
+     * one array per block of NC columns and KC depths, in NR-column panels, so that every product
+     * of the pass reads the same bits those paths would have packed.
+     */
+    @Override
+    public void packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedB into) {
+        into.set(transB, k, n, b, bOff, ldb);
+        if (k == 0 || n == 0) {
+            return;
+        }
+        into.blockCols = NC;
+        into.blockDepth = KC;
+        into.depthBlocks = (k + KC - 1) / KC;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int panelCols = (nc + NR - 1) / NR * NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float[] block = into.block(jc / NC * into.depthBlocks + pc / KC, kc * panelCols);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, block, 0);
+            }
+        }
+        into.isPacked = true;
+    }
+
+    /**
+     * Takes the path {@link #gemm} would (one thread or the pool, by the same test) with B's
+     * packing skipped, so the bits are {@link #gemm}'s. Any path of {@link #gemm} that does not
+     * pack B must be excluded here too, by the same condition.
+     */
+    @Override
+    public void gemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+        int n = b.n, k = b.k;
+        if (!b.isPacked || m == 0 || DotGemm.serves(transA, b.transB, m, k)) {
+            // DotGemm reads B in place (few rows of A): gemm's own path, for gemm's bits.
+            gemm(transA, b.transB, m, n, k, a, aOff, lda, b.b, b.bOff, b.ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        int threads = Parallel.threads();
+        if (threads == 1 || (long) m * n * k < SMALL || Parallel.insideParallel()) {
+            sequential(transA, m, k, a, aOff, lda, null, b.transB, n, b.b, b.bOff, b.ldb, c, cOff, ldc, accumulate,
+                    null, 0, b);
+            return;
+        }
+        threaded(transA, b.transB, m, n, k, a, aOff, lda, b.b, b.bOff, b.ldb, c, cOff, ldc, accumulate, threads,
+                null, 0, b);
     }
 
     /** Rows of op(A) rounded up to whole MR-row panels. */
@@ -672,6 +745,10 @@ final class PanamaGemm implements GemmKernel {
         /** Whether A's block is packed once into {@link #ap} in the packing phase, or by each part for itself. */
         boolean sharedA;
         float[] a, b, c;
+        /** B prepacked for the whole product (null: packed here, block by block, into {@link #bp}). */
+        PackedB packedB;
+        /** The current block's panels of B: {@link #bp}, or the prepacked block. */
+        private float[] panelsB;
         private float[] bp = new float[0];
         private float[] ap = new float[0];
 
@@ -701,11 +778,17 @@ final class PanamaGemm implements GemmKernel {
             this.add = add;
             this.computing = false;
             panels = (nc + NR - 1) / NR;
-            int needed = kc * panels * NR;
-            if (bp.length < needed) {
-                bp = new float[needed];
+            if (packedB != null) {
+                panelsB = packedB.blockAt(jc, pc);
+                packPartsB = 0;
+            } else {
+                int needed = kc * panels * NR;
+                if (bp.length < needed) {
+                    bp = new float[needed];
+                }
+                panelsB = bp;
+                packPartsB = Math.min(threads, panels);
             }
-            packPartsB = Math.min(threads, panels);
             rowBlocks = (m + MC - 1) / MC;
             rowStep = paddedRows((m + rowBlocks - 1) / rowBlocks);
             rowBlocks = (m + rowStep - 1) / rowStep;
@@ -729,6 +812,8 @@ final class PanamaGemm implements GemmKernel {
             b = null;
             c = null;
             rowBias = null;
+            packedB = null;
+            panelsB = null;
         }
 
         @Override
@@ -761,7 +846,7 @@ final class PanamaGemm implements GemmKernel {
                 packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0);
                 op.aPacked(buf.a, 0, kc);
             }
-            op.bp = bp;
+            op.bp = panelsB;
             op.rowBias = add ? null : rowBias;
             op.biasOff = biasOff + ic;
             macroKernel(op, mc, kc, jFrom, jTo, nc, c, cOff + jc + ic * ldc, ldc, add, buf);

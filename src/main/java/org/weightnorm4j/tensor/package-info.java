@@ -26,7 +26,7 @@
  * {@code KernelRanges}, {@code ChannelScratch}), their inner loops ({@code VectorOps},
  * {@code ScalarVectorOps}, {@code PanamaVectorOps}), the convolutions ({@code Float32Conv},
  * {@code Im2col}, {@code WinogradConv}, {@code WinogradTransforms}), the GEMMs
- * ({@code GemmKernel}, {@code ScalarGemm}, {@code PanamaGemm}, {@code PackedA}) and the
+ * ({@code GemmKernel}, {@code ScalarGemm}, {@code PanamaGemm}, {@code PackedA}, {@code PackedB}) and the
  * double-precision {@code ReferenceKernels}.
  *
  * <h2>The incubator module</h2>

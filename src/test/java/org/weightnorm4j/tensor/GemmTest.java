@@ -208,7 +208,7 @@ class GemmTest {
     }
 
     /** Runs {@code probe}'s main in a JVM of its own with one extra JVM option; its output, once it exits with 0. */
-    private static String runProbe(String jvmOption, Class<?> probe) throws IOException, InterruptedException {
+    static String runProbe(String jvmOption, Class<?> probe) throws IOException, InterruptedException {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         Process process = new ProcessBuilder(List.of(java, jvmOption, "--add-modules", "jdk.incubator.vector",
                 "-cp", System.getProperty("java.class.path"), probe.getName()))
@@ -415,7 +415,7 @@ class GemmTest {
     }
 
     /** Random operands stored with offsets and padded leading dimensions, plus guard values around C. */
-    private static final class Problem {
+    static final class Problem {
         final int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
         final boolean transA, transB;
         final float[] a, b, c;
