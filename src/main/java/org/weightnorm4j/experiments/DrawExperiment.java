@@ -116,7 +116,7 @@ public final class DrawExperiment {
                 throw new IllegalArgumentException("--resume: " + dir + " holds no DRAW checkpoint (" + Checkpoint.STATE_FILE + ")");
             }
             run.restore(dir);
-            keepRowsUpTo(metrics, run.epoch());
+            EpochRuns.keepRowsUpTo(metrics, run.epoch());
             log.printf(Locale.ROOT, "%s: resumed %s at epoch %d, step %d%n", name, dir, run.epoch(), run.step());
         } else {
             if (EpochRuns.hasCheckpoint(dir) || Files.exists(metrics)) {
@@ -317,23 +317,6 @@ public final class DrawExperiment {
         return r.append('\n').toString();
     }
 
-    /** Keeps the header and the rows of epochs up to {@code epochs} (later rows are replayed by the resumed run, or were cut short). */
-    static void keepRowsUpTo(Path csv, int epochs) throws IOException {
-        if (!Files.exists(csv)) {
-            throw new IllegalArgumentException("--resume: " + csv + " is missing; the run directory is incomplete");
-        }
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        StringBuilder kept = new StringBuilder();
-        int columns = lines.isEmpty() ? 0 : lines.get(0).split(",", -1).length;
-        for (int i = 0; i < lines.size(); i++) {
-            String[] cells = lines.get(i).split(",", -1);
-            if (i > 0 && (cells.length != columns || !cells[0].matches("\\d+") || Integer.parseInt(cells[0]) > epochs)) {
-                continue;
-            }
-            kept.append(lines.get(i)).append('\n');
-        }
-        AtomicFiles.write(csv, kept.toString().getBytes(StandardCharsets.UTF_8));
-    }
 
     /** Reads a run's metrics.csv: column name to values by epoch (empty cells are NaN). */
     public static Map<String, double[]> readMetrics(Path dir) {

@@ -4,9 +4,12 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
+import org.weightnorm4j.io.AtomicFiles;
 import org.weightnorm4j.train.checkpoint.Checkpoint;
 import org.weightnorm4j.train.checkpoint.RunLock;
 
@@ -93,5 +96,27 @@ public final class EpochRuns {
                         + " checkpoint; starting the run again");
             }
         }
+    }
+
+    /**
+     * On resume, keeps the header of {@code csv} (a run's metrics.csv) and the rows of epochs up to
+     * {@code epochs}, the checkpoint's: a row after it is replayed by the resumed run, and a row
+     * with the wrong number of cells was cut short by a kill.
+     */
+    static void keepRowsUpTo(Path csv, int epochs) throws IOException {
+        if (!Files.exists(csv)) {
+            throw new IllegalArgumentException("--resume: " + csv + " is missing; the run directory is incomplete");
+        }
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        StringBuilder kept = new StringBuilder();
+        int columns = lines.isEmpty() ? 0 : lines.get(0).split(",", -1).length;
+        for (int i = 0; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",", -1);
+            if (i > 0 && (cells.length != columns || !cells[0].matches("\\d+") || Integer.parseInt(cells[0]) > epochs)) {
+                continue;
+            }
+            kept.append(lines.get(i)).append('\n');
+        }
+        AtomicFiles.write(csv, kept.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -91,7 +91,7 @@ public final class VaeExperiment {
                 throw new IllegalArgumentException("--resume: " + dir + " holds no VAE checkpoint (" + Checkpoint.STATE_FILE + ")");
             }
             run.restore(dir);
-            keepRowsUpTo(metrics, run.completedEpochs());
+            EpochRuns.keepRowsUpTo(metrics, run.completedEpochs());
             log.printf(Locale.ROOT, "vae %s: resumed %s at epoch %d, step %d%n", name, dir, run.completedEpochs(), run.step());
         } else {
             if (EpochRuns.hasCheckpoint(dir) || Files.exists(metrics)) {
@@ -223,21 +223,4 @@ public final class VaeExperiment {
         return r.append('\n').toString();
     }
 
-    /** Keeps the header and the rows of epochs up to {@code epochs} (a row after the checkpoint is replayed by the resumed run). */
-    static void keepRowsUpTo(Path csv, int epochs) throws IOException {
-        if (!Files.exists(csv)) {
-            throw new IllegalArgumentException("--resume: " + csv + " is missing; the run directory is incomplete");
-        }
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        StringBuilder kept = new StringBuilder();
-        int columns = lines.isEmpty() ? 0 : lines.get(0).split(",", -1).length;
-        for (int i = 0; i < lines.size(); i++) {
-            String[] cells = lines.get(i).split(",", -1);
-            if (i > 0 && (cells.length != columns || !cells[0].matches("\\d+") || Integer.parseInt(cells[0]) > epochs)) {
-                continue;                                                  // replayed, or cut short by a kill
-            }
-            kept.append(lines.get(i)).append('\n');
-        }
-        AtomicFiles.write(csv, kept.toString().getBytes(StandardCharsets.UTF_8));
-    }
 }
