@@ -116,6 +116,7 @@ public final class DrawExperiment {
                 throw new IllegalArgumentException("--resume: " + dir + " holds no DRAW checkpoint (" + Checkpoint.STATE_FILE + ")");
             }
             run.restore(dir);
+            EpochRuns.refusePastTarget("DRAW", dir, run.step(), run.stepsPerEpoch(), epochs);
             EpochRuns.keepRowsUpTo(metrics, run.epoch());
             log.printf(Locale.ROOT, "%s: resumed %s at epoch %d, step %d%n", name, dir, run.epoch(), run.step());
         } else {

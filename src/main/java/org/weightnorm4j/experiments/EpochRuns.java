@@ -99,6 +99,20 @@ public final class EpochRuns {
     }
 
     /**
+     * Refuses to resume a run whose checkpoint is already inside an epoch after the last one asked
+     * for ({@code --epochs} lowered below where a stopped run got to): training nothing and
+     * evaluating the checkpoint under the smaller epoch count would write a summary that mixes the two.
+     */
+    static void refusePastTarget(String what, Path dir, long step, int stepsPerEpoch, int epochs) {
+        if (step > (long) epochs * stepsPerEpoch) {
+            long epochUnderWay = (step - 1) / stepsPerEpoch + 1;
+            throw new IllegalArgumentException("--resume: the " + what + " checkpoint in " + dir + " is at step " + step
+                    + ", inside epoch " + epochUnderWay + ", past --epochs " + epochs + " (" + (long) epochs * stepsPerEpoch
+                    + " steps): give --epochs " + epochUnderWay + " or more to continue it");
+        }
+    }
+
+    /**
      * On resume, keeps the header of {@code csv} (a run's metrics.csv) and the rows of epochs up to
      * {@code epochs}, the checkpoint's: a row after it is replayed by the resumed run, and a row
      * with the wrong number of cells was cut short by a kill.

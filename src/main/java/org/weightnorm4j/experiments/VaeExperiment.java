@@ -91,6 +91,7 @@ public final class VaeExperiment {
                 throw new IllegalArgumentException("--resume: " + dir + " holds no VAE checkpoint (" + Checkpoint.STATE_FILE + ")");
             }
             run.restore(dir);
+            EpochRuns.refusePastTarget("VAE", dir, run.step(), run.stepsPerEpoch(), settings.epochs());
             EpochRuns.keepRowsUpTo(metrics, run.completedEpochs());
             log.printf(Locale.ROOT, "vae %s: resumed %s at epoch %d, step %d%n", name, dir, run.completedEpochs(), run.step());
         } else {

@@ -58,6 +58,11 @@ class DrawExperimentTest {
         assertEquals(4, stopped.steps(), "stopped after 4 steps, in epoch 2 of 3-step epochs");
         assertThrows(IllegalArgumentException.class, () -> DrawExperiment.runOne(s, 2, data, b, false, log, () -> false, 1e9, 1e9),
                 "a second fresh start into the same directory is refused");
+        Exception past = assertThrows(IllegalArgumentException.class,
+                () -> DrawExperiment.runOne(s, 1, data, b, true, log, () -> false, 1e9, 1e9),
+                "resuming a checkpoint inside epoch 2 with --epochs 1 is refused, not evaluated under epoch 1");
+        assertTrue(past.getMessage().contains("inside epoch 2") && past.getMessage().contains("--epochs 2 or more"), past.getMessage());
+        assertFalse(Files.exists(b.resolve(DrawExperiment.SUMMARY)), "the refusal wrote no summary");
         // resumed with a checkpoint at every step (0 s), which must not change anything either
         EpochRuns.Outcome resumed = DrawExperiment.runOne(s, 2, data, b, true, log, () -> false, 1e9, 0);
         assertTrue(resumed.finished());

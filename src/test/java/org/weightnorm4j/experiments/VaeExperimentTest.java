@@ -72,6 +72,10 @@ class VaeExperimentTest {
                     () -> calls.incrementAndGet() == 8, 1e9);
             assertFalse(first.finished());
             assertEquals(8, first.steps());
+            Exception past = assertThrows(IllegalArgumentException.class,
+                    () -> VaeExperiment.runOne(tiny(wn, 1, 5), data(), parts, true, quiet(), () -> false, 1e9),
+                    "a checkpoint inside epoch 2 resumed with --epochs 1 is refused, not evaluated under epoch 1");
+            assertTrue(past.getMessage().contains("inside epoch 2") && past.getMessage().contains("--epochs 2 or more"), past.getMessage());
             calls.set(0);
             EpochRuns.Outcome second = VaeExperiment.runOne(tiny(wn, 3, 5), data(), parts, true, quiet(),
                     () -> calls.incrementAndGet() == 4, 1e9);          // checks after steps 9, 10, 11, then at epoch 2's end
