@@ -11,7 +11,7 @@ verdict is on the normal C2 compilation, which every call runs once it exists; a
 (entered from the interpreter's frame, with its vectors boxed) only finishes the call that was
 running when it was made, and is listed but not judged.
 
-Usage: scripts/gemm-spill-check.py [--runs 20] [--method kernel6x16] [--jar target/weightnorm4j-all.jar]
+Usage: scripts/gemm-spill-check.py [--runs 20] [--method kernel6] [--jar target/weightnorm4j-all.jar]
                                    [-- bench gemm --sizes 1024 --threads 1]
 Needs java 17+ and objdump (binutils). Prints one line per run and a summary.
 """
@@ -88,7 +88,7 @@ def inner_loop(insns):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--runs', type=int, default=20)
-    ap.add_argument('--method', default='kernel6x16', help='PanamaGemm method to inspect')
+    ap.add_argument('--method', default='kernel6', help='PanamaGemm method to inspect')
     ap.add_argument('--jar', default='target/weightnorm4j-all.jar')
     ap.add_argument('--java-opt', action='append', default=[], help='extra JVM option (repeatable)')
     ap.add_argument('command', nargs='*', default=['bench', 'gemm', '--sizes', '1024', '--threads', '1'])

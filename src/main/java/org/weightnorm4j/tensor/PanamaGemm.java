@@ -421,13 +421,6 @@ final class PanamaGemm implements GemmKernel {
         c71.intoArray(tile, 7 * NR + L);
     }
 
-
-
-
-
-
-
-
     /**
      * The micro-kernel for MR = 6 (16 vector registers); same contract as {@link #kernel8}. Twelve
      * accumulators, two vectors of B and one broadcast of A at a time: 15 registers, and four
@@ -438,10 +431,10 @@ final class PanamaGemm implements GemmKernel {
      * variable and A's a second one stepped by 6: C2 hoists B's bounds checks, keeps two compares
      * for A, and compiles a step into 32 instructions (12 FMAs, 8 loads) with no stack access.
      * Tried and dropped (docs/KERNELS.md, "The slow mode"): both indices stepped beside a
-     * counter (the 6-row kernel before 2026-12-07) spilled two accumulators in about one JVM run
+     * counter (the 6-row kernel until 2026-12-07) spilled two accumulators in about one JVM run
      * in two; indices computed from the counter ({@code aIdx + 6p}, which C2 turns into shifts
      * and adds before it looks for bounds checks to hoist) took 42 instructions; two steps per
-     * iteration let C2 load the broadcasts of both steps first and spilled in every run. Check a
+     * iteration let C2 load the broadcasts of both steps first and spilled. Check a
      * change here with {@code scripts/gemm-spill-check.py --method kernel6} over many JVMs.
      */
     private static void kernel6(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
