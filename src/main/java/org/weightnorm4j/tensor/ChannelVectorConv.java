@@ -177,14 +177,14 @@ final class ChannelVectorConv {
      * from the pixel's) and the filters packed as {@code [o][tap][c]} for the forward's tiles.
      */
     private static final class Phase {
-        final int ry, rx, rowsOut, colsOut, s, p;
-        final int[] kys, kxs;
-        final int kk;
+        int ry, rx, rowsOut, colsOut, s, p;
+        int[] kys, kxs;
+        int kk;
         int pixelsPadded;
-        int[] pixels, taps;
-        float[] packed;
+        int[] pixels = new int[0], taps = new int[0];
+        float[] packed = new float[0];
 
-        Phase(int ry, int rx, int rowsOut, int colsOut, int k, int s, int p) {
+        void set(int ry, int rx, int rowsOut, int colsOut, int k, int s, int p) {
             this.ry = ry;
             this.rx = rx;
             this.rowsOut = Math.max(rowsOut, 0);
@@ -198,21 +198,35 @@ final class ChannelVectorConv {
 
         /** The kernel rows {@code ky ≡ r + p (mod s)}, in increasing order (at least one when k ≥ s). */
         private static int[] tapsOfPhase(int r, int k, int s, int p) {
-            return java.util.stream.IntStream.range(0, k).filter(kq -> Math.floorMod(r + p - kq, s) == 0).toArray();
+            int[] found = new int[k];
+            int count = 0;
+            for (int kq = 0; kq < k; kq++) {
+                if (Math.floorMod(r + p - kq, s) == 0) {
+                    found[count++] = kq;
+                }
+            }
+            return Arrays.copyOf(found, count);
         }
 
         /** Pixel offsets, tap offsets and packed filters for dy padded by {@code top} rows and columns. */
         void tables(float[] wts, int o, int c, int k, int top, int wpd, int plane) {
             int count = rowsOut * colsOut;
             pixelsPadded = (count + ROW_QUANTUM - 1) / ROW_QUANTUM * ROW_QUANTUM;
-            pixels = new int[pixelsPadded];                   // the last group's extra pixels read offset 0: computed, dropped
+            if (pixels.length < pixelsPadded) {
+                pixels = new int[pixelsPadded];
+            }
+            Arrays.fill(pixels, count, pixelsPadded, 0);      // the last group's extra pixels read offset 0: computed, dropped
             for (int m = 0; m < rowsOut; m++) {
                 for (int q = 0; q < colsOut; q++) {
                     pixels[m * colsOut + q] = m * wpd + q;
                 }
             }
-            taps = new int[o * kk];
-            packed = new float[o * kk * c];
+            if (taps.length < o * kk) {
+                taps = new int[o * kk];
+            }
+            if (packed.length < o * kk * c) {
+                packed = new float[o * kk * c];
+            }
             for (int oc = 0; oc < o; oc++) {
                 int t = 0;
                 for (int ky : kys) {
@@ -289,6 +303,8 @@ final class ChannelVectorConv {
         int[] pixels = new int[0];
         /** The strided input gradient's phases ({@link #setStrided}); null for the other passes. */
         Phase[] phases;
+        /** Phases kept from call to call, so that their tables are allocated once. */
+        Phase[] phaseCache = new Phase[0];
         /** The strided input gradient's output plane (the convolution's input). */
         int outH, outW;
 
@@ -315,11 +331,18 @@ final class ChannelVectorConv {
             int[] rowsY = phaseExtent(hh, oh, k, s, p, pad), rowsX = phaseExtent(ww, ow, k, s, p, pad);
             this.wpd = rowsX[0];
             this.plane = rowsY[0] * wpd;
-            phases = new Phase[s * s];
+            if (phaseCache.length < s * s) {
+                phaseCache = Arrays.copyOf(phaseCache, s * s);
+            }
+            phases = Arrays.copyOf(phaseCache, s * s);
             int most = 0;
             for (int ry = 0; ry < s; ry++) {
                 for (int rx = 0; rx < s; rx++) {
-                    Phase ph = new Phase(ry, rx, (hh - ry + s - 1) / s, (ww - rx + s - 1) / s, k, s, p);
+                    Phase ph = phaseCache[ry * s + rx];
+                    if (ph == null) {
+                        ph = phaseCache[ry * s + rx] = new Phase();
+                    }
+                    ph.set(ry, rx, (hh - ry + s - 1) / s, (ww - rx + s - 1) / s, k, s, p);
                     ph.tables(wts, o, c, k, pad, wpd, plane);
                     phases[ry * s + rx] = ph;
                     most = Math.max(most, ph.pixelsPadded);
