@@ -306,6 +306,7 @@ final class Float32Conv {
     }
 
     /**
+     * "rows", "channel-vector", "channel-vector-phases" (a strided input gradient), "direct",
      * "winograd" or "im2col" for each of the three passes (forward, backward-data,
      * backward-filter) of a convolution, as {@link #forward} and the others will run it.
      */
@@ -314,6 +315,7 @@ final class Float32Conv {
         String[] names = new String[3];
         for (int op = FORWARD; op <= BACKWARD_FILTER; op++) {
             names[op] = op != BACKWARD_DATA && usesRows(c, o, kh, kw, spec, ow) ? "rows"
+                    : op == BACKWARD_DATA && usesChannelVectorStrided(c, o, kh, kw, spec) ? "channel-vector-phases"
                     : usesChannelVector(op, c, o, kh, kw, spec, oh, ow, h, w) ? "channel-vector"
                     : usesDirect(op, c, o, kh, kw, spec) ? "direct" : usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
         }

@@ -1,6 +1,7 @@
 package org.weightnorm4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,5 +114,37 @@ class ChannelVectorConvStridedTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ChannelVectorConv()
                 .backwardDataStrided(new float[4 * 9], new float[4 * pair * 9], new float[pair * 25], 1, 4, 3, 3, pair, 5, 5, 3, 2, 0));
         assertTrue(e.getMessage().contains("dy of the convolution's output size"), e.getMessage());
+    }
+
+    /** The backend routes strided input gradients here (same bits), and the switch sends them back to im2col. */
+    @Test
+    void theBackendRoutesStridedInputGradientsHereUnlessSwitchedOff() {
+        int pair = 2 * L;
+        ConvSpec down = new ConvSpec(2, 1);
+        SplittableRandom rnd = new SplittableRandom(9);
+        Tensor dy = random(rnd, 3, 16, 7, 7);
+        Tensor w = random(rnd, 16, pair, 4, 4);
+        Tensor called = Tensor.zeros(3, pair, 14, 14), routed = Tensor.zeros(3, pair, 14, 14);
+        new ChannelVectorConv().backwardDataStrided(dy.data(), w.data(), called.data(), 3, 16, 7, 7, pair, 14, 14, 4, 2, 1);
+        Float32Kernels on = new Float32Kernels(new PanamaGemm(), true, true);
+        assertEquals("channel-vector-phases", on.convolutionAlgorithms(pair, 16, 4, down, 14, 14).get(1));
+        on.conv2dBackwardData(dy, w, routed, down);
+        assertArrayEquals(called.data(), routed.data());
+
+        String before = System.getProperty(Float32Conv.CHANNEL_VECTOR_STRIDED_PROPERTY);
+        System.setProperty(Float32Conv.CHANNEL_VECTOR_STRIDED_PROPERTY, "false");
+        try {
+            Float32Kernels off = new Float32Kernels(new PanamaGemm(), true, true);
+            assertEquals("im2col", off.convolutionAlgorithms(pair, 16, 4, down, 14, 14).get(1));
+            Tensor old = Tensor.zeros(3, pair, 14, 14);
+            off.conv2dBackwardData(dy, w, old, down);
+            assertBackwardDataMatchesReference("im2col strided backward-data", dy, w, old, down, 16L * 16);
+        } finally {
+            if (before == null) {
+                System.clearProperty(Float32Conv.CHANNEL_VECTOR_STRIDED_PROPERTY);
+            } else {
+                System.setProperty(Float32Conv.CHANNEL_VECTOR_STRIDED_PROPERTY, before);
+            }
+        }
     }
 }
