@@ -1,20 +1,11 @@
 package org.weightnorm4j.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.weightnorm4j.data.DatasetNotFoundException;
 import org.weightnorm4j.experiments.DrawExperiment;
 import org.weightnorm4j.experiments.DrawGridRun;
-import org.weightnorm4j.experiments.EpochRuns;
-import org.weightnorm4j.experiments.GridData;
 import org.weightnorm4j.generative.DrawConfig;
 import org.weightnorm4j.generative.DrawRun;
-import org.weightnorm4j.train.checkpoint.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,28 +39,17 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
     public Integer call() throws IOException {
         options.common.threads.apply(spec);
         CommandLine cl = spec.commandLine();
-        Path out = run.out(cl);
+        run.out(cl);                                   // a missing --out is a usage error before the data loads
         DrawRun.Settings settings = options.settings(cl, run.weightNorm(cl), seed.seed);
         DrawExperiment.Data data = options.load(cl, false);
-        PrintWriter err = cl.getErr();
-        try (Interrupts interrupts = Interrupts.install(err)) {
-            AtomicBoolean stop = new AtomicBoolean();
-            interrupts.target(() -> stop.set(true));
-            EpochRuns.Outcome o = DrawExperiment.runOne(settings, options.common.epochs, data, out, run.resume, err, stop::get,
-                    options.common.progress.seconds(), options.checkpointMinutes * 60);
-            if (!o.finished()) {
-                err.printf(Locale.ROOT, "draw: interrupted by %s at epoch %d, step %d; checkpoint written. Continue with:%n  %s%n",
-                        interrupts.describe(), o.epochs() + 1, o.steps(), RunOptions.resumeCommand(spec));
-                err.flush();
-                return interrupts.exitCode();
-            }
-        } catch (IllegalArgumentException | CheckpointException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
-        }
-        return 0;
+        return run.runInterruptibly(spec, "draw", (out, resume, log, stop) -> DrawExperiment.runOne(settings,
+                options.common.epochs, data, out, resume, log, stop, options.common.progress.seconds(), options.checkpointMinutes * 60));
     }
 
-    /** The options {@code draw} and {@code draw compare} share: the model, the optimisation, and ({@link GenerativeOptions}) the data and the budget. */
+    /**
+     * The options {@code draw} and {@code draw compare} share: the model and the optimisation, and
+     * ({@link GenerativeOptions}, as {@code vae}) the data and the budget.
+     */
     static final class DrawOptions {
         @Option(names = "--preset", defaultValue = "paper", paramLabel = "paper|reduced", description = "Defaults for the model and"
                 + " optimisation options: paper (the paper's, as each option's default below) or reduced (DrawRun.Settings.reduced,"

@@ -1,21 +1,12 @@
 package org.weightnorm4j.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.weightnorm4j.data.DatasetNotFoundException;
-import org.weightnorm4j.experiments.EpochRuns;
-import org.weightnorm4j.experiments.GridData;
 import org.weightnorm4j.experiments.VaeExperiment;
 import org.weightnorm4j.experiments.VaeGridRun;
 import org.weightnorm4j.generative.ImportanceSampling;
 import org.weightnorm4j.generative.ReferenceVae;
 import org.weightnorm4j.generative.VaeSettings;
-import org.weightnorm4j.train.checkpoint.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,29 +41,18 @@ public final class VaeCommand implements java.util.concurrent.Callable<Integer> 
     public Integer call() throws IOException {
         options.common.threads.apply(spec);
         CommandLine cl = spec.commandLine();
-        Path out = run.out(cl);
+        run.out(cl);                                   // a missing --out is a usage error before the data loads
         boolean weightNorm = run.weightNorm(cl);
         VaeExperiment.Data data = options.load(cl, false);
         VaeSettings settings = options.settings(cl, weightNorm, seed.seed, data.train().size());
-        PrintWriter err = cl.getErr();
-        try (Interrupts interrupts = Interrupts.install(err)) {
-            AtomicBoolean stop = new AtomicBoolean();
-            interrupts.target(() -> stop.set(true));
-            EpochRuns.Outcome o = VaeExperiment.runOne(settings, data, out, run.resume, err, stop::get,
-                    options.common.progress.seconds());
-            if (!o.finished()) {
-                err.printf(Locale.ROOT, "vae: interrupted by %s at epoch %d, step %d; checkpoint written. Continue with:%n  %s%n",
-                        interrupts.describe(), o.epochs(), o.steps(), RunOptions.resumeCommand(spec));
-                err.flush();
-                return interrupts.exitCode();
-            }
-        } catch (IllegalArgumentException | CheckpointException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
-        }
-        return 0;
+        return run.runInterruptibly(spec, "vae", (out, resume, log, stop) -> VaeExperiment.runOne(settings, data, out, resume, log,
+                stop, options.common.progress.seconds()));
     }
 
-    /** The options {@code vae} and {@code vae compare} share: the model, the optimizer, and ({@link GenerativeOptions}) the data and the budget. */
+    /**
+     * The options {@code vae} and {@code vae compare} share: the model and the optimizer, and
+     * ({@link GenerativeOptions}, as {@code draw}) the data and the budget.
+     */
     static final class VaeOptions {
         @Option(names = "--latent", defaultValue = "32", description = "Latent dimensions (default: ${DEFAULT-VALUE}, the paper's).")
         int latent;
