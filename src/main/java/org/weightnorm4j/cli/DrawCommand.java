@@ -21,29 +21,27 @@ import picocli.CommandLine.Option;
                 "Writes metrics.csv (per epoch), a checkpoint (every epoch, every --checkpoint-minutes and on Ctrl-C), summary.json"
                         + " (test_bound: the negative ELBO in nats per image) and the canvas drawn glimpse by glimpse (animated PNG).",
                 "Exit codes: 0 done, 1 failure, 2 bad usage, 130/143 interrupted (checkpoint written)."})
-public final class DrawCommand implements java.util.concurrent.Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class DrawCommand extends GenerativeRunCommand {
 
     @CommandLine.Mixin
     DrawOptions options = new DrawOptions();
 
-    @CommandLine.Mixin
-    RunOptions run = new RunOptions();
-
-    @CommandLine.Mixin
-    SeedOption seed = new SeedOption();
+    @Override
+    String name() {
+        return "draw";
+    }
 
     @Override
-    public Integer call() throws IOException {
-        options.common.threads.apply(spec);
-        CommandLine cl = spec.commandLine();
-        run.out(cl);                                   // a missing --out is a usage error before the data loads
-        DrawRun.Settings settings = options.settings(cl, run.weightNorm(cl), seed.seed);
+    GenerativeOptions common() {
+        return options.common;
+    }
+
+    @Override
+    RunOptions.EpochRun prepare(CommandLine cl, boolean weightNorm, long seed) throws IOException {
+        DrawRun.Settings settings = options.settings(cl, weightNorm, seed);
         DrawExperiment.Data data = options.load(cl, false);
-        return run.runInterruptibly(spec, "draw", (out, resume, log, stop) -> DrawExperiment.runOne(settings,
-                options.common.epochs, data, out, resume, log, stop, options.common.progress.seconds(), options.checkpointMinutes * 60));
+        return (out, resume, log, stop) -> DrawExperiment.runOne(settings, options.common.epochs, data, out, resume, log, stop,
+                options.common.progress.seconds(), options.checkpointMinutes * 60);
     }
 
     /**

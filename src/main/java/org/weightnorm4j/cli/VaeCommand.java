@@ -23,30 +23,27 @@ import picocli.CommandLine.Option;
                 "Writes metrics.csv (per epoch), a checkpoint (every epoch and on Ctrl-C), summary.json, samples.png and"
                         + " reconstructions.png. 'weightnorm eval --checkpoint OUT' scores it again.",
                 "Exit codes: 0 done, 1 failure, 2 bad usage, 130/143 interrupted (checkpoint written)."})
-public final class VaeCommand implements java.util.concurrent.Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class VaeCommand extends GenerativeRunCommand {
 
     @CommandLine.Mixin
     VaeOptions options = new VaeOptions();
 
-    @CommandLine.Mixin
-    RunOptions run = new RunOptions();
-
-    @CommandLine.Mixin
-    SeedOption seed = new SeedOption();
+    @Override
+    String name() {
+        return "vae";
+    }
 
     @Override
-    public Integer call() throws IOException {
-        options.common.threads.apply(spec);
-        CommandLine cl = spec.commandLine();
-        run.out(cl);                                   // a missing --out is a usage error before the data loads
-        boolean weightNorm = run.weightNorm(cl);
+    GenerativeOptions common() {
+        return options.common;
+    }
+
+    @Override
+    RunOptions.EpochRun prepare(CommandLine cl, boolean weightNorm, long seed) throws IOException {
         VaeExperiment.Data data = options.load(cl, false);
-        VaeSettings settings = options.settings(cl, weightNorm, seed.seed, data.train().size());
-        return run.runInterruptibly(spec, "vae", (out, resume, log, stop) -> VaeExperiment.runOne(settings, data, out, resume, log,
-                stop, options.common.progress.seconds()));
+        VaeSettings settings = options.settings(cl, weightNorm, seed, data.train().size());
+        return (out, resume, log, stop) -> VaeExperiment.runOne(settings, data, out, resume, log, stop,
+                options.common.progress.seconds());
     }
 
     /**
