@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,11 +38,7 @@ class GridCommandOptionsTest {
             "--latent", "per glimpse for DRAW, per image for the VAE");
 
     private static CommandLine command(String path) {
-        CommandLine c = Main.commandLine();
-        for (String name : path.split(" ")) {
-            c = c.getSubcommands().get(name);
-        }
-        return c;
+        return OptionDeclarations.command(path);
     }
 
     private static String description(String command, String option) {
@@ -77,30 +71,9 @@ class GridCommandOptionsTest {
     /** An option several of the six commands take comes from one mixin class, unless it means different things per command. */
     @Test
     void sharedOptionsAreDeclaredOnce() {
-        Map<String, Set<String>> declaredIn = new TreeMap<>();
-        Map<String, Set<String>> takenBy = new TreeMap<>();
-        for (String command : COMMANDS) {
-            for (OptionSpec o : command(command).getCommandSpec().options()) {
-                Object member = o.userObject();
-                if (member instanceof Field f) {
-                    declaredIn.computeIfAbsent(o.longestName(), k -> new TreeSet<>()).add(f.getDeclaringClass().getSimpleName());
-                }
-                takenBy.computeIfAbsent(o.longestName(), k -> new TreeSet<>()).add(command);
-            }
-        }
-        List<String> problems = new ArrayList<>();
-        for (var e : declaredIn.entrySet()) {
-            String name = e.getKey();
-            if (takenBy.get(name).size() < 2 || OWN_PER_COMMAND.containsKey(name)) {
-                continue;
-            }
-            if (e.getValue().size() != 1) {
-                problems.add(name + " is declared in " + e.getValue() + " (taken by " + takenBy.get(name) + ")");
-            } else if (e.getValue().iterator().next().endsWith("Command")) {
-                problems.add(name + " is shared by " + takenBy.get(name) + " but declared in the command " + e.getValue());
-            }
-        }
-        assertEquals(List.of(), problems, "options declared more than once; move them into a shared mixin");
+        OptionDeclarations d = new OptionDeclarations(COMMANDS);
+        assertEquals(List.of(), d.problems(OWN_PER_COMMAND.keySet()), "options declared more than once; move them into a shared mixin");
+        Map<String, Set<String>> declaredIn = d.declaredIn;
         for (String name : OWN_PER_COMMAND.keySet()) {
             assertTrue(declaredIn.get(name).size() >= 2, name + " is declared once now; drop it from OWN_PER_COMMAND");
         }
