@@ -47,6 +47,15 @@ final class OptionDeclarations {
         return c;
     }
 
+    /** The options of the command at {@code path}, by their longest names. */
+    static Set<String> names(String path) {
+        Set<String> names = new TreeSet<>();
+        for (OptionSpec o : command(path).getCommandSpec().options()) {
+            names.add(o.longestName());
+        }
+        return names;
+    }
+
     /**
      * The options that several of the commands take but that are declared in more than one class,
      * or in a command rather than a mixin; {@code ownPerCommand}: those that mean different things
