@@ -8,6 +8,8 @@
 # medians of medians and, for "in every JVM run", our slowest run's median ÷ the faster peer's median.
 #
 # Usage: scripts/bench-train-spread.sh [RUNS] [JAR]     (defaults: 10, target/weightnorm4j-all.jar)
+#        LOG=FILE scripts/bench-train-spread.sh 0        (only the table, of kept raw lines: several
+#                                                          sessions' logs concatenated, for instance)
 # Environment:
 #   WORKLOADS  default "cnn mlp" (paper-cifar too if named: Gaussian 32x32x3 inputs, normal and wn only)
 #   PARAMS     default "normal,bn,wn,wn-mobn,mobn" (comma separated; ours run them all in one JVM)
@@ -49,6 +51,9 @@ mlp_warmup="${MLP_WARMUP:-500}"
 epoch="${EPOCH:-1}"
 djl="${DJL:-1}"
 log="${LOG:-$(mktemp /tmp/bench-train-spread.XXXXXX.log)}"
+if [ "$runs" = 0 ]; then
+  [ -n "${LOG:-}" ] && [ -f "$log" ] || { echo "RUNS 0 prints the table of LOG: give LOG=FILE of kept raw lines" >&2; exit 1; }
+else
 [ -f "$jar" ] || { echo "no jar at $jar: build it with ./mvnw -B -q -DskipTests package" >&2; exit 1; }
 [ -f "$peer" ] || { echo "no peer at $peer" >&2; exit 1; }
 case "$clock" in
@@ -132,6 +137,7 @@ for r in $(seq 1 "$runs"); do
   done
 done
 echo "# end $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg); raw lines: $log" | tee -a "$log"
+fi
 
 /usr/bin/python3 - "$log" "$clock" <<'EOF'
 import json, statistics, sys
