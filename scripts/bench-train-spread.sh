@@ -31,8 +31,9 @@
 #   LOG        the raw JSON lines (default: a file under /tmp), kept for later reading
 # The peers' OpenBLAS and OpenMP are held to the thread count (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS):
 # torch.set_num_threads does not reach Debian's OpenBLAS. Every line carries the load average.
-# On 2 quiet cores one round takes about 7 minutes with the defaults (cnn's five parameterizations
-# at two thread counts on three sides are most of it); PARAMS=normal,wn halves the cnn part.
+# With the defaults one run takes roughly 10 minutes on 2 quiet cores (an estimate: the reduced form
+# of docs/BENCHMARKS.md took 6-7 minutes per run at load 12-29); cnn's five parameterizations at two
+# thread counts on three sides are most of it, and PARAMS=normal,wn halves that part.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-10}"
