@@ -286,6 +286,10 @@ public final class BenchCommand implements Runnable {
                 + "layer and pass, with an \"op\" field.")
         boolean split;
 
+        @Option(names = "--clock", defaultValue = "wall", description = "wall (default) or cpu: each call timed by the calling "
+                + "thread's CPU time, which other processes on a loaded machine do not inflate; --threads 1 only.")
+        String clock = "wall";
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -296,6 +300,14 @@ public final class BenchCommand implements Runnable {
             if (batch < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be >= 1");
             }
+            if (!clock.equals("wall") && !clock.equals("cpu")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--clock must be wall or cpu but got '" + clock + "'");
+            }
+            if (clock.equals("cpu") && common.threads != 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--clock cpu times the calling thread only: use it with --threads 1");
+            }
+            common.cpuClock = clock.equals("cpu");
             List<Layer> chosen = switch (layers) {
                 case "reference" -> LAYERS;
                 case "cnn" -> CNN_LAYERS;
@@ -348,6 +360,7 @@ public final class BenchCommand implements Runnable {
                 line.put("op", op);
             }
             line.put("algorithm", algorithm);
+            line.put("clock", clock);
             line.put("batch", batch);
             line.put("threads", Parallel.threads());
             line.put("kernel", KernelProvider.float32().name());

@@ -56,6 +56,10 @@ import picocli.CommandLine.Option;
  * R rounds, so that each line can also give its step time relative to the first parameterization's
  * in the same round (weight norm's overhead over the plain parameterization, measured where a
  * shared machine's changing load falls on both alike).
+ *
+ * <p>With {@code --clock cpu} (one thread) each step is timed by the calling thread's CPU time, as
+ * {@code bench dqn|lstm|vae} can: on a loaded machine the work of one core, against the peer timed
+ * by its process's CPU time ({@code scripts/peer-cpu-clock.py}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Training-step throughput of the reference workloads; one JSON object per (workload, param).")
@@ -101,6 +105,15 @@ public final class BenchTrainCommand implements Runnable {
             defaultValue = "1")
     long seed;
 
+    @Option(names = "--clock", defaultValue = "wall", description = "wall (default) or cpu: each step timed by the calling "
+            + "thread's CPU time, which other processes on a loaded machine do not inflate; --threads 1 only (with more, the "
+            + "pool's threads do part of the work), not with --epoch. Compare with a peer timed the same way "
+            + "(scripts/peer-cpu-clock.py).")
+    String clock = "wall";
+
+    /** Whether steps are timed by the calling thread's CPU clock ({@code --clock cpu}). */
+    private boolean cpuClock;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -136,6 +149,18 @@ public final class BenchTrainCommand implements Runnable {
                     + "with --workload mlp or cnn");
         }
         List<Integer> threadCounts = threads.stream().map(t -> t == 0 ? Runtime.getRuntime().availableProcessors() : t).toList();
+        if (!clock.equals("wall") && !clock.equals("cpu")) {
+            throw new CommandLine.ParameterException(cl, "--clock must be wall or cpu but got '" + clock + "'");
+        }
+        cpuClock = clock.equals("cpu");
+        if (cpuClock && threadCounts.stream().anyMatch(t -> t != 1)) {
+            throw new CommandLine.ParameterException(cl, "--clock cpu times the calling thread only: use it with --threads 1 "
+                    + "(got " + threadCounts + ")");
+        }
+        if (cpuClock && epoch) {
+            throw new CommandLine.ParameterException(cl, "--clock cpu times single steps; --epoch reports the wall time of a "
+                    + "whole epoch: use --clock wall with --epoch");
+        }
         DatasetSplits fashion = null;
         for (String w : workloads) {
             boolean gaussian = synthetic || w.equals("paper-cifar");
@@ -251,6 +276,7 @@ public final class BenchTrainCommand implements Runnable {
     /** The peer's fields for the timed steps' seconds (in any order), and the bytes allocated per step. */
     private Map<String, Object> stepLine(String w, String p, int b, double[] seconds, long allocatedPerStep) {
         Map<String, Object> line = header(w, p, b);
+        line.put("clock", clock);
         line.put("steps_timed", seconds.length);
         line.put("images_per_s_median", round(b / median(seconds)));
         line.put("images_per_s_best", round(b / Arrays.stream(seconds).min().orElseThrow()));
@@ -264,6 +290,11 @@ public final class BenchTrainCommand implements Runnable {
         Arrays.sort(v);
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /** Nanoseconds on the chosen clock: the wall, or the calling thread's CPU time ({@code --clock cpu}). */
+    private long now() {
+        return cpuClock ? ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     /** Untimed steps after a change of thread count (see {@link StepRun#useThreads}). */
@@ -324,13 +355,13 @@ public final class BenchTrainCommand implements Runnable {
         double[] time(int n, double[] losses) {
             double[] seconds = new double[n];
             for (int k = 0; k < n; k++) {
-                long t0 = System.nanoTime();
+                long t0 = now();
                 if (!batches.hasNext()) {
                     batches.startEpoch(++epochs);
                 }
                 BatchIterator.Batch batch = batches.next();
                 double loss = step.run(batch.images(), batch.labels(), ++stepsDone, epochs + 1, null);
-                seconds[k] = (System.nanoTime() - t0) * 1e-9;
+                seconds[k] = (now() - t0) * 1e-9;
                 if (losses != null) {
                     losses[k] = loss;
                 }

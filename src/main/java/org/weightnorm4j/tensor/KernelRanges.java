@@ -11,12 +11,22 @@ package org.weightnorm4j.tensor;
  */
 final class KernelRanges {
     /**
+     * System property overriding {@link #PARALLEL_MIN_WORK} (a positive element count), read once at
+     * start-up: for measuring the threshold on a new host kind without a rebuild, as
+     * {@code -Dweightnorm4j.winograd=false} is for the convolutions. Results do not depend on it.
+     */
+    static final String MIN_WORK_PROPERTY = "weightnorm4j.parallelMinWork";
+
+    /**
      * Work (elements touched) below which a kernel stays on the calling thread: handing parts out
      * costs a few microseconds. 16K rather than 64K splits the mlp's [128, 512] activations, which
      * sat exactly at 64K: measured on the quiet machine (mlp wn, 1000 steps), 64K / 16K / 8K gave
      * 34,990 and 35,590 / 36,100 and 37,550 / 35,480 and 30,430 images/s.
      */
-    static final int PARALLEL_MIN_WORK = 1 << 14;
+    static final int PARALLEL_MIN_WORK = parseMinWork(System.getProperty(MIN_WORK_PROPERTY));
+
+    /** The default of {@link #PARALLEL_MIN_WORK}; rechecked on the AVX2 host kind in docs/BENCHMARKS.md (issue 21). */
+    static final int DEFAULT_MIN_WORK = 1 << 14;
 
     /**
      * Element ranges are split at multiples of this, a multiple of every vector length, so that the
@@ -31,6 +41,23 @@ final class KernelRanges {
     }
 
     private KernelRanges() {
+    }
+
+    /** {@link #PARALLEL_MIN_WORK} from the value of {@value #MIN_WORK_PROPERTY}: the default when unset. */
+    static int parseMinWork(String value) {
+        if (value == null) {
+            return DEFAULT_MIN_WORK;
+        }
+        try {
+            int work = Integer.parseInt(value.trim());
+            if (work >= 1) {
+                return work;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + MIN_WORK_PROPERTY + "=" + value + " is not a positive element count "
+                + "(the work below which an element-wise kernel stays on one thread; default " + DEFAULT_MIN_WORK + ")");
     }
 
     /**

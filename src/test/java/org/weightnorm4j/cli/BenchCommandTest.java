@@ -140,6 +140,27 @@ class BenchCommandTest {
         }
     }
 
+    /** {@code bench conv --clock cpu}: the calls timed by the thread's CPU clock, said in each line; one thread only. */
+    @Test
+    void convCpuClockTimesOneThreadAndSaysSo() {
+        List<String> lines = run(new StringWriter(), "bench", "conv", "--batch", "1", "--reps", "1", "--warmup-seconds", "0",
+                "--threads", "1", "--clock", "cpu");
+        assertEquals(BenchCommand.Conv.LAYERS.size(), lines.size(), String.join("\n", lines));
+        for (String line : lines) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            assertEquals("cpu", o.get("clock").getAsString(), line);
+            assertTrue(o.get("ms_median").getAsDouble() > 0, line);
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("bench", "conv", "--batch", "1", "--threads", "2", "--clock", "cpu"));
+        assertTrue(err.toString().contains("--clock cpu times the calling thread only"), err.toString());
+        assertEquals(2, cli.execute("bench", "conv", "--batch", "1", "--threads", "1", "--clock", "sundial"));
+        assertTrue(err.toString().contains("--clock must be wall or cpu"), err.toString());
+    }
+
     @Test
     void badOptionsAreUsageErrors() {
         StringWriter err = new StringWriter();

@@ -187,4 +187,35 @@ class BenchTrainCommandTest {
             assertTrue(benchLosses[steps - 1] != benchLosses[0], p + ": the steps trained");
         }
     }
+
+    /** {@code --clock cpu}: steps timed by the thread's CPU clock, said in the line; refused with two threads and with --epoch. */
+    @Test
+    void cpuClockTimesOneThreadAndSaysSo() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = execute(out, err, "bench", "train", "--workload", "mlp", "--param", "wn", "--synthetic",
+                "--steps", "3", "--warmup", "1", "--batch", "8", "--threads", "1", "--clock", "cpu");
+        assertEquals(0, code, "stderr: " + err);
+        JsonObject o = JsonParser.parseString(out.toString().trim()).getAsJsonObject();
+        assertEquals("cpu", o.get("clock").getAsString());
+        assertTrue(o.get("images_per_s_median").getAsDouble() > 0, out.toString());
+
+        StringWriter wall = new StringWriter();
+        assertEquals(0, execute(wall, err, "bench", "train", "--workload", "mlp", "--param", "normal", "--synthetic",
+                "--steps", "1", "--warmup", "0", "--batch", "8", "--threads", "1"));
+        assertEquals("wall", JsonParser.parseString(wall.toString().trim()).getAsJsonObject().get("clock").getAsString());
+
+        StringWriter refused = new StringWriter();
+        assertEquals(2, execute(new StringWriter(), refused, "bench", "train", "--workload", "mlp", "--synthetic", "--steps", "1",
+                "--threads", "1,2", "--clock", "cpu"));
+        assertTrue(refused.toString().contains("--clock cpu times the calling thread only"), refused.toString());
+        refused = new StringWriter();
+        assertEquals(2, execute(new StringWriter(), refused, "bench", "train", "--workload", "mlp", "--epoch", "--threads", "1",
+                "--clock", "cpu"));
+        assertTrue(refused.toString().contains("--epoch"), refused.toString());
+        refused = new StringWriter();
+        assertEquals(2, execute(new StringWriter(), refused, "bench", "train", "--workload", "mlp", "--synthetic", "--steps", "1",
+                "--clock", "sundial"));
+        assertTrue(refused.toString().contains("--clock must be wall or cpu"), refused.toString());
+    }
 }

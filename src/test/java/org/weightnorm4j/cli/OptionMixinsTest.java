@@ -65,7 +65,7 @@ class OptionMixinsTest {
                 + " --spark --test-limit --threads --train-limit --version",
         "noise;--batches --data --dataset --help --label-noise --lr --model --momentum --optimizer --out --quiet --seed --steps"
                 + " --threads --train-limit --version --weight-decay",
-        "bench train;--batch --epoch --help --param --rounds --seed --steps --synthetic --threads --version --warmup --workload"})
+        "bench train;--batch --clock --epoch --help --param --rounds --seed --steps --synthetic --threads --version --warmup --workload"})
     void optionNamesStay(String command, String names) {
         assertEquals(new TreeSet<>(List.of(names.split(" "))), OptionDeclarations.names(command), command);
     }
