@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.weightnorm4j.nn.Param;
-import org.weightnorm4j.tensor.OptimizerKernels;
 import org.weightnorm4j.tensor.Tensor;
 
 /**
@@ -70,9 +69,17 @@ public final class Adamax extends ElementwiseOptimizer {
 
     @Override
     void updateRange(int i, int from, int to) {
-        // One pass over θ, ∇, m and u, vectorised; the bits of the scalar formulas above.
-        OptimizerKernels.adamax(b1, oneMinusB1, b2, e, stepSize, param(i).value().data(), param(i).grad().data(),
-                m.get(i).data(), u.get(i).data(), from, to);
+        float[] theta = param(i).value().data();
+        float[] grad = param(i).grad().data();
+        float[] mi = m.get(i).data();
+        float[] ui = u.get(i).data();
+        float b1 = this.b1, oneMinusB1 = this.oneMinusB1, b2 = this.b2, e = this.e, stepSize = this.stepSize;
+        for (int j = from; j < to; j++) {
+            float g = grad[j];
+            mi[j] = b1 * mi[j] + oneMinusB1 * g;
+            ui[j] = Math.max(b2 * ui[j], Math.abs(g) + e);
+            theta[j] -= stepSize * mi[j] / ui[j];
+        }
     }
 
     @Override

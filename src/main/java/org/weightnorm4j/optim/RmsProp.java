@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.weightnorm4j.nn.Param;
-import org.weightnorm4j.tensor.OptimizerKernels;
 import org.weightnorm4j.tensor.Tensor;
 
 /**
@@ -73,11 +72,22 @@ public final class RmsProp extends ElementwiseOptimizer {
         float[] theta = param(i).value().data();
         float[] grad = param(i).grad().data();
         float[] s = squareAvg.get(i).data();
-        // One pass over θ, ∇ and the state, vectorised; the bits of the scalar formulas above.
+        float a = this.a, oneMinusA = this.oneMinusA, e = this.e, lr = this.lrF;
         if (centered) {
-            OptimizerKernels.rmsPropCentered(a, oneMinusA, e, lrF, theta, grad, s, gradAvg.get(i).data(), from, to);
+            float[] m = gradAvg.get(i).data();
+            for (int j = from; j < to; j++) {
+                float g = grad[j];
+                s[j] = a * s[j] + oneMinusA * g * g;
+                m[j] = a * m[j] + oneMinusA * g;
+                float d = (float) Math.sqrt(s[j] - m[j] * m[j]) + e;
+                theta[j] -= lr * g / d;
+            }
         } else {
-            OptimizerKernels.rmsProp(a, oneMinusA, e, lrF, theta, grad, s, from, to);
+            for (int j = from; j < to; j++) {
+                float g = grad[j];
+                s[j] = a * s[j] + oneMinusA * g * g;
+                theta[j] -= lr * g / ((float) Math.sqrt(s[j]) + e);
+            }
         }
     }
 

@@ -41,7 +41,6 @@ public final class KernelProvider {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String PANAMA_GEMM = "org.weightnorm4j.tensor.PanamaGemm";
     static final String PANAMA_VECTOR_OPS = "org.weightnorm4j.tensor.PanamaVectorOps";
-    static final String PANAMA_OPTIMIZER_LOOPS = "org.weightnorm4j.tensor.PanamaOptimizerLoops";
     /** Narrower vectors than this make the Vector API slower than the JIT's own loops. */
     static final int MIN_VECTOR_BITS = 256;
 
@@ -93,11 +92,6 @@ public final class KernelProvider {
     /** The {@link VectorOps} of a float32 backend: the Panama loops with {@code simd}, else plain Java. */
     static VectorOps vectorOps(boolean simd) {
         return simd ? loadPanama(PANAMA_VECTOR_OPS, VectorOps.class) : new ScalarVectorOps();
-    }
-
-    /** The {@link OptimizerLoops}: the Panama loops with {@code simd}, else plain Java (the same bits either way). */
-    static OptimizerLoops optimizerLoops(boolean simd) {
-        return simd ? loadPanama(PANAMA_OPTIMIZER_LOOPS, OptimizerLoops.class) : new ScalarOptimizerLoops();
     }
 
     /** Whether {@value #WINOGRAD_PROPERTY} allows Winograd convolutions (unset: yes). */
