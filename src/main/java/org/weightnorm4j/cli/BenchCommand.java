@@ -89,25 +89,45 @@ public final class BenchCommand implements Runnable {
         /**
          * Warms up, then times {@code reps} calls of {@code body}; {@code flops} is the work of one
          * call, which sets the automatic repeats (the openblas peer's 50/15/7 for its 256, 1024, 2048
-         * sizes). Warm-up runs at least 3 calls and {@link #warmupSeconds}, and goes on (up to
-         * {@link #MAX_WARMUP_SECONDS}) while a call still allocates: Vector API code that C2 has not
-         * compiled yet boxes its vectors, which a busy machine can delay for seconds.
+         * sizes). Warm-up runs at least 3 calls and {@link #warmupSeconds}, goes on (up to
+         * {@link #MAX_WARMUP_SECONDS}) while a call still allocates (Vector API code that C2 has
+         * not compiled yet boxes its vectors, which a busy machine can delay for seconds), and then
+         * until the timing has settled: until the median call of one batch is within
+         * {@link WarmUp#TOLERANCE} of the batch before ({@link WarmUp}), again up to
+         * {@link #MAX_WARMUP_SECONDS}. A first size once ran through all its timed repeats at half
+         * speed after a warm-up of fixed length. {@code --warmup-seconds 0} (the tests) means three
+         * calls and nothing more.
          */
         Timing time(double flops, Runnable body) {
             int reps = this.reps > 0 ? this.reps : flops < 1e8 ? 50 : flops < 3e9 ? 15 : 7;
             long start = System.nanoTime();
             long warmupEnd = start + (long) (warmupSeconds * 1e9);
-            // --warmup-seconds 0 (the tests) means no warm-up beyond three calls.
             long giveUp = warmupSeconds == 0 ? start : start + (long) (Math.max(warmupSeconds, MAX_WARMUP_SECONDS) * 1e9);
-            for (int i = 0; ; i++) {
+            int calls = 0;
+            long lastCall = 0;
+            for (; ; calls++) {
                 long before = allocatedBytes();
+                long t0 = System.nanoTime();
                 body.run();
                 long now = System.nanoTime();
+                lastCall = now - t0;
                 boolean allocates = allocatedBytes() - before > WARM_ALLOCATION_BYTES;
-                if (i >= 2 && now >= warmupEnd && (!allocates || now >= giveUp)) {
+                if (calls >= 2 && now >= warmupEnd && (!allocates || now >= giveUp)) {
+                    calls++;
                     break;
                 }
             }
+            boolean settled = warmupSeconds == 0;
+            if (!settled) {
+                WarmUp warmUp = new WarmUp(WarmUp.batchSize(lastCall));
+                while (!settled && System.nanoTime() < giveUp) {
+                    long t0 = now();
+                    body.run();
+                    settled = warmUp.add(now() - t0);
+                    calls++;
+                }
+            }
+            double warmedSeconds = (System.nanoTime() - start) * 1e-9;
             long allocated = allocatedBytes();
             double[] seconds = new double[reps];
             for (int r = 0; r < reps; r++) {
@@ -116,12 +136,30 @@ public final class BenchCommand implements Runnable {
                 seconds[r] = (now() - t0) * 1e-9;
             }
             long perCall = (allocatedBytes() - allocated) / reps;
-            return new Timing(seconds, perCall);
+            return new Timing(seconds, perCall, calls, warmedSeconds, settled);
+        }
+
+        /**
+         * Checks the {@code --clock} option of a subcommand ({@code wall} or {@code cpu}, the latter
+         * with one thread only, as the calling thread's CPU time misses the pool's work) and sets
+         * this benchmark's clock from it.
+         */
+        void clock(CommandLine cl, String clock) {
+            if (!clock.equals("wall") && !clock.equals("cpu")) {
+                throw new CommandLine.ParameterException(cl, "--clock must be wall or cpu but got " + clock);
+            }
+            if (clock.equals("cpu") && Parallel.threads() != 1) {
+                throw new CommandLine.ParameterException(cl, "--clock cpu times the calling thread only: use it with --threads 1");
+            }
+            cpuClock = clock.equals("cpu");
         }
     }
 
-    /** Seconds of each timed repeat, and bytes all threads allocated per call while timed. */
-    record Timing(double[] seconds, long allocatedBytesPerCall) {
+    /**
+     * Seconds of each timed repeat, bytes all threads allocated per call while timed, and the
+     * warm-up before them: calls, seconds, and whether its timing settled before the cap.
+     */
+    record Timing(double[] seconds, long allocatedBytesPerCall, int warmupCalls, double warmupSeconds, boolean settled) {
         double best() {
             return Arrays.stream(seconds).min().orElseThrow();
         }
@@ -151,6 +189,10 @@ public final class BenchCommand implements Runnable {
                         + GemmBlocking.PROPERTY + "); every line prints the ones used as gemm_blocking.")
         String blocking;
 
+        @Option(names = "--clock", defaultValue = "wall", description = "wall (default) or cpu: the calling thread's CPU "
+                + "time, which other processes on a loaded machine do not inflate; with --threads 1 only.")
+        String clock;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -162,6 +204,7 @@ public final class BenchCommand implements Runnable {
         /** Runs the benchmark; {@code cl} is the command line that usage errors refer to. */
         void run(CommandLine cl, PrintWriter out) {
             common.apply(cl);
+            common.clock(cl, clock);
             if (blocking != null) {
                 try {
                     GemmBlocking.override(blocking);
@@ -185,10 +228,14 @@ public final class BenchCommand implements Runnable {
                 line.put("n", size);
                 line.put("k", size);
                 line.put("threads", Parallel.threads());
+                line.put("clock", clock);
                 line.put("kernel", KernelProvider.float32().name());
                 line.put("gflops_median", round(flops / t.median() / 1e9));
                 line.put("gflops_best", round(flops / t.best() / 1e9));
                 line.put("alloc_bytes_per_call", t.allocatedBytesPerCall());
+                line.put("warmup_calls", t.warmupCalls());
+                line.put("warmup_s", round(t.warmupSeconds()));
+                line.put("warmup_settled", t.settled());
                 GemmBlocking used = KernelProvider.gemmBlocking();
                 line.put("gemm_blocking", used == null ? "none" : used.sizes());
                 line.put("gemm_blocking_source", used == null ? "scalar kernels: fixed blocks" : used.source());

@@ -65,13 +65,7 @@ final class BenchLstmCommand implements Runnable {
         if (batch < 1 || seq < 1 || input < 1 || hidden < 1) {
             throw new CommandLine.ParameterException(cl, "--batch, --seq, --input and --hidden must be positive");
         }
-        if (!clock.equals("wall") && !clock.equals("cpu")) {
-            throw new CommandLine.ParameterException(cl, "--clock must be wall or cpu but got " + clock);
-        }
-        if (clock.equals("cpu") && Parallel.threads() != 1) {
-            throw new CommandLine.ParameterException(cl, "--clock cpu times the calling thread only: use it with --threads 1");
-        }
-        common.cpuClock = clock.equals("cpu");
+        common.clock(cl, clock);
         List<String> params = switch (param) {
             case "all" -> List.of("normal", "wn");
             case "normal", "wn" -> List.of(param);

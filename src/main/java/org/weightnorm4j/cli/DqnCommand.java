@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,11 +20,11 @@ import picocli.CommandLine.Option;
  * {@code weightnorm dqn}: trains MinAtar's DQN on one game (docs/RL.md) with {@link DqnTraining}:
  * {@code metrics.csv} (one row per episode), {@code training.csv} (one row per 10,000 frames: loss,
  * mean Q, ε, and {@code ‖v‖}, {@code g}, {@code g/‖v‖} per weight-normed layer),
- * {@code summary.json}, and a checkpoint every {@code --checkpoint-every} frames from which
+ * {@code summary.json}, and a checkpoint every {@code --checkpoint-every} settings.frames from which
  * {@code --resume} continues bit-identically. Subcommands: {@code compare} (a grid of runs and its
  * report) and {@code report} (the report of existing runs).
  */
-@Command(name = "dqn", mixinStandardHelpOptions = true,
+@Command(name = "dqn", mixinStandardHelpOptions = true, modelTransformer = RecipeHelp.class,
         subcommands = {DqnCompareCommand.class, DqnReportCommand.class},
         description = {"Train DQN (MinAtar's baseline, or the paper's Adamax variant) on a MinAtar game.",
                 "Subcommands: 'dqn compare' runs a grid of games, parameterizations and seeds and writes its report; "
@@ -40,9 +38,6 @@ public final class DqnCommand implements Callable<Integer> {
 
     @Option(names = "--param", defaultValue = "normal", description = "normal, wn or wn-mobn (default: ${DEFAULT-VALUE}).")
     String param;
-
-    @Option(names = "--frames", defaultValue = "5000000", description = "Frames to train for (default: ${DEFAULT-VALUE}, MinAtar's).")
-    long frames;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the game, the network and the agent's draws (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -69,7 +64,7 @@ public final class DqnCommand implements Callable<Integer> {
         DqnJob job;
         try {
             DqnConfig config = settings.config(Parameterization.parse(param));
-            job = new DqnJob(game, config, seed, frames, settings.window, settings.checkpointEvery);
+            job = new DqnJob(game, config, seed, settings.frames, settings.window, settings.checkpointEvery);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
@@ -87,7 +82,7 @@ public final class DqnCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs (or resumes) the run in {@code out}; returns the exit code: 0 when the frames are done,
+     * Runs (or resumes) the run in {@code out}; returns the exit code: 0 when the settings.frames are done,
      * 130 / 143 after Ctrl-C / SIGTERM, once a checkpoint at the frame reached is on disk (issue 16:
      * an interrupted run loses nothing).
      */
@@ -96,22 +91,13 @@ public final class DqnCommand implements Callable<Integer> {
         try (Interrupts interrupts = Interrupts.install(cl.getErr())) {
             AtomicBoolean stop = new AtomicBoolean(); // set by the signal thread
             interrupts.target(() -> stop.set(true));
-            DqnTraining.Outcome o = DqnTraining.run(job, out, resume, err::println, settings.progressSeconds, stop::get);
+            DqnTraining.Outcome o = DqnTraining.run(job, out, resume, err::println, settings.progress.seconds(), stop::get);
             if (o.interrupted()) {
                 err.printf(Locale.ROOT, "dqn: interrupted by %s at frame %d; checkpoint written. Continue with:%n  %s%n",
-                        interrupts.describe(), o.frame(), resumeCommand());
+                        interrupts.describe(), o.frame(), RunOptions.resumeCommand(spec));
                 return interrupts.exitCode();
             }
         }
         return 0;
-    }
-
-    /** The command that continues this run: the arguments it was started with, plus {@code --resume}. */
-    private String resumeCommand() {
-        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        if (!args.contains("--resume")) {
-            args.add("--resume");
-        }
-        return "weightnorm " + String.join(" ", args);                // the original arguments start with "dqn"
     }
 }

@@ -15,7 +15,6 @@ import org.weightnorm4j.experiments.DqnGridRun;
 import org.weightnorm4j.experiments.DqnRunRecord;
 import org.weightnorm4j.experiments.GridRunner;
 import org.weightnorm4j.experiments.ListArgs;
-import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.rl.DqnJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +25,7 @@ import picocli.CommandLine.Option;
  * in {@code DIR/GAME-PARAM-sSEED}, then the report in {@code DIR/report.html} ({@link DqnCompareReport}).
  * Resumable: finished runs are skipped, an interrupted one resumes from its checkpoint.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(name = "compare", mixinStandardHelpOptions = true, modelTransformer = RecipeHelp.class,
         description = {"Run DQN on a grid of MinAtar games, parameterizations and seeds, one run per directory"
                 + " DIR/GAME-PARAM-sSEED, and write DIR/report.html: learning curves, g/‖v‖ per weight-normed layer, and"
                 + " our returns beside MinAtar's published DQN and the paper's Atari table.",
@@ -40,19 +39,6 @@ final class DqnCompareCommand implements Callable<Integer> {
             description = "Games, comma-separated, or 'all' (default: ${DEFAULT-VALUE}).")
     String games;
 
-    @Option(names = "--params", paramLabel = "LIST", defaultValue = "normal,wn",
-            description = "Parameterizations: normal, wn, wn-mobn (default: ${DEFAULT-VALUE}).")
-    String params;
-
-    @Option(names = "--seeds", paramLabel = "LIST", defaultValue = "1", description = "Seeds, comma-separated (default: ${DEFAULT-VALUE}).")
-    String seeds;
-
-    @Option(names = "--frames", defaultValue = "5000000", description = "Frames per run (default: ${DEFAULT-VALUE}, MinAtar's).")
-    long frames;
-
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "The grid's directory.")
-    Path out;
-
     @Option(names = "--report-only", description = "Train nothing: (re)write DIR/report.html from the run directories in DIR.")
     boolean reportOnly;
 
@@ -63,39 +49,38 @@ final class DqnCompareCommand implements Callable<Integer> {
     ThreadsOption threads = new ThreadsOption();
 
     @CommandLine.Mixin
-    SparkOption spark = new SparkOption();
+    GridOptions grid = new GridOptions("normal, wn, wn-mobn", "1");
 
     @Override
     public Integer call() throws Exception {
-        threads.apply(spec, spark.enabled());
-        GridRunner runner = spark.enabled() && !reportOnly ? spark.runner(spec) : null;
+        threads.apply(spec, grid.spark.enabled());
+        GridRunner runner = grid.spark.enabled() && !reportOnly ? grid.spark.runner(spec) : null;
         PrintWriter o = spec.commandLine().getOut();
         List<String> argv = new ArrayList<>(CompareCommand.Shared.argv(spec, "compare"));
         argv.add(1, "dqn");
         if (!reportOnly) {
             List<DqnJob> jobs = CompareCommand.Shared.usage(spec, () -> {
-                if (frames < 1) {
+                if (settings.frames < 1) {
                     throw new IllegalArgumentException("--frames must be >= 1");
                 }
-                List<Parameterization> ps = ListArgs.params("--params", params);
-                return DqnCompare.grid(ListArgs.games("--games", games), ps, ListArgs.longs("--seeds", seeds), frames,
+                return DqnCompare.grid(ListArgs.games("--games", games), grid.params(), grid.seeds(), settings.frames,
                         settings::config, settings.window, settings.checkpointEvery);
             });
-            o.printf(Locale.ROOT, "dqn compare: %d run(s) of %,d frames into %s%n", jobs.size(), frames, out);
+            o.printf(Locale.ROOT, "dqn compare: %d run(s) of %,d frames into %s%n", jobs.size(), settings.frames, grid.out);
             o.flush();
             if (runner != null) {
                 // The runs as Spark tasks first (as compare --spark); the loop below then finds them finished.
-                spark.runAll(runner, DqnGridRun.grid(jobs, out, settings.progressSeconds), o);
+                grid.spark.runAll(runner, DqnGridRun.grid(jobs, grid.out, settings.progress.seconds()), o);
             }
             PrintWriter err = spec.commandLine().getErr();
             try (Interrupts interrupts = Interrupts.install(err)) {
                 AtomicBoolean stop = new AtomicBoolean();
                 interrupts.target(() -> stop.set(true));
                 for (DqnJob job : jobs) {
-                    DqnCompare.Status s = DqnCompare.runOne(job, out, line -> {
+                    DqnCompare.Status s = DqnCompare.runOne(job, grid.out, line -> {
                         err.println(line);
                         err.flush();
-                    }, settings.progressSeconds, stop::get);
+                    }, settings.progress.seconds(), stop::get);
                     o.println(DqnCompare.describe(job, s));
                     o.flush();
                     if (s == DqnCompare.Status.INTERRUPTED) {
@@ -114,16 +99,16 @@ final class DqnCompareCommand implements Callable<Integer> {
 
     private void writeReport(List<String> argv, PrintWriter o) {
         try {
-            List<DqnRunRecord> runs = DqnCompare.readRuns(out);
+            List<DqnRunRecord> runs = DqnCompare.readRuns(grid.out);
             if (runs.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "no DQN run directories (with summary.json and"
-                        + " metrics.csv) in " + out + "; run the grid first (without --report-only)");
+                        + " metrics.csv) in " + grid.out + "; run the grid first (without --report-only)");
             }
-            Path page = DqnCompareReport.write(runs, argv, out);
+            Path page = DqnCompareReport.write(runs, argv, grid.out);
             o.println("report: " + page);
             o.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("dqn compare: cannot write the report of " + out + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("dqn compare: cannot write the report of " + grid.out + ": " + e.getMessage(), e);
         }
     }
 }

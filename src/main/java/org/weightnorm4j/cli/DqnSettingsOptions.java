@@ -3,14 +3,18 @@ package org.weightnorm4j.cli;
 import java.util.Locale;
 import org.weightnorm4j.norm.Parameterization;
 import org.weightnorm4j.rl.DqnConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * What {@code weightnorm dqn} and {@code weightnorm dqn compare} share, as a picocli mixin: the
- * recipe (optimizer and its overrides), the schedule overrides for short runs, and how often a run
- * writes its rows, checkpoints and progress lines.
+ * What {@code weightnorm dqn} and {@code weightnorm dqn compare} share, as a picocli mixin: how many
+ * frames a run trains for, the recipe (optimizer and its overrides), the schedule overrides for
+ * short runs, and how often a run writes its rows, checkpoints and progress lines.
  */
 final class DqnSettingsOptions {
+    @Option(names = "--frames", defaultValue = "5000000", description = "Frames to train each run for (default: ${DEFAULT-VALUE}, MinAtar's).")
+    long frames;
+
     @Option(names = "--optimizer", defaultValue = "rmsprop",
             description = "rmsprop (MinAtar's: centred, lr 2.5e-4, batch 32) or adamax (the paper's: beta1 0.5, batch 64, "
                     + "lr 3e-4 with weight norm, 1e-4 without). Default: ${DEFAULT-VALUE}.")
@@ -40,8 +44,8 @@ final class DqnSettingsOptions {
     @Option(names = "--exploration-frames", description = "Frames over which epsilon falls from 1 to 0.1 (default 100000).")
     Integer explorationFrames;
 
-    @Option(names = "--progress-seconds", defaultValue = "10", description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE}).")
-    double progressSeconds;
+    @CommandLine.Mixin
+    ProgressOption progress = new ProgressOption(10);
 
     /** The run's settings for {@code param}: the optimizer's recipe with the overrides given. */
     DqnConfig config(Parameterization p) {

@@ -1,20 +1,11 @@
 package org.weightnorm4j.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.weightnorm4j.data.DatasetNotFoundException;
 import org.weightnorm4j.experiments.DrawExperiment;
 import org.weightnorm4j.experiments.DrawGridRun;
-import org.weightnorm4j.experiments.EpochRuns;
-import org.weightnorm4j.experiments.GridData;
 import org.weightnorm4j.generative.DrawConfig;
 import org.weightnorm4j.generative.DrawRun;
-import org.weightnorm4j.train.checkpoint.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,78 +15,44 @@ import picocli.CommandLine.Option;
  * {@code --out} ({@link DrawExperiment}: metrics.csv, checkpoints, summary.json, the canvas
  * pictures); Ctrl-C or SIGTERM writes a checkpoint and prints the command that resumes it.
  */
-@Command(name = "draw", mixinStandardHelpOptions = true, subcommands = DrawCompareCommand.class,
+@Command(name = "draw", mixinStandardHelpOptions = true, subcommands = DrawCompareCommand.class, modelTransformer = RecipeHelp.class,
         description = {"Train DRAW with attention (the paper's §5.3: read 2x2, write 5x5, 64 glimpses, LSTMs of 256, latent 100,"
                 + " Adam 3e-4, gradient norm clipped at 10, batch 100) on binarized MNIST, plain or weight-normalized (LSTMs included).",
                 "Writes metrics.csv (per epoch), a checkpoint (every epoch, every --checkpoint-minutes and on Ctrl-C), summary.json"
                         + " (test_bound: the negative ELBO in nats per image) and the canvas drawn glimpse by glimpse (animated PNG).",
                 "Exit codes: 0 done, 1 failure, 2 bad usage, 130/143 interrupted (checkpoint written)."})
-public final class DrawCommand implements java.util.concurrent.Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class DrawCommand extends GenerativeRunCommand {
 
     @CommandLine.Mixin
     DrawOptions options = new DrawOptions();
 
-    @Option(names = "--param", defaultValue = "wn", description = "normal or wn (default: ${DEFAULT-VALUE}).")
-    String param;
-
-    @CommandLine.Mixin
-    SeedOption seed = new SeedOption();
-
-    // Not required = true: picocli would then demand it before 'draw compare' too, which has its own.
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (required).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint (--epochs may be raised).")
-    boolean resume;
+    @Override
+    String name() {
+        return "draw";
+    }
 
     @Override
-    public Integer call() throws IOException {
-        options.threads.apply(spec);
-        CommandLine cl = spec.commandLine();
-        if (out == null) {
-            throw new CommandLine.ParameterException(cl, "Missing required option: '--out=DIR'");
-        }
-        DrawRun.Settings settings = options.settings(cl, DrawOptions.weightNorm(cl, param), seed.seed);
-        DrawExperiment.Data data = options.load(cl);
-        PrintWriter err = cl.getErr();
-        try (Interrupts interrupts = Interrupts.install(err)) {
-            AtomicBoolean stop = new AtomicBoolean();
-            interrupts.target(() -> stop.set(true));
-            EpochRuns.Outcome o = DrawExperiment.runOne(settings, options.epochs, data, out, resume, err, stop::get,
-                    options.progressSeconds, options.checkpointMinutes * 60);
-            if (!o.finished()) {
-                err.printf(Locale.ROOT, "draw: interrupted by %s at epoch %d, step %d; checkpoint written. Continue with:%n  %s%n",
-                        interrupts.describe(), o.epochs() + 1, o.steps(), resumeCommand());
-                err.flush();
-                return interrupts.exitCode();
-            }
-        } catch (IllegalArgumentException | CheckpointException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
-        }
-        return 0;
+    GenerativeOptions common() {
+        return options.common;
     }
 
-    /** The command that continues this run: the arguments it was started with, plus {@code --resume}. */
-    private String resumeCommand() {
-        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        if (!args.contains("--resume")) {
-            args.add("--resume");
-        }
-        return "weightnorm " + String.join(" ", args);
+    @Override
+    RunOptions.EpochRun prepare(CommandLine cl, boolean weightNorm, long seed) throws IOException {
+        DrawRun.Settings settings = options.settings(cl, weightNorm, seed);
+        DrawExperiment.Data data = options.load(cl, false);
+        return (out, resume, log, stop) -> DrawExperiment.runOne(settings, options.common.epochs, data, out, resume, log, stop,
+                options.common.progress.seconds(), options.checkpointMinutes * 60);
     }
 
-    /** The options {@code draw} and {@code draw compare} share: the model, the optimisation, the data and the budget. */
+    /**
+     * The options {@code draw} and {@code draw compare} share: the model and the optimisation, and
+     * ({@link GenerativeOptions}, as {@code vae}) the data and the budget.
+     */
     static final class DrawOptions {
         @Option(names = "--preset", defaultValue = "paper", paramLabel = "paper|reduced", description = "Defaults for the model and"
                 + " optimisation options: paper (the paper's, as each option's default below) or reduced (DrawRun.Settings.reduced,"
                 + " docs/DRAW.md: a laptop-sized DRAW); options given explicitly override the preset (default: ${DEFAULT-VALUE}).")
         String preset;
-
-        @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}; the paper's Figure 4 goes to 100+).")
-        int epochs;
 
         @Option(names = "--glimpses", defaultValue = "64", description = "Glimpses T (default: ${DEFAULT-VALUE}, the paper's).")
         int glimpses;
@@ -119,9 +76,6 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
                 + " the central 20x20 digit box, sigma = delta/2; departs from the paper) (default: ${DEFAULT-VALUE}).")
         String readInit;
 
-        @Option(names = "--batch", defaultValue = "100", description = "Minibatch size (default: ${DEFAULT-VALUE}, the paper's).")
-        int batch;
-
         @Option(names = "--lr", defaultValue = "3e-4", description = "Adam step size (default: ${DEFAULT-VALUE}, the paper's).")
         double lr;
 
@@ -131,40 +85,21 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
         @Option(names = "--init-std", defaultValue = "0.01", description = "Standard deviation of the Gaussian weight init (default: ${DEFAULT-VALUE}).")
         double initStd;
 
-        @Option(names = "--train-limit", defaultValue = "0", description = "Use the first N training images (default: all 60000).")
-        int trainLimit;
-
-        @Option(names = "--test-limit", defaultValue = "0", description = "Use the first N test images (default: all 10000).")
-        int testLimit;
-
-        @Option(names = "--data", paramLabel = "DIR", description = "Directory holding MNIST's IDX files (default: as 'weightnorm data' finds them).")
-        Path data;
-
-        @Option(names = "--progress-seconds", defaultValue = "60", description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
-        double progressSeconds;
-
         @Option(names = "--checkpoint-minutes", defaultValue = "10", description = "Minutes between checkpoints within an epoch (default: ${DEFAULT-VALUE}).")
         double checkpointMinutes;
 
         @CommandLine.Mixin
-        ThreadsOption threads = new ThreadsOption();
-
-        static boolean weightNorm(CommandLine cl, String param) {
-            return switch (param.toLowerCase(Locale.ROOT)) {
-                case "wn" -> true;
-                case "normal" -> false;
-                default -> throw new CommandLine.ParameterException(cl, "--param must be normal or wn, got '" + param + "'");
-            };
-        }
+        GenerativeOptions common = new GenerativeOptions("the paper's Figure 4 goes to 100+", 60);
 
         DrawRun.Settings settings(CommandLine cl, boolean weightNorm, long seed) {
             try {
-                if (epochs < 1 || !(progressSeconds > 0) || !(checkpointMinutes > 0) || trainLimit < 0 || testLimit < 0) {
+                if (common.epochs < 1 || !(common.progress.seconds() > 0) || !(checkpointMinutes > 0) || common.trainLimit < 0
+                        || common.testLimit < 0) {
                     throw new IllegalArgumentException("--epochs must be >= 1, --progress-seconds and --checkpoint-minutes > 0,"
                             + " the limits >= 0");
                 }
                 DrawRun.Settings given = new DrawRun.Settings(new DrawConfig(28, 28, glimpses, hidden, latent, read, write), weightNorm,
-                        seed, batch, lr, clip, initStd, DrawRun.ReadInit.parse(readInit));
+                        seed, common.batch, lr, clip, initStd, DrawRun.ReadInit.parse(readInit));
                 return switch (preset.toLowerCase(Locale.ROOT)) {
                     case "paper" -> given;
                     case "reduced" -> overridePreset(cl, DrawRun.Settings.reduced(weightNorm, seed), given);
@@ -188,22 +123,14 @@ public final class DrawCommand implements java.util.concurrent.Callable<Integer>
                     r.hasMatchedOption("--read-init") ? given.readInit() : p.readInit());
         }
 
-        DrawExperiment.Data load(CommandLine cl) throws IOException {
-            return load(cl, false);
-        }
-
-        /** As {@link #load(CommandLine)}; {@code keep}: in this JVM's grid-data cache, which local-mode Spark tasks read. */
+        /** The data; {@code keep}: in this JVM's grid-data cache, which local-mode Spark tasks read. */
         DrawExperiment.Data load(CommandLine cl, boolean keep) throws IOException {
-            try {
-                return keep ? GridData.loadCached(source()) : DrawExperiment.Data.mnist(data, trainLimit, testLimit);
-            } catch (DatasetNotFoundException e) {
-                throw new CommandLine.ParameterException(cl, e.getMessage() + "\nFetch it with: weightnorm data fetch mnist");
-            }
+            return common.load(cl, keep, DrawExperiment.Data::mnist, DrawGridRun.Mnist::of);
         }
 
         /** The data as a {@code --spark} task loads it: the same directory (absolute) and limits. */
-        DrawGridRun.Mnist source() {
-            return DrawGridRun.Mnist.of(data, trainLimit, testLimit);
+        DrawGridRun.Mnist source() throws IOException {
+            return common.source(DrawGridRun.Mnist::of);
         }
     }
 }

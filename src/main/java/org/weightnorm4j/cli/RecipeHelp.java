@@ -79,7 +79,7 @@ public final class RecipeHelp implements CommandLine.IModelTransformer {
     public CommandSpec transform(CommandSpec spec) {
         Map<String, String> local = new LinkedHashMap<>();
         java.util.Set<String> dropped = new java.util.HashSet<>();
-        for (CommandSpec mixin : spec.mixins().values()) {
+        for (CommandSpec mixin : mixins(spec, new ArrayList<>())) {
             if (mixin.userObject() instanceof PerCommandMixin m) {
                 local.putAll(m.helpTokens());
                 for (OptionSpec o : mixin.options()) {
@@ -103,6 +103,15 @@ public final class RecipeHelp implements CommandLine.IModelTransformer {
             }
         }
         return spec;
+    }
+
+    /** The mixins of {@code spec} and, depth first, theirs (a mixin may hold a {@link PerCommandMixin}). */
+    private static List<CommandSpec> mixins(CommandSpec spec, List<CommandSpec> into) {
+        for (CommandSpec m : spec.mixins().values()) {
+            into.add(m);
+            mixins(m, into);
+        }
+        return into;
     }
 
     private static String[] expandLocal(String[] lines, Map<String, String> tokens) {

@@ -24,7 +24,7 @@ final class SparkOption {
                     + " attempts per task, spark://HOST:7077, yarn, k8s://...): the grid's runs as tasks (compare, lr-sweep,"
                     + " dqn/vae/draw compare) or --workers data-parallel workers (train); --threads is then per run or"
                     + " worker, 1 by default."
-                    + " Needs the weightnorm4j-spark module: use ./weightnorm-spark (docs/SCALE.md).")
+                    + " Needs the weightnorm4j-spark module: start the command with the weightnorm-spark launcher, as docs/SCALE.md shows.")
     String master;
 
     /** Whether {@code --spark} was given. */

@@ -6,8 +6,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --threads}, as a picocli mixin: the one definition (and check) of the compute-thread
- * option that {@code train}, {@code eval}, {@code compare}, {@code lr-sweep}, {@code noise} and
- * {@code demo} share. ({@code bench} has its own, with 0 meaning one per core.)
+ * option that {@code train}, {@code eval}, {@code compare}, {@code lr-sweep}, {@code noise},
+ * {@code demo}, and {@code draw}, {@code vae}, {@code dqn} and their {@code compare} share.
+ * ({@code bench} has its own, with 0 meaning one per core.)
  */
 final class ThreadsOption {
     @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")

@@ -1,21 +1,12 @@
 package org.weightnorm4j.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.weightnorm4j.data.DatasetNotFoundException;
-import org.weightnorm4j.experiments.EpochRuns;
-import org.weightnorm4j.experiments.GridData;
 import org.weightnorm4j.experiments.VaeExperiment;
 import org.weightnorm4j.experiments.VaeGridRun;
 import org.weightnorm4j.generative.ImportanceSampling;
 import org.weightnorm4j.generative.ReferenceVae;
 import org.weightnorm4j.generative.VaeSettings;
-import org.weightnorm4j.train.checkpoint.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,80 +17,42 @@ import picocli.CommandLine.Option;
  * runs a grid of them and writes a report ({@link VaeCompareCommand}). Ctrl-C or SIGTERM finishes
  * the step, writes a checkpoint and prints the {@code --resume} command.
  */
-@Command(name = "vae", mixinStandardHelpOptions = true, subcommands = VaeCompareCommand.class,
+@Command(name = "vae", mixinStandardHelpOptions = true, subcommands = VaeCompareCommand.class, modelTransformer = RecipeHelp.class,
         description = {"Train the paper's convolutional VAE (§5.2) on binarized MNIST: Adamax, Polyak averaging, ELBO in"
                 + " nats per image, then the importance-sampled log p(x) on the test set.",
                 "Writes metrics.csv (per epoch), a checkpoint (every epoch and on Ctrl-C), summary.json, samples.png and"
                         + " reconstructions.png. 'weightnorm eval --checkpoint OUT' scores it again.",
                 "Exit codes: 0 done, 1 failure, 2 bad usage, 130/143 interrupted (checkpoint written)."})
-public final class VaeCommand implements java.util.concurrent.Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class VaeCommand extends GenerativeRunCommand {
 
     @CommandLine.Mixin
     VaeOptions options = new VaeOptions();
 
-    @Option(names = "--param", defaultValue = "wn", description = "normal or wn (default: ${DEFAULT-VALUE}).")
-    String param;
-
-    @CommandLine.Mixin
-    SeedOption seed = new SeedOption();
-
-    // Not required = true: picocli would then demand it before 'vae compare' too, which has its own.
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (required).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint (--epochs may be raised).")
-    boolean resume;
+    @Override
+    String name() {
+        return "vae";
+    }
 
     @Override
-    public Integer call() throws IOException {
-        options.threads.apply(spec);
-        CommandLine cl = spec.commandLine();
-        if (out == null) {
-            throw new CommandLine.ParameterException(cl, "Missing required option: '--out=DIR'");
-        }
-        boolean weightNorm = VaeOptions.weightNorm(cl, param);
-        VaeExperiment.Data data = options.load(cl);
-        VaeSettings settings = options.settings(cl, weightNorm, seed.seed, data.train().size());
-        PrintWriter err = cl.getErr();
-        try (Interrupts interrupts = Interrupts.install(err)) {
-            AtomicBoolean stop = new AtomicBoolean();
-            interrupts.target(() -> stop.set(true));
-            EpochRuns.Outcome o = VaeExperiment.runOne(settings, data, out, resume, err, stop::get,
-                    options.progressSeconds);
-            if (!o.finished()) {
-                err.printf(Locale.ROOT, "vae: interrupted by %s at epoch %d, step %d; checkpoint written. Continue with:%n  %s%n",
-                        interrupts.describe(), o.epochs(), o.steps(), resumeCommand());
-                err.flush();
-                return interrupts.exitCode();
-            }
-        } catch (IllegalArgumentException | CheckpointException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
-        }
-        return 0;
+    GenerativeOptions common() {
+        return options.common;
     }
 
-    /** The command that continues this run: the arguments it was started with, plus {@code --resume}. */
-    private String resumeCommand() {
-        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        if (!args.contains("--resume")) {
-            args.add("--resume");
-        }
-        return "weightnorm " + String.join(" ", args);
+    @Override
+    RunOptions.EpochRun prepare(CommandLine cl, boolean weightNorm, long seed) throws IOException {
+        VaeExperiment.Data data = options.load(cl, false);
+        VaeSettings settings = options.settings(cl, weightNorm, seed, data.train().size());
+        return (out, resume, log, stop) -> VaeExperiment.runOne(settings, data, out, resume, log, stop,
+                options.common.progress.seconds());
     }
 
-    /** The options {@code vae} and {@code vae compare} share: the model, the optimizer, the data and the budget. */
+    /**
+     * The options {@code vae} and {@code vae compare} share: the model and the optimizer, and
+     * ({@link GenerativeOptions}, as {@code draw}) the data and the budget.
+     */
     static final class VaeOptions {
-        @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}; the paper trains far longer).")
-        int epochs;
-
         @Option(names = "--latent", defaultValue = "32", description = "Latent dimensions (default: ${DEFAULT-VALUE}, the paper's).")
         int latent;
-
-        @Option(names = "--batch", defaultValue = "100", description = "Minibatch size (default: ${DEFAULT-VALUE}, the paper's).")
-        int batch;
 
         @Option(names = "--lr", defaultValue = "0.002", description = "Adamax step size (default: ${DEFAULT-VALUE}, the paper's).")
         double lr;
@@ -116,12 +69,6 @@ public final class VaeCommand implements java.util.concurrent.Callable<Integer> 
         @Option(names = "--init-batch", defaultValue = "500", description = "Images of the data-dependent init batch, wn (default: ${DEFAULT-VALUE}).")
         int initBatch;
 
-        @Option(names = "--train-limit", defaultValue = "0", description = "Use the first N training images (default: all 60000).")
-        int trainLimit;
-
-        @Option(names = "--test-limit", defaultValue = "0", description = "Use the first N test images (default: all 10000).")
-        int testLimit;
-
         @Option(names = "--is-samples", defaultValue = "" + ImportanceSampling.DEFAULT_SAMPLES,
                 description = "K of the importance-sampled log p(x) at the end (default: ${DEFAULT-VALUE}; 0 skips it).")
         int isSamples;
@@ -129,22 +76,8 @@ public final class VaeCommand implements java.util.concurrent.Callable<Integer> 
         @Option(names = "--is-limit", defaultValue = "0", description = "Test images the importance-sampled estimate covers (default: all used).")
         int isLimit;
 
-        @Option(names = "--data", paramLabel = "DIR", description = "Directory holding MNIST's IDX files (default: as 'weightnorm data' finds them).")
-        Path data;
-
-        @Option(names = "--progress-seconds", defaultValue = "30", description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
-        double progressSeconds;
-
         @CommandLine.Mixin
-        ThreadsOption threads = new ThreadsOption();
-
-        static boolean weightNorm(CommandLine cl, String param) {
-            return switch (param.toLowerCase(Locale.ROOT)) {
-                case "wn" -> true;
-                case "normal" -> false;
-                default -> throw new CommandLine.ParameterException(cl, "--param must be normal or wn, got '" + param + "'");
-            };
-        }
+        GenerativeOptions common = new GenerativeOptions("the paper trains far longer", 30);
 
         /** The settings for a training set of {@code trainImages} images (the default EMA decay depends on it). */
         VaeSettings settings(CommandLine cl, boolean weightNorm, long seed, int trainImages) {
@@ -154,30 +87,22 @@ public final class VaeCommand implements java.util.concurrent.Callable<Integer> 
                 }
                 int c1 = channels == null ? 16 : channels.get(0);
                 int c2 = channels == null ? 32 : channels.get(channels.size() - 1);
-                double decay = emaDecay != null ? emaDecay : VaeSettings.defaultEmaDecay(trainImages, batch);
-                return new VaeSettings(weightNorm, epochs, seed, new ReferenceVae.Sizes(c1, c2, hidden, latent, 28), batch, lr,
-                        decay, initBatch, trainLimit, testLimit, isSamples, isLimit);
+                double decay = emaDecay != null ? emaDecay : VaeSettings.defaultEmaDecay(trainImages, common.batch);
+                return new VaeSettings(weightNorm, common.epochs, seed, new ReferenceVae.Sizes(c1, c2, hidden, latent, 28), common.batch,
+                        lr, decay, initBatch, common.trainLimit, common.testLimit, isSamples, isLimit);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cl, e.getMessage());
             }
         }
 
-        VaeExperiment.Data load(CommandLine cl) throws IOException {
-            return load(cl, false);
-        }
-
-        /** As {@link #load(CommandLine)}; {@code keep}: in this JVM's grid-data cache, which local-mode Spark tasks read. */
+        /** The data; {@code keep}: in this JVM's grid-data cache, which local-mode Spark tasks read. */
         VaeExperiment.Data load(CommandLine cl, boolean keep) throws IOException {
-            try {
-                return keep ? GridData.loadCached(source()) : VaeExperiment.Data.mnist(data, trainLimit, testLimit);
-            } catch (DatasetNotFoundException e) {
-                throw new CommandLine.ParameterException(cl, e.getMessage() + "\nFetch it with: weightnorm data fetch mnist");
-            }
+            return common.load(cl, keep, VaeExperiment.Data::mnist, VaeGridRun.Mnist::of);
         }
 
         /** The data as a {@code --spark} task loads it: the same directory (absolute) and limits. */
-        VaeGridRun.Mnist source() {
-            return VaeGridRun.Mnist.of(data, trainLimit, testLimit);
+        VaeGridRun.Mnist source() throws IOException {
+            return common.source(VaeGridRun.Mnist::of);
         }
     }
 }

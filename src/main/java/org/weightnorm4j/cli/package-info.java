@@ -7,7 +7,9 @@
  * {@link org.weightnorm4j.cli.SeedOption}, {@link org.weightnorm4j.cli.ThreadsOption},
  * {@link org.weightnorm4j.cli.OptimizerOptions}, ...), each option declared once; where the
  * commands' defaults differ, the mixin is a {@link org.weightnorm4j.cli.PerCommandMixin} that
- * the command builds with its own defaults.
+ * the command builds with its own defaults. {@code draw} and {@code vae} share their flow as well:
+ * {@link org.weightnorm4j.cli.GenerativeRunCommand} for one run, and
+ * {@link org.weightnorm4j.cli.GenerativeCompareCommand} for a grid and its report.
  *
  * <p>The top of the layering: it parses and checks options, then calls {@code train} and
  * {@code experiments}, which do the work, and uses {@code data}, {@code model} and {@code tensor}

@@ -1,7 +1,6 @@
 package org.weightnorm4j.nn;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.random.RandomGenerator;
 import org.weightnorm4j.tensor.DType;
 import org.weightnorm4j.tensor.Kernels;
@@ -16,13 +15,7 @@ import org.weightnorm4j.tensor.Tensor;
  * {@code y = s ⊙ u + b} per output unit. Backward, given {@code ∇y}: {@code ∇w L = ∇yᵀ x}
  * (one GEMM) handed to the weights, {@code ∇b = Σ_n ∇y}, and {@code ∇x = (s ⊙ ∇y) d}.
  */
-public final class Dense implements LinearLayer {
-    private final LinearWeights weights;
-    private final int in;
-    private final int out;
-
-    private final ScaleShift scaleShift;
-
+public final class Dense extends AbstractDense {
     private Tensor x;
     private Tensor u;
     private Tensor gradW;
@@ -46,36 +39,12 @@ public final class Dense implements LinearLayer {
 
     /** A dense layer with these weights ({@code [out, in]}). */
     public Dense(LinearWeights weights) {
-        int[] shape = weights.shape();
-        if (shape.length != 2) {
-            throw new IllegalArgumentException("Dense: weights must be [out, in] but are " + Arrays.toString(shape));
-        }
-        this.weights = weights;
-        this.scaleShift = new ScaleShift(weights);
-        this.out = shape[0];
-        this.in = shape[1];
-    }
-
-    public int in() {
-        return in;
-    }
-
-    public int out() {
-        return out;
-    }
-
-    @Override
-    public LinearWeights weights() {
-        return weights;
+        super("Dense", weights);
     }
 
     @Override
     public Dense withWeights(LinearWeights other) {
-        if (!Arrays.equals(other.shape(), weights.shape())) {
-            throw new IllegalArgumentException(describe() + ": new weights " + Arrays.toString(other.shape())
-                    + " do not match " + Arrays.toString(weights.shape()));
-        }
-        return new Dense(other);
+        return new Dense(sameShape(other));
     }
 
     @Override
@@ -160,15 +129,5 @@ public final class Dense implements LinearLayer {
         gradW = Buffers.ensure(gradW, dy, out, in);
         Kernels.matmul(dy, true, x, false, gradW, false);                  // ∇w L = ∇yᵀ x
         return scaleShift.backward(dy, gradW, forInput);                 // Eq. 3, ∇b, s ⊙ ∇y
-    }
-
-    @Override
-    public List<Param> params() {
-        return weights.params();
-    }
-
-    @Override
-    public String describe() {
-        return "Dense(" + in + "->" + out + ", " + weights.kind() + (weights.bias() == null ? ", no bias" : "") + ")";
     }
 }

@@ -1,7 +1,5 @@
 package org.weightnorm4j.nn;
 
-import java.util.Arrays;
-import java.util.List;
 import org.weightnorm4j.tensor.Kernels;
 import org.weightnorm4j.tensor.Tensor;
 
@@ -20,12 +18,7 @@ import org.weightnorm4j.tensor.Tensor;
  * <p>Per step it multiplies by {@code w} itself rather than scaling the output by {@code s} as
  * {@link Dense} does: {@code w} is built once per pass and the per-step products stay plain GEMMs.
  */
-public final class StepDense implements LinearLayer, StepLayer {
-    private final LinearWeights weights;
-    private final ScaleShift scaleShift;
-    private final int in;
-    private final int out;
-
+public final class StepDense extends AbstractDense implements StepLayer {
     private int capacity;
     private int batch;
     private int forwardSteps;
@@ -38,36 +31,12 @@ public final class StepDense implements LinearLayer, StepLayer {
     private Tensor gradW;     // [out, in]
 
     public StepDense(LinearWeights weights) {
-        int[] shape = weights.shape();
-        if (shape.length != 2) {
-            throw new IllegalArgumentException("StepDense: weights must be [out, in] but are " + Arrays.toString(shape));
-        }
-        this.weights = weights;
-        this.scaleShift = new ScaleShift(weights);
-        this.out = shape[0];
-        this.in = shape[1];
-    }
-
-    public int in() {
-        return in;
-    }
-
-    public int out() {
-        return out;
-    }
-
-    @Override
-    public LinearWeights weights() {
-        return weights;
+        super("StepDense", weights);
     }
 
     @Override
     public StepDense withWeights(LinearWeights other) {
-        if (!Arrays.equals(other.shape(), weights.shape())) {
-            throw new IllegalArgumentException(describe() + ": new weights " + Arrays.toString(other.shape())
-                    + " do not match " + Arrays.toString(weights.shape()));
-        }
-        return new StepDense(other);
+        return new StepDense(sameShape(other));
     }
 
     /** Starts a pass of at most {@code steps} steps over {@code batch} rows in {@code like}'s dtype. */
@@ -152,15 +121,5 @@ public final class StepDense implements LinearLayer, StepLayer {
     @Override
     public int stepInputSize() {
         return in;
-    }
-
-    @Override
-    public List<Param> params() {
-        return weights.params();
-    }
-
-    @Override
-    public String describe() {
-        return "StepDense(" + in + "->" + out + ", " + weights.kind() + (weights.bias() == null ? ", no bias" : "") + ")";
     }
 }

@@ -23,9 +23,13 @@ import jdk.incubator.vector.VectorSpecies;
  * or 2 vectors × 6 pixels (12 accumulators; per tap of an input channel 4 or 2 loads of filters
  * and 3 or 6 broadcasts). The accumulators go to a pixel-major scratch image {@code [oh][owc][o]}
  * that is transposed into NCHW with the bias (rows are computed to a multiple of 6 pixels, the
- * extra ones dropped). Filter gradient: 4 vectors of output channels × the 3 taps of one filter
- * row, summed over every output pixel of the part's images, with dY transposed to {@code [pixel][o]}
- * once per image.
+ * extra ones dropped). Filter gradient: 2 vectors of output channels × the 3 taps of one filter
+ * row (6 accumulators), or of filter rows 0 and 1 of a 3x3 kernel together (12: each pixel's two
+ * loads of dY then serve 12 multiply-adds instead of 6; 7-12% faster per filter gradient on the
+ * VAE's 3x3 shapes, the same sums), summed over every output pixel of the part's images, with dY
+ * transposed to {@code [pixel][o]} once per image. Tried and dropped: the forward tiles with a
+ * filter row's three taps written out per loop trip (no table lookup per tap): 4-7% slower for
+ * the 4x2 tile, and 1.7 times slower for the 2x6 tile written with an inner loop over the taps.
  *
  * <p><b>Order of sums.</b> A forward output is one float sum over input channels, then taps, in
  * that order, started from zero, the bias added last: the same for every thread count and batch
@@ -107,6 +111,151 @@ final class ChannelVectorConv {
         }
     }
 
+    /**
+     * Whether {@link #backwardDataStrided} serves the input gradient of a convolution to {@code c}
+     * input channels: stride 2 to 4, a square kernel at least as wide as the stride and at most 5,
+     * padding below the kernel size, and {@code c} whole pairs of vectors.
+     */
+    static boolean worthItStrided(int c, int kh, int kw, int stride, int pad) {
+        return kh == kw && stride >= 2 && stride <= 4 && kh >= stride && kh <= 5 && pad >= 0 && pad < kh && c > 0
+                && c % (2 * L) == 0;
+    }
+
+    /**
+     * {@code dx} (overwritten) of a convolution with stride {@code s ≥ 2} (and so the forward of a
+     * transposed convolution): dy {@code [n, o, oh, ow]}, filters {@code [o, c, k, k]}, dx
+     * {@code [n, c, hh, ww]} with {@code oh = (hh + 2p − k)/s + 1}. Each of the {@code s²} output
+     * phases {@code (Y mod s, X mod s)} is a stride-1 convolution of dy with the taps
+     * {@code ky ≡ Y + p (mod s)} (a 2x2 one per phase for the VAE's 4x4, stride-2 transposed
+     * convolutions), run on the forward's tiles and written to its pixels of dx. Every dx element is
+     * one float sum over dy's channels, then the phase's taps in row-major order, from zero: the
+     * same whatever the thread count, not the bits of the col2im path it replaces.
+     */
+    void backwardDataStrided(float[] dy, float[] w, float[] dx, int n, int o, int oh, int ow, int c, int hh, int ww, int k,
+                             int s, int p) {
+        if (!worthItStrided(c, k, k, s, p) || (hh + 2 * p - k) / s + 1 != oh || (ww + 2 * p - k) / s + 1 != ow
+                || hh + 2 * p < k || ww + 2 * p < k) {
+            throw new IllegalArgumentException("ChannelVectorConv strided input gradient: needs stride 2 to 4, a kernel of"
+                    + " stride to 5, padding below the kernel, input channels in whole pairs of " + L + "-lane vectors and"
+                    + " dy of the convolution's output size; got " + c + " channels, " + k + "x" + k + " kernel, stride " + s
+                    + ", padding " + p + ", dx " + hh + "x" + ww + ", dy " + oh + "x" + ow);
+        }
+        Job job = jobs.take();
+        try {
+            job.setStrided(w, n, o, oh, ow, c, hh, ww, k, s, p);
+            job.in = dy;
+            job.out = dx;
+            job.bias = null;
+            job.run(false);
+        } finally {
+            job.phases = null;
+            jobs.give(job);
+        }
+    }
+
+    /**
+     * The padded extent (rows, or columns) of dy for {@link Job#setStrided}: {@code top} above the
+     * {@code in} rows of dy and enough below for every phase's lowest tap, as {@code [extent]}.
+     */
+    private static int[] phaseExtent(int out, int in, int k, int s, int p, int top) {
+        int extent = top + in;
+        for (int r = 0; r < s; r++) {
+            int count = (out - r + s - 1) / s;
+            for (int kq = 0; kq < k; kq++) {
+                if (count > 0 && Math.floorMod(r + p - kq, s) == 0) {
+                    extent = Math.max(extent, top + count - 1 + (r + p - kq) / s + 1);
+                }
+            }
+        }
+        return new int[] {extent};
+    }
+
+    /**
+     * One output phase {@code (ry, rx)} of a strided input gradient: its output pixels
+     * {@code (s·m + ry, s·q + rx)}, their offsets in the padded dy, the taps that reach them (tap
+     * {@code (ky, kx)} at padded offset {@code ((ry + p − ky)/s + top)·wpd + (rx + p − kx)/s + top}
+     * from the pixel's) and the filters packed as {@code [o][tap][c]} for the forward's tiles.
+     */
+    private static final class Phase {
+        int ry, rx, rowsOut, colsOut, s, p;
+        int[] kys, kxs;
+        int kk;
+        int pixelsPadded;
+        int[] pixels = new int[0], taps = new int[0];
+        float[] packed = new float[0];
+
+        void set(int ry, int rx, int rowsOut, int colsOut, int k, int s, int p) {
+            this.ry = ry;
+            this.rx = rx;
+            this.rowsOut = Math.max(rowsOut, 0);
+            this.colsOut = Math.max(colsOut, 0);
+            this.s = s;
+            this.p = p;
+            this.kys = tapsOfPhase(ry, k, s, p);
+            this.kxs = tapsOfPhase(rx, k, s, p);
+            this.kk = kys.length * kxs.length;
+        }
+
+        /** The kernel rows {@code ky ≡ r + p (mod s)}, in increasing order (at least one when k ≥ s). */
+        private static int[] tapsOfPhase(int r, int k, int s, int p) {
+            int[] found = new int[k];
+            int count = 0;
+            for (int kq = 0; kq < k; kq++) {
+                if (Math.floorMod(r + p - kq, s) == 0) {
+                    found[count++] = kq;
+                }
+            }
+            return Arrays.copyOf(found, count);
+        }
+
+        /** Pixel offsets, tap offsets and packed filters for dy padded by {@code top} rows and columns. */
+        void tables(float[] wts, int o, int c, int k, int top, int wpd, int plane) {
+            int count = rowsOut * colsOut;
+            pixelsPadded = (count + ROW_QUANTUM - 1) / ROW_QUANTUM * ROW_QUANTUM;
+            if (pixels.length < pixelsPadded) {
+                pixels = new int[pixelsPadded];
+            }
+            Arrays.fill(pixels, count, pixelsPadded, 0);      // the last group's extra pixels read offset 0: computed, dropped
+            for (int m = 0; m < rowsOut; m++) {
+                for (int q = 0; q < colsOut; q++) {
+                    pixels[m * colsOut + q] = m * wpd + q;
+                }
+            }
+            if (taps.length < o * kk) {
+                taps = new int[o * kk];
+            }
+            if (packed.length < o * kk * c) {
+                packed = new float[o * kk * c];
+            }
+            for (int oc = 0; oc < o; oc++) {
+                int t = 0;
+                for (int ky : kys) {
+                    for (int kx : kxs) {
+                        int row = Math.floorDiv(ry + p - ky, s) + top, col = Math.floorDiv(rx + p - kx, s) + top;
+                        taps[oc * kk + t] = oc * plane + row * wpd + col;
+                        for (int ch = 0; ch < c; ch++) {
+                            packed[(oc * kk + t) * c + ch] = wts[((oc * c + ch) * k + ky) * k + kx];
+                        }
+                        t++;
+                    }
+                }
+            }
+        }
+
+        /** {@code dx[ch][s·m + ry][s·q + rx] = t[(m·colsOut + q)·c + ch]} for one image at {@code dx[off]}. */
+        void scatter(float[] t, float[] dx, int off, int c, int planeOut, int outW, int stride) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = off + ch * planeOut + ry * outW + rx;
+                for (int m = 0, from = ch; m < rowsOut; m++) {
+                    int to = base + m * stride * outW;
+                    for (int q = 0; q < colsOut; q++, from += c) {
+                        dx[to + q * stride] = t[from];
+                    }
+                }
+            }
+        }
+    }
+
     /** {@code dw (+)= ∂L/∂w} from x {@code [n, c, h, width]} and dy {@code [n, o, oh, ow]}; filters {@code [o, c, k, k]}. */
     void backwardFilter(float[] x, float[] dy, float[] dw, int n, int c, int h, int width, int o, int k, int stride, int pad,
                         boolean accumulate) {
@@ -152,8 +301,58 @@ final class ChannelVectorConv {
         int[] taps = new int[0];
         /** Offset in a padded input plane of the top-left tap of output pixel {@code oy·ow + ox}. */
         int[] pixels = new int[0];
+        /** The strided input gradient's phases ({@link #setStrided}); null for the other passes. */
+        Phase[] phases;
+        /** Phases kept from call to call, so that their tables are allocated once. */
+        Phase[] phaseCache = new Phase[0];
+        /** The strided input gradient's output plane (the convolution's input). */
+        int outH, outW;
+
+        /**
+         * The input gradient of a convolution with stride {@code s ≥ 2} as {@code s²} stride-1
+         * convolutions, one per phase {@code (Y mod s, X mod s)} of the output pixel: dy
+         * {@code [n, o, oh, ow]} (this job's input, {@code o} channels), dx {@code [n, c, hh, ww]}
+         * (its output, {@code c} channels), filters {@code [o, c, k, k]}.
+         */
+        void setStrided(float[] wts, int n, int o, int oh, int ow, int c, int hh, int ww, int k, int s, int p) {
+            batch(n);
+            this.ins = o;
+            this.outs = c;
+            this.h = oh;
+            this.w = ow;
+            this.k = k;
+            this.kk = k * k;
+            this.stride = s;
+            this.outH = hh;
+            this.outW = ww;
+            // Output row Y = s·m + r reads dy row m + (r + p − ky)/s for the taps ky ≡ r + p (mod s):
+            // with `pad` rows above, the highest tap is in the padded image, and rows below cover the lowest.
+            this.pad = (k - 1) / s + 1;
+            int[] rowsY = phaseExtent(hh, oh, k, s, p, pad), rowsX = phaseExtent(ww, ow, k, s, p, pad);
+            this.wpd = rowsX[0];
+            this.plane = rowsY[0] * wpd;
+            if (phaseCache.length < s * s) {
+                phaseCache = Arrays.copyOf(phaseCache, s * s);
+            }
+            phases = Arrays.copyOf(phaseCache, s * s);
+            int most = 0;
+            for (int ry = 0; ry < s; ry++) {
+                for (int rx = 0; rx < s; rx++) {
+                    Phase ph = phaseCache[ry * s + rx];
+                    if (ph == null) {
+                        ph = phaseCache[ry * s + rx] = new Phase();
+                    }
+                    ph.set(ry, rx, (hh - ry + s - 1) / s, (ww - rx + s - 1) / s, k, s, p);
+                    ph.tables(wts, o, c, k, pad, wpd, plane);
+                    phases[ry * s + rx] = ph;
+                    most = Math.max(most, ph.pixelsPadded);
+                }
+            }
+            this.pixelsPadded = most;
+        }
 
         void set(int n, int ins, int h, int w, int outs, int k, int stride, int pad) {
+            this.phases = null;
             this.k = k;
             this.kk = k * k;
             batch(n);
@@ -232,6 +431,16 @@ final class ChannelVectorConv {
                 }
                 return;
             }
+            if (phases != null) {
+                for (int b = first; b < end; b++) {
+                    pad(in, b * ins * h * w, xp);
+                    for (Phase ph : phases) {
+                        forward(xp, t, ph.pixels, ph.pixelsPadded, ph.taps, ins * ph.kk, ph.packed);
+                        ph.scatter(t, out, b * outs * outH * outW, outs, outH * outW, outW, stride);
+                    }
+                }
+                return;
+            }
             for (int b = first; b < end; b++) {
                 pad(in, b * ins * h * w, xp);
                 forward(xp, t);
@@ -241,7 +450,7 @@ final class ChannelVectorConv {
 
         /** The image's planes into zero-bordered planes of row length wpd. */
         private void pad(float[] src, int off, float[] xp) {
-            Arrays.fill(xp, 0, ins * plane, 0f);
+            BorderedPlanes.zeroBorders(xp, 0, ins, h, w, pad, pad, wpd, plane);
             BorderedPlanes.copy(src, off, ins, h, w, pad, wpd, plane, xp, 0);
         }
 
@@ -273,32 +482,33 @@ final class ChannelVectorConv {
          * pixel's input offset comes from {@link #pixels}), so a 7-pixel row wastes no lanes of a tile.
          */
         private void forward(float[] xp, float[] t) {
-            int[] po = pixels;
+            forward(xp, t, pixels, pixelsPadded, taps, ins * kk, packed);
+        }
+
+        /** {@link #forward(float[], float[])} with its tables given: pixel offsets, their count, tap offsets and filters. */
+        private void forward(float[] xp, float[] t, int[] po, int pixelsPadded, int[] tp, int taps9, float[] wts) {
             for (int q = 0; q < pixelsPadded; q += ROW_QUANTUM) {
                 int x0 = po[q];
                 int d1 = po[q + 1] - x0, d2 = po[q + 2] - x0, d3 = po[q + 3] - x0, d4 = po[q + 4] - x0, d5 = po[q + 5] - x0;
                 if (outs % (4 * L) == 0) {            // 3-7% faster than two 2x6 tiles (32 channels, AVX2)
                     for (int ob = 0; ob < outs; ob += 4 * L) {
                         int ta = q * outs + ob;
-                        tile4x2(xp, x0, d1, ob, t, ta);
-                        tile4x2(xp, x0 + d2, d3 - d2, ob, t, ta + 2 * outs);
-                        tile4x2(xp, x0 + d4, d5 - d4, ob, t, ta + 4 * outs);
+                        tile4x2(xp, x0, d1, ob, t, ta, tp, taps9, wts);
+                        tile4x2(xp, x0 + d2, d3 - d2, ob, t, ta + 2 * outs, tp, taps9, wts);
+                        tile4x2(xp, x0 + d4, d5 - d4, ob, t, ta + 4 * outs, tp, taps9, wts);
                     }
                     continue;
                 }
                 for (int ob = 0; ob < outs; ob += 2 * L) {
-                    tile2x6(xp, x0, d1, d2, d3, d4, d5, ob, t, q * outs + ob);
+                    tile2x6(xp, x0, d1, d2, d3, d4, d5, ob, t, q * outs + ob, tp, taps9, wts);
                 }
             }
         }
 
         /** Channels {@code [ob, ob + 4L)} × 2 pixels at padded offsets {@code x0} and {@code x0 + d1}. */
-        private void tile4x2(float[] xp, int x0, int d1, int ob, float[] t, int tOff) {
+        private void tile4x2(float[] xp, int x0, int d1, int ob, float[] t, int tOff, int[] tp, int taps9, float[] wts) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
             FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
-            int taps9 = ins * kk;
-            float[] wts = packed;
-            int[] tp = taps;
             for (int j = 0, wi = ob; j < taps9; j++, wi += outs) {
                 FloatVector w0 = FloatVector.fromArray(S, wts, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wts, wi + L);
@@ -328,13 +538,11 @@ final class ChannelVectorConv {
         }
 
         /** Channels {@code [ob, ob + 2L)} × 6 pixels at padded offsets {@code x0}, {@code x0 + d1}, ... {@code x0 + d5}. */
-        private void tile2x6(float[] xp, int x0, int d1, int d2, int d3, int d4, int d5, int ob, float[] t, int tOff) {
+        private void tile2x6(float[] xp, int x0, int d1, int d2, int d3, int d4, int d5, int ob, float[] t, int tOff, int[] tp,
+                             int taps9, float[] wts) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
             FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
             FloatVector a40 = FloatVector.zero(S), a41 = FloatVector.zero(S), a50 = FloatVector.zero(S), a51 = FloatVector.zero(S);
-            int taps9 = ins * kk;
-            float[] wts = packed;
-            int[] tp = taps;
             for (int j = 0, wi = ob; j < taps9; j++, wi += outs) {
                 FloatVector w0 = FloatVector.fromArray(S, wts, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wts, wi + L);
@@ -375,6 +583,16 @@ final class ChannelVectorConv {
 
         /** Adds one image's {@code Σ_p dY[p][o] · X[c][tap at p]} into {@code acc [c][kk][outs]}, filter row by filter row. */
         private void filterGradient(float[] xp, float[] dyT, float[] acc) {
+            if (k == 3) {
+                for (int c = 0; c < ins; c++) {
+                    for (int ob = 0; ob < outs; ob += 2 * L) {
+                        int xOff = c * plane, accOff = c * kk * outs + ob;
+                        gradientTwoRows(xp, xOff, dyT, ob, acc, accOff);
+                        gradientRow(xp, xOff + 2 * wpd, dyT, ob, acc, accOff + 6 * outs);
+                    }
+                }
+                return;
+            }
             for (int c = 0; c < ins; c++) {
                 for (int kh = 0; kh < k; kh++) {
                     for (int ob = 0; ob < outs; ob += 2 * L) {
@@ -426,6 +644,59 @@ final class ChannelVectorConv {
             a21.intoArray(acc, accOff + 2 * o + L);
             a30.intoArray(acc, accOff + 3 * o);
             a31.intoArray(acc, accOff + 3 * o + L);
+        }
+
+        /**
+         * {@link #gradientRow} for filter rows 0 and 1 of a 3x3 kernel at once (12 accumulators): each
+         * pixel's two loads of dY serve 12 multiply-adds instead of 6. The same sums in the same order.
+         */
+        private void gradientTwoRows(float[] xp, int xOff, float[] dyT, int ob, float[] acc, int accOff) {
+            int o = outs;
+            int r1 = accOff + 3 * o;
+            FloatVector a00 = FloatVector.fromArray(S, acc, accOff), a01 = FloatVector.fromArray(S, acc, accOff + L);
+            FloatVector a10 = FloatVector.fromArray(S, acc, accOff + o), a11 = FloatVector.fromArray(S, acc, accOff + o + L);
+            FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * o), a21 = FloatVector.fromArray(S, acc, accOff + 2 * o + L);
+            FloatVector b00 = FloatVector.fromArray(S, acc, r1), b01 = FloatVector.fromArray(S, acc, r1 + L);
+            FloatVector b10 = FloatVector.fromArray(S, acc, r1 + o), b11 = FloatVector.fromArray(S, acc, r1 + o + L);
+            FloatVector b20 = FloatVector.fromArray(S, acc, r1 + 2 * o), b21 = FloatVector.fromArray(S, acc, r1 + 2 * o + L);
+            int[] po = pixels;
+            int count = oh * ow;
+            int row = wpd;
+            for (int q = 0, di = ob; q < count; q++, di += o) {
+                int at = xOff + po[q], bt = at + row;
+                FloatVector d0 = FloatVector.fromArray(S, dyT, di);
+                FloatVector d1 = FloatVector.fromArray(S, dyT, di + L);
+                FloatVector p = FloatVector.broadcast(S, xp[at]);
+                a00 = d0.fma(p, a00);
+                a01 = d1.fma(p, a01);
+                p = FloatVector.broadcast(S, xp[at + 1]);
+                a10 = d0.fma(p, a10);
+                a11 = d1.fma(p, a11);
+                p = FloatVector.broadcast(S, xp[at + 2]);
+                a20 = d0.fma(p, a20);
+                a21 = d1.fma(p, a21);
+                p = FloatVector.broadcast(S, xp[bt]);
+                b00 = d0.fma(p, b00);
+                b01 = d1.fma(p, b01);
+                p = FloatVector.broadcast(S, xp[bt + 1]);
+                b10 = d0.fma(p, b10);
+                b11 = d1.fma(p, b11);
+                p = FloatVector.broadcast(S, xp[bt + 2]);
+                b20 = d0.fma(p, b20);
+                b21 = d1.fma(p, b21);
+            }
+            a00.intoArray(acc, accOff);
+            a01.intoArray(acc, accOff + L);
+            a10.intoArray(acc, accOff + o);
+            a11.intoArray(acc, accOff + o + L);
+            a20.intoArray(acc, accOff + 2 * o);
+            a21.intoArray(acc, accOff + 2 * o + L);
+            b00.intoArray(acc, r1);
+            b01.intoArray(acc, r1 + L);
+            b10.intoArray(acc, r1 + o);
+            b11.intoArray(acc, r1 + o + L);
+            b20.intoArray(acc, r1 + 2 * o);
+            b21.intoArray(acc, r1 + 2 * o + L);
         }
 
         /**

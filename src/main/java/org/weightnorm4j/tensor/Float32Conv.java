@@ -65,6 +65,8 @@ final class Float32Conv {
     private final ChannelVectorConv channelVector;
     /** 3x3 stride-1 convolutions with 8-pixel output rows and few channels ({@link RowConv#worthIt}); null without the Vector API. */
     private final RowConv rows;
+    /** Whether strided input gradients may use {@link ChannelVectorConv#backwardDataStrided} ({@link #CHANNEL_VECTOR_STRIDED_PROPERTY}). */
+    private final boolean channelVectorStrided;
     private final JobPool<Job> jobs = new JobPool<>(Job::new, job -> {
         job.filters.release();
         job.bias = null;
@@ -83,10 +85,19 @@ final class Float32Conv {
         this.channelVector = ops.simd() && Boolean.parseBoolean(System.getProperty(CHANNEL_VECTOR_PROPERTY, "true"))
                 ? new ChannelVectorConv() : null;
         this.rows = ops.simd() && Boolean.parseBoolean(System.getProperty(ROWS_PROPERTY, "true")) ? new RowConv() : null;
+        this.channelVectorStrided = Boolean.parseBoolean(System.getProperty(CHANNEL_VECTOR_STRIDED_PROPERTY, "true"));
     }
 
     /** {@code -Dweightnorm4j.channelvectorconv=false} turns {@link ChannelVectorConv} off (for measuring it against the others). */
     static final String CHANNEL_VECTOR_PROPERTY = "weightnorm4j.channelvectorconv";
+
+    /**
+     * {@code -Dweightnorm4j.channelvectorconv.strided=false} sends the input gradient of strided
+     * convolutions (and so the forward of the VAE's transposed convolutions) back to im2col +
+     * col2im: the bits of the builds before {@link ChannelVectorConv#backwardDataStrided}, for
+     * resuming a run started with one of them bit-identically (docs/VAE.md).
+     */
+    static final String CHANNEL_VECTOR_STRIDED_PROPERTY = "weightnorm4j.channelvectorconv.strided";
 
     /** {@code -Dweightnorm4j.directconv=false} turns {@link DirectConv} off (for measuring it against the others). */
     static final String DIRECT_PROPERTY = "weightnorm4j.directconv";
@@ -133,6 +144,11 @@ final class Float32Conv {
 
     /** dx = ∂L/∂x given dy = ∂L/∂y (overwrites dx). */
     void backwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
+        if (usesChannelVectorStrided(w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec)) {
+            channelVector.backwardDataStrided(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
+                    dx.dim(2), dx.dim(3), w.dim(2), spec.stride(), spec.padding());
+            return;
+        }
         if (usesChannelVector(BACKWARD_DATA, w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, dy.dim(2), dy.dim(3), dx.dim(2),
                 dx.dim(3))) {
             channelVector.backwardData(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
@@ -224,6 +240,16 @@ final class Float32Conv {
      * on 7x7 1.7 against 2.6-2.9 (Winograd, im2col); the stride-2 16 → 32 and 32 → 32 forwards 3.5
      * and 2.0 against 6.9 and 4.3 (im2col). A whole VAE step: 522-533 against 677 ms.
      */
+    /**
+     * Whether the input gradient of a strided convolution {@code c → o} runs on
+     * {@link ChannelVectorConv#backwardDataStrided}: its channel limits as {@link #usesChannelVector}'s,
+     * with dx's {@code c} channels in the vectors.
+     */
+    boolean usesChannelVectorStrided(int c, int o, int kh, int kw, ConvSpec spec) {
+        return channelVectorStrided && channelVector != null && Math.max(c, o) <= CHANNEL_VECTOR_MAX_CHANNELS
+                && o >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthItStrided(c, kh, kw, spec.stride(), spec.padding());
+    }
+
     boolean usesChannelVector(int op, int c, int o, int kh, int kw, ConvSpec spec, int oh, int ow, int h, int w) {
         if (channelVector == null || Math.max(c, o) > CHANNEL_VECTOR_MAX_CHANNELS) {
             return false;
@@ -280,6 +306,7 @@ final class Float32Conv {
     }
 
     /**
+     * "rows", "channel-vector", "channel-vector-phases" (a strided input gradient), "direct",
      * "winograd" or "im2col" for each of the three passes (forward, backward-data,
      * backward-filter) of a convolution, as {@link #forward} and the others will run it.
      */
@@ -288,6 +315,7 @@ final class Float32Conv {
         String[] names = new String[3];
         for (int op = FORWARD; op <= BACKWARD_FILTER; op++) {
             names[op] = op != BACKWARD_DATA && usesRows(c, o, kh, kw, spec, ow) ? "rows"
+                    : op == BACKWARD_DATA && usesChannelVectorStrided(c, o, kh, kw, spec) ? "channel-vector-phases"
                     : usesChannelVector(op, c, o, kh, kw, spec, oh, ow, h, w) ? "channel-vector"
                     : usesDirect(op, c, o, kh, kw, spec) ? "direct" : usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
         }

@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds, and calls made from inside a parallel part (a convolution that runs one GEMM per
  * image on each thread), run on the calling thread alone.
  *
- * <p>The micro-kernel keeps the 8 × 2 vector tile of C (4 × 2 where the CPU has only 16 vector
+ * <p>The micro-kernel keeps the 8 × 2 vector tile of C (6 × 2 where the CPU has only 16 vector
  * registers) in vector accumulators and updates them with one broadcast of A per row and two
  * loads of B per step of k. It writes the tile to
  * a small scratch array and a separate method merges the valid part into C. That keeps the
@@ -40,11 +40,11 @@ final class PanamaGemm implements GemmKernel {
 
     /**
      * Rows of the register tile: 8 with 32 vector registers (AVX-512: 16 accumulators, 2 of B, 1
-     * broadcast), 5 with 16 (AVX2: 10 + 2 + broadcasts; 8 rows spill, measured at 60 against 105
-     * GFLOP/s per core with {@code -XX:UseAVX=2}, and 6 rows spilled in one JVM run in two:
-     * {@link #kernel4}).
+     * broadcast), 6 with 16 (AVX2: 12 + 2 + 1; 8 rows spill, measured at 60 against 105 GFLOP/s per
+     * core with {@code -XX:UseAVX=2}; how the 6-row loop is written decides whether C2 keeps it in
+     * registers in every JVM run: {@link #kernel6}).
      */
-    static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
+    static final int MR = S.vectorBitSize() >= 512 ? 8 : 6;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     /**
@@ -353,7 +353,7 @@ final class PanamaGemm implements GemmKernel {
                 } else if (MR == 8) {
                     kernel8(kc, op.a, aPanel, op.bp, bPanel, tile);
                 } else {
-                    kernel4(kc, op.a, aPanel, op.bp, bPanel, tile);
+                    kernel6(kc, op.a, aPanel, op.bp, bPanel, tile);
                 }
                 merge(tile, rows, nr, c, cBlock + ir * ldc + jr, ldc, add, op.rowBias, op.biasOff + ir);
             }
@@ -422,26 +422,35 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * The micro-kernel for MR = 4 (16 vector registers); same contract as {@link #kernel8}. Eight
-     * accumulators, two vectors of B and the four broadcasts of A: 14 registers even when C2
-     * schedules every broadcast of a step before the first FMA, as it sometimes does. With 6 rows
-     * (12 + 2 + up to 6) or 5 (10 + 2 + up to 5) that ran past 16: whether C2 then spilled an
-     * accumulator to the stack inside the loop (a store and reload in its dependency chain)
-     * depended on the profile it compiled from, which differs from one JVM run to the next, so
-     * about one run in two ran every GEMM at half speed (docs/KERNELS.md, "The slow mode"). Eight
-     * accumulators still cover the FMA latency (4 cycles, 2 pipes) on Zen 3 and Intel cores.
+     * The micro-kernel for MR = 6 (16 vector registers); same contract as {@link #kernel8}. Twelve
+     * accumulators, two vectors of B and one broadcast of A at a time: 15 registers, and four
+     * chains of FMAs more than the FMA latency needs (4 cycles on 2 pipes on Zen 3 and Intel
+     * cores), so one late load does not stall both pipes as it could with 4 rows' eight.
+     *
+     * <p>The loop's shape is what keeps it in registers and short. B's index is the loop
+     * variable and A's a second one stepped by 6: C2 hoists B's bounds checks, keeps two compares
+     * for A, and compiles a step into 32 instructions (12 FMAs, 8 loads) with no stack access.
+     * Tried and dropped (docs/KERNELS.md, "The slow mode"): both indices stepped beside a
+     * counter (the 6-row kernel until 2026-12-07) spilled two accumulators in about one JVM run
+     * in two; indices computed from the counter ({@code aIdx + 6p}, which C2 turns into shifts
+     * and adds before it looks for bounds checks to hoist) took 42 instructions; two steps per
+     * iteration let C2 load the broadcasts of both steps first and spilled. Check a
+     * change here with {@code scripts/gemm-spill-check.py --method kernel6} over many JVMs.
      */
-    private static void kernel4(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
+    private static void kernel6(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bi = bIdx + p * NR;         // indices linear in p: C2 hoists the bounds checks out of the loop
-            int ai = aIdx + p * 4;
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        int ai = aIdx;
+        int bEnd = bIdx + kc * NR;
+        for (int bi = bIdx; bi < bEnd; bi += NR, ai += 6) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            FloatVector x;
+            x = FloatVector.broadcast(S, ap[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
             x = FloatVector.broadcast(S, ap[ai + 1]);
@@ -453,15 +462,25 @@ final class PanamaGemm implements GemmKernel {
             x = FloatVector.broadcast(S, ap[ai + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
         c20.intoArray(tile, 2 * NR);
         c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
     }
 
     /**

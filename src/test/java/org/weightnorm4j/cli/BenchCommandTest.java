@@ -88,6 +88,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void gemmWarmsUpUntilSettledAndTimesOnTheCpuClockWithOneThread() {
+        List<String> lines = run(new StringWriter(), "bench", "gemm", "--sizes", "9", "--reps", "2", "--warmup-seconds", "0.01",
+                "--threads", "1", "--clock", "cpu");
+        JsonObject o = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        assertEquals("cpu", o.get("clock").getAsString());
+        assertTrue(o.get("warmup_calls").getAsInt() >= 3 + WarmUp.MIN_BATCH * 2 || !o.get("warmup_settled").getAsBoolean(), lines.get(0));
+        assertTrue(o.get("warmup_s").getAsDouble() > 0, lines.get(0));
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("bench", "gemm", "--sizes", "9", "--threads", "2", "--clock", "cpu"));
+        assertTrue(err.toString().contains("use it with --threads 1"), err.toString());
+    }
+
+    @Test
     void convPrintsOneJsonObjectPerLayer() {
         List<String> lines = run(new StringWriter(), "bench", "conv", "--batch", "1", "--reps", "1", "--warmup-seconds", "0");
         assertEquals(BenchCommand.Conv.LAYERS.size(), lines.size(), String.join("\n", lines));

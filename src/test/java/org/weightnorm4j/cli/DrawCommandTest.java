@@ -32,16 +32,8 @@ class DrawCommandTest {
     }
 
     private static String[] tiny(String... more) {
-        String[] base = {"--data", data.toString(), "--glimpses", "2", "--hidden", "4", "--latent", "2", "--batch", "20",
-                "--epochs", "1", "--threads", "1", "--write", "3"};
-        List<String> all = new ArrayList<>(List.of(more));
-        for (int i = 0; i < base.length; i += 2) {
-            if (!all.contains(base[i])) {
-                all.add(base[i]);
-                all.add(base[i + 1]);
-            }
-        }
-        return all.toArray(new String[0]);
+        return CliRun.withDefaults(more, "--data", data.toString(), "--glimpses", "2", "--hidden", "4", "--latent", "2", "--batch", "20",
+                "--epochs", "1", "--threads", "1", "--write", "3");
     }
 
     /** Runs {@code draw} with {@code args} into {@code out}; it must succeed with a finite test bound. Returns its summary and the log. */

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,15 +48,7 @@ class OptionMixinsTest {
             "--steps", "noise: optimizer steps per batch size; bench train: timed steps");
 
     private static CommandLine command(String path) {
-        CommandLine c = Main.commandLine();
-        for (String name : path.split(" ")) {
-            c = c.getSubcommands().get(name);
-        }
-        return c;
-    }
-
-    private static Class<?> declaringClass(OptionSpec o) {
-        return ((Field) o.userObject()).getDeclaringClass();
+        return OptionDeclarations.command(path);
     }
 
     /** Each command keeps exactly its option names (the hidden fault-injection option included). */
@@ -77,11 +67,7 @@ class OptionMixinsTest {
                 + " --threads --train-limit --version --weight-decay",
         "bench train;--batch --epoch --help --param --rounds --seed --steps --synthetic --threads --version --warmup --workload"})
     void optionNamesStay(String command, String names) {
-        Set<String> actual = new TreeSet<>();
-        for (OptionSpec o : command(command).getCommandSpec().options()) {
-            actual.add(o.longestName());
-        }
-        assertEquals(new TreeSet<>(List.of(names.split(" "))), actual, command);
+        assertEquals(new TreeSet<>(List.of(names.split(" "))), OptionDeclarations.names(command), command);
     }
 
     /**
@@ -91,32 +77,9 @@ class OptionMixinsTest {
      */
     @Test
     void sharedOptionsAreDeclaredOnce() {
-        Map<String, Set<String>> declaredIn = new TreeMap<>();
-        Map<String, Set<String>> takenBy = new TreeMap<>();
-        for (String command : COMMANDS) {
-            List<String> seen = new ArrayList<>();
-            for (OptionSpec o : command(command).getCommandSpec().options()) {
-                for (String name : o.names()) {
-                    assertTrue(!seen.contains(name), command + " declares " + name + " twice");
-                    seen.add(name);
-                }
-                declaredIn.computeIfAbsent(o.longestName(), k -> new TreeSet<>()).add(declaringClass(o).getName());
-                takenBy.computeIfAbsent(o.longestName(), k -> new TreeSet<>()).add(command);
-            }
-        }
-        List<String> problems = new ArrayList<>();
-        for (var e : declaredIn.entrySet()) {
-            String name = e.getKey();
-            if (takenBy.get(name).size() < 2 || OWN_PER_COMMAND.containsKey(name)) {
-                continue;
-            }
-            if (e.getValue().size() != 1) {
-                problems.add(name + " is declared in " + e.getValue() + " (taken by " + takenBy.get(name) + ")");
-            } else if (e.getValue().iterator().next().endsWith("Command")) {
-                problems.add(name + " is shared by " + takenBy.get(name) + " but declared in the command " + e.getValue());
-            }
-        }
-        assertEquals(List.of(), problems, "options declared more than once; move them into a shared mixin");
+        OptionDeclarations d = new OptionDeclarations(COMMANDS);
+        assertEquals(List.of(), d.problems(OWN_PER_COMMAND.keySet()), "options declared more than once; move them into a shared mixin");
+        Map<String, Set<String>> takenBy = d.takenBy;
         for (String name : OWN_PER_COMMAND.keySet()) {
             assertTrue(takenBy.containsKey(name) && takenBy.get(name).size() >= 2,
                     name + " is no longer taken by several commands; drop it from OWN_PER_COMMAND");

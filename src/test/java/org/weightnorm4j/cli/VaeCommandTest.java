@@ -29,16 +29,8 @@ class VaeCommandTest {
     }
 
     private static String[] tiny(String... more) {
-        String[] base = {"--data", data.toString(), "--channels", "2,3", "--hidden", "8", "--latent", "2", "--batch", "20",
-                "--epochs", "1", "--is-samples", "3", "--threads", "1", "--init-batch", "20"};
-        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(more));
-        for (int i = 0; i < base.length; i += 2) {
-            if (!all.contains(base[i])) {                                 // an option given in more replaces the default here
-                all.add(base[i]);
-                all.add(base[i + 1]);
-            }
-        }
-        return all.toArray(new String[0]);
+        return CliRun.withDefaults(more, "--data", data.toString(), "--channels", "2,3", "--hidden", "8", "--latent", "2", "--batch", "20",
+                "--epochs", "1", "--is-samples", "3", "--threads", "1", "--init-batch", "20");
     }
 
     @Test

@@ -14,9 +14,9 @@ class GemmBlockingTest {
 
     @Test
     void theKnownHostsGetTheirBlocking() {
-        // Zen 3 with AVX2 (4 x 16 tile): 512 KiB L2, 32 MiB L3 seen by 2 vCPUs.
-        GemmBlocking zen3 = GemmBlocking.derive(host(32 << 10, 512 << 10, 32L << 20, 2), 4, 16);
-        assertEquals("1024,80,2048", zen3.sizes());
+        // Zen 3 with AVX2 (6 x 16 tile): 512 KiB L2, 32 MiB L3 seen by 2 vCPUs.
+        GemmBlocking zen3 = GemmBlocking.derive(host(32 << 10, 512 << 10, 32L << 20, 2), 6, 16);
+        assertEquals("1024,78,2048", zen3.sizes());
         // Zen 4 with AVX-512 (8 x 32 tile): 1 MiB L2: the same depth, so the same sums.
         GemmBlocking zen4 = GemmBlocking.derive(host(32 << 10, 1 << 20, 32L << 20, 2), 8, 32);
         assertEquals("1024,160,2048", zen4.sizes());
@@ -26,14 +26,14 @@ class GemmBlockingTest {
     @Test
     void smallAndUnknownCachesStillGiveUsableBlocks() {
         // 256 KiB L2 (many laptops): half the depth.
-        GemmBlocking small = GemmBlocking.derive(host(32 << 10, 256 << 10, 6L << 20, 4), 4, 16);
+        GemmBlocking small = GemmBlocking.derive(host(32 << 10, 256 << 10, 6L << 20, 4), 6, 16);
         assertEquals(512, small.kc());
-        assertEquals(0, small.mc() % 4);
+        assertEquals(0, small.mc() % 6);
         assertEquals(0, small.nc() % 16);
         assertTrue((small.mc() + 16L) * small.kc() * 4 <= (256 << 10) * 3 / 4, small.sizes());
         // Nothing reported: the defaults (512 KiB L2, an 8 MiB block of B).
-        GemmBlocking unknown = GemmBlocking.derive(host(-1, -1, -1, 1), 4, 16);
-        assertEquals("1024,80,2048", unknown.sizes());
+        GemmBlocking unknown = GemmBlocking.derive(host(-1, -1, -1, 1), 6, 16);
+        assertEquals("1024,78,2048", unknown.sizes());
         assertTrue(unknown.source().contains("unknown"), unknown.source());
         // A tiny L2 never gives a depth below the minimum nor fewer rows than one panel.
         GemmBlocking tiny = GemmBlocking.derive(host(16 << 10, 64 << 10, -1, 1), 8, 32);

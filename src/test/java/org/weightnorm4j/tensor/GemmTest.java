@@ -46,6 +46,9 @@ class GemmTest {
                 {1, 1, 1}, {1, 7, 17}, {7, 1, 33}, {17, 33, 1}, {8, 32, 256}, {9, 33, 257},
                 {33, 17, 7}, {64, 64, 64}, {65, 31, 100}, {1023, 17, 5}, {5, 1023, 9}, {7, 9, 1023},
                 {130, 67, 300}, {300, 257, 520}, {20, 2100, 300}, {3, 2051, 2}, {45, 70, 2100},
+                // every remainder of m modulo the AVX2 tile's 6 rows (and the AVX-512 tile's 8), with
+                // ragged columns and odd depths: the last panel's zero rows and the partial merges
+                {66, 47, 130}, {67, 18, 70}, {68, 100, 41}, {69, 33, 300}, {70, 15, 65}, {71, 49, 129},
                 // A's rows 4 KiB apart: packed, not read in place (PanamaGemm.readableInPlace)
                 {13, 100, 1024}, {20, 33, 1024},
                 // A·Bᵀ with few rows of A (DotGemm): DQN's layers and acting row, ragged tiles, depth tails
@@ -197,14 +200,14 @@ class GemmTest {
 
     /**
      * The other micro-kernel: in a JVM limited to AVX2 the preferred vector is 256 bits and
-     * PanamaGemm uses its 4-row kernel. Runs on x86-64 only, where {@code -XX:UseAVX} exists.
+     * PanamaGemm uses its 6-row kernel. Runs on x86-64 only, where {@code -XX:UseAVX} exists.
      */
     @Test
     void theAvx2KernelMatchesTheReferenceToo() throws IOException, InterruptedException {
         String arch = System.getProperty("os.arch");
         Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "needs x86-64, not " + arch);
         String output = runProbe("-XX:UseAVX=2", Avx2Probe.class);
-        assertTrue(output.contains("checked MR=4"), output);
+        assertTrue(output.contains("checked MR=6"), output);
     }
 
     /** Runs {@code probe}'s main in a JVM of its own with one extra JVM option; its output, once it exits with 0. */
@@ -220,11 +223,11 @@ class GemmTest {
         return output;
     }
 
-    /** Runs in the AVX2-limited JVM: every shape and variant through the 4-row kernel; exits 1 on a mismatch. */
+    /** Runs in the AVX2-limited JVM: every shape and variant through the 6-row kernel; exits 1 on a mismatch. */
     public static final class Avx2Probe {
         public static void main(String[] args) {
-            if (PanamaGemm.MR != 4) {
-                System.out.println("expected the 4-row kernel with 256-bit vectors but MR=" + PanamaGemm.MR);
+            if (PanamaGemm.MR != 6) {
+                System.out.println("expected the 6-row kernel with 256-bit vectors but MR=" + PanamaGemm.MR);
                 System.exit(1);
             }
             PanamaGemm kernel = new PanamaGemm();

@@ -22,7 +22,7 @@ import org.weightnorm4j.testing.RestoreThreads;
  * The prepacked right operand ({@link PackedB}, an LSTM's recurrent weight packed once per pass)
  * against the existing GEMM: the same bits as {@link GemmKernel#gemm} with the original B, on the
  * awkward shapes, the four transpose variants, one and two threads (the sequential and the pooled
- * path), with this host's micro-kernel and, in JVMs of their own, the 4-row AVX2 kernel and blocks
+ * path), with this host's micro-kernel and, in JVMs of their own, the 6-row AVX2 kernel and blocks
  * small enough that every shape crosses several of them. Bit equality with {@code gemm}, itself
  * checked against the double reference in {@link GemmTest}, is the contract LSTM results rely on.
  */
@@ -132,13 +132,13 @@ class PackedBGemmTest {
         assertThrows(IllegalArgumentException.class, () -> Kernels.gemmPackedB(false, 3, a, 0, 12, packed, new float[14], 0, 5, false));
     }
 
-    /** The 4-row micro-kernel (a JVM limited to AVX2). */
+    /** The 6-row micro-kernel (a JVM limited to AVX2). */
     @Test
     void theAvx2KernelGivesTheSameBits() throws IOException, InterruptedException {
         String arch = System.getProperty("os.arch");
         Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "needs x86-64, not " + arch);
         String output = GemmTest.runProbe("-XX:UseAVX=2", Probe.class);
-        assertTrue(output.contains("packed B checked, MR=4"), output);
+        assertTrue(output.contains("packed B checked, MR=6"), output);
     }
 
     /** Blocks far smaller than any host's, so that every shape crosses several depth and column blocks. */
