@@ -20,6 +20,9 @@ public final class Dense extends AbstractDense {
     private Tensor u;
     private Tensor gradW;
     private Tensor dx;
+    /** The direction laid out for the GEMM while the weights are held ({@link #holdWeights}), else unused. */
+    private PassWeight held;
+    private boolean holding;
 
     /**
      * A dense layer {@code in → out} with a bias and PyTorch's default initialisation (as
@@ -52,10 +55,52 @@ public final class Dense extends AbstractDense {
         }
         x = input;
         int n = input.dim(0);
-        scaleShift.prepare(describe());
         u = Buffers.ensure(u, input, n, out);
-        Kernels.matmul(input, false, weights.direction(), true, u, false);    // u = x dᵀ
+        if (!holding) {
+            scaleShift.prepare(describe());                                  // held: s computed at holdWeights
+        }
+        if (holding && input.isFloat32()) {
+            input.requireSameType(describe(), weights.direction());
+            held.multiply(n, input, 0, in, u, 0, out, false);                // u = x dᵀ, d laid out at holdWeights
+        } else {
+            Kernels.matmul(input, false, weights.direction(), true, u, false);    // u = x dᵀ
+        }
         return scaleShift.forward(u);                                        // y = s ⊙ u + b
+    }
+
+    /**
+     * Declares the weights constant until {@link #releaseWeights}: the scale {@code s = g/||v||}
+     * (Eq. 2) is computed and the direction laid out for the GEMM ({@link PassWeight}) now, once,
+     * instead of at every forward. For a network that is only read between rare changes, such as
+     * DQN's target network between syncs: laying out the 128 x 1024 weight of MinAtar's hidden layer
+     * took 70-100 µs of every target forward. Forwards give the same bits as without holding.
+     *
+     * <p>The caller must not change the weights while they are held (nothing could notice: the
+     * forward reads the copy made here); to change them, {@link #releaseWeights} (or hold again
+     * after the change, which takes the new values).
+     */
+    public void holdWeights() {
+        if (held == null) {
+            held = new PassWeight(describe() + " (weights held constant)");
+        }
+        scaleShift.prepare(describe());
+        if (weights.direction().isFloat32()) {
+            held.pack(weights.direction(), true, in, out, in);      // float64 products stay Kernels.matmul's
+        }
+        holding = true;
+    }
+
+    /** Ends {@link #holdWeights}: forwards read the weights as they are again. Does nothing when not holding. */
+    public void releaseWeights() {
+        if (holding) {
+            held.release();
+            holding = false;
+        }
+    }
+
+    /** Whether the weights are held ({@link #holdWeights}). */
+    public boolean holdsWeights() {
+        return holding;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.weightnorm4j.rl;
 
 import java.util.Map;
+import org.weightnorm4j.nn.HeldWeights;
 import org.weightnorm4j.nn.Mode;
 import org.weightnorm4j.nn.ModelState;
 import org.weightnorm4j.nn.ModelTree;
@@ -42,6 +43,11 @@ public final class DqnAgent implements Policy {
     private final HuberTdObjective.TdTargets targets;
     private final Tensor single;
     private long updates;
+    /**
+     * Whether the target network's dense weights are held ({@link HeldWeights}): laid out for the
+     * GEMM once per sync instead of at every update. Cleared whenever the target's weights change.
+     */
+    private boolean targetHeld;
     /** What {@link #targetsTask} computes targets for during an {@link #update}. */
     private ReplayMemory.Minibatch pendingBatch;
     private float[] pendingTargets;
@@ -78,8 +84,25 @@ public final class DqnAgent implements Policy {
         return online;
     }
 
+    /**
+     * The target network. Read it freely; whoever writes into its weights (a checkpoint's restore)
+     * must call {@link #targetChanged} afterwards, since its dense layers' weights are held between
+     * syncs ({@link HeldWeights}).
+     */
     public Sequential target() {
         return target;
+    }
+
+    /** Says the target network's weights were written from outside: the next update takes them as they are now. */
+    public void targetChanged() {
+        HeldWeights.release(target);
+        targetHeld = false;
+    }
+
+    /** Copies the online network into the target network (a sync). */
+    private void syncTarget() {
+        ModelState.copy(online, target);
+        targetChanged();
     }
 
     public Optimizer optimizer() {
@@ -151,7 +174,7 @@ public final class DqnAgent implements Policy {
     double updateOnDrawn() {
         if (updates == 0 && config.param().usesWeightNorm()) {
             DataDependentInit.apply(online, batch.states(), DataDependentInit.Options.paper(seed + 17));
-            ModelState.copy(online, target);
+            syncTarget();
         }
         return update(batch);
     }
@@ -179,13 +202,17 @@ public final class DqnAgent implements Policy {
         }
         updates++;
         if (updates % config.targetSync() == 0) {
-            ModelState.copy(online, target);
+            syncTarget();
         }
         return loss;
     }
 
     /** {@code y[i] = r[i] + γ (1 − done[i]) max_a Q_target(s'[i], a)}, the target network in evaluation mode. */
     public void computeTargets(ReplayMemory.Minibatch mb, float[] into) {
+        if (!targetHeld) {
+            HeldWeights.hold(target);     // once per sync: the same bits as laying the weights out every time
+            targetHeld = true;
+        }
         Tensor qNext = target.forward(mb.nextStates(), Mode.EVAL);
         float[] q = qNext.data();
         int n = Environment.NUM_ACTIONS;

@@ -223,6 +223,7 @@ public final class DqnCheckpoint {
         agent.actRng().setState(in.readLong());
         readTensorsInto(in, live(agent.online()), "online network");
         readTensorsInto(in, live(agent.target()), "target network");
+        agent.targetChanged();
         Map<String, Tensor> optTensors = new LinkedHashMap<>(agent.optimizer().state().tensors());
         readTensorsInto(in, optTensors, "optimizer");
         Map<String, Double> scalars = new LinkedHashMap<>();

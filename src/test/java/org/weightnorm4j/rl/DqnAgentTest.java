@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.weightnorm4j.nn.Mode;
+import org.weightnorm4j.nn.ModelState;
 import org.weightnorm4j.nn.ModelTree;
 import org.weightnorm4j.nn.Param;
 import org.weightnorm4j.nn.Sequential;
@@ -72,6 +74,39 @@ class DqnAgentTest {
         }
         agent.learn();
         assertFalse(java.util.Arrays.equals(online.get("5.weight_g").value().data(), target.get("5.weight_g").value().data()));
+    }
+
+    @Test
+    void targetsUseTheTargetWeightsAfterEverySyncAndEveryAnnouncedWrite() {
+        // The target's dense weights are held (laid out once per sync): the targets must still be
+        // those of an ordinary forward of the target's current weights, bit for bit.
+        for (Parameterization p : new Parameterization[] {Parameterization.NORMAL, Parameterization.WN}) {
+            DqnAgent agent = new DqnAgent(tiny(p, "rmsprop"), C, 5);
+            ReplayMemory.Minibatch mb = randomBatch(agent, 64, 11);
+            Sequential plain = DqnNetwork.build(p, C, 99);
+            for (int k = 1; k <= 7; k++) {  // syncs after updates 3 and 6
+                agent.learn();
+                assertTargetsOfAnOrdinaryForward(agent, plain, mb, p + " after update " + k);
+            }
+            ModelState.copy(agent.online(), agent.target());   // a write from outside, announced
+            agent.targetChanged();
+            assertTargetsOfAnOrdinaryForward(agent, plain, mb, p + " after a write");
+        }
+    }
+
+    private static void assertTargetsOfAnOrdinaryForward(DqnAgent agent, Sequential plain, ReplayMemory.Minibatch mb, String what) {
+        ModelState.copy(agent.target(), plain);
+        float[] y = new float[mb.size()];
+        agent.computeTargets(mb, y);
+        float[] q = plain.forward(mb.nextStates(), Mode.EVAL).data();
+        for (int i = 0; i < mb.size(); i++) {
+            float max = q[i * 6];
+            for (int a = 1; a < 6; a++) {
+                max = Math.max(max, q[i * 6 + a]);
+            }
+            float expected = mb.rewards()[i] + 0.99f * (1f - mb.dones()[i]) * max;
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(y[i]), what + ", example " + i);
+        }
     }
 
     @Test
