@@ -97,6 +97,7 @@ def inner_loop(insns):
 def spill_check(runs, methods, command, java_opts=(), dump=None):
     """Runs `command` in `runs` fresh JVMs; prints one line per run; returns how many spilled."""
     slow = 0
+    shapes = {}
     prints = ['-XX:CompileCommand=print,' + m for m in methods]
     for run in range(1, runs + 1):
         cmd = ['java', '--add-modules', 'jdk.incubator.vector', '-XX:+UnlockDiagnosticVMOptions',
@@ -120,21 +121,29 @@ def spill_check(runs, methods, command, java_opts=(), dump=None):
                 if not body:
                     continue
                 stack = sum('(%rsp)' in t for t in body)
+                vstack = sum('(%rsp)' in t and '%ymm' in t for t in body)
                 copies = sum(bool(re.match(r'^vmov(dqu|ups|aps)\s+%ymm\d+,%ymm\d+$', t)) for t in body)
                 kind = ('OSR ' if '%' in header.split('::')[0] else '') + 'C2 ' + method.split('::')[-1]
-                loops.append((kind, len(body), stack, copies))
+                loops.append((kind, len(body), stack, vstack, copies))
                 if dump:
                     with open(os.path.join(dump, 'run%02d-%s.s' % (run, kind.replace(' ', '-'))), 'w') as f:
                         f.write('\n'.join(body) + '\n')
         # The OSR compilation only finishes the call that was running when it was made (its loop
         # starts from the interpreter's frame, vectors boxed); every later call runs the normal one.
-        spilled = any(s > 0 for kind, _, s, _ in loops if not kind.startswith('OSR'))
+        spilled = any(s > 0 for kind, _, s, _, _ in loops if not kind.startswith('OSR'))
         slow += spilled
-        desc = '; '.join('%s loop %d insns, %d stack, %d ymm copies' % l for l in loops) or 'no C2 compilation found'
+        for l in loops:
+            if not l[0].startswith('OSR'):
+                shapes[l] = shapes.get(l, 0) + 1
+        desc = '; '.join('%s loop %d insns, %d stack (%d of them ymm), %d ymm copies' % l for l in loops) or 'no C2 compilation found'
         print('run %2d: %s | %s | %s' % (run, 'SPILL' if spilled else 'ok   ', ' '.join(speeds), desc), flush=True)
         if p.returncode != 0:
             print(p.stderr[-2000:], file=sys.stderr)
-    print('%d of %d runs spilled inside the loop of %s' % (slow, runs, ', '.join(methods)))
+    print('%d of %d runs had a stack access inside the loop of %s' % (slow, runs, ', '.join(methods)))
+    # A loop-invariant integer read from the stack (a memory operand of an add) costs little; what
+    # marks a slow compile is a vector on the stack, or a loop unlike the other runs'.
+    for l, n in sorted(shapes.items(), key=lambda kv: -kv[1]):
+        print('  %d runs: %s loop %d insns, %d stack (%d of them ymm), %d ymm copies' % ((n,) + l))
     return slow
 
 
