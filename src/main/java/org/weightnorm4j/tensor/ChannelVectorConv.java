@@ -19,11 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * filter values, and each input pixel is one broadcast; stride 2 only changes which pixels are
  * broadcast. This is the register blocking of oneDNN's AVX2 direct convolution, on NCHW data.
  *
- * <p><b>Register tiles.</b> Forward: 4 vectors of output channels × 3 pixels of an output row,
- * or 2 vectors × 6 pixels (12 accumulators; per tap of an input channel 4 or 2 loads of filters
- * and 3 or 6 broadcasts). The accumulators go to a pixel-major scratch image {@code [oh][owc][o]}
- * that is transposed into NCHW with the bias (rows are computed to a multiple of 6 pixels, the
- * extra ones dropped). Filter gradient: 2 vectors of output channels × the 3 taps of one filter
+ * <p><b>Register tiles.</b> Forward: 4 vectors of output channels × 2 pixels (three such tiles
+ * per group of 6 pixels) when the channels come in blocks of {@code 4L}; 2 vectors × 4 pixels
+ * when they are exactly {@code 2L} (the VAE's 16 on AVX2: {@link Job#tile2x4} says why not 2 × 6);
+ * otherwise 2 vectors × 6 pixels. The accumulators go to a pixel-major scratch image
+ * {@code [pixel][o]} that is transposed into NCHW with the bias (pixel groups may span rows; the
+ * last group runs past the last pixel, and its extra pixels are dropped). Filter gradient: 2 vectors of output channels × the 3 taps of one filter
  * row (6 accumulators), or of filter rows 0 and 1 of a 3x3 kernel together (12: each pixel's two
  * loads of dY then serve 12 multiply-adds instead of 6; 7-12% faster per filter gradient on the
  * VAE's 3x3 shapes, the same sums), summed over every output pixel of the part's images, with dY
