@@ -1,132 +1,24 @@
 #!/usr/bin/env python3
-"""Runs a command in N separate JVMs and reports, for each, whether C2 kept the GEMM
-micro-kernel's accumulators in registers, and the GFLOP/s the run measured.
-
-Why: a micro-kernel that needs nearly all 16 ymm registers may be compiled with a stack spill
-inside its FMA loop in some JVM runs and not in others (docs/KERNELS.md, "The slow mode"). This
-dumps the kernel's machine code with -XX:CompileCommand=print (hex without hsdis), disassembles
-every C2 compilation of it with objdump, finds the inner loop (the backward branch whose body
-holds the FMAs) and counts stack accesses ("(%rsp)") and ymm register copies inside it. The
-verdict is on the normal C2 compilation, which every call runs once it exists; an OSR compilation
-(entered from the interpreter's frame, with its vectors boxed) only finishes the call that was
-running when it was made, and is listed but not judged.
+"""scripts/jit-spill-check.py with the GEMM micro-kernel's defaults (docs/KERNELS.md, "The slow mode").
 
 Usage: scripts/gemm-spill-check.py [--runs 20] [--method kernel6] [--jar target/weightnorm4j-all.jar]
-                                   [-- bench gemm --sizes 1024 --threads 1]
-Needs java 17+ and objdump (binutils). Prints one line per run and a summary.
+                                   [--java-opt OPT]... [-- bench gemm --sizes 1024 --threads 1]
 """
 import argparse
-import json
-import re
-import subprocess
-import sys
-import tempfile
+import importlib.util
+import os
 
-ADDR = re.compile(r'^\s*0x([0-9a-f]+): ([0-9a-f |]+)$')
+here = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location('jit_spill_check', os.path.join(here, 'jit-spill-check.py'))
+jit = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(jit)
 
-
-def c2_methods(dump, method):
-    """Yields (header, bytes, base address) for each C2 compilation of `method` in the dump."""
-    header, code, base = None, bytearray(), None
-    for line in dump.splitlines():
-        if line.startswith('Compiled method'):
-            if header and code:
-                yield header, bytes(code), base
-            header, code, base = None, bytearray(), None
-            if '(c2)' in line and ('::' + method + ' ') in line:
-                header = line.strip()
-            continue
-        if header is None:
-            continue
-        if line.startswith('[Exception Handler]') or line.startswith('[Stub Code]'):
-            yield header, bytes(code), base
-            header, code, base = None, bytearray(), None
-            continue
-        m = ADDR.match(line)
-        if m:
-            addr = int(m.group(1), 16)
-            if base is None:
-                base = addr
-            gap = addr - base - len(code)
-            if gap > 0:
-                code += b'\x90' * gap
-            code += bytes.fromhex(m.group(2).replace('|', '').replace(' ', ''))
-    if header and code:
-        yield header, bytes(code), base
-
-
-def disassemble(code, base):
-    with tempfile.NamedTemporaryFile(suffix='.bin') as f:
-        f.write(code)
-        f.flush()
-        out = subprocess.run(['objdump', '-D', '-b', 'binary', '-m', 'i386:x86-64',
-                              '--adjust-vma=%#x' % base, f.name], capture_output=True, text=True, check=True).stdout
-    insns = []
-    for line in out.splitlines():
-        m = re.match(r'^\s*([0-9a-f]+):\t[0-9a-f ]+\t(.*)$', line)
-        if m:
-            insns.append((int(m.group(1), 16), m.group(2).strip()))
-    return insns
-
-
-def inner_loop(insns):
-    """The instructions of the smallest backward-branch range that holds at least 8 FMAs."""
-    best = None
-    for i, (addr, text) in enumerate(insns):
-        m = re.match(r'^j\w+\s+0x([0-9a-f]+)', text)
-        if not m:
-            continue
-        target = int(m.group(1), 16)
-        if target >= addr:
-            continue
-        body = [t for a, t in insns[:i + 1] if target <= a <= addr]
-        if sum('vfmadd' in t for t in body) >= 8 and (best is None or len(body) < len(best)):
-            best = body
-    return best or []
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--runs', type=int, default=20)
-    ap.add_argument('--method', default='kernel6', help='PanamaGemm method to inspect')
-    ap.add_argument('--jar', default='target/weightnorm4j-all.jar')
-    ap.add_argument('--java-opt', action='append', default=[], help='extra JVM option (repeatable)')
-    ap.add_argument('command', nargs='*', default=['bench', 'gemm', '--sizes', '1024', '--threads', '1'])
-    args = ap.parse_args()
-    slow = 0
-    for run in range(1, args.runs + 1):
-        cmd = ['java', '--add-modules', 'jdk.incubator.vector', '-XX:+UnlockDiagnosticVMOptions',
-               '-XX:CompileCommand=quiet',
-               '-XX:CompileCommand=print,org.weightnorm4j.tensor.PanamaGemm::' + args.method,
-               *args.java_opt, '-jar', args.jar, *args.command]
-        p = subprocess.run(cmd, capture_output=True, text=True)
-        speeds = []
-        for line in p.stdout.splitlines():
-            if line.startswith('{'):
-                try:
-                    j = json.loads(line)
-                except ValueError:
-                    continue
-                for key in ('gflops_median', 'sequences_per_s_median', 'median'):
-                    if key in j:
-                        speeds.append('%s=%s' % (j.get('m', key), j[key]))
-                        break
-        loops = []
-        for header, code, base in c2_methods(p.stdout, args.method):
-            body = inner_loop(disassemble(code, base))
-            stack = sum('(%rsp)' in t for t in body)
-            copies = sum(bool(re.match(r'^vmov(dqu|ups|aps)\s+%ymm\d+,%ymm\d+$', t)) for t in body)
-            loops.append((('OSR ' if '%' in header.split('::')[0] else '') + 'C2', len(body), stack, copies))
-        # The OSR compilation only finishes the call that was running when it was made (its loop
-        # starts from the interpreter's frame, vectors boxed); every later call runs the normal one.
-        spilled = any(s > 0 for kind, _, s, _ in loops if not kind.startswith('OSR'))
-        slow += spilled
-        desc = '; '.join('%s loop %d insns, %d stack, %d ymm copies' % l for l in loops) or 'no C2 compilation found'
-        print('run %2d: %s | %s | %s' % (run, 'SPILL' if spilled else 'ok   ', ' '.join(speeds), desc), flush=True)
-        if p.returncode != 0:
-            print(p.stderr[-2000:], file=sys.stderr)
-    print('%d of %d runs spilled inside the %s loop' % (slow, args.runs, args.method))
-
-
-if __name__ == '__main__':
-    main()
+ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+ap.add_argument('--runs', type=int, default=20)
+ap.add_argument('--method', default='kernel6', help='PanamaGemm method to inspect')
+ap.add_argument('--jar', default='target/weightnorm4j-all.jar')
+ap.add_argument('--java-opt', action='append', default=[], help='extra JVM option (repeatable)')
+ap.add_argument('command', nargs='*', default=['bench', 'gemm', '--sizes', '1024', '--threads', '1'])
+args = ap.parse_args()
+jit.spill_check(args.runs, ['org.weightnorm4j.tensor.PanamaGemm::' + args.method],
+                ['-jar', args.jar, *args.command], args.java_opt)

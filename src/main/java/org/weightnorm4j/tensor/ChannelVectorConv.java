@@ -19,11 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * filter values, and each input pixel is one broadcast; stride 2 only changes which pixels are
  * broadcast. This is the register blocking of oneDNN's AVX2 direct convolution, on NCHW data.
  *
- * <p><b>Register tiles.</b> Forward: 4 vectors of output channels × 3 pixels of an output row,
- * or 2 vectors × 6 pixels (12 accumulators; per tap of an input channel 4 or 2 loads of filters
- * and 3 or 6 broadcasts). The accumulators go to a pixel-major scratch image {@code [oh][owc][o]}
- * that is transposed into NCHW with the bias (rows are computed to a multiple of 6 pixels, the
- * extra ones dropped). Filter gradient: 2 vectors of output channels × the 3 taps of one filter
+ * <p><b>Register tiles.</b> Forward: 4 vectors of output channels × 2 pixels (three such tiles
+ * per group of 6 pixels) when the channels come in blocks of {@code 4L}; 2 vectors × 4 pixels
+ * when they are exactly {@code 2L} (the VAE's 16 on AVX2: {@link Job#tile2x4} says why not 2 × 6);
+ * otherwise 2 vectors × 6 pixels. The accumulators go to a pixel-major scratch image
+ * {@code [pixel][o]} that is transposed into NCHW with the bias (pixel groups may span rows; the
+ * last group runs past the last pixel, and its extra pixels are dropped). Filter gradient: 2 vectors of output channels × the 3 taps of one filter
  * row (6 accumulators), or of filter rows 0 and 1 of a 3x3 kernel together (12: each pixel's two
  * loads of dY then serve 12 multiply-adds instead of 6; 7-12% faster per filter gradient on the
  * VAE's 3x3 shapes, the same sums), summed over every output pixel of the part's images, with dY
@@ -41,8 +42,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class ChannelVectorConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Output rows are computed in multiples of this many pixels (both forward tiles divide it). */
-    private static final int ROW_QUANTUM = 6;
+    /** The scratch rows are sized to a multiple of this many pixels (every forward tile's width, 2, 4 and 6, divides it). */
+    private static final int ROW_QUANTUM = 12;
     /** The slots of a thread's work arrays: the bordered image, and the output (or dY) pixel-major. */
     private static final int PADDED = 0;
     private static final int TRANSPOSED = 1;
@@ -171,6 +172,20 @@ final class ChannelVectorConv {
     }
 
     /**
+     * Tap j's offset {@code tp[j]} at index {@code j·2L} of {@code into} (grown as needed): the
+     * index of tap j's first filter vector when the output channels are one block of {@code 2L},
+     * so that {@link Job#tile2x4} reads the filters and the taps with one index.
+     */
+    static int[] spreadTaps(int[] tp, int taps9, int[] into) {
+        int step = 2 * L;
+        int[] out = into.length < taps9 * step ? new int[taps9 * step] : into;
+        for (int j = 0; j < taps9; j++) {
+            out[j * step] = tp[j];
+        }
+        return out;
+    }
+
+    /**
      * One output phase {@code (ry, rx)} of a strided input gradient: its output pixels
      * {@code (s·m + ry, s·q + rx)}, their offsets in the padded dy, the taps that reach them (tap
      * {@code (ky, kx)} at padded offset {@code ((ry + p − ky)/s + top)·wpd + (rx + p − kx)/s + top}
@@ -182,6 +197,8 @@ final class ChannelVectorConv {
         int kk;
         int pixelsPadded;
         int[] pixels = new int[0], taps = new int[0];
+        /** {@link #spreadTaps} of {@link #taps}, when the phase's output channels are one block of {@code 2L}. */
+        int[] tapsAtFilters = new int[0];
         float[] packed = new float[0];
 
         void set(int ry, int rx, int rowsOut, int colsOut, int k, int s, int p) {
@@ -239,6 +256,9 @@ final class ChannelVectorConv {
                         t++;
                     }
                 }
+            }
+            if (c == 2 * L) {
+                tapsAtFilters = spreadTaps(taps, o * kk, tapsAtFilters);
             }
         }
 
@@ -301,6 +321,8 @@ final class ChannelVectorConv {
         int[] taps = new int[0];
         /** Offset in a padded input plane of the top-left tap of output pixel {@code oy·ow + ox}. */
         int[] pixels = new int[0];
+        /** {@link #spreadTaps} of {@link #taps}, when {@code outs == 2L}. */
+        int[] tapsAtFilters = new int[0];
         /** The strided input gradient's phases ({@link #setStrided}); null for the other passes. */
         Phase[] phases;
         /** Phases kept from call to call, so that their tables are allocated once. */
@@ -388,6 +410,9 @@ final class ChannelVectorConv {
                     taps[c * kk + t] = c * plane + (t / k) * wpd + t % k;
                 }
             }
+            if (outs == 2 * L) {
+                tapsAtFilters = spreadTaps(taps, ins * kk, tapsAtFilters);
+            }
         }
 
         /**
@@ -435,7 +460,7 @@ final class ChannelVectorConv {
                 for (int b = first; b < end; b++) {
                     pad(in, b * ins * h * w, xp);
                     for (Phase ph : phases) {
-                        forward(xp, t, ph.pixels, ph.pixelsPadded, ph.taps, ins * ph.kk, ph.packed);
+                        forward(xp, t, ph.pixels, ph.rowsOut * ph.colsOut, ph.taps, ph.tapsAtFilters, ins * ph.kk, ph.packed);
                         ph.scatter(t, out, b * outs * outH * outW, outs, outH * outW, outW, stride);
                     }
                 }
@@ -482,12 +507,24 @@ final class ChannelVectorConv {
          * pixel's input offset comes from {@link #pixels}), so a 7-pixel row wastes no lanes of a tile.
          */
         private void forward(float[] xp, float[] t) {
-            forward(xp, t, pixels, pixelsPadded, taps, ins * kk, packed);
+            forward(xp, t, pixels, oh * ow, taps, tapsAtFilters, ins * kk, packed);
         }
 
-        /** {@link #forward(float[], float[])} with its tables given: pixel offsets, their count, tap offsets and filters. */
-        private void forward(float[] xp, float[] t, int[] po, int pixelsPadded, int[] tp, int taps9, float[] wts) {
-            for (int q = 0; q < pixelsPadded; q += ROW_QUANTUM) {
+        /**
+         * {@link #forward(float[], float[])} with its tables given: pixel offsets, the number of
+         * output pixels, tap offsets (also as {@link #spreadTaps} gives them, when {@code outs == 2L})
+         * and filters. Each tile's pixel groups run past the last pixel
+         * to a multiple of its width (at most {@link #ROW_QUANTUM}); the extra pixels read offset 0
+         * and are dropped.
+         */
+        private void forward(float[] xp, float[] t, int[] po, int count, int[] tp, int[] taw, int taps9, float[] wts) {
+            if (outs == 2 * L) {
+                for (int q = 0; q < count; q += 4) {
+                    tile2x4(xp, po[q], po[q + 1], po[q + 2], po[q + 3], t, q * outs, taw, taps9 * outs, wts);
+                }
+                return;
+            }
+            for (int q = 0; q < count; q += 6) {
                 int x0 = po[q];
                 int d1 = po[q + 1] - x0, d2 = po[q + 2] - x0, d3 = po[q + 3] - x0, d4 = po[q + 4] - x0, d5 = po[q + 5] - x0;
                 if (outs % (4 * L) == 0) {            // 3-7% faster than two 2x6 tiles (32 channels, AVX2)
@@ -503,6 +540,53 @@ final class ChannelVectorConv {
                     tile2x6(xp, x0, d1, d2, d3, d4, d5, ob, t, q * outs + ob, tp, taps9, wts);
                 }
             }
+        }
+
+        /**
+         * Channels {@code [0, 2L)} (all of them) × 4 pixels at padded offsets {@code p0..p3}, for
+         * {@code outs == 2L}; {@code taw[wi]} is the offset of the tap whose filters start at
+         * {@code wts[wi]}, and {@code wEnd} the filters' end.
+         *
+         * <p><b>Why not 2x6 here</b> (docs/KERNELS.md, "The 16-channel tile"): {@link #tile2x6}
+         * needs 15 of AVX2's 16 vector registers and, besides its two arrays, about 14 integers
+         * across its loop (a base and five pixel distances, the tap and filter indices, their
+         * limits and steps, two array lengths) for 13 usable general registers, so C2 must spill
+         * and chooses what to spill per JVM run; about one run in five got a compile 1.5 times
+         * slower. Here 8 accumulators, two filter vectors and one broadcast are 11 vector registers,
+         * and the loop keeps 12 integers: the two arrays and the tap table, the index and its limit
+         * (the filters' and the table's bounds checks are hoisted: the index is the loop variable
+         * with a constant step), the input's length, four pixel offsets and two temporaries. Same
+         * sums as tile2x6: each output is one FMA chain over the taps in order.
+         */
+        private static void tile2x4(float[] xp, int p0, int p1, int p2, int p3, float[] t, int tOff, int[] taw, int wEnd,
+                                    float[] wts) {
+            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
+            FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
+            for (int wi = 0; wi < wEnd; wi += 2 * L) {
+                FloatVector w0 = FloatVector.fromArray(S, wts, wi);
+                FloatVector w1 = FloatVector.fromArray(S, wts, wi + L);
+                int at = taw[wi];
+                FloatVector p = FloatVector.broadcast(S, xp[at + p0]);
+                a00 = w0.fma(p, a00);
+                a01 = w1.fma(p, a01);
+                p = FloatVector.broadcast(S, xp[at + p1]);
+                a10 = w0.fma(p, a10);
+                a11 = w1.fma(p, a11);
+                p = FloatVector.broadcast(S, xp[at + p2]);
+                a20 = w0.fma(p, a20);
+                a21 = w1.fma(p, a21);
+                p = FloatVector.broadcast(S, xp[at + p3]);
+                a30 = w0.fma(p, a30);
+                a31 = w1.fma(p, a31);
+            }
+            a00.intoArray(t, tOff);
+            a01.intoArray(t, tOff + L);
+            a10.intoArray(t, tOff + 2 * L);
+            a11.intoArray(t, tOff + 3 * L);
+            a20.intoArray(t, tOff + 4 * L);
+            a21.intoArray(t, tOff + 5 * L);
+            a30.intoArray(t, tOff + 6 * L);
+            a31.intoArray(t, tOff + 7 * L);
         }
 
         /** Channels {@code [ob, ob + 4L)} × 2 pixels at padded offsets {@code x0} and {@code x0 + d1}. */

@@ -211,4 +211,50 @@ class ChannelVectorConvTest {
         k.conv2dForward(x, w, bias, routed, down);
         assertArrayEquals(called.data(), routed.data());
     }
+
+    /**
+     * Each forward output is exactly the float FMA chain over input channels, then taps, from
+     * zero, whichever tile computed it: the one-block tile (2L channels, 4 pixels) and the 2x6
+     * tile (3 pairs) on pixel counts that are multiples of neither 4 nor 6 (7x5, and 3x3 at
+     * stride 2 with padding 2); so changing the tile changes no bit (docs/KERNELS.md, "The
+     * 16-channel tile").
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exactCases")
+    void everyTileSumsInTheDocumentedOrderBitForBit(Case cs) {
+        SplittableRandom rnd = new SplittableRandom(11);
+        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
+        Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
+        int oh = (cs.h() + 2 * cs.pad() - 3) / cs.stride() + 1, ow = (cs.w() + 2 * cs.pad() - 3) / cs.stride() + 1;
+        float[] y = new float[cs.n() * cs.o() * oh * ow];
+        new ChannelVectorConv().forward(x.data(), w.data(), null, y, cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(), cs.pad());
+        float[] xd = x.data(), wd = w.data();
+        for (int b = 0; b < cs.n(); b++) {
+            for (int o = 0; o < cs.o(); o++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float acc = 0f;
+                        for (int c = 0; c < cs.c(); c++) {
+                            for (int t = 0; t < 9; t++) {
+                                int iy = oy * cs.stride() - cs.pad() + t / 3, ix = ox * cs.stride() - cs.pad() + t % 3;
+                                boolean inside = iy >= 0 && iy < cs.h() && ix >= 0 && ix < cs.w();
+                                float xv = inside ? xd[((b * cs.c() + c) * cs.h() + iy) * cs.w() + ix] : 0f;
+                                acc = Math.fma(wd[(o * cs.c() + c) * 9 + t], xv, acc);
+                            }
+                        }
+                        int at = ((b * cs.o() + o) * oh + oy) * ow + ox;
+                        float want = acc + 0f;                    // + the absent bias, as the kernel adds it
+                        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(y[at]),
+                                () -> cs + ": output " + at + " is " + y[at] + ", the chain gives " + want);
+                    }
+                }
+            }
+        }
+    }
+
+    static Stream<Case> exactCases() {
+        int pair = 2 * L;
+        return Stream.of(new Case(3, 5, 7, 5, pair, 1, 1), new Case(3, 5, 7, 5, 3 * pair, 1, 1),
+                new Case(2, 3, 3, 3, pair, 2, 2), new Case(2, 3, 3, 3, 3 * pair, 2, 2));
+    }
 }
