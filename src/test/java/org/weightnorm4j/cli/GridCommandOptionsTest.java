@@ -108,29 +108,16 @@ class GridCommandOptionsTest {
         }
     }
 
-    /** The command at {@code path} after parsing {@code args}, as {@code weightnorm PATH ARGS} would. */
-    private static <T> T parse(String path, String... args) {
-        CommandLine top = Main.commandLine();
-        List<String> line = new ArrayList<>(List.of(path.split(" ")));
-        line.addAll(List.of(args));
-        top.parseArgs(line.toArray(String[]::new));
-        CommandLine c = top;
-        for (String name : path.split(" ")) {
-            c = c.getSubcommands().get(name);
-        }
-        return c.getCommand();
-    }
-
     @Test
     void defaultsResolvePerCommand() {
-        assertEquals(60.0, this.<DrawCommand>parse("draw").options.common.progress.seconds());
-        assertEquals(30.0, this.<VaeCompareCommand>parse("vae compare", "--out", "x").options.common.progress.seconds());
-        assertEquals(10.0, this.<DqnCommand>parse("dqn").settings.progress.seconds());
-        assertEquals(2.5, this.<VaeCommand>parse("vae", "--progress-seconds", "2.5").options.common.progress.seconds());
-        assertEquals(List.of(1L, 2L, 3L), this.<VaeCompareCommand>parse("vae compare", "--out", "x").grid.seeds());
-        assertEquals(List.of(1L), this.<DrawCompareCommand>parse("draw compare", "--out", "x").grid.seeds());
-        assertEquals(List.of(4L, 5L), this.<DqnCompareCommand>parse("dqn compare", "--out", "x", "--seeds", "4, 5").grid.seeds());
-        DrawCommand d = parse("draw", "--epochs", "3", "--batch", "7", "--train-limit", "9", "--param", "normal");
+        assertEquals(60.0, OptionDeclarations.<DrawCommand>parse("draw").options.common.progress.seconds());
+        assertEquals(30.0, OptionDeclarations.<VaeCompareCommand>parse("vae compare", "--out", "x").options.common.progress.seconds());
+        assertEquals(10.0, OptionDeclarations.<DqnCommand>parse("dqn").settings.progress.seconds());
+        assertEquals(2.5, OptionDeclarations.<VaeCommand>parse("vae", "--progress-seconds", "2.5").options.common.progress.seconds());
+        assertEquals(List.of(1L, 2L, 3L), OptionDeclarations.<VaeCompareCommand>parse("vae compare", "--out", "x").grid.seeds());
+        assertEquals(List.of(1L), OptionDeclarations.<DrawCompareCommand>parse("draw compare", "--out", "x").grid.seeds());
+        assertEquals(List.of(4L, 5L), OptionDeclarations.<DqnCompareCommand>parse("dqn compare", "--out", "x", "--seeds", "4, 5").grid.seeds());
+        DrawCommand d = OptionDeclarations.parse("draw", "--epochs", "3", "--batch", "7", "--train-limit", "9", "--param", "normal");
         assertEquals(List.of(3, 7, 9, 0), List.of(d.options.common.epochs, d.options.common.batch, d.options.common.trainLimit,
                 d.options.common.testLimit));
         assertFalse(d.run.weightNorm(d.spec.commandLine()));

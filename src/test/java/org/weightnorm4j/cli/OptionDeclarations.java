@@ -76,4 +76,17 @@ final class OptionDeclarations {
         }
         return problems;
     }
+
+    /** The command at {@code path} after parsing {@code args}, as {@code weightnorm PATH ARGS} would. */
+    static <T> T parse(String path, String... args) {
+        CommandLine top = Main.commandLine();
+        List<String> line = new ArrayList<>(List.of(path.split(" ")));
+        line.addAll(List.of(args));
+        top.parseArgs(line.toArray(String[]::new));
+        CommandLine c = top;
+        for (String name : path.split(" ")) {
+            c = c.getSubcommands().get(name);
+        }
+        return c.getCommand();
+    }
 }

@@ -128,22 +128,9 @@ class OptionMixinsTest {
         assertEquals(description, String.join(" ", command(command).getCommandSpec().findOption(name).description()));
     }
 
-    /** The command at {@code path} after parsing {@code args}, as {@code weightnorm PATH ARGS} would. */
-    private <T> T parse(String path, String... args) {
-        CommandLine top = Main.commandLine();
-        List<String> line = new ArrayList<>(List.of(path.split(" ")));
-        line.addAll(List.of(args));
-        top.parseArgs(line.toArray(String[]::new));
-        CommandLine c = top;
-        for (String name : path.split(" ")) {
-            c = c.getSubcommands().get(name);
-        }
-        return c.getCommand();
-    }
-
     @Test
     void trainDefaultsToAdamAtTheRecipesRate() {
-        TrainCommand t = parse("train");
+        TrainCommand t = OptionDeclarations.parse("train");
         TrainConfig c = t.config(Recipe.of("mlp"), Parameterization.WN);
         assertEquals(new OptimizerSpec.Adam(1e-3, 0.9, OptimizerSpec.ADAM_BETA2, OptimizerSpec.ADAM_EPS, 0), c.optimizer());
         assertEquals(new ScheduleSpec.LinearDecay(5), c.schedule());
@@ -160,7 +147,7 @@ class OptionMixinsTest {
         assertEquals(200, paper.epochs());
         assertEquals(500, paper.initBatch());
 
-        TrainCommand sgd = parse("train", "--optimizer", "SGD", "--epochs", "4", "--batch", "32", "--schedule", "step");
+        TrainCommand sgd = OptionDeclarations.parse("train", "--optimizer", "SGD", "--epochs", "4", "--batch", "32", "--schedule", "step");
         TrainConfig s = sgd.config(Recipe.of("cnn"), Parameterization.WN);
         assertEquals(new OptimizerSpec.Sgd(0.01, 0.9, false, 0), s.optimizer());
         assertEquals(new ScheduleSpec.Step(30, 0.1), s.schedule());
@@ -171,23 +158,23 @@ class OptionMixinsTest {
 
     @Test
     void compareDefaultsToAdamAtTheRecipesRateForEveryParameterization() {
-        TrainSettings mlp = this.<CompareCommand>parse("compare").train();
+        TrainSettings mlp = OptionDeclarations.<CompareCommand>parse("compare").train();
         assertEquals(new TrainSettings(10, 128, new OptimizerSpec.Adam(1e-3, 0.9, OptimizerSpec.ADAM_BETA2,
                 OptimizerSpec.ADAM_EPS, 0), 128, 1), mlp);
-        TrainSettings paper = this.<CompareCommand>parse("compare", "--model", "paper-cifar").train();
+        TrainSettings paper = OptionDeclarations.<CompareCommand>parse("compare", "--model", "paper-cifar").train();
         assertEquals(3e-3, paper.lr());                  // one rate for every parameterization, normal included
         assertEquals(500, paper.initBatch());
         assertEquals(100, paper.batchSize());
-        TrainSettings sgd = this.<CompareCommand>parse("compare", "--optimizer", "sgd", "--epochs", "2", "--seed", "3").train();
+        TrainSettings sgd = OptionDeclarations.<CompareCommand>parse("compare", "--optimizer", "sgd", "--epochs", "2", "--seed", "3").train();
         assertEquals(new TrainSettings(2, 128, new OptimizerSpec.Sgd(0.01, 0.9, false, 0), 128, 3), sgd);
     }
 
     @Test
     void lrSweepDefaultsToSgdWithMomentum() {
-        LrSweep.Settings s = this.<LrSweepCommand>parse("lr-sweep").settings();
+        LrSweep.Settings s = OptionDeclarations.<LrSweepCommand>parse("lr-sweep").settings();
         assertEquals(new TrainSettings(1, 128, new OptimizerSpec.Sgd(1e-3, 0.9, false, 0), 128, 1), s.train());
         assertEquals(List.of(1e-4, 1e-3, 1e-2, 1e-1, 1.0), s.lrs());
-        LrSweep.Settings adam = this.<LrSweepCommand>parse("lr-sweep", "--optimizer", "adam", "--batch", "64", "--momentum", "0")
+        LrSweep.Settings adam = OptionDeclarations.<LrSweepCommand>parse("lr-sweep", "--optimizer", "adam", "--batch", "64", "--momentum", "0")
                 .settings();
         assertEquals(new TrainSettings(1, 64, new OptimizerSpec.Adam(1e-3, 0.9, OptimizerSpec.ADAM_BETA2,
                 OptimizerSpec.ADAM_EPS, 0), 64, 1), adam.train());
@@ -195,20 +182,20 @@ class OptionMixinsTest {
 
     @Test
     void noiseDefaultsToPlainSgd() {
-        NoiseCommand n = parse("noise");
+        NoiseCommand n = OptionDeclarations.parse("noise");
         NoiseExperiment.Settings s = NoiseCommand.settings(List.of(16, 64), 0, 10, n.optimizer, 1);
         assertEquals(new OptimizerSpec.Sgd(0.1, 0, false, 0), s.train().optimizer());
         assertEquals(NoiseCommand.INIT_BATCH, s.train().initBatch());
-        NoiseCommand adam = parse("noise", "--optimizer", "adam", "--weight-decay", "1e-4");
+        NoiseCommand adam = OptionDeclarations.parse("noise", "--optimizer", "adam", "--weight-decay", "1e-4");
         assertEquals(new OptimizerSpec.Adam(1e-3, 0.9, OptimizerSpec.ADAM_BETA2, OptimizerSpec.ADAM_EPS, 1e-4),
                 NoiseCommand.settings(List.of(16), 0, 10, adam.optimizer, 1).train().optimizer());
-        assertNotEquals(n.optimizer.momentum(), this.<CompareCommand>parse("compare").optimizer.momentum());
+        assertNotEquals(n.optimizer.momentum(), OptionDeclarations.<CompareCommand>parse("compare").optimizer.momentum());
     }
 
     /** The demo resolves its compare and noise runs through the same mixins, at those commands' defaults. */
     @Test
     void unsetMixinsGiveTheCommandsDefaults() {
-        assertEquals(this.<CompareCommand>parse("compare", "--epochs", "2").train(),
+        assertEquals(OptionDeclarations.<CompareCommand>parse("compare", "--epochs", "2").train(),
                 CompareCommand.recipe(Recipe.of("mlp"), 2, 128, new OptimizerOptions(CompareCommand.OPTIMIZER), 1));
         assertEquals(new OptimizerSpec.Sgd(0.1, 0, false, 0),
                 NoiseCommand.settings(List.of(16), 0, 1, new OptimizerOptions(NoiseCommand.OPTIMIZER), 1).train().optimizer());
