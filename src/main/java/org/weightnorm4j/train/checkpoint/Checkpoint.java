@@ -39,6 +39,8 @@ public final class Checkpoint {
     public static final String SIDECAR_FILE = "model.json";
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     public static final String STATE_FILE = "trainer.json";
+    /** Every file a checkpoint writes together (their stray temporaries are its own to clean). */
+    static final Set<String> FILES = Set.of(MODEL_FILE, SIDECAR_FILE, OPTIMIZER_FILE, STATE_FILE, Checksums.MANIFEST);
 
     /** What a run needs beyond the model to continue exactly: tensors and a JSON document. */
     public record TrainingState(Map<String, Tensor> tensors, JsonObject json) {
@@ -99,7 +101,7 @@ public final class Checkpoint {
     /** Reads {@code model.json}, completing an interrupted write first. */
     public static Sidecar readSidecar(Path dir) {
         requireDirectory(dir);
-        FileSet.recover(dir);
+        FileSet.recover(dir, FILES);
         Checksums.verify(dir, SIDECAR_FILE);
         return Sidecar.read(dir.resolve(SIDECAR_FILE));
     }
@@ -110,7 +112,7 @@ public final class Checkpoint {
      */
     public static void loadModel(Path dir, Layer model) {
         requireDirectory(dir);
-        FileSet.recover(dir);
+        FileSet.recover(dir, FILES);
         Path file = dir.resolve(MODEL_FILE);
         Checksums.verify(dir, MODEL_FILE);
         loadInto(file, SafeTensors.read(file).tensors(), stateDict(model));
@@ -145,7 +147,7 @@ public final class Checkpoint {
     /** Reads the optimizer tensors and trainer JSON; errors if the checkpoint was saved without them. */
     public static TrainingState readTrainingState(Path dir) {
         requireDirectory(dir);
-        FileSet.recover(dir);
+        FileSet.recover(dir, FILES);
         Path stateFile = dir.resolve(STATE_FILE);
         if (!Files.exists(stateFile)) {
             throw new CheckpointException(dir + " holds no trainer state (" + STATE_FILE

@@ -11,10 +11,14 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.weightnorm4j.io.AtomicFiles;
 
 /**
@@ -25,7 +29,7 @@ import org.weightnorm4j.io.AtomicFiles;
  * <p>How (a redo journal): every new file is first written to a flushed temporary file; then a
  * small journal listing the pending renames is written atomically; then the renames happen and
  * the journal is deleted. A kill before the journal exists leaves the old files (the temporaries
- * are removed by {@link #recover}); a kill after it is rolled forward by {@link #recover}, which
+ * are removed by {@link #recover} once they are older than any live write); a kill after it is rolled forward by {@link #recover}, which
  * every reader calls first. Either way the directory holds one complete checkpoint.
  */
 public final class FileSet {
@@ -38,7 +42,7 @@ public final class FileSet {
     /** Writes {@code files} (name → content) into {@code dir} as one unit. */
     public static void writeTogether(Path dir, Map<String, AtomicFiles.Body> files) {
         createDirectory(dir);
-        recover(dir);
+        recover(dir, files.keySet());
         Map<String, Path> temps = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, AtomicFiles.Body> e : files.entrySet()) {
@@ -79,6 +83,15 @@ public final class FileSet {
      * deletes the journal and any stray temporary file. A no-op on a clean directory.
      */
     public static void recover(Path dir) {
+        recover(dir, Set.of());
+    }
+
+    /**
+     * {@link #recover(Path)}, also deleting at once the temporaries of {@code names} (the files of
+     * this set, which only its own writer writes): those of any other file in the directory are
+     * deleted only once older than {@link #STRAY_AGE}, because another writer may still be at work.
+     */
+    public static void recover(Path dir, Set<String> names) {
         Path journal = dir.resolve(JOURNAL);
         if (Files.exists(journal)) {
             for (String[] rename : readJournal(journal)) {
@@ -103,7 +116,7 @@ public final class FileSet {
             }
             AtomicFiles.syncDirectory(dir);
         }
-        deleteStrayTemporaries(dir);
+        deleteStrayTemporaries(dir, names);
     }
 
     private static List<String[]> readJournal(Path journal) {
@@ -125,18 +138,49 @@ public final class FileSet {
         }
     }
 
-    private static void deleteStrayTemporaries(Path dir) {
+    /**
+     * Deletes the temporaries a killed writer left: those of the set's own files ({@code names})
+     * at once, any other only once older than {@link #STRAY_AGE}, because a younger one may belong
+     * to a writer still at work in the same directory (a Spark worker's metrics log while its peer
+     * restores the checkpoint, a second process), whose rename would then fail. A leftover kept
+     * meanwhile is harmless: a hidden name ending in .tmp, never read.
+     */
+    private static void deleteStrayTemporaries(Path dir, Set<String> names) {
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             return;
         }
+        FileTime before = FileTime.from(Instant.now().minus(STRAY_AGE));
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.tmp")) {
             for (Path p : s) {
-                AtomicFiles.deleteQuietly(p);
+                try {
+                    if (ofSetFile(p, names) || Files.getLastModifiedTime(p).compareTo(before) < 0) {
+                        AtomicFiles.deleteQuietly(p);
+                    }
+                } catch (IOException gone) {
+                    // renamed or deleted by its writer meanwhile: nothing to clean
+                }
             }
         } catch (IOException ignored) {
             // leftovers are harmless: hidden names ending in .tmp, never read
         }
     }
+
+    /** Whether {@code tmp} is a temporary of the journal or of one of {@code names} ({@code AtomicFiles}: ".NAME.RANDOM.tmp"). */
+    private static boolean ofSetFile(Path tmp, Set<String> names) {
+        String t = tmp.getFileName().toString();
+        if (t.startsWith("." + JOURNAL + ".")) {
+            return true; // the journal is every set's own
+        }
+        for (String name : names) {
+            if (t.startsWith("." + name + ".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How old a temporary must be to count as a killed writer's leftover (a live write takes seconds). */
+    static final Duration STRAY_AGE = Duration.ofMinutes(10);
 
     private static void createDirectory(Path dir) {
         try {

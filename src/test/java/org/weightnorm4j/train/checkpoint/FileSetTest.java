@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,10 +85,28 @@ class FileSetTest {
     @Test
     void aKillBeforeTheJournalKeepsTheOldFilesAndCleansTemporaries() throws IOException {
         FileSet.writeTogether(dir, files("old-a", "old-b"));
-        Files.writeString(dir.resolve(".a.txt.77.tmp"), "half");
+        Path half = Files.writeString(dir.resolve(".a.txt.77.tmp"), "half");
+        Files.setLastModifiedTime(half, FileTime.from(Instant.now().minus(FileSet.STRAY_AGE).minusSeconds(1)));
         FileSet.recover(dir);
         assertEquals("old-a", Files.readString(dir.resolve("a.txt")));
         assertEquals(List.of("a.txt", "b.txt"), listing());
+    }
+
+    @Test
+    void aTemporaryStillBeingWrittenBesideTheCheckpointIsLeftToItsWriter() throws IOException {
+        // Another writer in the same directory (a Spark worker's metrics log while its peer restores
+        // the checkpoint) is between writing its temporary and renaming it: recover must not take it.
+        FileSet.writeTogether(dir, files("old-a", "old-b"));
+        Path live = Files.writeString(dir.resolve(".metrics.csv.5.tmp"), "rows");
+        FileSet.recover(dir);
+        FileSet.writeTogether(dir, files("new-a", "new-b"));
+        assertEquals("rows", Files.readString(live));
+        Files.writeString(dir.resolve(".a.txt.9.tmp"), "half"); // the set's own: a killed writer's, cleaned at once
+        FileSet.recover(dir, java.util.Set.of("a.txt", "b.txt"));
+        assertEquals(List.of(".metrics.csv.5.tmp", "a.txt", "b.txt"), listing());
+        Files.setLastModifiedTime(live, FileTime.from(Instant.now().minus(FileSet.STRAY_AGE).minusSeconds(1)));
+        FileSet.recover(dir);
+        assertEquals(List.of("a.txt", "b.txt"), listing(), "an old leftover is cleaned");
     }
 
     @Test
