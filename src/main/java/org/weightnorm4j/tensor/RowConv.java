@@ -100,6 +100,12 @@ final class RowConv {
         int oh;
         /** Forward filters, {@code [outs/OB blocks][ins][9][OB]}, then {@code [remaining outs][ins][9]}. */
         float[] packed = new float[0];
+        /**
+         * For the forward tile: {@code taw[wi]} is the offset, from a pair's first input row, of
+         * the tap whose OB filter values start at {@code packed[wi]} (full blocks only), so that
+         * {@link #tile4x2} reads filters and taps with one index.
+         */
+        int[] taw = new int[0];
 
         void set(float[] x, float[] w, int n, int ins, int h, int width, int outs, int pad) {
             this.x = x;
@@ -119,6 +125,16 @@ final class RowConv {
         /** The filters in the forward tile's order ({@link DirectConv#packOutputBlocks}). */
         void packFilters() {
             packed = DirectConv.packOutputBlocks(w, false, outs, ins, OB, packed);
+            int blockSize = ins * 9 * OB;
+            int size = outs / OB * blockSize;
+            if (taw.length < size) {
+                taw = new int[size];
+            }
+            for (int wi = 0; wi < size; wi += OB) {
+                int tap = wi % blockSize / OB;
+                int c = tap / 9, kh = tap % 9 / 3, kw = tap % 3;
+                taw[wi] = c * plane + kh * wp + kw;
+            }
         }
 
         /** Per part: {@code [outs][ins][9][WIDTH]} lane sums of the filter gradient. */
@@ -171,7 +187,8 @@ final class RowConv {
                 int wOff = o * ins * 9;
                 int yo = yOff + o * oh * WIDTH;
                 for (int r = 0; r < rowPairs; r += 2) {
-                    tile4x2(src, xOff + r * wp, wOff, out, yo + r * WIDTH, b0, b1, b2, b3);
+                    tile4x2(src, xOff + r * wp, wp, packed, taw, wOff, wOff + ins * 9 * OB, out, yo + r * WIDTH, oh * WIDTH,
+                            b0, b1, b2, b3);
                 }
                 for (int r = rowPairs; r < oh; r++) {
                     for (int i = 0; i < OB; i++) {
@@ -190,37 +207,43 @@ final class RowConv {
             return bias == null ? 0f : bias[o];
         }
 
-        /** Output rows r, r+1 (from {@code xOff}: their first input row) of OB channels: Σ over channels and taps, then the bias. */
-        private void tile4x2(float[] src, int xOff, int wOff, float[] out, int yOff, float b0, float b1, float b2, float b3) {
+        /**
+         * Output rows r, r+1 (from {@code x0}: their first input row; {@code d1} the input row
+         * length) of OB channels whose filters are {@code wts[wOff, wEnd)}: Σ over channels and
+         * taps, then the bias; output channel i's rows at {@code yOff + i·ch}.
+         *
+         * <p><b>Loop shape</b> (docs/KERNELS.md, "The DQN's row tile"): the filters' index is the
+         * loop variable with the constant step OB (a counted loop: the filters' and the tap
+         * table's bounds checks are hoisted) and the tap offset is read from {@code taw} at the
+         * same index. The former triple loop (channel, filter row, filter column) let C2 unroll
+         * the nine taps and load ahead, and every JVM's compile kept accumulators on the stack.
+         * Here 8 accumulators, two input rows and one broadcast are 11 vector registers. Same
+         * sums, bit for bit: each output is one FMA chain over channels, filter rows, filter
+         * columns, in that order, from zero, then the bias.
+         */
+        private static void tile4x2(float[] src, int x0, int d1, float[] wts, int[] taw, int wOff, int wEnd, float[] out,
+                                    int yOff, int ch, float b0, float b1, float b2, float b3) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
             FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
             FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S);
             FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
-            float[] wts = packed;
-            int wi = wOff;
-            for (int c = 0; c < ins; c++) {
-                int base = xOff + c * plane;
-                for (int kh = 0; kh < 3; kh++) {
-                    for (int kw = 0; kw < 3; kw++, wi += OB) {
-                        int at = base + kh * wp + kw;
-                        FloatVector x0 = FloatVector.fromArray(S, src, at);
-                        FloatVector x1 = FloatVector.fromArray(S, src, at + wp);
-                        FloatVector g = FloatVector.broadcast(S, wts[wi]);
-                        a00 = g.fma(x0, a00);
-                        a01 = g.fma(x1, a01);
-                        g = FloatVector.broadcast(S, wts[wi + 1]);
-                        a10 = g.fma(x0, a10);
-                        a11 = g.fma(x1, a11);
-                        g = FloatVector.broadcast(S, wts[wi + 2]);
-                        a20 = g.fma(x0, a20);
-                        a21 = g.fma(x1, a21);
-                        g = FloatVector.broadcast(S, wts[wi + 3]);
-                        a30 = g.fma(x0, a30);
-                        a31 = g.fma(x1, a31);
-                    }
-                }
+            for (int wi = wOff; wi < wEnd; wi += OB) {
+                int at = x0 + taw[wi];
+                FloatVector r0 = FloatVector.fromArray(S, src, at);
+                FloatVector r1 = FloatVector.fromArray(S, src, at + d1);
+                FloatVector g = FloatVector.broadcast(S, wts[wi]);
+                a00 = g.fma(r0, a00);
+                a01 = g.fma(r1, a01);
+                g = FloatVector.broadcast(S, wts[wi + 1]);
+                a10 = g.fma(r0, a10);
+                a11 = g.fma(r1, a11);
+                g = FloatVector.broadcast(S, wts[wi + 2]);
+                a20 = g.fma(r0, a20);
+                a21 = g.fma(r1, a21);
+                g = FloatVector.broadcast(S, wts[wi + 3]);
+                a30 = g.fma(r0, a30);
+                a31 = g.fma(r1, a31);
             }
-            int ch = oh * WIDTH;
             a00.add(b0).intoArray(out, yOff);
             a01.add(b0).intoArray(out, yOff + WIDTH);
             a10.add(b1).intoArray(out, yOff + ch);
