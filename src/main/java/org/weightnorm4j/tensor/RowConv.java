@@ -47,8 +47,8 @@ final class RowConv {
         job.y = null;
         job.bias = null;
     });
-    /** Per thread: the zero-bordered copies of a part's images. */
-    private final ThreadLocal<WorkArrays> scratch = WorkArrays.perThread(1);
+    /** Per thread: the zero-bordered copies of a part's images (slot 0), the forward tile's sums (slot 1). */
+    private final ThreadLocal<WorkArrays> scratch = WorkArrays.perThread(2);
 
     /**
      * Whether this class serves a convolution from {@code ins} to {@code outs} channels with a
@@ -100,6 +100,12 @@ final class RowConv {
         int oh;
         /** Forward filters, {@code [outs/OB blocks][ins][9][OB]}, then {@code [remaining outs][ins][9]}. */
         float[] packed = new float[0];
+        /**
+         * For the forward tile: {@code taw[wi]} is the offset, from a pair's first input row, of
+         * the tap whose OB filter values start at {@code packed[wi]} (full blocks only), so that
+         * {@link #tile4x2} reads filters and taps with one index.
+         */
+        int[] taw = new int[0];
 
         void set(float[] x, float[] w, int n, int ins, int h, int width, int outs, int pad) {
             this.x = x;
@@ -119,6 +125,16 @@ final class RowConv {
         /** The filters in the forward tile's order ({@link DirectConv#packOutputBlocks}). */
         void packFilters() {
             packed = DirectConv.packOutputBlocks(w, false, outs, ins, OB, packed);
+            int blockSize = ins * 9 * OB;
+            int size = outs / OB * blockSize;
+            if (taw.length < size) {
+                taw = new int[size];
+            }
+            for (int wi = 0; wi < size; wi += OB) {
+                int tap = wi % blockSize / OB;
+                int c = tap / 9, kh = tap % 9 / 3, kw = tap % 3;
+                taw[wi] = c * plane + kh * wp + kw;
+            }
         }
 
         /** Per part: {@code [outs][ins][9][WIDTH]} lane sums of the filter gradient. */
@@ -166,12 +182,23 @@ final class RowConv {
         private void forwardImage(float[] src, int xOff, float[] out, int yOff) {
             int full = outs / OB * OB;
             int rowPairs = oh / 2 * 2;
+            float[] sums = scratch.get().atLeast(1, 2 * OB * WIDTH);
             for (int o = 0; o < full; o += OB) {
                 float b0 = biasOf(o), b1 = biasOf(o + 1), b2 = biasOf(o + 2), b3 = biasOf(o + 3);
                 int wOff = o * ins * 9;
                 int yo = yOff + o * oh * WIDTH;
                 for (int r = 0; r < rowPairs; r += 2) {
-                    tile4x2(src, xOff + r * wp, wOff, out, yo + r * WIDTH, b0, b1, b2, b3);
+                    tile4x2(src, xOff + r * wp, wp, packed, taw, wOff, wOff + ins * 9 * OB, sums);
+                    // The bias after the whole chain, as before the tile stored its sums (same bits).
+                    int ch = oh * WIDTH, at = yo + r * WIDTH;
+                    FloatVector.fromArray(S, sums, 0).add(b0).intoArray(out, at);
+                    FloatVector.fromArray(S, sums, WIDTH).add(b0).intoArray(out, at + WIDTH);
+                    FloatVector.fromArray(S, sums, 2 * WIDTH).add(b1).intoArray(out, at + ch);
+                    FloatVector.fromArray(S, sums, 3 * WIDTH).add(b1).intoArray(out, at + ch + WIDTH);
+                    FloatVector.fromArray(S, sums, 4 * WIDTH).add(b2).intoArray(out, at + 2 * ch);
+                    FloatVector.fromArray(S, sums, 5 * WIDTH).add(b2).intoArray(out, at + 2 * ch + WIDTH);
+                    FloatVector.fromArray(S, sums, 6 * WIDTH).add(b3).intoArray(out, at + 3 * ch);
+                    FloatVector.fromArray(S, sums, 7 * WIDTH).add(b3).intoArray(out, at + 3 * ch + WIDTH);
                 }
                 for (int r = rowPairs; r < oh; r++) {
                     for (int i = 0; i < OB; i++) {
@@ -190,45 +217,53 @@ final class RowConv {
             return bias == null ? 0f : bias[o];
         }
 
-        /** Output rows r, r+1 (from {@code xOff}: their first input row) of OB channels: Σ over channels and taps, then the bias. */
-        private void tile4x2(float[] src, int xOff, int wOff, float[] out, int yOff, float b0, float b1, float b2, float b3) {
+        /**
+         * Output rows r, r+1 (from {@code x0}: their first input row; {@code d1} the input row
+         * length) of OB channels whose filters are {@code wts[wOff, wEnd)}: Σ over channels and
+         * taps into {@code t} (channel i's two rows at {@code 2i·8}, {@code (2i+1)·8}); the caller
+         * adds the bias. The output array, its offsets and the biases are not passed: live across
+         * the loop, they left C2 short of general registers (the first row's offset and the input
+         * array's pointer were stored and reloaded every step).
+         *
+         * <p><b>Loop shape</b> (docs/KERNELS.md, "The DQN's row tile"): the filters' index is the
+         * loop variable with the constant step OB (a counted loop: the filters' and the tap
+         * table's bounds checks are hoisted) and the tap offset is read from {@code taw} at the
+         * same index. The former triple loop (channel, filter row, filter column) let C2 unroll
+         * the nine taps and load ahead, and every JVM's compile kept accumulators on the stack.
+         * Here 8 accumulators, two input rows and one broadcast are 11 vector registers. Same
+         * sums, bit for bit: each output is one FMA chain over channels, filter rows, filter
+         * columns, in that order, from zero (then the caller's bias).
+         */
+        private static void tile4x2(float[] src, int x0, int d1, float[] wts, int[] taw, int wOff, int wEnd, float[] t) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
             FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
             FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S);
             FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
-            float[] wts = packed;
-            int wi = wOff;
-            for (int c = 0; c < ins; c++) {
-                int base = xOff + c * plane;
-                for (int kh = 0; kh < 3; kh++) {
-                    for (int kw = 0; kw < 3; kw++, wi += OB) {
-                        int at = base + kh * wp + kw;
-                        FloatVector x0 = FloatVector.fromArray(S, src, at);
-                        FloatVector x1 = FloatVector.fromArray(S, src, at + wp);
-                        FloatVector g = FloatVector.broadcast(S, wts[wi]);
-                        a00 = g.fma(x0, a00);
-                        a01 = g.fma(x1, a01);
-                        g = FloatVector.broadcast(S, wts[wi + 1]);
-                        a10 = g.fma(x0, a10);
-                        a11 = g.fma(x1, a11);
-                        g = FloatVector.broadcast(S, wts[wi + 2]);
-                        a20 = g.fma(x0, a20);
-                        a21 = g.fma(x1, a21);
-                        g = FloatVector.broadcast(S, wts[wi + 3]);
-                        a30 = g.fma(x0, a30);
-                        a31 = g.fma(x1, a31);
-                    }
-                }
+            for (int wi = wOff; wi < wEnd; wi += OB) {
+                int at = x0 + taw[wi];
+                FloatVector r0 = FloatVector.fromArray(S, src, at);
+                FloatVector r1 = FloatVector.fromArray(S, src, at + d1);
+                FloatVector g = FloatVector.broadcast(S, wts[wi]);
+                a00 = g.fma(r0, a00);
+                a01 = g.fma(r1, a01);
+                g = FloatVector.broadcast(S, wts[wi + 1]);
+                a10 = g.fma(r0, a10);
+                a11 = g.fma(r1, a11);
+                g = FloatVector.broadcast(S, wts[wi + 2]);
+                a20 = g.fma(r0, a20);
+                a21 = g.fma(r1, a21);
+                g = FloatVector.broadcast(S, wts[wi + 3]);
+                a30 = g.fma(r0, a30);
+                a31 = g.fma(r1, a31);
             }
-            int ch = oh * WIDTH;
-            a00.add(b0).intoArray(out, yOff);
-            a01.add(b0).intoArray(out, yOff + WIDTH);
-            a10.add(b1).intoArray(out, yOff + ch);
-            a11.add(b1).intoArray(out, yOff + ch + WIDTH);
-            a20.add(b2).intoArray(out, yOff + 2 * ch);
-            a21.add(b2).intoArray(out, yOff + 2 * ch + WIDTH);
-            a30.add(b3).intoArray(out, yOff + 3 * ch);
-            a31.add(b3).intoArray(out, yOff + 3 * ch + WIDTH);
+            a00.intoArray(t, 0);
+            a01.intoArray(t, WIDTH);
+            a10.intoArray(t, 2 * WIDTH);
+            a11.intoArray(t, 3 * WIDTH);
+            a20.intoArray(t, 4 * WIDTH);
+            a21.intoArray(t, 5 * WIDTH);
+            a30.intoArray(t, 6 * WIDTH);
+            a31.intoArray(t, 7 * WIDTH);
         }
 
         /** One output row of one channel (the edges of the tiling), its filter values {@code step} apart from {@code wi}. */
