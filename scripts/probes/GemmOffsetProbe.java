@@ -42,6 +42,10 @@ public final class GemmOffsetProbe {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double flops = 2.0 * n * n * n;
         int[] offsets = {0, 2, 4, 6, 8, 10, 12, 14};
+        if (which.contains(":")) {
+            blockings(n, rounds, a, b, c, which.split(":"), mx, flops);
+            return;
+        }
         if (which.equals("sets")) {
             sets(n, rounds, a, b, c, kcMax, mx, flops);
             return;
@@ -112,15 +116,58 @@ public final class GemmOffsetProbe {
         }
     }
 
+    /**
+     * Blockings "kc,mc,nc" (given as kc,mc,nc:kc,mc,nc:...) in turn, rounds interleaved: which one
+     * is faster while the host's load changes under all of them alike. ("set" = the blocking's index.)
+     */
+    static void blockings(int n, int rounds, float[] a, float[] b, float[] c, String[] specs, ThreadMXBean mx, double flops) {
+        int count = specs.length;
+        int[][] bl = new int[count][];
+        int bpSize = 0, apSize = 0;
+        for (int s = 0; s < count; s++) {
+            bl[s] = Arrays.stream(specs[s].split(",")).mapToInt(Integer::parseInt).toArray();
+            bpSize = Math.max(bpSize, bl[s][0] * bl[s][2]);
+            apSize = Math.max(apSize, bl[s][0] * bl[s][1]);
+        }
+        float[] bp = new float[bpSize], ap = new float[apSize], tile = new float[MR * NR];
+        long warmEnd = System.nanoTime() + 4_000_000_000L;
+        for (int s = 0; System.nanoTime() < warmEnd; s = (s + 1) % count) {
+            gemm(n, a, b, c, 0, bp, 0, ap, 0, tile, bl[s][0], bl[s][1], bl[s][2]);
+        }
+        double[][] g = new double[count][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int s = 0; s < count; s++) {
+                long t0 = mx.getCurrentThreadCpuTime();
+                gemm(n, a, b, c, 0, bp, 0, ap, 0, tile, bl[s][0], bl[s][1], bl[s][2]);
+                g[s][round] = flops / (mx.getCurrentThreadCpuTime() - t0);
+            }
+        }
+        for (int s = 0; s < count; s++) {
+            StringBuilder each = new StringBuilder();
+            for (double x : g[s]) {
+                each.append(each.length() == 0 ? "" : ",").append(String.format("%.1f", x));
+            }
+            double[] sorted = g[s].clone();
+            Arrays.sort(sorted);
+            System.out.printf("{\"n\":%d,\"blocking\":\"%s\",\"set\":%d,\"pa_mod4096\":0,\"gflops_median\":%.1f,\"rounds\":[%s]}%n",
+                    n, specs[s], s, sorted[rounds / 2], each);
+        }
+    }
+
     static void gemm(int n, float[] a, float[] b, float[] c, int cOff, float[] bp, int bpOff, float[] ap, int apOff,
                      float[] tile, int kcMax) {
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+        gemm(n, a, b, c, cOff, bp, bpOff, ap, apOff, tile, kcMax, MC, NC);
+    }
+
+    static void gemm(int n, float[] a, float[] b, float[] c, int cOff, float[] bp, int bpOff, float[] ap, int apOff,
+                     float[] tile, int kcMax, int mcMax, int ncMax) {
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
             for (int pc = 0; pc < n; pc += kcMax) {
                 int kc = Math.min(kcMax, n - pc);
                 packB(b, n, pc, kc, jc, nc, bp, bpOff);
-                for (int ic = 0; ic < n; ic += MC) {
-                    int mc = Math.min(MC, n - ic);
+                for (int ic = 0; ic < n; ic += mcMax) {
+                    int mc = Math.min(mcMax, n - ic);
                     packA(a, n, ic, mc, pc, kc, ap, apOff);
                     for (int jr = 0; jr < nc; jr += NR) {
                         for (int ir = 0; ir < mc; ir += MR) {
