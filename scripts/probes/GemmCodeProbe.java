@@ -50,12 +50,9 @@ public final class GemmCodeProbe {
             }
         }
         for (int copy = 0; copy < 8; copy++) {
-            StringBuilder each = new StringBuilder();
+            String each = GemmOffsetProbe.rounds(g[copy]);
             double[] sorted = g[copy].clone();
             java.util.Arrays.sort(sorted);
-            for (double x : g[copy]) {
-                each.append(each.length() == 0 ? "" : ",").append(String.format("%.1f", x));
-            }
             System.out.printf("{\"n\":%d,\"set\":%d,\"pa_mod4096\":0,\"gflops_median\":%.1f,\"rounds\":[%s]}%n",
                     n, copy, sorted[rounds / 2], each);
         }

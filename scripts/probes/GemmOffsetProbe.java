@@ -14,7 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * shifted buffer (read through sun.misc.Unsafe, compressed oops decoded with shift 3) beside its
  * GFLOP/s. Diagnostic only (issue 21, the per-JVM spread).
  *
- * Run: java --add-modules jdk.incubator.vector -cp OUT GemmOffsetProbe [n] [rounds] [which=b|a|c] [kc]
+ * Other modes: "sets" (eight separate buffer sets, other pages) and "kc,mc,nc:kc,mc,nc:..." (blockings
+ * compared the same way). scripts/probes/README.md has the commands and what they showed.
+ *
+ * Run: java --add-modules jdk.incubator.vector -cp OUT GemmOffsetProbe [n] [rounds] [b|a|c|sets|blockings] [kc]
  */
 public final class GemmOffsetProbe {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
@@ -69,10 +72,7 @@ public final class GemmOffsetProbe {
         float[] shifted = which.equals("b") ? bp : which.equals("a") ? ap : c;
         long base = GemmAlignProbe.address(shifted);
         for (int o = 0; o < offsets.length; o++) {
-            StringBuilder each = new StringBuilder();
-            for (double x : g[o]) {
-                each.append(each.length() == 0 ? "" : ",").append(String.format("%.1f", x));
-            }
+            String each = rounds(g[o]);
             Arrays.sort(g[o]);
             System.out.printf("{\"n\":%d,\"kc\":%d,\"shifted\":\"%s\",\"set\":%d,\"pa_mod4096\":%d,\"gflops_median\":%.1f,\"rounds\":[%s]}%n",
                     n, kcMax, which, offsets[o], (base + 4L * offsets[o]) % 64, g[o][g[o].length / 2], each);
@@ -104,10 +104,7 @@ public final class GemmOffsetProbe {
             }
         }
         for (int s = 0; s < count; s++) {
-            StringBuilder each = new StringBuilder();
-            for (double x : g[s]) {
-                each.append(each.length() == 0 ? "" : ",").append(String.format("%.1f", x));
-            }
+            String each = rounds(g[s]);
             double[] sorted = g[s].clone();
             Arrays.sort(sorted);
             System.out.printf("{\"n\":%d,\"kc\":%d,\"set\":%d,\"pa_mod4096\":%d,\"pb_mod4096\":%d,\"gflops_median\":%.1f,\"rounds\":[%s]}%n",
@@ -143,15 +140,21 @@ public final class GemmOffsetProbe {
             }
         }
         for (int s = 0; s < count; s++) {
-            StringBuilder each = new StringBuilder();
-            for (double x : g[s]) {
-                each.append(each.length() == 0 ? "" : ",").append(String.format("%.1f", x));
-            }
+            String each = rounds(g[s]);
             double[] sorted = g[s].clone();
             Arrays.sort(sorted);
             System.out.printf("{\"n\":%d,\"blocking\":\"%s\",\"set\":%d,\"pa_mod4096\":0,\"gflops_median\":%.1f,\"rounds\":[%s]}%n",
                     n, specs[s], s, sorted[rounds / 2], each);
         }
+    }
+
+    /** The GFLOP/s of every round, comma separated, in the order they ran. */
+    static String rounds(double[] g) {
+        StringBuilder each = new StringBuilder();
+        for (double x : g) {
+            each.append(each.length() == 0 ? "" : ",").append(String.format("%.1f", x));
+        }
+        return each.toString();
     }
 
     static void gemm(int n, float[] a, float[] b, float[] c, int cOff, float[] bp, int bpOff, float[] ap, int apOff,
