@@ -30,7 +30,7 @@ import java.util.Locale;
  * </ul>
  * A level the system does not report is taken as 512 KiB of L2, and an 8 MiB block of B for L3.
  * On both host kinds seen so far (Zen 4 with AVX-512, Zen 3 with AVX2) this gives
- * {@code kc = 1024} and {@code nc = 2048}, the constants tuned on Zen 4, and {@code mc} of 160 and 78
+ * {@code kc = 1024} and {@code nc = 2048}, the constants tuned on Zen 4, and {@code mc} of 160 and 156
  * rows.
  *
  * <p>Only {@code kc} changes results: each element of C is summed over one depth block at a
@@ -53,6 +53,11 @@ public record GemmBlocking(int kc, int mc, int nc, String source) {
     private static final int FLOAT_BYTES = 4;
     private static final long DEFAULT_L2 = 512 << 10;
     private static final long MIN_B_BLOCK = 1 << 20;
+    /**
+     * Rows of A that each micro-panel of B, brought from L3, should serve (78 flops per byte of B),
+     * as long as A's block then overflows L2 by a quarter at most: measured on Zen 3 (docs/KERNELS.md).
+     */
+    static final int MC_FOR_B_REUSE = 156;
     /** The block of B when L3 is not reported: 2048 columns at the usual depth of 1024. */
     private static final long DEFAULT_B_BLOCK = 8 << 20;
 
@@ -100,7 +105,8 @@ public record GemmBlocking(int kc, int mc, int nc, String source) {
         long kcFit = l2 / 4 / ((long) (mr + nr) * FLOAT_BYTES);
         long kc = Math.max(MIN_KC, Math.min(MAX_DERIVED_KC, Long.highestOneBit(Math.max(1, kcFit))));
         long mc = (l2 * 3 / 4 / (kc * FLOAT_BYTES) - nr) / mr * mr;
-        mc = Math.max(mr, mc);
+        long mcReuse = Math.min(MC_FOR_B_REUSE, l2 * 5 / 4 / (kc * FLOAT_BYTES)) / mr * mr;
+        mc = Math.max(mr, Math.max(mc, mcReuse));
         long bBlock = host.l3Bytes() > 0 ? host.l3Bytes() / Math.max(1, host.l3SharedBy()) / 2 : DEFAULT_B_BLOCK;
         long nc = Math.max(bBlock, MIN_B_BLOCK) / (kc * FLOAT_BYTES) / nr * nr;
         nc = Math.max(nr, Math.min(MAX_NC / nr * nr, nc));

@@ -328,6 +328,14 @@ final class PanamaGemm implements GemmKernel {
                 null, 0, b);
     }
 
+    /**
+     * Where part {@code part} of {@code parts} starts when {@code items} are split into parts whose
+     * sizes differ by one at most ({@code items} for {@code part = parts}).
+     */
+    static int evenSplit(int part, int items, int parts) {
+        return (int) ((long) part * items / parts);
+    }
+
     /** Rows of op(A) rounded up to whole MR-row panels. */
     private static int paddedRows(int m) {
         return (m + MR - 1) / MR * MR;
@@ -760,7 +768,7 @@ final class PanamaGemm implements GemmKernel {
         float[] rowBias;
         int biasOff;
         int m, k, aOff, lda, bOff, ldb, cOff, ldc;
-        int jc, nc, pc, kc, panels, packParts, packPartsB, rowStep, rowBlocks, colChunks, panelsPerChunk;
+        int jc, nc, pc, kc, panels, packParts, packPartsB, rowPanels, rowBlocks, colChunks;
         /** Whether A's block is packed once into {@link #ap} in the packing phase, or by each part for itself. */
         boolean sharedA;
         float[] a, b, c;
@@ -808,13 +816,17 @@ final class PanamaGemm implements GemmKernel {
                 panelsB = bp;
                 packPartsB = Math.min(threads, panels);
             }
-            rowBlocks = (m + MC - 1) / MC;
-            rowStep = paddedRows((m + rowBlocks - 1) / rowBlocks);
-            rowBlocks = (m + rowStep - 1) / rowStep;
+            // Parts are cut by whole panels and as evenly as whole panels allow: blocks of MC rows with
+            // the remainder in a last, thin block left one thread idle at the end (1024 rows: 13 blocks
+            // of 13 panels and one of 2, so at 2 threads one did 91 panels' work and the other 80).
+            rowPanels = (m + MR - 1) / MR;
+            rowBlocks = (rowPanels + MC / MR - 1) / (MC / MR);
             int wanted = PARTS_PER_THREAD * threads;
             colChunks = Math.max(1, Math.min(panels, (wanted + rowBlocks - 1) / rowBlocks));
-            panelsPerChunk = (panels + colChunks - 1) / colChunks;
-            colChunks = (panels + panelsPerChunk - 1) / panelsPerChunk;
+            if (colChunks == 1) {
+                // A whole number of equal parts per thread (27 blocks of 2048 rows at 2 threads: 14 against 13).
+                rowBlocks = Math.min(rowPanels, (rowBlocks + threads - 1) / threads * threads);
+            }
             sharedA = colChunks > 1;
             packParts = packPartsB;
             if (sharedA) {
@@ -824,6 +836,19 @@ final class PanamaGemm implements GemmKernel {
                 }
                 packParts += rowBlocks;
             }
+        }
+
+        /**
+         * First row of row block {@code block} (of {@link #rowBlocks}), {@code m} for
+         * {@code block = rowBlocks}: blocks of whole MR-row panels, their sizes differing by one panel at most.
+         */
+        int rowStart(int block) {
+            return Math.min(m, evenSplit(block, rowPanels, rowBlocks) * MR);
+        }
+
+        /** First panel of B of column chunk {@code chunk} (of {@link #colChunks}), as evenly split. */
+        int panelStart(int chunk) {
+            return evenSplit(chunk, panels, colChunks);
         }
 
         void clear() {
@@ -839,9 +864,10 @@ final class PanamaGemm implements GemmKernel {
         public void accept(int part) {
             if (!computing) {
                 if (part >= packPartsB) {
-                    // Rows [ic, ic + rowStep) of A, at ic·kc in the shared buffer (where packA's panels put them).
-                    int ic = (part - packPartsB) * rowStep;
-                    packA(transA, a, aOff, lda, ic, Math.min(rowStep, m - ic), pc, kc, ap, ic * kc);
+                    // Row block i of A, at ic·kc in the shared buffer (where packA's panels put them).
+                    int block = part - packPartsB;
+                    int ic = rowStart(block);
+                    packA(transA, a, aOff, lda, ic, rowStart(block + 1) - ic, pc, kc, ap, ic * kc);
                     return;
                 }
                 int perPart = (panels + packPartsB - 1) / packPartsB;
@@ -852,11 +878,12 @@ final class PanamaGemm implements GemmKernel {
                 }
                 return;
             }
-            int ic = (part / colChunks) * rowStep;
+            int block = part / colChunks;
+            int ic = rowStart(block);
+            int mc = rowStart(block + 1) - ic;
             int chunk = part % colChunks;
-            int jFrom = chunk * panelsPerChunk * NR;
-            int jTo = Math.min(nc, (chunk + 1) * panelsPerChunk * NR);
-            int mc = Math.min(rowStep, m - ic);
+            int jFrom = panelStart(chunk) * NR;
+            int jTo = Math.min(nc, panelStart(chunk + 1) * NR);
             Buffers buf = BUFFERS.get();
             Operands op = buf.operands;
             if (sharedA) {

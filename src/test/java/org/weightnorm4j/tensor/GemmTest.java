@@ -199,6 +199,26 @@ class GemmTest {
     }
 
     /**
+     * The pool's parts are cut by {@link PanamaGemm#evenSplit}: consecutive, covering every item,
+     * sizes differing by one at most (1024 rows in 14 blocks of 12 or 13 panels, not 13 of 13 and
+     * one of 2, which left one of two threads idle for a tenth of the product).
+     */
+    @Test
+    void poolPartsAreCutEvenly() {
+        for (int items = 1; items <= 400; items++) {
+            for (int parts = 1; parts <= items; parts++) {
+                assertEquals(0, PanamaGemm.evenSplit(0, items, parts));
+                assertEquals(items, PanamaGemm.evenSplit(parts, items, parts));
+                int small = items / parts;
+                for (int i = 0; i < parts; i++) {
+                    int size = PanamaGemm.evenSplit(i + 1, items, parts) - PanamaGemm.evenSplit(i, items, parts);
+                    assertTrue(size == small || size == small + 1, items + " in " + parts + ": part " + i + " has " + size);
+                }
+            }
+        }
+    }
+
+    /**
      * The other micro-kernel: in a JVM limited to AVX2 the preferred vector is 256 bits and
      * PanamaGemm uses its 6-row kernel. Runs on x86-64 only, where {@code -XX:UseAVX} exists.
      */
