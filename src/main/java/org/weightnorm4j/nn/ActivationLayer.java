@@ -92,6 +92,24 @@ public final class ActivationLayer implements Layer {
         return dx;
     }
 
+    /**
+     * {@code f'(x) ⊙ dy + addend}: {@link #backward} with a tensor added to the result, in one pass
+     * over memory for ELU ({@link Kernels#activationBackwardPlus}); the bits of {@link #backward}
+     * followed by {@link Kernels#plus}. A {@link Residual} whose body starts with this activation
+     * adds its shortcut's gradient here instead of in a pass of its own. The result is this layer's
+     * input-gradient buffer, as {@link #backward}'s is.
+     */
+    public Tensor backwardPlus(Tensor dy, Tensor addend) {
+        if (x == null) {
+            throw new IllegalStateException(describe() + ": backward called before forward");
+        }
+        dy.requireShape(describe() + " backward: gradient must have the shape of the last output", y.shape());
+        addend.requireShape(describe() + " backward: the added gradient must have the shape of the last output", y.shape());
+        dx = Buffers.ensure(dx, dy, dy.shape());
+        Kernels.activationBackwardPlus(f, x, y, dy, addend, dx);
+        return dx;
+    }
+
     @Override
     public String describe() {
         return switch (f.kind()) {

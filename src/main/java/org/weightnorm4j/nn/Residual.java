@@ -16,7 +16,10 @@ import org.weightnorm4j.tensor.Tensor;
  * {@code "body.0.weight_v"}, {@code "shortcut.weight"}.
  *
  * <p>Backward: {@code ∇x = ∇f(∇y) + ∇y} (or {@code + ∇p(∇y)}): both branches read the same
- * {@code ∇y}, which layers never change in place.
+ * {@code ∇y}, which layers never change in place. With an identity shortcut and a
+ * {@link Sequential} body that starts with an {@link ActivationLayer} (the pre-activation block
+ * {@code x + conv(ELU(conv(ELU(x))))}), the {@code + ∇y} is done inside that activation's backward,
+ * one pass over memory instead of two, with the same bits ({@link ActivationLayer#backwardPlus}).
  */
 public final class Residual implements Container {
     private final Layer body;
@@ -25,6 +28,12 @@ public final class Residual implements Container {
 
     private Tensor y;
     private Tensor dx;
+    /**
+     * The body's first layer when it is an activation and the shortcut is the identity (the VAE's
+     * {@code x + conv(ELU(conv(ELU(x))))}): backward then adds {@code ∇y} inside that activation's
+     * backward ({@link ActivationLayer#backwardPlus}) instead of in a pass of its own; null otherwise.
+     */
+    private final ActivationLayer firstActivation;
 
     /** {@code y = x + body(x)}. */
     public Residual(Layer body) {
@@ -43,6 +52,8 @@ public final class Residual implements Container {
             all.addAll(shortcut.params());
         }
         this.params = List.copyOf(all);
+        this.firstActivation = shortcut == null && body instanceof Sequential s && s.firstRunsAlone()
+                && s.layers().get(0) instanceof ActivationLayer a ? a : null;
     }
 
     public Layer body() {
@@ -85,6 +96,9 @@ public final class Residual implements Container {
 
     @Override
     public Tensor backward(Tensor dy) {
+        if (firstActivation != null) {                             // ∇x = f₀'(x) ⊙ ∇(rest of f) + ∇y, one pass
+            return firstActivation.backwardPlus(((Sequential) body).backwardAfterFirst(dy), dy);
+        }
         Tensor fromBody = body.backward(dy);
         Tensor fromShortcut = shortcut == null ? dy : shortcut.backward(dy);
         dx = Buffers.ensure(dx, fromBody, fromBody.shape());
@@ -92,9 +106,14 @@ public final class Residual implements Container {
         return dx;
     }
 
+    /** out = a + b in one pass (the bits of a copy of a and an axpy of b). */
     private static void add(Tensor a, Tensor b, Tensor out) {
-        out.copyFrom(a);
-        Kernels.axpy(1, b, out);
+        Kernels.plus(a, b, out);
+    }
+
+    /** Whether backward adds the shortcut's gradient inside the body's first activation (tests). */
+    boolean fusesFirstActivation() {
+        return firstActivation != null;
     }
 
     @Override

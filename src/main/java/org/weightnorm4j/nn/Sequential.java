@@ -146,6 +146,23 @@ public final class Sequential implements Container {
     }
 
     /**
+     * The gradient at the output of layer 0: the backward of every layer after it, last to first,
+     * without layer 0's own (for a {@link Residual} that runs its body's first layer's backward
+     * fused with the shortcut's sum). Refused when layer 0 runs fused with the next one.
+     */
+    Tensor backwardAfterFirst(Tensor dy) {
+        if (fusedWithNext(0)) {
+            throw new IllegalStateException("layer 0 of " + describe() + " runs fused with layer 1: its output has no gradient of its own");
+        }
+        return backwardDownTo(0, dy);
+    }
+
+    /** Whether {@link #backwardAfterFirst} is allowed: layer 0 does not run fused with layer 1. */
+    boolean firstRunsAlone() {
+        return !fusedWithNext(0);
+    }
+
+    /**
      * Backward for training: like {@link #backward}, but the first layer with parameters only
      * accumulates its parameter gradients ({@link Layer#backwardParamsOnly}) and the layers before
      * it are skipped, since the gradient with respect to the data is never used (PyTorch does not

@@ -103,6 +103,29 @@ final class ActivationKernels {
         }
     }
 
+    /**
+     * {@code dx = f'(x) ⊙ dy + addend}: for ELU one pass over the five arrays (a residual block's
+     * gradient through its first activation plus the shortcut's), for the others
+     * {@link #backward} then {@link #plus}; the bits of those two either way.
+     */
+    void backwardPlus(Activation f, Tensor x, Tensor y, Tensor dy, Tensor addend, Tensor dx) {
+        if (f.kind() != Activation.Kind.ELU) {
+            backward(f, x, y, dy, dx);
+            plus(dx, addend, dx);
+            return;
+        }
+        float[] xs = x.data(), ys = y.data(), g = dy.data(), a = addend.data(), d = dx.data();
+        float alphaHi = (float) f.param();
+        float alphaLo = (float) (f.param() - alphaHi);
+        forRanges(x.size(), 1, ALIGN, (from, to) -> ops.eluBackwardPlus(alphaHi, alphaLo, xs, ys, g, a, d, from, to - from));
+    }
+
+    /** {@code out = a + b}, one pass (a residual block's sum). */
+    void plus(Tensor a, Tensor b, Tensor out) {
+        float[] as = a.data(), bs = b.data(), os = out.data();
+        forRanges(a.size(), 1, ALIGN, (from, to) -> ops.plus(as, bs, os, from, to - from));
+    }
+
     /** The logistic function without overflow for large |x|. */
     private static double sigmoid(double x) {
         if (x >= 0) {

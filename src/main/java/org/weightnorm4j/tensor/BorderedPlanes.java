@@ -27,6 +27,32 @@ final class BorderedPlanes {
     }
 
     /**
+     * {@link #zeroBorders} and then {@link #copy} (with {@code top = pad}) in one sweep over each
+     * plane, the same values: the short gaps between image rows (2 floats for padding 1) are
+     * zeroed by plain stores instead of an {@code Arrays.fill} call each (the VAE's padded copies
+     * fell from 4.5% to 3.7% of its training step, JFR). What is left is the copy's memory traffic:
+     * a Vector-API row copy was no faster than {@code System.arraycopy} (docs/BENCHMARKS.md).
+     */
+    static void copyBordered(float[] src, int srcOff, int channels, int h, int w, int pad, int rowLength, int planeSize,
+                             float[] dst, int dstOff) {
+        int gap = rowLength - w;                                      // the right border and the next row's left
+        for (int c = 0; c < channels; c++) {
+            int p = dstOff + c * planeSize;
+            int to = p + pad * rowLength + pad;
+            int from = srcOff + c * h * w;
+            java.util.Arrays.fill(dst, p, to, 0f);                   // the rows above and the first row's left border
+            for (int y = 0; y < h; y++, to += rowLength, from += w) {
+                System.arraycopy(src, from, dst, to, w);
+                int end = Math.min(to + w + gap, p + planeSize);
+                for (int i = to + w; i < end; i++) {
+                    dst[i] = 0f;
+                }
+            }
+            java.util.Arrays.fill(dst, p + (pad + h) * rowLength, p + planeSize, 0f);
+        }
+    }
+
+    /**
      * Zeroes what {@link #copy} leaves alone in {@code channels} planes at {@code dst[dstOff]}: the
      * {@code top} rows above the image, the left {@code pad} and the right columns of each image row,
      * and every row below the image to the plane's end. Cheaper than zeroing the whole destination

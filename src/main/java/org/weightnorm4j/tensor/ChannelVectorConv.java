@@ -475,8 +475,7 @@ final class ChannelVectorConv {
 
         /** The image's planes into zero-bordered planes of row length wpd. */
         private void pad(float[] src, int off, float[] xp) {
-            BorderedPlanes.zeroBorders(xp, 0, ins, h, w, pad, pad, wpd, plane);
-            BorderedPlanes.copy(src, off, ins, h, w, pad, wpd, plane, xp, 0);
+            BorderedPlanes.copyBordered(src, off, ins, h, w, pad, wpd, plane, xp, 0);
         }
 
         /** {@code y[o][p] = t[p·outs + o] + bias[o]} for the output pixels p of one image. */

@@ -200,6 +200,24 @@ public final class Float32Kernels implements KernelBackend {
     }
 
     @Override
+    public void activationBackwardPlus(Activation f, Tensor x, Tensor y, Tensor dy, Tensor addend, Tensor dx) {
+        if (!allFloat32(x, y, dy, addend, dx)) {
+            ReferenceKernels.INSTANCE.activationBackwardPlus(f, x, y, dy, addend, dx);
+            return;
+        }
+        activations.backwardPlus(f, x, y, dy, addend, dx);
+    }
+
+    @Override
+    public void plus(Tensor a, Tensor b, Tensor out) {
+        if (!allFloat32(a, b, out)) {
+            ReferenceKernels.INSTANCE.plus(a, b, out);
+            return;
+        }
+        activations.plus(a, b, out);
+    }
+
+    @Override
     public void channelShiftLeakyRelu(Tensor u, Tensor shift, double slope, Tensor y) {
         if (!allFloat32(u, shift, y)) {
             ReferenceKernels.INSTANCE.channelShiftLeakyRelu(u, shift, slope, y);

@@ -73,6 +73,27 @@ public interface KernelBackend {
     void activationBackward(Activation f, Tensor x, Tensor y, Tensor dy, Tensor dx);
 
     /**
+     * {@code dx = f'(x) ⊙ dy + addend}, with the bits of {@link #activationBackward} followed by
+     * {@link #plus} (a backend may do it in one pass).
+     */
+    default void activationBackwardPlus(Activation f, Tensor x, Tensor y, Tensor dy, Tensor addend, Tensor dx) {
+        activationBackward(f, x, y, dy, dx);
+        plus(dx, addend, dx);
+    }
+
+    /** {@code out = a + b} element-wise (out may alias a or b), with the bits of a copy of {@code a} then {@link #axpy} of {@code b} with alpha 1. */
+    default void plus(Tensor a, Tensor b, Tensor out) {
+        if (out == b) {
+            axpy(1, a, out);                                   // b + a: the same sum
+            return;
+        }
+        if (out != a) {
+            out.copyFrom(a);
+        }
+        axpy(1, b, out);
+    }
+
+    /**
      * y[n,c,s] = scale[c] * u[n,c,s] + shift[c]. Either of scale and shift may be null (meaning
      * 1 and 0). This is the fused weight-norm output {@code y = (g/||v||) ⊙ u + b}.
      */

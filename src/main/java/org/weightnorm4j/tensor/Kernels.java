@@ -184,6 +184,28 @@ public final class Kernels {
         backendFor(x).activationBackward(f, x, y, dy, dx);
     }
 
+    /**
+     * dx = f'(x) dy + addend, one pass where the backend can (ELU on float32): a residual block's
+     * gradient through its body's first activation plus the shortcut's. The bits of
+     * {@link #activationBackward} followed by {@link #plus}.
+     */
+    public static void activationBackwardPlus(Activation f, Tensor x, Tensor y, Tensor dy, Tensor addend, Tensor dx) {
+        requireSame("activation backward (x vs y)", x, y);
+        requireSame("activation backward (x vs dy)", x, dy);
+        requireSame("activation backward (x vs addend)", x, addend);
+        requireSame("activation backward (x vs dx)", x, dx);
+        backendFor(x).activationBackwardPlus(f, x, y, dy, addend, dx);
+    }
+
+    /** out = a + b element-wise, one pass (out may alias a or b); the bits of a copy of a then {@link #axpy}(1, b, out). */
+    public static void plus(Tensor a, Tensor b, Tensor out) {
+        requireSame("plus (a vs b)", a, b);
+        requireSame("plus (a vs output)", a, out);
+        a.requireSameType("plus", b);
+        a.requireSameType("plus", out);
+        backendFor(a).plus(a, b, out);
+    }
+
     /** y[n,c,s] = scale[c] u[n,c,s] + shift[c]; scale or shift may be null. */
     public static void channelScaleShift(Tensor u, Tensor scale, Tensor shift, Tensor y) {
         requireSame("channelScaleShift (u vs y)", u, y);

@@ -48,4 +48,20 @@ final class PanamaActivations {
             dx[i] = GateMath.eluBackward(x[i], y[i], dy[i], alphaHi, alphaLo);
         }
     }
+
+    /** {@link #eluBackward} plus {@code addend[i]}, one pass (a residual block's shortcut gradient added in). */
+    static void eluBackwardPlus(float alphaHi, float alphaLo, float[] x, float[] y, float[] dy, float[] addend, float[] dx,
+                                int off, int n) {
+        int i = off;
+        int bound = off + S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, i);
+            VectorMask<Float> positive = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+            FloatVector.fromArray(S, y, i).add(alphaHi).add(alphaLo).mul(g).blend(g, positive)
+                    .add(FloatVector.fromArray(S, addend, i)).intoArray(dx, i);
+        }
+        for (; i < off + n; i++) {
+            dx[i] = GateMath.eluBackward(x[i], y[i], dy[i], alphaHi, alphaLo) + addend[i];
+        }
+    }
 }

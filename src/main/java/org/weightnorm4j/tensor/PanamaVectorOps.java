@@ -604,6 +604,24 @@ final class PanamaVectorOps implements VectorOps {
         PanamaActivations.eluBackward(alphaHi, alphaLo, x, y, dy, dx, off, n);
     }
 
+    @Override
+    public void eluBackwardPlus(float alphaHi, float alphaLo, float[] x, float[] y, float[] dy, float[] addend, float[] dx, int off,
+                                int n) {
+        PanamaActivations.eluBackwardPlus(alphaHi, alphaLo, x, y, dy, addend, dx, off, n);
+    }
+
+    @Override
+    public void plus(float[] a, float[] b, float[] out, int off, int n) {
+        int i = off;
+        int bound = off + S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+        }
+        for (; i < off + n; i++) {
+            out[i] = a[i] + b[i];
+        }
+    }
+
     /** In {@link PanamaLstmGates}, to keep this class's methods small. */
     @Override
     public void lstmForward(float[] gates, int gOff, int n, float[] cPrev, int pOff, float[] c, float[] tanhC, float[] h, int off) {

@@ -163,6 +163,21 @@ final class ScalarVectorOps implements VectorOps {
     }
 
     @Override
+    public void eluBackwardPlus(float alphaHi, float alphaLo, float[] x, float[] y, float[] dy, float[] addend, float[] dx, int off,
+                                int n) {
+        for (int i = off; i < off + n; i++) {
+            dx[i] = GateMath.eluBackward(x[i], y[i], dy[i], alphaHi, alphaLo) + addend[i];
+        }
+    }
+
+    @Override
+    public void plus(float[] a, float[] b, float[] out, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            out[i] = a[i] + b[i];
+        }
+    }
+
+    @Override
     public void shiftLeakyReluPlanes(float[] shift, int c, float slope, float[] u, float[] y, int s, int from, int to) {
         for (int plane = from; plane < to; plane++) {
             float t = shift[plane % c];

@@ -73,6 +73,9 @@ interface VectorOps {
     /** {@code out[i] = a[i] · b[i]} for {@code i} in {@code [off, off + n)} (out may alias a or b). */
     void mul(float[] a, float[] b, float[] out, int off, int n);
 
+    /** {@code out[i] = a[i] + b[i]} for {@code i} in {@code [off, off + n)} (out may alias a or b): a residual block's sum. */
+    void plus(float[] a, float[] b, float[] out, int off, int n);
+
     /** {@code dst[dOff + i] += src[sOff + i]} for {@code i} in {@code [0, n)}: col2im's scatter-add. */
     void add(float[] src, int sOff, float[] dst, int dOff, int n);
 
@@ -118,6 +121,13 @@ interface VectorOps {
 
     /** {@code dx[i] = }{@link GateMath#eluBackward}{@code (x[i], y[i], dy[i], alphaHi, alphaLo)} for {@code i} in {@code [off, off + n)}. */
     void eluBackward(float alphaHi, float alphaLo, float[] x, float[] y, float[] dy, float[] dx, int off, int n);
+
+    /**
+     * {@code dx[i] = }{@link GateMath#eluBackward}{@code (x[i], y[i], dy[i], alphaHi, alphaLo) + addend[i]}
+     * for {@code i} in {@code [off, off + n)}: the gradient through a residual block's first ELU plus
+     * the shortcut's, in one pass, with the bits of {@link #eluBackward} followed by {@link #plus}.
+     */
+    void eluBackwardPlus(float alphaHi, float alphaLo, float[] x, float[] y, float[] dy, float[] addend, float[] dx, int off, int n);
 
     // ---- LSTM gates --------------------------------------------------------------------------
 

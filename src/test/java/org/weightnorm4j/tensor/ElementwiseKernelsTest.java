@@ -138,6 +138,74 @@ class ElementwiseKernelsTest {
         }
     }
 
+    /**
+     * {@code activationBackwardPlus} and {@code plus} (a residual block's fused backward and its
+     * one-pass sum) have the bits of the passes they replace, {@code activationBackward} then a copy
+     * and an {@code axpy} with alpha 1, on the scalar and the SIMD loops alike (so also the same bits
+     * as each other), for every activation, on every length (vector body and scalar tail), and in
+     * float64 on the reference kernels; {@code plus} also into either operand.
+     */
+    @ParameterizedTest(name = "n={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 7, 17, 1023, 4099})
+    void backwardPlusAndPlusHaveTheBitsOfTheUnfusedPasses(int n) {
+        SplittableRandom rnd = new SplittableRandom(n + 11L);
+        Tensor x = inputs(rnd, n);
+        Tensor addend = random(rnd, n);
+        addend.set(0, -0f);
+        Tensor dy = random(rnd, n);
+        if (n > 1) {
+            dy.set(1, -0f);
+        }
+        float[] firstBackend = null;
+        for (Float32Kernels k : Float32Fixtures.loopBackends()) {
+            for (Activation f : ACTIVATIONS) {
+                Tensor y = x.zerosLike();
+                k.activationForward(f, x, y);
+                Tensor expected = x.zerosLike(), sum = x.zerosLike();
+                k.activationBackward(f, x, y, dy, expected);
+                sum.copyFrom(expected);
+                k.axpy(1, addend, sum);
+                Tensor fused = random(rnd, n);
+                k.activationBackwardPlus(f, x, y, dy, addend, fused);
+                assertArrayEquals(sum.data(), fused.data(), f + " backwardPlus on " + describe(k) + ", n " + n);
+                if (f.kind() == Activation.Kind.ELU && f.param() == 1.0) {
+                    if (firstBackend == null) {
+                        firstBackend = fused.data().clone();
+                    } else {
+                        assertArrayEquals(firstBackend, fused.data(), "ELU backwardPlus, scalar vs SIMD, n " + n);
+                    }
+                }
+            }
+            Tensor a = random(rnd, n), b = random(rnd, n);
+            a.set(0, -0f);
+            b.set(0, -0f);
+            Tensor expected = a.copy();
+            k.axpy(1, b, expected);
+            Tensor out = random(rnd, n);
+            k.plus(a, b, out);
+            assertArrayEquals(expected.data(), out.data(), "plus on " + describe(k) + ", n " + n);
+            Tensor intoA = a.copy(), intoB = b.copy();
+            k.plus(intoA, b, intoA);
+            k.plus(a, intoB, intoB);
+            assertArrayEquals(expected.data(), intoA.data(), "plus into a on " + describe(k) + ", n " + n);
+            assertArrayEquals(expected.data(), intoB.data(), "plus into b on " + describe(k) + ", n " + n);
+        }
+        Tensor x64 = toDouble(x), y64 = x64.zerosLike(), dy64 = toDouble(random(rnd, n)), add64 = toDouble(addend);
+        Activation elu = Activation.elu(0.3);
+        Kernels.activationForward(elu, x64, y64);
+        Tensor expected64 = x64.zerosLike();
+        Kernels.activationBackward(elu, x64, y64, dy64, expected64);
+        Kernels.axpy(1, add64, expected64);
+        Tensor fused64 = x64.zerosLike();
+        Kernels.activationBackwardPlus(elu, x64, y64, dy64, add64, fused64);
+        assertArrayEquals(expected64.data64(), fused64.data64(), "float64 backwardPlus, n " + n);
+        Tensor sum64 = x64.zerosLike();
+        Kernels.plus(x64, add64, sum64);
+        Tensor expectedSum64 = x64.copy();
+        Kernels.axpy(1, add64, expectedSum64);
+        assertArrayEquals(expectedSum64.data64(), sum64.data64(), "float64 plus, n " + n);
+    }
+
     /** Layers apply activations in place (y is x, dx is dy): the kernels must allow it. */
     @Test
     void activationsWorkInPlace() {
