@@ -22,6 +22,12 @@ import org.weightnorm4j.train.Objective;
  * part's minimum and median over the timed steps in ms, and the 1-thread ÷ 2-thread ratio of the
  * minima (2.0 = perfect scaling). Sequential's fused pairs (mean-only batch norm + ReLU) are not
  * reproduced: use it with normal or wn.
+ * The T2 columns split each part's two-thread time into the caller's serial CPU time and the CPU
+ * time inside pool parts (both threads), whose sum against T1's CPU time says whether a part is
+ * split at all and how much CPU the split costs, and whose projection (serial + parts / 2) against
+ * the wall says how long a thread waited: build with scripts/probes/parallel-stats.patch applied
+ * (git apply; not for commit) and run with -Dweightnorm4j.probe.parallelStats=true. On a loaded
+ * host run it in a session of its own at autogroup nice -20 (docs/BENCHMARKS.md, "cnn at two threads").
  * Run: java --add-modules jdk.incubator.vector -cp target/weightnorm4j-all.jar scripts/probes/CnnStepProbe.java [workload] [param] [steps] [rounds]
  */
 public final class CnnStepProbe {
@@ -119,22 +125,37 @@ public final class CnnStepProbe {
     /** Per part: [0] wall, [1] caller CPU, [2] CPU in pool parts (all threads), [3] caller CPU inside pool runs, [4] pool runs. */
     static double[][] acc;
     static long w0, c0, p0, q0, r0;
+    /**
+     * Parallel's probe counters (CPU time inside pool parts, the caller's CPU time inside pool runs,
+     * the runs): only with scripts/probes/parallel-stats.patch applied and
+     * -Dweightnorm4j.probe.parallelStats=true; without them the T2 ser/prt columns read 0.
+     */
+    static final java.util.concurrent.atomic.AtomicLong PART_CPU = counter("PART_CPU"), POOL_CALLER_CPU = counter("POOL_CALLER_CPU"),
+            POOL_RUNS = counter("POOL_RUNS");
+
+    static java.util.concurrent.atomic.AtomicLong counter(String name) {
+        try {
+            return (java.util.concurrent.atomic.AtomicLong) Parallel.class.getField(name).get(null);
+        } catch (ReflectiveOperationException e) {
+            return new java.util.concurrent.atomic.AtomicLong();
+        }
+    }
 
     static void begin() {
         w0 = System.nanoTime();
         c0 = MX.getCurrentThreadCpuTime();
-        p0 = Parallel.PART_CPU.get();
-        q0 = Parallel.POOL_CALLER_CPU.get();
-        r0 = Parallel.POOL_RUNS.get();
+        p0 = PART_CPU.get();
+        q0 = POOL_CALLER_CPU.get();
+        r0 = POOL_RUNS.get();
     }
 
     static double end(int part) {
         long w = System.nanoTime() - w0;
         acc[part][0] = w / 1e6;
         acc[part][1] = (MX.getCurrentThreadCpuTime() - c0) / 1e6;
-        acc[part][2] = (Parallel.PART_CPU.get() - p0) / 1e6;
-        acc[part][3] = (Parallel.POOL_CALLER_CPU.get() - q0) / 1e6;
-        acc[part][4] = Parallel.POOL_RUNS.get() - r0;
+        acc[part][2] = (PART_CPU.get() - p0) / 1e6;
+        acc[part][3] = (POOL_CALLER_CPU.get() - q0) / 1e6;
+        acc[part][4] = POOL_RUNS.get() - r0;
         return w / 1e6;
     }
 
