@@ -53,34 +53,13 @@ final class DirectConv {
      * Whether the direct forward serves a convolution from {@code ins} to {@code outs} channels
      * (kernel {@code kh × kw}, stride, padding; for the input gradient, the forward view: from the
      * output channels to the input ones, padding {@code 2 − pad}): 3x3, stride 1, padding at most 2,
-     * and fewer than {@link #OB} outputs ({@link #worthItShallow}: few inputs). Measured on the AVX2 host at batch 100, 16 → 1 channels on
+     * and fewer than {@link #OB} outputs. Measured on the AVX2 host at batch 100, 16 → 1 channels on
      * 28x28: 1.1 ms against 6.0 (im2col, whose GEMM pads one row of filters to six); with 16 or 32
      * outputs im2col and Winograd were as fast or faster (docs/BENCHMARKS.md, "VAE").
      */
     static boolean worthIt(int ins, int outs, int kh, int kw, int stride, int pad) {
         return shape3x3(kh, kw, stride, pad) && outs < OB;
     }
-
-    /**
-     * Whether the direct forward serves a convolution from {@code ins} channels whatever its
-     * outputs: 3x3, stride 1, padding at most 2, at most {@link #MAX_SHALLOW_INS} inputs. Used for
-     * the forward only: there it gives im2col's bits (the same sums in the same order), while an
-     * input gradient through col2im adds in another order.
-     */
-    static boolean worthItShallow(int ins, int kh, int kw, int stride, int pad) {
-        return shape3x3(kh, kw, stride, pad) && ins <= MAX_SHALLOW_INS;
-    }
-
-    /**
-     * The most input channels whose forward runs here whatever its outputs: with {@code ins·9 ≤ 27} the im2col product is too shallow for the GEMM. Its
-     * micro-kernel then stores and merges a 6 × 16 tile every 9 to 27 multiply-adds, and, worse,
-     * such calls coming first (a model's first convolution on 1- or 3-channel images) teach C2 a
-     * loop of a few trips: in 4 of 6 JVMs of the cnn at two threads the micro-kernel was then
-     * compiled with two accumulators spilled and every GEMM-bound pass ran 1.5-1.75× slower
-     * (docs/BENCHMARKS.md, "The cnn's slow mode"). Same sums in the same order as im2col's, so
-     * the same bits; and no slower (measured there).
-     */
-    static final int MAX_SHALLOW_INS = 3;
 
     /**
      * Whether the direct filter gradient serves it: 3x3, stride 1, padding at most 2, at most

@@ -283,8 +283,7 @@ final class Float32Conv {
             return false;
         }
         return switch (op) {
-            case FORWARD -> DirectConv.worthIt(c, o, kh, kw, spec.stride(), spec.padding())
-                    || DirectConv.worthItShallow(c, kh, kw, spec.stride(), spec.padding());
+            case FORWARD -> DirectConv.worthIt(c, o, kh, kw, spec.stride(), spec.padding());
             case BACKWARD_DATA -> spec.padding() <= 2 && DirectConv.worthIt(o, c, kh, kw, spec.stride(), 2 - spec.padding());
             default -> DirectConv.worthItForFilter(c, o, kh, kw, spec.stride(), spec.padding());
         };

@@ -129,13 +129,7 @@ class DirectConvTest {
         Float32Kernels k = new Float32Kernels(new PanamaGemm(), true, true);
         ConvSpec same = new ConvSpec(1, 1);
         assertEquals(List.of("direct", "im2col", "direct"), k.convolutionAlgorithms(16, 1, 3, same, 28, 28));
-        assertEquals(List.of("direct", "direct", "direct"), k.convolutionAlgorithms(1, 16, 3, same, 28, 28));
-        // shallow forwards (at most 3 input channels) leave the GEMM: the cnn's and paper-cifar's first layers
-        assertEquals(List.of("direct", "direct", "im2col"), k.convolutionAlgorithms(1, 64, 3, same, 28, 28));
-        assertEquals(List.of("direct", "direct", "im2col"), k.convolutionAlgorithms(3, 96, 3, same, 32, 32));
-        assertFalse(DirectConv.worthItShallow(4, 3, 3, 1, 1), "4 inputs");
-        assertFalse(DirectConv.worthItShallow(1, 5, 5, 1, 1), "5x5");
-        assertEquals(List.of("winograd", "winograd", "winograd"), k.convolutionAlgorithms(64, 64, 3, same, 28, 28));
+        assertEquals(List.of("im2col", "direct", "direct"), k.convolutionAlgorithms(1, 16, 3, same, 28, 28));
         // 16 → 16 and 32 → 32 now go to ChannelVectorConv (ChannelVectorConvTest.theBackendRoutesTheVaeLayersHere)
         assertFalse(DirectConv.worthIt(16, 1, 3, 3, 2, 1), "stride 2");
         assertFalse(DirectConv.worthItForFilter(16, 16, 4, 4, 1, 1), "4x4");
@@ -151,44 +145,5 @@ class DirectConvTest {
         new DirectConv().forward(x.data(), w.data(), bias.data(), called.data(), 3, 16, 10, 12, 1, 1);
         k.conv2dForward(x, w, bias, routed, same);
         assertArrayEquals(called.data(), routed.data());
-    }
-
-    /**
-     * The shallow forwards that moved from im2col to here ({@link DirectConv#worthItShallow}): the
-     * same sums in the same order, so bit for bit what im2col + GEMM gave (a run resumes with the
-     * same bits): 1, 2 and 3 input channels to up to 64 (the cnn's first layer), odd planes,
-     * padding 0 to 2, a batch the parts do not divide.
-     */
-    @Test
-    void shallowConvolutionsGiveIm2colsBits() {
-        Float32Kernels direct = new Float32Kernels(new PanamaGemm(), true, true);
-        Float32Kernels im2col;
-        String before = System.getProperty(Float32Conv.DIRECT_PROPERTY);
-        System.setProperty(Float32Conv.DIRECT_PROPERTY, "false");
-        try {
-            im2col = new Float32Kernels(new PanamaGemm(), true, true);
-        } finally {
-            if (before == null) {
-                System.clearProperty(Float32Conv.DIRECT_PROPERTY);
-            } else {
-                System.setProperty(Float32Conv.DIRECT_PROPERTY, before);
-            }
-        }
-        SplittableRandom rnd = new SplittableRandom(21);
-        int[][] shapes = {{5, 1, 28, 28, 64, 1}, {3, 3, 17, 7, 20, 1}, {2, 2, 9, 13, 7, 0}, {2, 1, 7, 1, 5, 2}, {13, 3, 8, 9, 6, 1}};
-        for (int[] s : shapes) {
-            int n = s[0], c = s[1], h = s[2], w = s[3], o = s[4], pad = s[5];
-            ConvSpec spec = new ConvSpec(1, pad);
-            assertEquals("direct", direct.convolutionAlgorithms(c, o, 3, spec, h, w).get(0));
-            assertEquals("im2col", im2col.convolutionAlgorithms(c, o, 3, spec, h, w).get(0));
-            Tensor x = random(rnd, n, c, h, w);
-            Tensor wts = random(rnd, o, c, 3, 3);
-            Tensor bias = random(rnd, o);
-            int oh = h + 2 * pad - 2, ow = w + 2 * pad - 2;
-            Tensor a = Tensor.zeros(n, o, oh, ow), b = Tensor.zeros(n, o, oh, ow);
-            direct.conv2dForward(x, wts, bias, a, spec);
-            im2col.conv2dForward(x, wts, bias, b, spec);
-            assertArrayEquals(b.data(), a.data(), "forward " + java.util.Arrays.toString(s));
-        }
     }
 }
