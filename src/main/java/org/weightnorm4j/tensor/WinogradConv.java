@@ -16,8 +16,9 @@ import java.util.function.IntConsumer;
  * size ({@link #worthIt} counts the rounding up of odd sizes).
  *
  * <p>Threading and work buffers follow {@link Float32Conv}: the batch is cut into
- * {@code min(N, 4·threads)} blocks of images, each block's images are transformed and multiplied
- * a few at a time ({@link #GROUP_TILES}) on the thread that runs it, and the buffers belong to
+ * {@code min(N, 4·threads)} blocks of images (for the forward and the input gradient, one per
+ * group of images multiplied at once: {@link Job#blockParts}), each block's images are
+ * transformed and multiplied a few at a time ({@link #GROUP_TILES}) on the thread that runs it, and the buffers belong to
  * the thread (the transformed inputs and products) or to a job from a free list (the transformed
  * filters). Every output is the same sum whatever the thread count or grouping, so results do
  * not depend on them.
@@ -113,6 +114,7 @@ final class WinogradConv {
         try {
             job.set(in, bias, out, n, ins, h, width, outs, pad, oh, ow);
             job.filterGradient = false;
+            job.parts = job.blockParts();
             job.prepareFilters(w, flipped);
             job.execute();
         } finally {
@@ -173,6 +175,19 @@ final class WinogradConv {
             tiles = tilesH * tilesW;
             parts = BatchParts.count(n);
             group = Math.max(1, (GROUP_TILES + tiles - 1) / tiles);
+        }
+
+        /**
+         * The parts of a forward or input-gradient call: one block of {@link #group} images each
+         * (at least {@link BatchParts#count}), where the filter gradient keeps
+         * {@link BatchParts#count}'s few parts for its partial sums. With 8 parts of 12 or 13 images
+         * on two threads, the thread that ends first waited for the other's last part: 8-10% of
+         * each Winograd pass's wall time in the cnn on the AVX2 host (docs/BENCHMARKS.md, "cnn at
+         * two threads"); with a part per block the wait is a block's. Every output is the same sum
+         * whatever the parts, so the bits do not change.
+         */
+        int blockParts() {
+            return Math.max(parts, Math.min(n, (n + group - 1) / group));
         }
 
         void preparePartials() {
