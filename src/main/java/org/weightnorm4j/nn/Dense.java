@@ -126,6 +126,13 @@ public final class Dense extends AbstractDense {
             throw new IllegalStateException(describe() + ": backward called before forward");
         }
         dy.requireShape(describe() + " output gradient", x.dim(0), out);
+        Tensor target = weights.gradientTarget();
+        if (target != null && target.isFloat32() && dy.isFloat32()) {
+            // ∇w L added by the GEMM as it writes each tile, instead of written to a scratch and added
+            // after: the same bits (the GEMM adds a tile as the add did; docs/RELIABILITY.md).
+            Kernels.matmul(dy, true, x, false, target, true);              // ∇w += ∇yᵀ x
+            return scaleShift.backward(dy, null, forInput);
+        }
         gradW = Buffers.ensure(gradW, dy, out, in);
         Kernels.matmul(dy, true, x, false, gradW, false);                  // ∇w L = ∇yᵀ x
         return scaleShift.backward(dy, gradW, forInput);                 // Eq. 3, ∇b, s ⊙ ∇y
