@@ -21,11 +21,7 @@ import org.weightnorm4j.tensor.Tensor;
 class DenseGradientTargetTest {
 
     private static Tensor random(SplittableRandom rnd, int... shape) {
-        Tensor t = Tensor.zeros(DType.FLOAT32, shape);
-        for (int i = 0; i < t.size(); i++) {
-            t.set(i, rnd.nextDouble() * 2 - 1);
-        }
-        return t;
+        return TestTensors.uniform(rnd, DType.FLOAT32, shape);
     }
 
     private static void assertSameBits(Tensor expected, Tensor actual, String what) {
