@@ -3,6 +3,8 @@ package org.weightnorm4j.nn;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.weightnorm4j.tensor.DType;
+import org.weightnorm4j.tensor.GemmBlocking;
+import org.weightnorm4j.tensor.KernelProvider;
 import org.weightnorm4j.tensor.Kernels;
 import org.weightnorm4j.tensor.Tensor;
 
@@ -117,6 +119,12 @@ public final class Dense extends AbstractDense {
         parameterGradients(dy, false);
     }
 
+    /** Whether a product {@code depth} deep is one depth block of the float32 GEMM (which then adds C once). */
+    private static boolean oneDepthBlock(int depth) {
+        GemmBlocking blocking = KernelProvider.gemmBlocking();
+        return blocking != null && depth <= blocking.kc();
+    }
+
     /**
      * Accumulates ∇w and ∇b; returns the gradient that ∇x multiplies into {@code d}
      * ({@code s ⊙ ∇y}, formed only when {@code forInput}).
@@ -126,6 +134,14 @@ public final class Dense extends AbstractDense {
             throw new IllegalStateException(describe() + ": backward called before forward");
         }
         dy.requireShape(describe() + " output gradient", x.dim(0), out);
+        Tensor target = weights.gradientTarget();
+        if (target != null && target.isFloat32() && dy.isFloat32() && oneDepthBlock(x.dim(0))) {
+            // ∇w L added by the GEMM as it writes each tile, instead of written to a scratch and added
+            // after: the same bits, since over one depth block the GEMM adds each finished tile to C
+            // exactly as the add did (deeper, it would add block by block; docs/RELIABILITY.md).
+            Kernels.matmul(dy, true, x, false, target, true);              // ∇w += ∇yᵀ x
+            return scaleShift.backward(dy, null, forInput);
+        }
         gradW = Buffers.ensure(gradW, dy, out, in);
         Kernels.matmul(dy, true, x, false, gradW, false);                  // ∇w L = ∇yᵀ x
         return scaleShift.backward(dy, gradW, forInput);                 // Eq. 3, ∇b, s ⊙ ∇y

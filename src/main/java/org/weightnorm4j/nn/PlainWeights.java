@@ -77,6 +77,12 @@ public final class PlainWeights implements LinearWeights {
         Kernels.axpy(1, gradW, weight.grad());
     }
 
+    /** The weight's own gradient: plain weights take {@code ∇w L} as it is. */
+    @Override
+    public Tensor gradientTarget() {
+        return weight.grad();
+    }
+
     @Override
     public List<Param> params() {
         List<Param> ps = new ArrayList<>(List.of(weight));

@@ -49,10 +49,13 @@ final class ScaleShift {
     /**
      * Hands {@code ∇w L} to the weights (Eq. 3 for weight norm), accumulates {@code ∇b L = Σ ∇y}
      * over batch and space, and returns the gradient the layer's input gradient is formed from:
-     * {@code s ⊙ ∇y} when {@code forInput}, else {@code ∇y} (not needed).
+     * {@code s ⊙ ∇y} when {@code forInput}, else {@code ∇y} (not needed). A null {@code gradW}
+     * says the layer already added {@code ∇w L} into {@link LinearWeights#gradientTarget}.
      */
     Tensor backward(Tensor dy, Tensor gradW, boolean forInput) {
-        weights.accumulateGradients(gradW);
+        if (gradW != null) {
+            weights.accumulateGradients(gradW);
+        }
         Param b = weights.bias();
         if (b != null) {
             Kernels.channelSums(dy, b.grad(), true);                            // ∇b L = Σ ∇y
