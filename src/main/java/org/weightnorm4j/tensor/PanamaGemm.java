@@ -76,6 +76,68 @@ final class PanamaGemm implements GemmKernel {
     /** Depths per strip when packing a transposed B: a strip of a panel (at most 64 × 32 floats) stays in L1. */
     private static final int PACK_STRIP = 64;
 
+    /**
+     * Upper bound, in milliseconds, on the warm-up of {@link #kernel6} when the first instance is
+     * made ({@link #warmKernelOnDeepProducts}); 0 turns it off.
+     */
+    static final String WARM_PROPERTY = "weightnorm4j.gemm.warmMillis";
+    static final int WARM_MILLIS = Integer.getInteger(WARM_PROPERTY, 3000);
+    /** Depth of the short calls that tell the compiled kernel from the profiled one. */
+    private static final int SHORT_PROBE = 16;
+
+    PanamaGemm() {
+        if (MR == 6 && WARM_MILLIS > 0) {
+            DeepWarmUp.done();
+        }
+    }
+
+    /** Holder whose initialisation warms the kernel once per JVM, after this class is initialised. */
+    private static final class DeepWarmUp {
+        static {
+            warmKernelOnDeepProducts(WARM_MILLIS);
+        }
+
+        static void done() {
+        }
+    }
+
+    /**
+     * Runs {@link #kernel6} on 1024-deep products until C2 has compiled it (or {@code millis}
+     * have passed), and returns the rounds it ran. Why: C2 lays out the kernel's registers from
+     * the profile it compiles from, and from the profile of the shallow products many callers
+     * start with (the cnn's 9-deep first layer and Winograd products, the DQN's batch-deep weight
+     * gradients) it kept two accumulators on the stack in about half the JVM runs, making every
+     * GEMM of the run 1.6-1.9× slower (docs/KERNELS.md, "The warm-up that removes it"). Compiled
+     * from deep products only, the loop kept all twelve in registers in every run checked. The
+     * warm-up must last until the compiled code is installed: the compiler reads the profile when
+     * it starts, and a caller's shallow products made meanwhile would be in it. Four 16-deep calls
+     * after each round tell when: they run in microseconds only once the compiled code is entered
+     * (deep calls turn fast earlier, by on-stack replacement of the running loop). The kernel is
+     * not recompiled later (its loop has no branch that a shallow call takes for the first time).
+     * Results never depend on this.
+     */
+    static int warmKernelOnDeepProducts(int millis) {
+        int depth = 1024;
+        float[] ap = new float[6 * depth];
+        float[] bp = new float[NR * depth];
+        float[] tile = new float[6 * NR];
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        int fastProbes = 0;
+        int rounds = 0;
+        while (fastProbes < 3 && System.nanoTime() < deadline) {
+            for (int i = 0; i < 50; i++) {
+                kernel6(depth, ap, 0, bp, 0, tile);
+            }
+            long t = System.nanoTime();
+            for (int i = 0; i < 4; i++) {
+                kernel6(SHORT_PROBE, ap, 0, bp, 0, tile);
+            }
+            fastProbes = System.nanoTime() - t < 5_000 ? fastProbes + 1 : 0;
+            rounds++;
+        }
+        return rounds;
+    }
+
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 

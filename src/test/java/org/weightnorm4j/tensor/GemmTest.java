@@ -230,6 +230,16 @@ class GemmTest {
         assertTrue(output.contains("checked MR=6"), output);
     }
 
+    /** The warm-up of the 6-row kernel stops at its time bound, and runs nothing with none. */
+    @Test
+    void theKernelWarmUpKeepsToItsTimeBound() {
+        assertEquals(0, PanamaGemm.warmKernelOnDeepProducts(0));
+        long start = System.nanoTime();
+        int rounds = PanamaGemm.warmKernelOnDeepProducts(50);
+        assertTrue(rounds >= 1, "rounds " + rounds);
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "took " + (System.nanoTime() - start) / 1e6 + " ms");
+    }
+
     /** Runs {@code probe}'s main in a JVM of its own with one extra JVM option; its output, once it exits with 0. */
     static String runProbe(String jvmOption, Class<?> probe) throws IOException, InterruptedException {
         return runProbe(List.of(jvmOption), probe);
