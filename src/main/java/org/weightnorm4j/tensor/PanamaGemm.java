@@ -44,20 +44,9 @@ final class PanamaGemm implements GemmKernel {
      * core with {@code -XX:UseAVX=2}; how the 6-row loop is written decides whether C2 keeps it in
      * registers in every JVM run: {@link #kernel6}).
      */
-    static final int MR = S.vectorBitSize() >= 512 ? 8 : Tile.TEN_BY_ONE ? 10 : 6;
-    /** Columns of the register tile: two vectors (one for the 10-row tile). */
-    static final int NR = Tile.TEN_BY_ONE ? L : 2 * L;
-
-    /**
-     * The AVX2 tile on trial ({@value #TILE_PROPERTY}{@code =10x8}): 10 rows of one vector, whose
-     * live set (10 accumulators, 1 vector of B, up to 5 broadcasts) stays within 16 registers
-     * however C2 orders the broadcasts; docs/KERNELS.md, "Three remedies tried". Default: 6 × 16.
-     */
-    static final String TILE_PROPERTY = "weightnorm4j.gemm.tile";
-
-    private static final class Tile {
-        static final boolean TEN_BY_ONE = S.vectorBitSize() < 512 && "10x8".equals(System.getProperty(TILE_PROPERTY));
-    }
+    static final int MR = S.vectorBitSize() >= 512 ? 8 : 6;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
     /**
      * The block sizes for this host: from its cache sizes, or {@value GemmBlocking#PROPERTY}
      * ({@link GemmBlocking}, docs/KERNELS.md). Constants for the JIT once the class is loaded.
@@ -433,8 +422,6 @@ final class PanamaGemm implements GemmKernel {
                     kernel8InPlace(kc, op.a, aPanel, op.aPanelStep, rows, op.bp, bPanel, tile);
                 } else if (MR == 8) {
                     kernel8(kc, op.a, aPanel, op.bp, bPanel, tile);
-                } else if (MR == 10) {
-                    kernel10(kc, op.a, aPanel, op.bp, bPanel, tile);
                 } else {
                     kernel6(kc, op.a, aPanel, op.bp, bPanel, tile);
                 }
@@ -566,45 +553,6 @@ final class PanamaGemm implements GemmKernel {
         c51.intoArray(tile, 5 * NR + L);
     }
 
-    /** The micro-kernel for the 10 × 8 tile on trial ({@link #TILE_PROPERTY}); same contract as {@link #kernel6}. */
-    private static void kernel10(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S);
-        FloatVector c1 = FloatVector.zero(S);
-        FloatVector c2 = FloatVector.zero(S);
-        FloatVector c3 = FloatVector.zero(S);
-        FloatVector c4 = FloatVector.zero(S);
-        FloatVector c5 = FloatVector.zero(S);
-        FloatVector c6 = FloatVector.zero(S);
-        FloatVector c7 = FloatVector.zero(S);
-        FloatVector c8 = FloatVector.zero(S);
-        FloatVector c9 = FloatVector.zero(S);
-        int ai = aIdx;
-        int bEnd = bIdx + kc * NR;
-        for (int bi = bIdx; bi < bEnd; bi += NR, ai += 10) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            c0 = FloatVector.broadcast(S, ap[ai + 0]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, ap[ai + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, ap[ai + 5]).fma(b0, c5);
-            c6 = FloatVector.broadcast(S, ap[ai + 6]).fma(b0, c6);
-            c7 = FloatVector.broadcast(S, ap[ai + 7]).fma(b0, c7);
-            c8 = FloatVector.broadcast(S, ap[ai + 8]).fma(b0, c8);
-            c9 = FloatVector.broadcast(S, ap[ai + 9]).fma(b0, c9);
-        }
-        c0.intoArray(tile, 0 * NR);
-        c1.intoArray(tile, 1 * NR);
-        c2.intoArray(tile, 2 * NR);
-        c3.intoArray(tile, 3 * NR);
-        c4.intoArray(tile, 4 * NR);
-        c5.intoArray(tile, 5 * NR);
-        c6.intoArray(tile, 6 * NR);
-        c7.intoArray(tile, 7 * NR);
-        c8.intoArray(tile, 8 * NR);
-        c9.intoArray(tile, 9 * NR);
-    }
-
     /**
      * {@link #kernel8} reading A in place ({@link #readableInPlace}): row r of the block starts at
      * {@code a[aIdx + r·lda]}. Rows from {@code rows} on repeat the last one, so the read never
@@ -683,15 +631,18 @@ final class PanamaGemm implements GemmKernel {
                               float[] rowBias, int biasIdx) {
         if (nr == NR) {
             for (int r = 0; r < mr; r++, cIdx += ldc) {
-                for (int v = 0; v < NR; v += L) {
-                    FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
-                    if (add) {
-                        t = t.add(FloatVector.fromArray(S, c, cIdx + v));
-                    } else if (rowBias != null) {
-                        t = t.add(rowBias[biasIdx + r]);
-                    }
-                    t.intoArray(c, cIdx + v);
+                FloatVector t0 = FloatVector.fromArray(S, tile, r * NR);
+                FloatVector t1 = FloatVector.fromArray(S, tile, r * NR + L);
+                if (add) {
+                    t0 = t0.add(FloatVector.fromArray(S, c, cIdx));
+                    t1 = t1.add(FloatVector.fromArray(S, c, cIdx + L));
+                } else if (rowBias != null) {
+                    float bias = rowBias[biasIdx + r];
+                    t0 = t0.add(bias);
+                    t1 = t1.add(bias);
                 }
+                t0.intoArray(c, cIdx);
+                t1.intoArray(c, cIdx + L);
             }
             return;
         }
@@ -763,9 +714,8 @@ final class PanamaGemm implements GemmKernel {
                 int src = bOff + p0 * ldb + j0 + jr;
                 if (nr == NR) {
                     for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
-                        for (int v = 0; v < NR; v += L) {
-                            FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
-                        }
+                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                     }
                 } else {
                     for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
