@@ -23,6 +23,12 @@ import org.weightnorm4j.tensor.Parallel;
  *   macro+store  the same with every tile stored into C (2048 columns), as a first depth block does
  *   macro+merge  the same with every tile added into C, as later depth blocks do
  *   probe-gemm:N:KC,MC,NC  GemmOffsetProbe's copy of the whole one-thread product at another blocking
+ *   plain-gemm:N:KC,MC,NC  this class's copy of it; snake-gemm: B's panels backwards for every other
+ *                block of A; snakeA-gemm: A's panels upwards for every other column of tiles
+ *   macro suffixes: -pfB (read one float of each line of the next B panel, spread over the column's
+ *                tiles; -pfB-lastT: over its last T tiles only), -pfC (the next tile's lines of C),
+ *                -snakeA (as snakeA-gemm), e.g. "macro+merge-pfB-pfC:1024,78"
+ *   l2x2-k1024, macrox2  l2-k1024 and macro with kernel6x2 (two steps of k per iteration)
  *   gemm1024     Kernels.gemm 1024³ (the library, packing included)
  *   gemm2048     Kernels.gemm 2048³
  *
@@ -165,13 +171,15 @@ public final class GemmCeilingProbe {
                 if (variant.startsWith("macro")) {
                     return macro(variant, op);
                 }
-                if (variant.startsWith("snake-gemm:")) {
-                    // "snake-gemm:n:kc,mc,nc": the same, with the panels of B visited backwards for every other block of A
+                if (variant.startsWith("snake-gemm:") || variant.startsWith("snakeA-gemm:") || variant.startsWith("plain-gemm:")) {
+                    // "snake-gemm:n:kc,mc,nc": the same, with the panels of B visited backwards for every other block of A;
+                    // "snakeA-gemm": the panels of A visited backwards for every other panel of B; "plain-gemm": neither
                     String[] f = variant.split(":");
                     int n = Integer.parseInt(f[1]);
                     int[] bl = Arrays.stream(f[2].split(",")).mapToInt(Integer::parseInt).toArray();
                     float[] a = n == 1024 ? op.a1 : op.a2, b = n == 1024 ? op.b1 : op.b2, c = n == 1024 ? op.c1 : op.c2;
-                    snakeGemm(n, a, b, c, op.bpAny, op.apAny, op.tile, bl[0], bl[1], bl[2]);
+                    snakeGemm(n, a, b, c, op.bpAny, op.apAny, op.tile, bl[0], bl[1], bl[2], f[0].equals("snake-gemm"),
+                            f[0].equals("snakeA-gemm"));
                     return 2.0 * n * n * n;
                 }
                 if (variant.startsWith("probe-gemm:")) {
@@ -226,7 +234,10 @@ public final class GemmCeilingProbe {
             last = Integer.parseInt(lm.group(1));
             kind = kind.replace(lm.group(), "");
         }
-        kind = kind.replace("-pfB", "").replace("-pfC", "");
+        // "-snakeA": the rows of tiles visited down and up in turn, column by column, so that each column
+        // starts on the panels of A the last one ended on (still in L2 when A's block is larger than L2)
+        boolean snakeA = kind.contains("-snakeA");
+        kind = kind.replace("-pfB", "").replace("-pfC", "").replace("-snakeA", "");
         int mode = kind.equals("macro") ? 0 : kind.equals("macro+store") ? 1 : kind.equals("macro+merge") ? 2 : -1;
         if (mode < 0 || kc * nc > op.bp.length || mc * kc > op.ap.length || mc % MR != 0 || nc > 2048) {
             throw new IllegalArgumentException("bad macro variant " + variant);
@@ -240,7 +251,8 @@ public final class GemmCeilingProbe {
             int linesPerTile = (kc + (tiles - firstTouching) - 1) / (tiles - firstTouching);
             float sink = 0;
             for (int jr = 0; jr < nc; jr += NR) {
-                for (int ir = 0; ir < mc; ir += MR) {
+                for (int t = 0; t < mc; t += MR) {
+                    int ir = snakeA && (jr / NR) % 2 == 1 ? mc - MR - t : t;
                     if (pfB && jr + NR < nc && ir / MR >= firstTouching) {
                         int from = (ir / MR - firstTouching) * linesPerTile;
                         sink += touch(op.bp, bBase + (jr + NR) * kc + from * NR, Math.min(linesPerTile, kc - from), NR);
@@ -264,7 +276,7 @@ public final class GemmCeilingProbe {
 
     /** GemmOffsetProbe.gemm with B's panels visited forwards and backwards in turn, block of A by block of A. */
     static void snakeGemm(int n, float[] a, float[] b, float[] c, float[] bp, float[] ap, float[] tile,
-                          int kcMax, int mcMax, int ncMax) {
+                          int kcMax, int mcMax, int ncMax, boolean snakeB, boolean snakeA) {
         boolean backwards = false;
         for (int jc = 0; jc < n; jc += ncMax) {
             int nc = Math.min(ncMax, n - jc);
@@ -277,12 +289,14 @@ public final class GemmCeilingProbe {
                     int panels = (nc + NR - 1) / NR;
                     for (int q = 0; q < panels; q++) {
                         int jr = (backwards ? panels - 1 - q : q) * NR;
-                        for (int ir = 0; ir < mc; ir += MR) {
+                        int rowPanels = (mc + MR - 1) / MR;
+                        for (int t = 0; t < rowPanels; t++) {
+                            int ir = (snakeA && q % 2 == 1 ? rowPanels - 1 - t : t) * MR;
                             kernel6(kc, ap, ir * kc, bp, jr * kc, tile);
                             GemmOffsetProbe.merge(tile, Math.min(MR, mc - ir), c, (ic + ir) * n + jc + jr, n, pc > 0);
                         }
                     }
-                    backwards = !backwards;
+                    backwards = snakeB && !backwards;
                 }
             }
         }

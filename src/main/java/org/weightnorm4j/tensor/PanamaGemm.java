@@ -504,8 +504,14 @@ final class PanamaGemm implements GemmKernel {
      * counter (the 6-row kernel until 2026-12-07) spilled two accumulators in about one JVM run
      * in two; indices computed from the counter ({@code aIdx + 6p}, which C2 turns into shifts
      * and adds before it looks for bounds checks to hoist) took 42 instructions; two steps per
-     * iteration let C2 load the broadcasts of both steps first and spilled. Check a
-     * change here with {@code scripts/gemm-spill-check.py --method kernel6} over many JVMs.
+     * iteration let C2 load the broadcasts of both steps first and spilled (again in 3 of 3 JVMs
+     * with the kernel compiled from deep calls only, as {@link #warmKernelOnDeepProducts} does).
+     * Check a change here with {@code scripts/gemm-spill-check.py --method kernel6} over many JVMs.
+     *
+     * <p>The loop is not where the product loses against OpenBLAS: fed from L2 it runs at
+     * 95-98% of the core's FMA bound; the product's remaining 15-20% go to feeding it (B's next
+     * panel, A's block larger than L2, C's lines at the merge, packing), which OpenBLAS hides with
+     * prefetch instructions Java cannot emit (docs/KERNELS.md, "The ceiling").
      */
     private static void kernel6(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
