@@ -10,7 +10,7 @@ import org.weightnorm4j.tensor.Parallel;
 /**
  * Where does the AVX2 GEMM lose against OpenBLAS: in the micro-kernel's loop, or on the memory
  * side? Inside one JVM, one thread, thread CPU time, rounds interleaved, it times a copy of
- * PanamaGemm's kernel6 (the 6 × 16 tile, same loop) on operands of growing size, and the whole
+ * PanamaGemm's kernel6 (GemmOffsetProbe's, the same loop) on operands of growing size, and the whole
  * product through the library:
  *
  *   peak         12 independent FMA chains on register operands: the core's FMA ceiling (2 per cycle)
@@ -262,9 +262,9 @@ public final class GemmCeilingProbe {
                     }
                     kernel6(kc, op.ap, aSame ? 0 : ir * kc, op.bp, bBase + (bSame ? 0 : jr * kc), op.tile);
                     if (mode == 1) {
-                        storeTile(op.tile, op.cBlock, ir * nc + jr, nc);
+                        GemmOffsetProbe.merge(op.tile, MR, op.cBlock, ir * nc + jr, nc, false);
                     } else if (mode == 2) {
-                        addTile(op.tile, op.cBlock, ir * nc + jr, nc);
+                        GemmOffsetProbe.merge(op.tile, MR, op.cBlock, ir * nc + jr, nc, true);
                     }
                 }
             }
@@ -311,21 +311,7 @@ public final class GemmCeilingProbe {
         return s == 0x7fc00001 ? 1 : 0;
     }
 
-    static void storeTile(float[] tile, float[] c, int cIdx, int ldc) {
-        for (int r = 0; r < MR; r++, cIdx += ldc) {
-            FloatVector.fromArray(S, tile, r * NR).intoArray(c, cIdx);
-            FloatVector.fromArray(S, tile, r * NR + L).intoArray(c, cIdx + L);
-        }
-    }
 
-    static void addTile(float[] tile, float[] c, int cIdx, int ldc) {
-        for (int r = 0; r < MR; r++, cIdx += ldc) {
-            FloatVector t0 = FloatVector.fromArray(S, tile, r * NR).add(FloatVector.fromArray(S, c, cIdx));
-            FloatVector t1 = FloatVector.fromArray(S, tile, r * NR + L).add(FloatVector.fromArray(S, c, cIdx + L));
-            t0.intoArray(c, cIdx);
-            t1.intoArray(c, cIdx + L);
-        }
-    }
 
     /**
      * 12 FMA chains on three register operands, {@code steps} steps: the FMA ports' ceiling. (With
@@ -358,51 +344,9 @@ public final class GemmCeilingProbe {
                 .add(c51).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     }
 
-    /** PanamaGemm.kernel6, copied as it is in the product (B's index the loop variable, A's stepped by 6). */
+    /** PanamaGemm.kernel6's loop: GemmOffsetProbe's copy of it (the same 32-instruction compile). */
     static void kernel6(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        int ai = aIdx;
-        int bEnd = bIdx + kc * NR;
-        for (int bi = bIdx; bi < bEnd; bi += NR, ai += 6) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        c00.intoArray(tile, 0 * NR);
-        c01.intoArray(tile, 0 * NR + L);
-        c10.intoArray(tile, 1 * NR);
-        c11.intoArray(tile, 1 * NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
+        GemmOffsetProbe.kernel6(kc, ap, aIdx, bp, bIdx, tile);
     }
 
     /** kernel6 with two steps of k per iteration (the variant docs/KERNELS.md saw spill before the warm-up). */
