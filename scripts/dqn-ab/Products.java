@@ -1,4 +1,4 @@
-// Part of scripts/dqn-products-ab.sh: one jar's float32 GEMM on one of the DQN update's four dense
+// Part of scripts/dqn-update-ab.sh (CLASS=Products): one jar's float32 GEMM on one of the DQN update's four dense
 // products (the 1024 -> 128 hidden layer at a batch of `batch`) behind a Runnable, loaded once per jar.
 //   fwd: u = x W^T (online forward; W^T laid out at every call)   tgt: the same with W^T packed once (target network)
 //   bx:  dx = dy W (backward, input gradient)                       bw: dW += dy^T x (normal: into the gradient)

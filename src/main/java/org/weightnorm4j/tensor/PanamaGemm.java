@@ -27,7 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
  * loads of B per step of k. It writes the tile to
  * a small scratch array and a separate method merges the valid part into C. That keeps the
  * micro-kernel small enough for C2 to inline every Vector API call into it: if it does not, the
- * accumulators are boxed and the kernel runs ten times slower.
+ * accumulators are boxed and the kernel runs ten times slower. A shallow product with a small
+ * block of B ({@link #macroKernelByRows}) walks its tiles along C's rows instead, and adds each
+ * whole tile to C from the registers.
  *
  * <p>Every element of C is computed by exactly one thread, summing over k in the same order
  * whatever the thread count, so results do not depend on threads or scheduling. Work buffers
