@@ -12,7 +12,7 @@ public class AB {
       Runnable[] u = new Runnable[jars.length];
       for (int j = 0; j < jars.length; j++) {
         URLClassLoader l = new URLClassLoader(new URL[]{Paths.get(jars[j]).toUri().toURL(), Paths.get(System.getProperty("updater.dir")).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-        u[j] = (Runnable) l.loadClass("Updater").getConstructor(String.class,String.class,int.class,int.class).newInstance(c[0], c[1], Integer.parseInt(c[2]), threads);
+        u[j] = (Runnable) l.loadClass(System.getProperty("updater.class", "Updater")).getConstructor(String.class,String.class,int.class,int.class).newInstance(c[0], c[1], Integer.parseInt(c[2]), threads);
       }
       for (int w = 0; w < 600; w++) for (Runnable r : u) r.run();
       List<List<Double>> t = new ArrayList<>();
