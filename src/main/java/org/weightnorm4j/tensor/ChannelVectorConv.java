@@ -27,7 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
  * last group runs past the last pixel, and its extra pixels are dropped). Filter gradient: 2 vectors of output channels × the 3 taps of one filter
  * row (6 accumulators), or of filter rows 0 and 1 of a 3x3 kernel together (12: each pixel's two
  * loads of dY then serve 12 multiply-adds instead of 6; 7-12% faster per filter gradient on the
- * VAE's 3x3 shapes, the same sums), summed over every output pixel of the part's images, with dY
+ * VAE's 3x3 shapes, the same sums), and row 2 of input channels c and c + 1 together (12 again:
+ * alone, its 6 accumulators cannot cover the FMA's 4-cycle latency on two pipes; another 9-13% per
+ * filter gradient, the same sums), summed over every output pixel of the part's images, with dY
  * transposed to {@code [pixel][o]} once per image. Tried and dropped: the forward tiles with a
  * filter row's three taps written out per loop trip (no table lookup per tap): 4-7% slower for
  * the 4x2 tile, and 1.7 times slower for the 2x6 tile written with an inner loop over the taps.
