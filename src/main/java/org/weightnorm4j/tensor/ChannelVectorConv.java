@@ -676,10 +676,11 @@ final class ChannelVectorConv {
                     boolean pair = c + 1 < ins;
                     for (int ob = 0; ob < outs; ob += 2 * L) {
                         int xOff = c * plane, accOff = c * kk * outs + ob;
-                        gradientTwoRows(xp, xOff, dyT, ob, acc, accOff);
+                        gradientTwoRows(xp, xOff, wpd, dyT, ob, acc, accOff, accOff + 3 * outs);
                         if (pair) {
-                            gradientTwoRows(xp, xOff + plane, dyT, ob, acc, accOff + kk * outs);
-                            gradientRowPair(xp, xOff + 2 * wpd, dyT, ob, acc, accOff + 6 * outs);
+                            int nextOff = accOff + kk * outs;
+                            gradientTwoRows(xp, xOff + plane, wpd, dyT, ob, acc, nextOff, nextOff + 3 * outs);
+                            gradientTwoRows(xp, xOff + 2 * wpd, plane, dyT, ob, acc, accOff + 6 * outs, nextOff + 6 * outs);
                         } else {
                             gradientRow(xp, xOff + 2 * wpd, dyT, ob, acc, accOff + 6 * outs);
                         }
@@ -741,12 +742,15 @@ final class ChannelVectorConv {
         }
 
         /**
-         * {@link #gradientRow} for filter rows 0 and 1 of a 3x3 kernel at once (12 accumulators): each
-         * pixel's two loads of dY serve 12 multiply-adds instead of 6. The same sums in the same order.
+         * {@link #gradientRow} for two filter rows at once (12 accumulators): the one at {@code xOff}
+         * (sums at {@code accOff}) and the one {@code next} further in the padded input (sums at
+         * {@code r1}); each pixel's two loads of dY serve 12 multiply-adds instead of 6. The same sums
+         * in the same order as two calls of {@link #gradientRow}. Used for rows 0 and 1 of a 3x3
+         * filter ({@code next} one padded row) and for row 2 of two input channels ({@code next} one
+         * padded plane).
          */
-        private void gradientTwoRows(float[] xp, int xOff, float[] dyT, int ob, float[] acc, int accOff) {
+        private void gradientTwoRows(float[] xp, int xOff, int next, float[] dyT, int ob, float[] acc, int accOff, int r1) {
             int o = outs;
-            int r1 = accOff + 3 * o;
             FloatVector a00 = FloatVector.fromArray(S, acc, accOff), a01 = FloatVector.fromArray(S, acc, accOff + L);
             FloatVector a10 = FloatVector.fromArray(S, acc, accOff + o), a11 = FloatVector.fromArray(S, acc, accOff + o + L);
             FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * o), a21 = FloatVector.fromArray(S, acc, accOff + 2 * o + L);
@@ -755,62 +759,6 @@ final class ChannelVectorConv {
             FloatVector b20 = FloatVector.fromArray(S, acc, r1 + 2 * o), b21 = FloatVector.fromArray(S, acc, r1 + 2 * o + L);
             int[] po = pixels;
             int count = oh * ow;
-            int row = wpd;
-            for (int q = 0, di = ob; q < count; q++, di += o) {
-                int at = xOff + po[q], bt = at + row;
-                FloatVector d0 = FloatVector.fromArray(S, dyT, di);
-                FloatVector d1 = FloatVector.fromArray(S, dyT, di + L);
-                FloatVector p = FloatVector.broadcast(S, xp[at]);
-                a00 = d0.fma(p, a00);
-                a01 = d1.fma(p, a01);
-                p = FloatVector.broadcast(S, xp[at + 1]);
-                a10 = d0.fma(p, a10);
-                a11 = d1.fma(p, a11);
-                p = FloatVector.broadcast(S, xp[at + 2]);
-                a20 = d0.fma(p, a20);
-                a21 = d1.fma(p, a21);
-                p = FloatVector.broadcast(S, xp[bt]);
-                b00 = d0.fma(p, b00);
-                b01 = d1.fma(p, b01);
-                p = FloatVector.broadcast(S, xp[bt + 1]);
-                b10 = d0.fma(p, b10);
-                b11 = d1.fma(p, b11);
-                p = FloatVector.broadcast(S, xp[bt + 2]);
-                b20 = d0.fma(p, b20);
-                b21 = d1.fma(p, b21);
-            }
-            a00.intoArray(acc, accOff);
-            a01.intoArray(acc, accOff + L);
-            a10.intoArray(acc, accOff + o);
-            a11.intoArray(acc, accOff + o + L);
-            a20.intoArray(acc, accOff + 2 * o);
-            a21.intoArray(acc, accOff + 2 * o + L);
-            b00.intoArray(acc, r1);
-            b01.intoArray(acc, r1 + L);
-            b10.intoArray(acc, r1 + o);
-            b11.intoArray(acc, r1 + o + L);
-            b20.intoArray(acc, r1 + 2 * o);
-            b21.intoArray(acc, r1 + 2 * o + L);
-        }
-
-        /**
-         * {@link #gradientRow} for the same filter row of input channels {@code c} (at {@code xOff},
-         * sums at {@code accOff}) and {@code c + 1} (one plane and {@code kk·outs} sums further), 12
-         * accumulators: each pixel's two loads of dY serve 12 multiply-adds. The same sums in the same
-         * order as two calls of {@link #gradientRow}.
-         */
-        private void gradientRowPair(float[] xp, int xOff, float[] dyT, int ob, float[] acc, int accOff) {
-            int o = outs;
-            int r1 = accOff + kk * o;
-            FloatVector a00 = FloatVector.fromArray(S, acc, accOff), a01 = FloatVector.fromArray(S, acc, accOff + L);
-            FloatVector a10 = FloatVector.fromArray(S, acc, accOff + o), a11 = FloatVector.fromArray(S, acc, accOff + o + L);
-            FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * o), a21 = FloatVector.fromArray(S, acc, accOff + 2 * o + L);
-            FloatVector b00 = FloatVector.fromArray(S, acc, r1), b01 = FloatVector.fromArray(S, acc, r1 + L);
-            FloatVector b10 = FloatVector.fromArray(S, acc, r1 + o), b11 = FloatVector.fromArray(S, acc, r1 + o + L);
-            FloatVector b20 = FloatVector.fromArray(S, acc, r1 + 2 * o), b21 = FloatVector.fromArray(S, acc, r1 + 2 * o + L);
-            int[] po = pixels;
-            int count = oh * ow;
-            int next = plane;
             for (int q = 0, di = ob; q < count; q++, di += o) {
                 int at = xOff + po[q], bt = at + next;
                 FloatVector d0 = FloatVector.fromArray(S, dyT, di);
