@@ -27,7 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
  * last group runs past the last pixel, and its extra pixels are dropped). Filter gradient: 2 vectors of output channels × the 3 taps of one filter
  * row (6 accumulators), or of filter rows 0 and 1 of a 3x3 kernel together (12: each pixel's two
  * loads of dY then serve 12 multiply-adds instead of 6; 7-12% faster per filter gradient on the
- * VAE's 3x3 shapes, the same sums), summed over every output pixel of the part's images, with dY
+ * VAE's 3x3 shapes, the same sums), and row 2 of input channels c and c + 1 together (12 again:
+ * alone, its 6 accumulators cannot cover the FMA's 4-cycle latency on two pipes; another 9-13% per
+ * filter gradient, the same sums), summed over every output pixel of the part's images, with dY
  * transposed to {@code [pixel][o]} once per image. Tried and dropped: the forward tiles with a
  * filter row's three taps written out per loop trip (no table lookup per tap): 4-7% slower for
  * the 4x2 tile, and 1.7 times slower for the 2x6 tile written with an inner loop over the taps.
@@ -667,11 +669,21 @@ final class ChannelVectorConv {
         /** Adds one image's {@code Σ_p dY[p][o] · X[c][tap at p]} into {@code acc [c][kk][outs]}, filter row by filter row. */
         private void filterGradient(float[] xp, float[] dyT, float[] acc) {
             if (k == 3) {
-                for (int c = 0; c < ins; c++) {
+                // Rows 0 and 1 of each input channel together (12 accumulators), then row 2 of two
+                // input channels together (12 again: alone, its 6 accumulators leave AVX2's two FMA
+                // pipes idle half the time, 4-cycle latency); an odd last channel's row 2 alone.
+                for (int c = 0; c < ins; c += 2) {
+                    boolean pair = c + 1 < ins;
                     for (int ob = 0; ob < outs; ob += 2 * L) {
                         int xOff = c * plane, accOff = c * kk * outs + ob;
-                        gradientTwoRows(xp, xOff, dyT, ob, acc, accOff);
-                        gradientRow(xp, xOff + 2 * wpd, dyT, ob, acc, accOff + 6 * outs);
+                        gradientTwoRows(xp, xOff, wpd, dyT, ob, acc, accOff, accOff + 3 * outs);
+                        if (pair) {
+                            int nextOff = accOff + kk * outs;
+                            gradientTwoRows(xp, xOff + plane, wpd, dyT, ob, acc, nextOff, nextOff + 3 * outs);
+                            gradientTwoRows(xp, xOff + 2 * wpd, plane, dyT, ob, acc, accOff + 6 * outs, nextOff + 6 * outs);
+                        } else {
+                            gradientRow(xp, xOff + 2 * wpd, dyT, ob, acc, accOff + 6 * outs);
+                        }
                     }
                 }
                 return;
@@ -730,12 +742,15 @@ final class ChannelVectorConv {
         }
 
         /**
-         * {@link #gradientRow} for filter rows 0 and 1 of a 3x3 kernel at once (12 accumulators): each
-         * pixel's two loads of dY serve 12 multiply-adds instead of 6. The same sums in the same order.
+         * {@link #gradientRow} for two filter rows at once (12 accumulators): the one at {@code xOff}
+         * (sums at {@code accOff}) and the one {@code next} further in the padded input (sums at
+         * {@code r1}); each pixel's two loads of dY serve 12 multiply-adds instead of 6. The same sums
+         * in the same order as two calls of {@link #gradientRow}. Used for rows 0 and 1 of a 3x3
+         * filter ({@code next} one padded row) and for row 2 of two input channels ({@code next} one
+         * padded plane).
          */
-        private void gradientTwoRows(float[] xp, int xOff, float[] dyT, int ob, float[] acc, int accOff) {
+        private void gradientTwoRows(float[] xp, int xOff, int next, float[] dyT, int ob, float[] acc, int accOff, int r1) {
             int o = outs;
-            int r1 = accOff + 3 * o;
             FloatVector a00 = FloatVector.fromArray(S, acc, accOff), a01 = FloatVector.fromArray(S, acc, accOff + L);
             FloatVector a10 = FloatVector.fromArray(S, acc, accOff + o), a11 = FloatVector.fromArray(S, acc, accOff + o + L);
             FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * o), a21 = FloatVector.fromArray(S, acc, accOff + 2 * o + L);
@@ -744,9 +759,8 @@ final class ChannelVectorConv {
             FloatVector b20 = FloatVector.fromArray(S, acc, r1 + 2 * o), b21 = FloatVector.fromArray(S, acc, r1 + 2 * o + L);
             int[] po = pixels;
             int count = oh * ow;
-            int row = wpd;
             for (int q = 0, di = ob; q < count; q++, di += o) {
-                int at = xOff + po[q], bt = at + row;
+                int at = xOff + po[q], bt = at + next;
                 FloatVector d0 = FloatVector.fromArray(S, dyT, di);
                 FloatVector d1 = FloatVector.fromArray(S, dyT, di + L);
                 FloatVector p = FloatVector.broadcast(S, xp[at]);

@@ -252,6 +252,51 @@ class ChannelVectorConvTest {
         }
     }
 
+    /**
+     * Each filter-gradient element of one image (one part) is exactly the float FMA chain over the
+     * output pixels in row-major order, from zero, whichever loop computed it: the two-row loop
+     * (rows 0 and 1), the row-pair loop (row 2 of input channels c and c + 1) and the single-row
+     * loop (row 2 of an odd last channel), for 16 and 32 output channels, odd and even input
+     * channel counts, stride 1 and 2.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exactFilterCases")
+    void theFilterGradientSumsInTheDocumentedOrderBitForBit(Case cs) {
+        SplittableRandom rnd = new SplittableRandom(12);
+        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
+        Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
+        float[] dw = new float[cs.o() * cs.c() * 9];
+        new ChannelVectorConv().backwardFilter(x.data(), dy.data(), dw, cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), 3, cs.stride(),
+                cs.pad(), false);
+        float[] xd = x.data(), dd = dy.data();
+        int oh = cs.oh(), ow = cs.ow();
+        for (int o = 0; o < cs.o(); o++) {
+            for (int c = 0; c < cs.c(); c++) {
+                for (int t = 0; t < 9; t++) {
+                    float acc = 0f;
+                    for (int oy = 0; oy < oh; oy++) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            int iy = oy * cs.stride() - cs.pad() + t / 3, ix = ox * cs.stride() - cs.pad() + t % 3;
+                            boolean inside = iy >= 0 && iy < cs.h() && ix >= 0 && ix < cs.w();
+                            float xv = inside ? xd[(c * cs.h() + iy) * cs.w() + ix] : 0f;
+                            acc = Math.fma(dd[(o * oh + oy) * ow + ox], xv, acc);
+                        }
+                    }
+                    int at = (o * cs.c() + c) * 9 + t;
+                    float want = acc;
+                    assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(dw[at]),
+                            () -> cs + ": dw " + at + " is " + dw[at] + ", the chain gives " + want);
+                }
+            }
+        }
+    }
+
+    static Stream<Case> exactFilterCases() {
+        int pair = 2 * L;
+        return Stream.of(new Case(1, 5, 7, 5, pair, 1, 1), new Case(1, 4, 7, 5, 2 * pair, 1, 1), new Case(1, 1, 3, 3, pair, 1, 1),
+                new Case(1, 3, 9, 9, 2 * pair, 2, 1), new Case(1, 16, 14, 14, pair, 1, 1));
+    }
+
     static Stream<Case> exactCases() {
         int pair = 2 * L;
         return Stream.of(new Case(3, 5, 7, 5, pair, 1, 1), new Case(3, 5, 7, 5, 3 * pair, 1, 1),
