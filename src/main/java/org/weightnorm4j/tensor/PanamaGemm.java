@@ -27,9 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * loads of B per step of k. It writes the tile to
  * a small scratch array and a separate method merges the valid part into C. That keeps the
  * micro-kernel small enough for C2 to inline every Vector API call into it: if it does not, the
- * accumulators are boxed and the kernel runs ten times slower. A shallow product with a small
- * block of B ({@link #macroKernelByRows}) walks its tiles along C's rows instead, and adds each
- * whole tile to C from the registers.
+ * accumulators are boxed and the kernel runs ten times slower.
  *
  * <p>Every element of C is computed by exactly one thread, summing over k in the same order
  * whatever the thread count, so results do not depend on threads or scheduling. Work buffers
@@ -62,17 +60,6 @@ final class PanamaGemm implements GemmKernel {
     static final int NC = BLOCKING.nc();
     /** The shallowest product whose untransposed A is read in place ({@link #readableInPlace}). */
     static final int IN_PLACE_MIN_DEPTH = 64;
-    /**
-     * Deepest depth block that {@link #macroKernelByRows} serves (with {@link #BY_ROWS_MAX_B}): a
-     * tile this shallow costs about as much to store and merge as to compute, so it is worth
-     * adding straight from the registers and walking C along its rows.
-     */
-    static final int BY_ROWS_MAX_DEPTH = 128;
-    /**
-     * Largest packed block of B, in floats, that {@link #macroKernelByRows} reads once per panel
-     * of A: 256 KiB, half of the smallest L2 it was measured on (Zen 3), so the block stays there.
-     */
-    static final int BY_ROWS_MAX_B = 64 * 1024;
     /** Below this many multiply-adds one thread does the whole product. */
     static final long SMALL = 64L * 64 * 64;
     /** Depths per strip when packing a transposed B: a strip of a panel (at most 64 × 32 floats) stays in L1. */
@@ -425,10 +412,6 @@ final class PanamaGemm implements GemmKernel {
     private static void macroKernel(Operands op, int mc, int kc, int jFrom, int jTo, int nc,
                                     float[] c, int cBlock, int ldc, boolean add, Buffers buf) {
         float[] tile = buf.tile;
-        if (MR == 6 && kc <= BY_ROWS_MAX_DEPTH && (long) kc * (jTo - jFrom) <= BY_ROWS_MAX_B && !op.inPlace) {
-            macroKernelByRows(op, mc, kc, jFrom, jTo, nc, c, cBlock, ldc, add, tile);
-            return;
-        }
         for (int jr = jFrom; jr < jTo; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bPanel = jr * kc;
@@ -443,37 +426,6 @@ final class PanamaGemm implements GemmKernel {
                     kernel6(kc, op.a, aPanel, op.bp, bPanel, tile);
                 }
                 merge(tile, rows, nr, c, cBlock + ir * ldc + jr, ldc, add, op.rowBias, op.biasOff + ir);
-            }
-        }
-    }
-
-    /**
-     * {@link #macroKernel} for a shallow product ({@link #BY_ROWS_MAX_DEPTH}; AVX2's 6-row tile):
-     * the tiles of one panel of A's rows across every panel of B, then the next panel of A, and
-     * each whole tile added (or written) into C from the registers by {@link #kernel6Into}; edge
-     * tiles, and the first block of a product with a row bias, go through the scratch tile and
-     * {@link #merge} as before. Each element of C gets the same sum, then the same one add, so
-     * the bits are {@link #macroKernel}'s. Why: a DQN's weight gradient {@code ∇w = ∇yᵀ x} (128 ×
-     * 1024, 64 deep) is 1,408 tiles of 64 steps each; column by column, a panel of B met C as a
-     * strip of 128 rows 4 KiB apart (one L1 set) and every tile went through the scratch; row by
-     * row, C is written in order and the 4 KiB panels of B come from L2 (docs/KERNELS.md, "Shallow
-     * products by rows").
-     */
-    private static void macroKernelByRows(Operands op, int mc, int kc, int jFrom, int jTo, int nc,
-                                          float[] c, int cBlock, int ldc, boolean add, float[] tile) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int rows = Math.min(MR, mc - ir);
-            int aPanel = op.aOff + ir * op.aPanelStep;
-            int cRow = cBlock + ir * ldc;
-            boolean direct = rows == MR && op.rowBias == null;
-            for (int jr = jFrom; jr < jTo; jr += NR) {
-                int nr = Math.min(NR, nc - jr);
-                if (direct && nr == NR) {
-                    kernel6Into(kc, op.a, aPanel, op.bp, jr * kc, c, cRow + jr, ldc, add);
-                } else {
-                    kernel6(kc, op.a, aPanel, op.bp, jr * kc, tile);
-                    merge(tile, rows, nr, c, cRow + jr, ldc, add, op.rowBias, op.biasOff + ir);
-                }
             }
         }
     }
@@ -605,73 +557,6 @@ final class PanamaGemm implements GemmKernel {
         c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
-    }
-
-    /**
-     * {@link #kernel6}'s loop, with the whole 6 × NR tile then added to C ({@code add}) or written
-     * there, rows {@code ldc} apart from {@code cIdx}, instead of stored to the scratch for
-     * {@link #merge}: the same sums and the same one add per element. For {@link #macroKernelByRows}.
-     */
-    private static void kernel6Into(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
-                                    float[] c, int cIdx, int ldc, boolean add) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        int ai = aIdx;
-        int bEnd = bIdx + kc * NR;
-        for (int bi = bIdx; bi < bEnd; bi += NR, ai += 6) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        int c1 = cIdx + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
-        if (add) {
-            c00 = c00.add(FloatVector.fromArray(S, c, cIdx));
-            c01 = c01.add(FloatVector.fromArray(S, c, cIdx + L));
-            c10 = c10.add(FloatVector.fromArray(S, c, c1));
-            c11 = c11.add(FloatVector.fromArray(S, c, c1 + L));
-            c20 = c20.add(FloatVector.fromArray(S, c, c2));
-            c21 = c21.add(FloatVector.fromArray(S, c, c2 + L));
-            c30 = c30.add(FloatVector.fromArray(S, c, c3));
-            c31 = c31.add(FloatVector.fromArray(S, c, c3 + L));
-            c40 = c40.add(FloatVector.fromArray(S, c, c4));
-            c41 = c41.add(FloatVector.fromArray(S, c, c4 + L));
-            c50 = c50.add(FloatVector.fromArray(S, c, c5));
-            c51 = c51.add(FloatVector.fromArray(S, c, c5 + L));
-        }
-        c00.intoArray(c, cIdx);
-        c01.intoArray(c, cIdx + L);
-        c10.intoArray(c, c1);
-        c11.intoArray(c, c1 + L);
-        c20.intoArray(c, c2);
-        c21.intoArray(c, c2 + L);
-        c30.intoArray(c, c3);
-        c31.intoArray(c, c3 + L);
-        c40.intoArray(c, c4);
-        c41.intoArray(c, c4 + L);
-        c50.intoArray(c, c5);
-        c51.intoArray(c, c5 + L);
     }
 
     /**

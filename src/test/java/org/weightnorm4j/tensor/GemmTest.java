@@ -51,7 +51,7 @@ class GemmTest {
                 {66, 47, 130}, {67, 18, 70}, {68, 100, 41}, {69, 33, 300}, {70, 15, 65}, {71, 49, 129},
                 // A's rows 4 KiB apart: packed, not read in place (PanamaGemm.readableInPlace)
                 {13, 100, 1024}, {20, 33, 1024},
-                // shallow, with a small block of B: tiles by rows, added from the registers (PanamaGemm.macroKernelByRows)
+                // shallow, with a small block of B (the DQN's weight gradient at batch 64, and ragged neighbours)
                 {128, 1024, 64}, {127, 1025, 63},
                 // A·Bᵀ with few rows of A (DotGemm): DQN's layers and acting row, ragged tiles, depth tails
                 {1, 128, 1024}, {32, 128, 1024}, {64, 6, 128}, {17, 7, 1023}, {4, 3, 65}, {63, 5, 127}, {3, 4, 64},
@@ -201,55 +201,6 @@ class GemmTest {
     }
 
     /**
-     * A shallow product whose block of B is small enough is computed row by row with whole tiles
-     * added from the registers ({@code PanamaGemm.macroKernelByRows}); a wider B, over the
-     * threshold, takes the column order through the scratch tile. The first {@code n} columns must
-     * come out bit for bit the same either way (each element: the same sum, then the same one add),
-     * for every transpose variant, accumulate or not, one thread or two (whose parts may take
-     * either order). With the 6-row tile only; elsewhere both calls take the column order.
-     */
-    @Test
-    void shallowProductsByRowsGiveTheBitsOfTheColumnOrder() {
-        int[][] shapes = {{128, 1024, 64}, {64, 1024, 32}, {7, 17, 1}, {17, 1023, 7}, {67, 33, 128}, {1023, 7, 17}, {13, 100, 65}};
-        long seed = 5000;
-        for (int[] sh : shapes) {
-            int m = sh[0], n = sh[1], k = sh[2];
-            assertTrue((long) k * n <= PanamaGemm.BY_ROWS_MAX_B && k <= PanamaGemm.BY_ROWS_MAX_DEPTH, Arrays.toString(sh));
-            int wide = PanamaGemm.BY_ROWS_MAX_B / k + 2 * PanamaGemm.NR + 3;       // over the threshold: column order
-            for (int variant = 0; variant < 8; variant++) {
-                boolean transA = (variant & 1) != 0, transB = (variant & 2) != 0, accumulate = (variant & 4) != 0;
-                SplittableRandom r = new SplittableRandom(seed++);
-                float[] a = random(r, m * k), b = random(r, k * wide), c0 = random(r, m * wide);
-                int lda = transA ? m : k, ldb = transB ? k : wide;
-                for (int threads : new int[] {1, 2}) {
-                    Parallel.setThreads(threads);
-                    float[] byColumns = c0.clone(), byRows = c0.clone();
-                    PanamaGemm gemm = new PanamaGemm();
-                    gemm.gemm(transA, transB, m, wide, k, a, 0, lda, b, 0, ldb, byColumns, 0, wide, accumulate);
-                    gemm.gemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, byRows, 0, wide, accumulate);
-                    for (int i = 0; i < m; i++) {
-                        for (int j = 0; j < wide; j++) {
-                            float expected = j < n ? byColumns[i * wide + j] : c0[i * wide + j];   // columns past n untouched
-                            if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(byRows[i * wide + j])) {
-                                fail(Arrays.toString(sh) + " transA=" + transA + " transB=" + transB + " accumulate=" + accumulate
-                                        + " threads=" + threads + ": C[" + i + "][" + j + "] " + byRows[i * wide + j] + " against " + expected);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private static float[] random(SplittableRandom r, int size) {
-        float[] x = new float[size];
-        for (int i = 0; i < size; i++) {
-            x[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return x;
-    }
-
-    /**
      * The pool's parts are cut by {@link PanamaGemm#evenSplit}: consecutive, covering every item,
      * sizes differing by one at most (1024 rows in 14 blocks of 12 or 13 panels, not 13 of 13 and
      * one of 2, which left one of two threads idle for a tenth of the product).
@@ -313,7 +264,7 @@ class GemmTest {
             }
             PanamaGemm kernel = new PanamaGemm();
             int[][] shapes = {{1, 1, 1}, {7, 17, 33}, {33, 7, 17}, {25, 49, 1100}, {130, 67, 300}, {20, 2100, 300},
-                // shallow: by rows, whole tiles added from the registers (the DQN's weight gradient at batch 64)
+                // shallow (the DQN's weight gradient at batch 64) and ragged ones
                 {128, 1024, 64}, {17, 1023, 7}, {67, 33, 128}};
             long seed = 1000;
             for (int[] sh : shapes) {
