@@ -84,7 +84,8 @@ final class Float32Conv {
         this.direct = ops.simd() && Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY, "true")) ? new DirectConv() : null;
         this.channelVector = ops.simd() && Boolean.parseBoolean(System.getProperty(CHANNEL_VECTOR_PROPERTY, "true"))
                 ? new ChannelVectorConv() : null;
-        this.rows = ops.simd() && Boolean.parseBoolean(System.getProperty(ROWS_PROPERTY, "true")) ? new RowConv() : null;
+        this.rows = ops.simd() && RowConv.SUITS_THIS_HOST && Boolean.parseBoolean(System.getProperty(ROWS_PROPERTY, "true"))
+                ? new RowConv() : null;
         this.channelVectorStrided = Boolean.parseBoolean(System.getProperty(CHANNEL_VECTOR_STRIDED_PROPERTY, "true"));
     }
 
@@ -105,7 +106,9 @@ final class Float32Conv {
     /**
      * {@code -Dweightnorm4j.rowconv=false} turns {@link RowConv} off: its convolutions go back to
      * {@link DirectConv} (filter gradient) and im2col (forward, the same bits), which is how a DQN
-     * run started before it can be resumed bit-identically (docs/RELIABILITY.md).
+     * run started before it can be resumed bit-identically (docs/RELIABILITY.md). On hosts whose
+     * preferred vectors are not 256 bits wide RowConv is off whatever the property says
+     * ({@link RowConv#SUITS_THIS_HOST}).
      */
     static final String ROWS_PROPERTY = "weightnorm4j.rowconv";
 

@@ -16,7 +16,9 @@ import java.util.stream.Stream;
  * ({@link GemmBlocking}), and every {@code weightnorm bench} line and {@code weightnorm --verbose}
  * print it, so that a number always says which host made it.
  *
- * <p>Read once from Linux's {@code /proc/cpuinfo} and {@code /sys/devices/system/cpu/cpu0/cache/};
+ * <p>Read once from Linux's {@code /proc/cpuinfo} and {@code /sys/devices/system/cpu/cpu0/cache/}.
+ * Where sysfs has no cache tree but cpuinfo has a {@code cache size} line (a VM that hides sysfs),
+ * that line gives L2 on AMD and Hygon and the last level (L3) on Intel, as Linux fills it;
  * elsewhere (another OS, a container that hides sysfs, a VM that reports no cache) a missing value
  * is "unknown" ({@link #UNKNOWN}, printed as {@code "unknown"}) and the GEMM falls back to its
  * default blocking. Never throws for odd or absent files: a host description must not stop a run.
@@ -79,6 +81,19 @@ public record HostInfo(String cpuModel, String cpuFamily, String isa, long l1dBy
                 }
                 default -> {
                 }
+            }
+        }
+        if (l2 == UNKNOWN && l3 == UNKNOWN) {
+            // No sysfs cache tree (a Firecracker VM hides it: the Zen 5 host of session 12). cpuinfo's
+            // "cache size" is still there, and Linux fills it from CPUID with L2 on AMD and Hygon and
+            // with the last level on Intel (shared by the package's "siblings").
+            long reported = parseSize(cpu.get("cache size"));
+            String vendor = cpu.getOrDefault("vendor_id", "");
+            if (vendor.equals("AuthenticAMD") || vendor.equals("HygonGenuine")) {
+                l2 = reported;
+            } else if (vendor.equals("GenuineIntel") && reported != UNKNOWN) {
+                l3 = reported;
+                l3Sharers = Math.max(1, parsePositive(cpu.get("siblings")));
             }
         }
         return new HostInfo(model == null || model.isBlank() ? "unknown" : model.trim(), family, isa,
@@ -156,6 +171,15 @@ public record HostInfo(String cpuModel, String cpuFamily, String isa, long l1dBy
             return n > 0 ? n * unit : UNKNOWN;
         } catch (NumberFormatException e) {
             return UNKNOWN;
+        }
+    }
+
+    /** A positive whole number, or 0 when {@code text} is not one. */
+    private static int parsePositive(String text) {
+        try {
+            return text == null ? 0 : Math.max(0, Integer.parseInt(text.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

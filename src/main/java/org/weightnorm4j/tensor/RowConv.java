@@ -28,11 +28,20 @@ import jdk.incubator.vector.VectorSpecies;
  * the lanes and the parts are then added in double, parts in order, so the result depends on the
  * thread count (through the parts) but never on scheduling, as {@link DirectConv}'s.
  *
- * <p>Uses {@code FloatVector.SPECIES_256} whatever the preferred width, because the row is eight
- * floats: on AVX-512 hosts that is still a full-speed 256-bit operation.
+ * <p>Uses {@code FloatVector.SPECIES_256}, because the row is eight floats, and so serves only hosts
+ * whose preferred width is 256 bits ({@link #SUITS_THIS_HOST}).
  */
 final class RowConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    /**
+     * Whether the host's preferred vectors are this class's 256 bits. Where they are wider (AVX-512)
+     * every other kernel runs 512-bit vectors, and a JVM that mixes the two shapes loses C2's Vector
+     * API intrinsics in this class once the 512-bit code has run first: its loads, stores and
+     * fused multiply-adds fall back to Java objects, and the DQN layer's forward took 600 µs instead
+     * of 28 (Zen 5 with AVX-512, session 12; docs/KERNELS.md, "Mixed vector shapes"). So there the
+     * convolution stays on im2col and DirectConv, which use the preferred width.
+     */
+    static final boolean SUITS_THIS_HOST = FloatVector.SPECIES_PREFERRED.vectorBitSize() == S.vectorBitSize();
     /** Output row width served: one 256-bit vector of floats. */
     static final int WIDTH = S.length();
     /** Output channels per register tile. */

@@ -80,6 +80,40 @@ class HostInfoTest {
     }
 
     @Test
+    void withoutSysfsCachesCpuinfosCacheSizeIsL2OnAmd() throws IOException {
+        // The Zen 5 host of session 12 (a Firecracker VM): no sysfs cache tree, "cache size" in cpuinfo.
+        Path cpuinfo = Files.writeString(tmp.resolve("cpuinfo"), X86.replace("model name", "cache size\t: 1024 KB\nmodel name"));
+        HostInfo h = HostInfo.read(cpuinfo, tmp.resolve("no-cache-dir"), 2);
+        assertEquals(1 << 20, h.l2Bytes());
+        assertEquals(HostInfo.UNKNOWN, h.l3Bytes());
+        assertEquals(HostInfo.UNKNOWN, h.l1dBytes());
+        assertEquals(1024, GemmBlocking.derive(h, 8, 32).kc(), "the kc of a Zen 4 host that reports its 1 MiB L2");
+    }
+
+    @Test
+    void withoutSysfsCachesCpuinfosCacheSizeIsTheSharedL3OnIntel() throws IOException {
+        Path cpuinfo = Files.writeString(tmp.resolve("cpuinfo"), X86.replace("AuthenticAMD", "GenuineIntel")
+                .replace("model name", "siblings\t: 16\ncache size\t: 30720 KB\nmodel name"));
+        HostInfo h = HostInfo.read(cpuinfo, tmp.resolve("no-cache-dir"), 2);
+        assertEquals(HostInfo.UNKNOWN, h.l2Bytes());
+        assertEquals(30L << 20, h.l3Bytes());
+        assertEquals(16, h.l3SharedBy());
+    }
+
+    @Test
+    void sysfsWinsOverCpuinfoAndOtherVendorsStayUnknown() throws IOException {
+        Path amd = Files.writeString(tmp.resolve("cpuinfo"), X86.replace("model name", "cache size\t: 1024 KB\nmodel name"));
+        Path caches = tmp.resolve("cache");
+        cache(caches, 0, "2", "Unified", "512K", "0");
+        assertEquals(512 << 10, HostInfo.read(amd, caches, 2).l2Bytes(), "sysfs, where it reports a cache, decides");
+        Path other = Files.writeString(tmp.resolve("cpuinfo2"), X86.replace("AuthenticAMD", "SomeVendor")
+                .replace("model name", "cache size\t: 1024 KB\nmodel name"));
+        HostInfo h = HostInfo.read(other, tmp.resolve("no-cache-dir"), 2);
+        assertEquals(HostInfo.UNKNOWN, h.l2Bytes(), "a vendor whose cache size line is not documented");
+        assertEquals(HostInfo.UNKNOWN, h.l3Bytes());
+    }
+
+    @Test
     void oddCacheEntriesAreSkipped() throws IOException {
         Path caches = tmp.resolve("cache");
         cache(caches, 0, "1", "Data", "48K", "0");
