@@ -29,9 +29,9 @@ import java.util.Locale;
  *       most {@value #MAX_NC} columns), a multiple of {@code nr}.</li>
  * </ul>
  * A level the system does not report is taken as 512 KiB of L2, and an 8 MiB block of B for L3.
- * On both host kinds seen so far (Zen 4 with AVX-512, Zen 3 with AVX2) this gives
- * {@code kc = 1024} and {@code nc = 2048}, the constants tuned on Zen 4, and {@code mc} of 160 and 156
- * rows.
+ * On the host kinds seen so far (Zen 4 with AVX-512, Zen 3 with AVX2, and Zen 5 with AVX-512, whose
+ * VM reports only cpuinfo's L2: {@link HostInfo}) this gives {@code kc = 1024}, the constant tuned
+ * on Zen 4, and {@code mc} of 160 and 156 rows.
  *
  * <p>Only {@code kc} changes results: each element of C is summed over one depth block at a
  * time, and the blocks' sums are added in order; {@code mc} and {@code nc} only choose which
