@@ -29,10 +29,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Filter gradient</b> register tile: 4 output channels × the 3 taps of one filter row, over
  * every row pair of every image of a part, in order. Lane {@code j < 8} sums output column
- * {@code j} of the even output rows, lane {@code 8 + j} of the odd ones, in float; the 16 lanes and
- * the parts are then added in double, lanes from 0, parts in order
- * ({@link BatchParts#reduceLanePartials}). The result depends on the thread count (through the
- * parts) but never on scheduling.
+ * {@code j} of the even output rows, lane {@code 8 + j} of the odd ones, in float; the tile then
+ * part adds each weight's 16 lanes in float by a fixed tree ({@link #fold}), and the parts' sums
+ * are added in double, in order ({@link BatchParts#reduceLanePartials} with one lane). The result
+ * depends on the thread count (through the parts) but never on scheduling. The lanes are folded in
+ * the parts, in parallel, because 16 lanes × 4 parts added one after another in double took longer
+ * than the tiles (Zen 5, JFR).
  */
 final class RowPairConv implements RowConvolution {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -48,8 +50,8 @@ final class RowPairConv implements RowConvolution {
     /** Output channels per register tile. */
     private static final int OB = 4;
 
-    /** Scratch slots: the shifted rows, one image's bordered planes, the tile's sums or dY with an even row count, a half pair. */
-    private static final int SHIFTED = 0, BORDERED = 1, SUMS = 2, HALF = 3;
+    /** Scratch slots: the shifted rows, one image's bordered planes, the tile's sums or dY with an even row count, a half pair, the filter gradient's lanes. */
+    private static final int SHIFTED = 0, BORDERED = 1, SUMS = 2, HALF = 3, LANES = 4;
 
     private final JobPool<Job> jobs = new JobPool<>(Job::new, job -> {
         job.x = null;
@@ -57,7 +59,7 @@ final class RowPairConv implements RowConvolution {
         job.y = null;
         job.bias = null;
     });
-    private final ThreadLocal<WorkArrays> scratch = WorkArrays.perThread(4);
+    private final ThreadLocal<WorkArrays> scratch = WorkArrays.perThread(5);
 
     /** The shapes served: {@link RowConv#worthIt}'s (8-pixel output rows, 3x3, stride 1, few channels). */
     static boolean worthIt(int ins, int outs, int kh, int kw, int stride, int pad, int ow) {
@@ -85,7 +87,7 @@ final class RowPairConv implements RowConvolution {
             job.set(x, null, n, c, h, width, o, pad);
             job.y = dy;
             job.run(true);
-            BatchParts.reduceLanePartials(job.partials, job.parts, job.outs * job.ins * 9, PAIR, dw, accumulate);
+            BatchParts.reduceLanePartials(job.partials, job.parts, job.outs * job.ins * 9, 1, dw, accumulate);
         } finally {
             jobs.give(job);
         }
@@ -138,10 +140,10 @@ final class RowPairConv implements RowConvolution {
             }
         }
 
-        /** Per part: {@code [outs][ins][9][16]} lane sums of the filter gradient. */
+        /** Per part: {@code [outs][ins][9]} sums of the filter gradient. */
         @Override
         int partialSize() {
-            return outs * ins * 9 * PAIR;
+            return outs * ins * 9;
         }
 
         @Override
@@ -156,7 +158,9 @@ final class RowPairConv implements RowConvolution {
                 for (int b = first; b < end; b++) {
                     shift(b, p, (b - first) * pimage);
                 }
-                filterGradient(p, first, end, partials[part]);
+                float[] lanes = scratch.get().atLeast(LANES, partialSize() * PAIR);
+                filterGradient(p, first, end, lanes);
+                fold(lanes, partialSize(), partials[part]);
             } else {
                 float[] p = scratch.get().atLeast(SHIFTED, pimage);
                 for (int b = first; b < end; b++) {
@@ -410,5 +414,21 @@ final class RowPairConv implements RowConvolution {
         t0.intoArray(acc, off);
         t1.intoArray(acc, off + PAIR);
         t2.intoArray(acc, off + 2 * PAIR);
+    }
+
+    /**
+     * {@code sums[i] = Σ lanes[i·16 + j]} for {@code i < size}, in float by a fixed tree: lane
+     * {@code k} and {@code k + 8}, those sums {@code k} and {@code k + 4}, then {@code k} and
+     * {@code k + 2}, then the two left. In scalar code: a vector rearrange by a shuffle compiled
+     * into a call to Java with JDK 17 (the filter gradient took 4 times as long).
+     */
+    private static void fold(float[] lanes, int size, float[] sums) {
+        for (int i = 0, at = 0; i < size; i++, at += PAIR) {
+            float s0 = lanes[at] + lanes[at + 8], s1 = lanes[at + 1] + lanes[at + 9];
+            float s2 = lanes[at + 2] + lanes[at + 10], s3 = lanes[at + 3] + lanes[at + 11];
+            float s4 = lanes[at + 4] + lanes[at + 12], s5 = lanes[at + 5] + lanes[at + 13];
+            float s6 = lanes[at + 6] + lanes[at + 14], s7 = lanes[at + 7] + lanes[at + 15];
+            sums[i] = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
+        }
     }
 }
