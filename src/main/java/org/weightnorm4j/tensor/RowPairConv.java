@@ -6,9 +6,9 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link RowConv}'s convolutions (3x3, stride 1, 8-pixel output rows: MinAtar's DQN) for hosts whose
- * preferred vectors are 512 bits (AVX-512): one vector holds two consecutive output rows, which
- * the 8x8 output plane keeps side by side.
+ * {@link RowConv}'s convolutions (the shapes of {@link RowConv#worthIt}: 3x3, stride 1, 8-pixel
+ * output rows, MinAtar's DQN) for hosts whose preferred vectors are 512 bits (AVX-512): one vector
+ * holds two consecutive output rows, which the 8x8 output plane keeps side by side.
  *
  * <p><b>Why a second class.</b> {@link RowConv}'s 256-bit vectors next to every other kernel's
  * 512-bit ones cost C2's Vector API intrinsics (docs/KERNELS.md, "Mixed vector shapes"); this class
@@ -29,8 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Filter gradient</b> register tile: 4 output channels × the 3 taps of one filter row, over
  * every row pair of every image of a part, in order. Lane {@code j < 8} sums output column
- * {@code j} of the even output rows, lane {@code 8 + j} of the odd ones, in float; the tile then
- * part adds each weight's 16 lanes in float by a fixed tree ({@link #fold}), and the parts' sums
+ * {@code j} of the even output rows, lane {@code 8 + j} of the odd ones, in float; each part then
+ * adds a weight's 16 lanes in float by a fixed tree ({@link #fold}), and the parts' sums
  * are added in double, in order ({@link BatchParts#reduceLanePartials} with one lane). The result
  * depends on the thread count (through the parts) but never on scheduling. The lanes are folded in
  * the parts, in parallel, because 16 lanes × 4 parts added one after another in double took longer
@@ -60,11 +60,6 @@ final class RowPairConv implements RowConvolution {
         job.bias = null;
     });
     private final ThreadLocal<WorkArrays> scratch = WorkArrays.perThread(5);
-
-    /** The shapes served: {@link RowConv#worthIt}'s (8-pixel output rows, 3x3, stride 1, few channels). */
-    static boolean worthIt(int ins, int outs, int kh, int kw, int stride, int pad, int ow) {
-        return RowConv.worthIt(ins, outs, kh, kw, stride, pad, ow);
-    }
 
     @Override
     public void forward(float[] x, float[] w, float[] bias, float[] y, int n, int c, int h, int width, int o, int pad) {
