@@ -63,8 +63,12 @@ final class Float32Conv {
     private final DirectConv direct;
     /** 3x3 convolutions with 16 or 32 output channels ({@link #usesChannelVector}); null without the Vector API or when switched off. */
     private final ChannelVectorConv channelVector;
-    /** 3x3 stride-1 convolutions with 8-pixel output rows and few channels ({@link RowConv#worthIt}); null without the Vector API. */
-    private final RowConv rows;
+    /**
+     * 3x3 stride-1 convolutions with 8-pixel output rows and few channels ({@link RowConv#worthIt}),
+     * in the host's preferred width ({@link RowConvolution#forThisHost}); null without the Vector
+     * API, on other widths, or when switched off.
+     */
+    private final RowConvolution rows;
     /** Whether strided input gradients may use {@link ChannelVectorConv#backwardDataStrided} ({@link #CHANNEL_VECTOR_STRIDED_PROPERTY}). */
     private final boolean channelVectorStrided;
     private final JobPool<Job> jobs = new JobPool<>(Job::new, job -> {
@@ -84,8 +88,8 @@ final class Float32Conv {
         this.direct = ops.simd() && Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY, "true")) ? new DirectConv() : null;
         this.channelVector = ops.simd() && Boolean.parseBoolean(System.getProperty(CHANNEL_VECTOR_PROPERTY, "true"))
                 ? new ChannelVectorConv() : null;
-        this.rows = ops.simd() && RowConv.SUITS_THIS_HOST && Boolean.parseBoolean(System.getProperty(ROWS_PROPERTY, "true"))
-                ? new RowConv() : null;
+        this.rows = ops.simd() && Boolean.parseBoolean(System.getProperty(ROWS_PROPERTY, "true"))
+                ? RowConvolution.forThisHost() : null;
         this.channelVectorStrided = Boolean.parseBoolean(System.getProperty(CHANNEL_VECTOR_STRIDED_PROPERTY, "true"));
     }
 
@@ -104,11 +108,11 @@ final class Float32Conv {
     static final String DIRECT_PROPERTY = "weightnorm4j.directconv";
 
     /**
-     * {@code -Dweightnorm4j.rowconv=false} turns {@link RowConv} off: its convolutions go back to
-     * {@link DirectConv} (filter gradient) and im2col (forward, the same bits), which is how a DQN
-     * run started before it can be resumed bit-identically (docs/RELIABILITY.md). On hosts whose
-     * preferred vectors are not 256 bits wide RowConv is off whatever the property says
-     * ({@link RowConv#SUITS_THIS_HOST}).
+     * {@code -Dweightnorm4j.rowconv=false} turns {@link RowConv} and {@link RowPairConv} off: their
+     * convolutions go back to {@link DirectConv} (filter gradient) and im2col (forward, the same
+     * bits), which is how a DQN run started before them can be resumed bit-identically
+     * (docs/RELIABILITY.md). RowConv serves hosts that prefer 256-bit vectors, RowPairConv those
+     * that prefer 512 ({@link RowConvolution#forThisHost}); on others both are off.
      */
     static final String ROWS_PROPERTY = "weightnorm4j.rowconv";
 
@@ -227,7 +231,7 @@ final class Float32Conv {
         }
     }
 
-    /** Whether the forward and filter gradient of a convolution from {@code c} to {@code o} channels run on {@link RowConv}. */
+    /** Whether the forward and filter gradient of a convolution from {@code c} to {@code o} channels run on {@link #rows}. */
     boolean usesRows(int c, int o, int kh, int kw, ConvSpec spec, int ow) {
         return rows != null && RowConv.worthIt(c, o, kh, kw, spec.stride(), spec.padding(), ow);
     }

@@ -29,17 +29,18 @@ import jdk.incubator.vector.VectorSpecies;
  * thread count (through the parts) but never on scheduling, as {@link DirectConv}'s.
  *
  * <p>Uses {@code FloatVector.SPECIES_256}, because the row is eight floats, and so serves only hosts
- * whose preferred width is 256 bits ({@link #SUITS_THIS_HOST}).
+ * whose preferred width is 256 bits ({@link #SUITS_THIS_HOST}); {@link RowPairConv} serves those
+ * that prefer 512.
  */
-final class RowConv {
+final class RowConv implements RowConvolution {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     /**
      * Whether the host's preferred vectors are this class's 256 bits. Where they are wider (AVX-512)
      * every other kernel runs 512-bit vectors, and a JVM that mixes the two shapes loses C2's Vector
      * API intrinsics in this class once the 512-bit code has run first: its loads, stores and
      * fused multiply-adds fall back to Java objects, and the DQN layer's forward took 600 µs instead
-     * of 28 (Zen 5 with AVX-512, session 12; docs/KERNELS.md, "Mixed vector shapes"). So there the
-     * convolution stays on im2col and DirectConv, which use the preferred width.
+     * of 28 (Zen 5 with AVX-512, session 12; docs/KERNELS.md, "Mixed vector shapes"). So there
+     * {@link RowPairConv} serves these convolutions with the preferred 512-bit vectors.
      */
     static final boolean SUITS_THIS_HOST = FloatVector.SPECIES_PREFERRED.vectorBitSize() == S.vectorBitSize();
     /** Output row width served: one 256-bit vector of floats. */
@@ -70,8 +71,8 @@ final class RowConv {
         return kh == 3 && kw == 3 && stride == 1 && pad <= 2 && ow == WIDTH && ins <= MAX_IN && outs >= OB && outs <= MAX_OUT;
     }
 
-    /** {@code y = conv(x, w) + bias}: x {@code [n, c, h, w]}, filters {@code [o, c, 3, 3]}, y {@code [n, o, oh, 8]}. */
-    void forward(float[] x, float[] w, float[] bias, float[] y, int n, int c, int h, int width, int o, int pad) {
+    @Override
+    public void forward(float[] x, float[] w, float[] bias, float[] y, int n, int c, int h, int width, int o, int pad) {
         Job job = jobs.take();
         try {
             job.set(x, w, n, c, h, width, o, pad);
@@ -84,8 +85,8 @@ final class RowConv {
         }
     }
 
-    /** {@code dw (+)= ∂L/∂w} from x {@code [n, c, h, w]} and dy {@code [n, o, oh, 8]}; filters {@code [o, c, 3, 3]}. */
-    void backwardFilter(float[] x, float[] dy, float[] dw, int n, int c, int h, int width, int o, int pad, boolean accumulate) {
+    @Override
+    public void backwardFilter(float[] x, float[] dy, float[] dw, int n, int c, int h, int width, int o, int pad, boolean accumulate) {
         Job job = jobs.take();
         try {
             job.set(x, null, n, c, h, width, o, pad);

@@ -106,15 +106,20 @@ class RowConvTest {
     }
 
     /**
-     * The backend's choice: the DQN layer's forward and filter gradient here, its input gradient and
-     * wider rows elsewhere; on a host with wider preferred vectors (AVX-512) never this class.
+     * The backend's choice: the DQN layer's forward and filter gradient on rows (this class where the
+     * host prefers 256-bit vectors, {@link RowPairConv} where it prefers 512), its input gradient and
+     * wider rows elsewhere.
      */
     @Test
     void theBackendChoosesRowsForEightPixelRows() {
         Float32Kernels k = new Float32Kernels(new PanamaGemm(), true, true);
-        assertEquals(RowConv.SUITS_THIS_HOST ? List.of("rows", "im2col", "rows") : List.of("im2col", "im2col", "direct"),
+        int bits = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        assertEquals(bits == 256 || bits == 512 ? List.of("rows", "im2col", "rows") : List.of("im2col", "im2col", "direct"),
                 k.convolutionAlgorithms(4, 16, 3, ConvSpec.valid(), 10, 10));
-        assertEquals(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() == 256, RowConv.SUITS_THIS_HOST);
+        assertEquals(bits == 256, RowConv.SUITS_THIS_HOST);
+        assertEquals(bits == 512, RowPairConv.SUITS_THIS_HOST);
+        RowConvolution chosen = RowConvolution.forThisHost();
+        assertEquals(bits == 256 ? RowConv.class : bits == 512 ? RowPairConv.class : null, chosen == null ? null : chosen.getClass());
         assertFalse(RowConv.worthIt(4, 16, 3, 3, 1, 0, 9), "9-pixel rows");
         assertFalse(RowConv.worthIt(4, 3, 3, 3, 1, 0, 8), "fewer outputs than a tile");
         assertFalse(RowConv.worthIt(32, 16, 3, 3, 1, 1, 8), "32 inputs");
@@ -126,7 +131,7 @@ class RowConvTest {
         Tensor w = random(rnd, 16, 4, 3, 3);
         Tensor bias = random(rnd, 16);
         Tensor called = Tensor.zeros(3, 16, 8, 8), routed = Tensor.zeros(3, 16, 8, 8);
-        new RowConv().forward(x.data(), w.data(), bias.data(), called.data(), 3, 4, 10, 10, 16, 0);
+        (chosen == null ? new RowConv() : chosen).forward(x.data(), w.data(), bias.data(), called.data(), 3, 4, 10, 10, 16, 0);
         k.conv2dForward(x, w, bias, routed, ConvSpec.valid());
         assertArrayEquals(called.data(), routed.data());
     }
