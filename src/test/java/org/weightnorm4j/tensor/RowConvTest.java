@@ -40,18 +40,23 @@ class RowConvTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void forwardMatchesReference(WinogradConvTest.Case cs) {
+        assertRowForwardMatchesReference("row", new RowConv(), cs);
+    }
+
+    /** {@code conv}'s forward, with and without a bias, against the double reference on case {@code cs}. */
+    static void assertRowForwardMatchesReference(String label, RowConvolution conv, WinogradConvTest.Case cs) {
         SplittableRandom rnd = new SplittableRandom(cs.hashCode());
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
         Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
         Tensor bias = random(rnd, cs.o());
         Tensor y = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());       // garbage that must be overwritten
-        new RowConv().forward(x.data(), w.data(), bias.data(), y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
+        conv.forward(x.data(), w.data(), bias.data(), y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
         ConvSpec spec = new ConvSpec(1, cs.pad());
-        assertForwardMatchesReference("row forward " + cs, x, w, bias, y, spec, 9L * cs.c() + 1);
+        assertForwardMatchesReference(label + " forward " + cs, x, w, bias, y, spec, 9L * cs.c() + 1);
 
         Tensor noBias = Tensor.zeros(y.shape());
-        new RowConv().forward(x.data(), w.data(), null, noBias.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
-        assertForwardMatchesReference("row forward without bias " + cs, x, w, null, noBias, spec, 9L * cs.c() + 1);
+        conv.forward(x.data(), w.data(), null, noBias.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
+        assertForwardMatchesReference(label + " forward without bias " + cs, x, w, null, noBias, spec, 9L * cs.c() + 1);
     }
 
     @ParameterizedTest(name = "{0}")

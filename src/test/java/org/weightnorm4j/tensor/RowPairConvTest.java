@@ -2,7 +2,6 @@ package org.weightnorm4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.weightnorm4j.tensor.ConvChecks.assertFilterGradientInBothModes;
-import static org.weightnorm4j.tensor.ConvChecks.assertForwardMatchesReference;
 import static org.weightnorm4j.tensor.ConvChecks.assertForwardSameAndFilterGradientRepeats;
 import static org.weightnorm4j.tensor.Float32Fixtures.random;
 
@@ -34,18 +33,7 @@ class RowPairConvTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void forwardMatchesReference(WinogradConvTest.Case cs) {
-        SplittableRandom rnd = new SplittableRandom(cs.hashCode());
-        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
-        Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
-        Tensor bias = random(rnd, cs.o());
-        Tensor y = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());       // garbage that must be overwritten
-        new RowPairConv().forward(x.data(), w.data(), bias.data(), y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
-        ConvSpec spec = new ConvSpec(1, cs.pad());
-        assertForwardMatchesReference("row-pair forward " + cs, x, w, bias, y, spec, 9L * cs.c() + 1);
-
-        Tensor noBias = Tensor.zeros(y.shape());
-        new RowPairConv().forward(x.data(), w.data(), null, noBias.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
-        assertForwardMatchesReference("row-pair forward without bias " + cs, x, w, null, noBias, spec, 9L * cs.c() + 1);
+        RowConvTest.assertRowForwardMatchesReference("row-pair", new RowPairConv(), cs);
     }
 
     @ParameterizedTest(name = "{0}")
