@@ -2,7 +2,6 @@ package org.weightnorm4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.weightnorm4j.tensor.ConvChecks.assertFilterGradientInBothModes;
-import static org.weightnorm4j.tensor.ConvChecks.assertForwardSameAndFilterGradientRepeats;
 import static org.weightnorm4j.tensor.Float32Fixtures.random;
 
 import java.util.SplittableRandom;
@@ -67,21 +66,6 @@ class RowPairConvTest {
     /** The forward is the same sums whatever the thread count; the filter gradient repeats for each. */
     @Test
     void resultsDoNotDependOnSchedulingAndRepeat() {
-        SplittableRandom rnd = new SplittableRandom(11);
-        WinogradConvTest.Case cs = new WinogradConvTest.Case(17, 4, 9, 10, 20, 0);
-        Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
-        Tensor w = random(rnd, cs.o(), cs.c(), 3, 3);
-        Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
-        assertForwardSameAndFilterGradientRepeats(new int[] {1, 2, 3}, RowPairConv::new,
-                conv -> {
-                    Tensor y = Tensor.zeros(cs.n(), cs.o(), cs.oh(), cs.ow());
-                    conv.forward(x.data(), w.data(), null, y.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad());
-                    return y.data();
-                },
-                conv -> {
-                    Tensor dw = Tensor.zeros(w.shape());
-                    conv.backwardFilter(x.data(), dy.data(), dw.data(), cs.n(), cs.c(), cs.h(), cs.w(), cs.o(), cs.pad(), false);
-                    return dw.data();
-                });
+        RowConvTest.assertRowResultsRepeat(new WinogradConvTest.Case(17, 4, 9, 10, 20, 0), RowPairConv::new);
     }
 }
