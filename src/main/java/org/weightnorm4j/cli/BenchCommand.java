@@ -252,8 +252,11 @@ public final class BenchCommand implements Runnable {
     @Command(name = "conv", mixinStandardHelpOptions = true,
             description = "Conv2d forward + backward of the reference layers; prints {\"bench\":\"conv2d-fwd-bwd\",\"layer\":..,\"ms_median\":..} per layer.")
     static final class Conv implements Runnable {
-        /** (name, in channels, out channels, kernel, padding, height = width); batch from --batch. */
-        record Layer(String name, int cin, int cout, int kernel, int padding, int hw) {
+        /** (name, in channels, out channels, kernel, stride, padding, input height = width); batch from --batch. */
+        record Layer(String name, int cin, int cout, int kernel, int stride, int padding, int hw) {
+            Layer(String name, int cin, int cout, int kernel, int padding, int hw) {
+                this(name, cin, cout, kernel, 1, padding, hw);
+            }
         }
 
         static final List<Layer> LAYERS = List.of(
@@ -272,14 +275,31 @@ public final class BenchCommand implements Runnable {
                 new Layer("cnn.conv6 128->128 1x1 5x5", 128, 128, 1, 0, 5),
                 new Layer("cnn.conv7 128->10 1x1 5x5", 128, 10, 1, 0, 5));
 
+        /**
+         * Every convolution shape of the reference VAE ({@code shared/bench/torch_vae_peer.py}), once
+         * each. A transposed convolution is timed as the convolution it is the adjoint of (its
+         * forward is that one's backward-data, and the other way round; the filter gradient is the
+         * same product), as {@code ConvTranspose2d} computes it.
+         */
+        static final List<Layer> VAE_LAYERS = List.of(
+                new Layer("vae.in 1->16 3x3 28x28", 1, 16, 3, 1, 28),
+                new Layer("vae.res16 16->16 3x3 28x28 (x8)", 16, 16, 3, 1, 28),
+                new Layer("vae.down1 16->32 3x3 s2 28x28", 16, 32, 3, 2, 1, 28),
+                new Layer("vae.res32 32->32 3x3 14x14 (x8)", 32, 32, 3, 1, 14),
+                new Layer("vae.down2 32->32 3x3 s2 14x14", 32, 32, 3, 2, 1, 14),
+                new Layer("vae.res32 32->32 3x3 7x7 (x8)", 32, 32, 3, 1, 7),
+                new Layer("vae.up1 ConvT 32->32 4x4 s2 7x7, as conv 32->32 14x14", 32, 32, 4, 2, 1, 14),
+                new Layer("vae.up2 ConvT 32->16 4x4 s2 14x14, as conv 16->32 28x28", 16, 32, 4, 2, 1, 28),
+                new Layer("vae.out 16->1 3x3 28x28", 16, 1, 3, 1, 28));
+
         @CommandLine.Mixin
         Common common = new Common();
 
         @Option(names = "--batch", description = "Images per batch (default: ${DEFAULT-VALUE}, as the peer).", defaultValue = "100")
         int batch;
 
-        @Option(names = "--layers", description = "reference (the peer's four layers, the default) or cnn (every "
-                + "convolution of the cnn preset).", defaultValue = "reference")
+        @Option(names = "--layers", description = "reference (the peer's four layers, the default), cnn (every "
+                + "convolution of the cnn preset) or vae (every convolution shape of the reference VAE).", defaultValue = "reference")
         String layers = "reference";
 
         @Option(names = "--split", description = "Time forward, backward-data and backward-filter separately: one line per "
@@ -311,11 +331,12 @@ public final class BenchCommand implements Runnable {
             List<Layer> chosen = switch (layers) {
                 case "reference" -> LAYERS;
                 case "cnn" -> CNN_LAYERS;
+                case "vae" -> VAE_LAYERS;
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--layers must be reference or cnn but got '" + layers + "'");
+                        "--layers must be reference, cnn or vae but got '" + layers + "'");
             };
             for (Layer layer : chosen) {
-                ConvSpec conv = new ConvSpec(1, layer.padding());
+                ConvSpec conv = new ConvSpec(layer.stride(), layer.padding());
                 int oh = conv.outSize(layer.hw(), layer.kernel());
                 SplittableRandom random = new SplittableRandom(layer.cin() * 1000L + layer.hw());
                 Tensor x = Tensor.wrap(random(random, batch * layer.cin() * layer.hw() * layer.hw()),

@@ -69,6 +69,8 @@ final class Float32Conv {
      * API, on other widths, or when switched off.
      */
     private final RowConvolution rows;
+    /** Whether one vector of output channels may use {@link ChannelVectorConv} ({@link #CHANNEL_VECTOR_ONE_VECTOR_PROPERTY}). */
+    private final boolean channelVectorOneVector;
     /** Whether strided input gradients may use {@link ChannelVectorConv#backwardDataStrided} ({@link #CHANNEL_VECTOR_STRIDED_PROPERTY}). */
     private final boolean channelVectorStrided;
     private final JobPool<Job> jobs = new JobPool<>(Job::new, job -> {
@@ -91,6 +93,7 @@ final class Float32Conv {
         this.rows = ops.simd() && Boolean.parseBoolean(System.getProperty(ROWS_PROPERTY, "true"))
                 ? RowConvolution.forThisHost() : null;
         this.channelVectorStrided = Boolean.parseBoolean(System.getProperty(CHANNEL_VECTOR_STRIDED_PROPERTY, "true"));
+        this.channelVectorOneVector = Boolean.parseBoolean(System.getProperty(CHANNEL_VECTOR_ONE_VECTOR_PROPERTY, "true"));
     }
 
     /** {@code -Dweightnorm4j.channelvectorconv=false} turns {@link ChannelVectorConv} off (for measuring it against the others). */
@@ -103,6 +106,15 @@ final class Float32Conv {
      * resuming a run started with one of them bit-identically (docs/VAE.md).
      */
     static final String CHANNEL_VECTOR_STRIDED_PROPERTY = "weightnorm4j.channelvectorconv.strided";
+
+    /**
+     * {@code -Dweightnorm4j.channelvectorconv.onevector=false} sends the forward and input
+     * gradient of 3x3 convolutions to one vector of output channels (the VAE's 16-channel layers
+     * with AVX-512: {@link ChannelVectorConv#worthItOneVector}) back to Winograd: the bits of the
+     * builds before it, for resuming a run started with one of them bit-identically
+     * (docs/RELIABILITY.md).
+     */
+    static final String CHANNEL_VECTOR_ONE_VECTOR_PROPERTY = "weightnorm4j.channelvectorconv.onevector";
 
     /** {@code -Dweightnorm4j.directconv=false} turns {@link DirectConv} off (for measuring it against the others). */
     static final String DIRECT_PROPERTY = "weightnorm4j.directconv";
@@ -262,9 +274,11 @@ final class Float32Conv {
             return false;
         }
         return switch (op) {
-            case FORWARD -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthIt(o, kh, kw, spec.stride(), spec.padding());
+            case FORWARD -> c >= CHANNEL_VECTOR_MIN_INPUTS && (ChannelVectorConv.worthIt(o, kh, kw, spec.stride(), spec.padding())
+                    || channelVectorOneVector && ChannelVectorConv.worthItOneVector(o, kh, kw, spec.stride(), spec.padding(), ow));
             case BACKWARD_DATA -> kh == 3 && spec.stride() == 1 && spec.padding() <= 2 && o >= CHANNEL_VECTOR_MIN_INPUTS
-                    && ChannelVectorConv.worthIt(c, kh, kw, 1, 2 - spec.padding());
+                    && (ChannelVectorConv.worthIt(c, kh, kw, 1, 2 - spec.padding())
+                    || channelVectorOneVector && ChannelVectorConv.worthItOneVector(c, kh, kw, 1, 2 - spec.padding(), w));
             default -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthItForFilter(o, kh, kw, spec.stride(), spec.padding());
         };
     }

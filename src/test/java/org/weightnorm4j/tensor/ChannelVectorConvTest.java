@@ -84,8 +84,25 @@ class ChannelVectorConvTest {
         return cases.stream();
     }
 
+    /**
+     * One vector of output channels (16 with AVX-512's 16 lanes), stride 1, output rows a multiple
+     * of 14 wide: the VAE's 16-channel layers, with padding 0, 1 and 2, one and many input
+     * channels, and 1, 2 or 4 runs of 14 pixels per row. Empty with AVX2 (its 8 lanes keep this
+     * shape in {@link #cases}' pairs).
+     */
+    static Stream<Case> oneVectorCases() {
+        if (L < 16) {
+            return Stream.empty();
+        }
+        return Stream.of(new Case(2, 16, 28, 28, L, 1, 1),         // the VAE's 16 -> 16
+                new Case(3, 1, 1, 14, L, 1, 1),                     // one row, one channel
+                new Case(1, 7, 5, 16, L, 1, 0),                     // "valid": 14 wide
+                new Case(2, 3, 3, 12, L, 1, 2),                     // padding 2: 14 wide
+                new Case(5, 17, 9, 56, L, 1, 1));                   // four runs per row; batch not divisible by the parts
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource({"cases", "oneVectorCases"})
     void forwardMatchesReference(Case cs) {
         SplittableRandom rnd = new SplittableRandom(cs.hashCode());
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
@@ -98,10 +115,13 @@ class ChannelVectorConvTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource({"cases", "oneVectorCases"})
     void backwardDataMatchesReference(Case cs) {
         if (cs.stride() != 1 || cs.k() != 3) {
             return;                                                    // 3x3 stride 1 only (the caller routes the rest elsewhere)
+        }
+        if (cs.o() == L && L >= 16 && cs.w() % 14 != 0) {
+            return;                                                    // one vector: dx's rows (16, 12 wide) are not runs of 14
         }
         // The input gradient's outputs are the forward's inputs: give it whole pairs of vectors.
         Case g = new Case(cs.n(), cs.o(), cs.h(), cs.w(), Math.max(1, cs.c()), 1, cs.pad());
@@ -178,6 +198,16 @@ class ChannelVectorConvTest {
         assertFalse(ChannelVectorConv.worthIt(2 * L, 3, 4, 1, 1), "3x4");
         assertFalse(ChannelVectorConv.worthIt(2 * L, 3, 3, 1, 3), "padding 3");
         assertTrue(ChannelVectorConv.worthIt(2 * L, 3, 3, 2, 1));
+        // one vector of outputs: 16 lanes, 3x3, stride 1, rows a multiple of 14 wide
+        assertEquals(L >= 16, ChannelVectorConv.worthItOneVector(L, 3, 3, 1, 1, 28));
+        assertFalse(ChannelVectorConv.worthItOneVector(L, 3, 3, 1, 1, 13), "13 wide");
+        assertFalse(ChannelVectorConv.worthItOneVector(L, 3, 3, 2, 1, 14), "stride 2");
+        assertFalse(ChannelVectorConv.worthItOneVector(L, 4, 4, 1, 1, 14), "4x4");
+        assertFalse(ChannelVectorConv.worthItOneVector(2 * L, 3, 3, 1, 1, 14), "two vectors: the pair tiles");
+        assertFalse(ChannelVectorConv.worthItForFilter(L, 3, 3, 1, 1), "its filter gradient stays elsewhere");
+        IllegalArgumentException narrow = assertThrows(IllegalArgumentException.class,
+                () -> conv.forward(any, any, null, any, 1, 1, 4, 13, L, 3, 1, 1));
+        assertTrue(narrow.getMessage().contains("multiple of 14"), narrow.getMessage());
     }
 
     /** The backend's choice for the VAE's layers with AVX2's 8 lanes, and that routing gives the kernel's bits. */
@@ -196,6 +226,11 @@ class ChannelVectorConvTest {
             assertEquals(List.of("channel-vector", "channel-vector-phases", "channel-vector"),
                     k.convolutionAlgorithms(16, 32, 4, down, 28, 28));
         }
+        if (L == 16) {
+            assertEquals(List.of("channel-vector", "channel-vector", "direct"), k.convolutionAlgorithms(16, 16, 3, same, 28, 28));
+            assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(32, 32, 3, same, 14, 14));
+            assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(32, 32, 3, same, 7, 7));
+        }
         // the cnn's wide layers and the VAE's one-channel ends stay where they were
         assertEquals(List.of("winograd", "winograd", "winograd"), k.convolutionAlgorithms(64, 64, 3, same, 28, 28));
         assertEquals(List.of("im2col", "direct", "direct"), k.convolutionAlgorithms(1, 16, 3, same, 28, 28));
@@ -213,10 +248,46 @@ class ChannelVectorConvTest {
     }
 
     /**
+     * With 16 lanes the VAE's 16 -> 16 layer's forward and input gradient come here, with the
+     * kernel's bits; {@code -Dweightnorm4j.channelvectorconv.onevector=false} sends them back to
+     * Winograd (the bits of earlier builds, for resuming their runs).
+     */
+    @Test
+    void oneVectorLayersComeHereUnlessSwitchedOff() {
+        if (L < 16) {
+            return;                                        // AVX2: 16 channels are a pair of vectors (theBackendRoutesTheVaeLayersHere)
+        }
+        ConvSpec same = new ConvSpec(1, 1);
+        SplittableRandom rnd = new SplittableRandom(21);
+        Tensor x = random(rnd, 3, 16, 28, 28);
+        Tensor w = random(rnd, 16, 16, 3, 3);
+        Tensor called = Tensor.zeros(3, 16, 28, 28), routed = Tensor.zeros(3, 16, 28, 28);
+        new ChannelVectorConv().forward(x.data(), w.data(), null, called.data(), 3, 16, 28, 28, 16, 3, 1, 1);
+        Float32Kernels on = new Float32Kernels(new PanamaGemm(), true, true);
+        on.conv2dForward(x, w, routed, same);
+        assertArrayEquals(called.data(), routed.data());
+
+        String before = System.getProperty(Float32Conv.CHANNEL_VECTOR_ONE_VECTOR_PROPERTY);
+        System.setProperty(Float32Conv.CHANNEL_VECTOR_ONE_VECTOR_PROPERTY, "false");
+        try {
+            Float32Kernels off = new Float32Kernels(new PanamaGemm(), true, true);
+            assertEquals(List.of("winograd", "winograd", "direct"), off.convolutionAlgorithms(16, 16, 3, same, 28, 28));
+            assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), off.convolutionAlgorithms(32, 32, 3, same, 14, 14));
+        } finally {
+            if (before == null) {
+                System.clearProperty(Float32Conv.CHANNEL_VECTOR_ONE_VECTOR_PROPERTY);
+            } else {
+                System.setProperty(Float32Conv.CHANNEL_VECTOR_ONE_VECTOR_PROPERTY, before);
+            }
+        }
+    }
+
+    /**
      * Each forward output is exactly the float FMA chain over input channels, then taps, from
      * zero, whichever tile computed it: the one-block tile (2L channels, 4 pixels) and the 2x6
      * tile (3 pairs) on pixel counts that are multiples of neither 4 nor 6 (7x5, and 3x3 at
-     * stride 2 with padding 2); so changing the tile changes no bit (docs/KERNELS.md, "The
+     * stride 2 with padding 2), and with 16 lanes the 7-pixel and one-vector 14-pixel tiles that
+     * take a filter row at a time; so changing the tile changes no bit (docs/KERNELS.md, "The
      * 16-channel tile").
      */
     @ParameterizedTest(name = "{0}")
@@ -297,9 +368,11 @@ class ChannelVectorConvTest {
                 new Case(1, 3, 9, 9, 2 * pair, 2, 1), new Case(1, 16, 14, 14, pair, 1, 1));
     }
 
+    /** Adds, with 16 lanes, the 7-pixel tile (rows 7 and 14 wide) and the one-vector 14-pixel tile (rows 14 and 28 wide). */
     static Stream<Case> exactCases() {
         int pair = 2 * L;
-        return Stream.of(new Case(3, 5, 7, 5, pair, 1, 1), new Case(3, 5, 7, 5, 3 * pair, 1, 1),
-                new Case(2, 3, 3, 3, pair, 2, 2), new Case(2, 3, 3, 3, 3 * pair, 2, 2));
+        return Stream.concat(Stream.of(new Case(3, 5, 7, 5, pair, 1, 1), new Case(3, 5, 7, 5, 3 * pair, 1, 1),
+                new Case(2, 3, 3, 3, pair, 2, 2), new Case(2, 3, 3, 3, 3 * pair, 2, 2),
+                new Case(2, 5, 7, 7, pair, 1, 1), new Case(2, 4, 3, 14, pair, 1, 1)), oneVectorCases());
     }
 }
