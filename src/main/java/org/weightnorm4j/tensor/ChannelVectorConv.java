@@ -27,7 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * × 7 pixels ({@link Job#rows2x7}, {@link Job#tile2x7}) and one vector of {@code L} channels ×
  * 14 pixels ({@link Job#rows1x14}, which brings the VAE's 16-channel layers here from Winograd),
  * a 3x3 kernel a filter row at a time, so that one broadcast input pixel serves the three taps
- * that read it. The accumulators go to a pixel-major scratch image
+ * that read it; the strided input gradient's phases (rows of 7 or 14) use them a tap at a time
+ * ({@link Job#tile2x7}, {@link Job#tile1x14}). The accumulators go to a pixel-major scratch image
  * {@code [pixel][o]} that is transposed into NCHW with the bias (pixel groups may span rows; the
  * last group runs past the last pixel, and its extra pixels are dropped). Filter gradient: 2 vectors of output channels × the 3 taps of one filter
  * row (6 accumulators), or of filter rows 0 and 1 of a 3x3 kernel together (12: each pixel's two
@@ -144,6 +145,25 @@ final class ChannelVectorConv {
     }
 
     /**
+     * Whether {@link #backwardDataStrided} serves one vector of dx channels ({@code c == L}, 16
+     * with AVX-512: the VAE's stride-2 16 → 32 convolution and its 32 → 16 transposed one), as
+     * {@link #worthItStrided} but for the channels, when every phase's rows of dx (width
+     * {@code ww}) are a multiple of 14 pixels, for {@link Job#tile1x14}.
+     */
+    static boolean worthItStridedOneVector(int c, int kh, int kw, int stride, int pad, int ww) {
+        if (L < 16 || c != L || kh != kw || stride < 2 || stride > 4 || kh < stride || kh > 5 || pad < 0 || pad >= kh) {
+            return false;
+        }
+        for (int rx = 0; rx < stride; rx++) {
+            int cols = (ww - rx + stride - 1) / stride;
+            if (cols <= 0 || cols % 14 != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * {@code dx} (overwritten) of a convolution with stride {@code s ≥ 2} (and so the forward of a
      * transposed convolution): dy {@code [n, o, oh, ow]}, filters {@code [o, c, k, k]}, dx
      * {@code [n, c, hh, ww]} with {@code oh = (hh + 2p − k)/s + 1}. Each of the {@code s²} output
@@ -155,10 +175,11 @@ final class ChannelVectorConv {
      */
     void backwardDataStrided(float[] dy, float[] w, float[] dx, int n, int o, int oh, int ow, int c, int hh, int ww, int k,
                              int s, int p) {
-        if (!worthItStrided(c, k, k, s, p) || (hh + 2 * p - k) / s + 1 != oh || (ww + 2 * p - k) / s + 1 != ow
+        if (!(worthItStrided(c, k, k, s, p) || worthItStridedOneVector(c, k, k, s, p, ww)) || (hh + 2 * p - k) / s + 1 != oh || (ww + 2 * p - k) / s + 1 != ow
                 || hh + 2 * p < k || ww + 2 * p < k) {
             throw new IllegalArgumentException("ChannelVectorConv strided input gradient: needs stride 2 to 4, a kernel of"
-                    + " stride to 5, padding below the kernel, input channels in whole pairs of " + L + "-lane vectors and"
+                    + " stride to 5, padding below the kernel, input channels in whole pairs of " + L + "-lane vectors (or one,"
+                    + " with 16 lanes and dx rows whose phases are multiples of 14 wide) and"
                     + " dy of the convolution's output size; got " + c + " channels, " + k + "x" + k + " kernel, stride " + s
                     + ", padding " + p + ", dx " + hh + "x" + ww + ", dy " + oh + "x" + ow);
         }
@@ -541,11 +562,15 @@ final class ChannelVectorConv {
         private void forward(float[] xp, float[] t, int[] po, int count, int[] tp, int[] taw, int taps9, float[] wts,
                              boolean rowsOf3) {
             if (outs == L) {
-                if (!runsOf(14, po, count) || !rowsOf3) {
-                    throw new IllegalStateException("ChannelVectorConv: one vector of outputs needs a 3x3 kernel and rows of 14k pixels");
+                if (!runsOf(14, po, count)) {
+                    throw new IllegalStateException("ChannelVectorConv: one vector of outputs needs rows of 14k pixels");
                 }
                 for (int q = 0; q < count; q += 14) {
-                    rows1x14(xp, po[q], t, q * outs, taw, taps9 * outs, wts);
+                    if (rowsOf3) {
+                        rows1x14(xp, po[q], t, q * outs, taw, taps9 * outs, wts);
+                    } else {
+                        tile1x14(xp, po[q], t, q * outs, taw, taps9 * outs, wts);
+                    }
                 }
                 return;
             }
@@ -887,6 +912,52 @@ final class ChannelVectorConv {
             a51.intoArray(t, tOff + 11 * L);
             a60.intoArray(t, tOff + 12 * L);
             a61.intoArray(t, tOff + 13 * L);
+        }
+
+        /**
+         * The {@code L} output channels × the 14 pixels at padded offsets {@code p0 .. p0 + 13}, a
+         * tap at a time: {@link #rows1x14} for kernels that are not 3x3 rows (a strided input
+         * gradient's phases, 2x2 taps for the VAE's 4x4 stride-2 transposed convolutions). One filter
+         * load and 14 broadcasts per 14 multiply-adds, so the loads bound it; the same sums as the
+         * other tiles.
+         */
+        private static void tile1x14(float[] xp, int p0, float[] t, int tOff, int[] taw, int wEnd, float[] wts) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            FloatVector a4 = FloatVector.zero(S), a5 = FloatVector.zero(S), a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
+            FloatVector a8 = FloatVector.zero(S), a9 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
+            FloatVector a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
+            for (int wi = 0; wi < wEnd; wi += L) {
+                FloatVector w0 = FloatVector.fromArray(S, wts, wi);
+                int at = taw[wi] + p0;
+                a0 = w0.fma(FloatVector.broadcast(S, xp[at]), a0);
+                a1 = w0.fma(FloatVector.broadcast(S, xp[at + 1]), a1);
+                a2 = w0.fma(FloatVector.broadcast(S, xp[at + 2]), a2);
+                a3 = w0.fma(FloatVector.broadcast(S, xp[at + 3]), a3);
+                a4 = w0.fma(FloatVector.broadcast(S, xp[at + 4]), a4);
+                a5 = w0.fma(FloatVector.broadcast(S, xp[at + 5]), a5);
+                a6 = w0.fma(FloatVector.broadcast(S, xp[at + 6]), a6);
+                a7 = w0.fma(FloatVector.broadcast(S, xp[at + 7]), a7);
+                a8 = w0.fma(FloatVector.broadcast(S, xp[at + 8]), a8);
+                a9 = w0.fma(FloatVector.broadcast(S, xp[at + 9]), a9);
+                a10 = w0.fma(FloatVector.broadcast(S, xp[at + 10]), a10);
+                a11 = w0.fma(FloatVector.broadcast(S, xp[at + 11]), a11);
+                a12 = w0.fma(FloatVector.broadcast(S, xp[at + 12]), a12);
+                a13 = w0.fma(FloatVector.broadcast(S, xp[at + 13]), a13);
+            }
+            a0.intoArray(t, tOff);
+            a1.intoArray(t, tOff + L);
+            a2.intoArray(t, tOff + 2 * L);
+            a3.intoArray(t, tOff + 3 * L);
+            a4.intoArray(t, tOff + 4 * L);
+            a5.intoArray(t, tOff + 5 * L);
+            a6.intoArray(t, tOff + 6 * L);
+            a7.intoArray(t, tOff + 7 * L);
+            a8.intoArray(t, tOff + 8 * L);
+            a9.intoArray(t, tOff + 9 * L);
+            a10.intoArray(t, tOff + 10 * L);
+            a11.intoArray(t, tOff + 11 * L);
+            a12.intoArray(t, tOff + 12 * L);
+            a13.intoArray(t, tOff + 13 * L);
         }
 
         /** Channels {@code [ob, ob + 4L)} × 2 pixels at padded offsets {@code x0} and {@code x0 + d1}. */

@@ -163,7 +163,7 @@ final class Float32Conv {
 
     /** dx = ∂L/∂x given dy = ∂L/∂y (overwrites dx). */
     void backwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
-        if (usesChannelVectorStrided(w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec)) {
+        if (usesChannelVectorStrided(w.dim(1), w.dim(0), w.dim(2), w.dim(3), spec, dx.dim(3))) {
             channelVector.backwardDataStrided(dy.data(), w.data(), dx.data(), dy.dim(0), w.dim(0), dy.dim(2), dy.dim(3), w.dim(1),
                     dx.dim(2), dx.dim(3), w.dim(2), spec.stride(), spec.padding());
             return;
@@ -262,11 +262,13 @@ final class Float32Conv {
     /**
      * Whether the input gradient of a strided convolution {@code c → o} runs on
      * {@link ChannelVectorConv#backwardDataStrided}: its channel limits as {@link #usesChannelVector}'s,
-     * with dx's {@code c} channels in the vectors.
+     * with dx's {@code c} channels in the vectors (one vector of them only where dx's width
+     * {@code w} suits, {@link ChannelVectorConv#worthItStridedOneVector}).
      */
-    boolean usesChannelVectorStrided(int c, int o, int kh, int kw, ConvSpec spec) {
+    boolean usesChannelVectorStrided(int c, int o, int kh, int kw, ConvSpec spec, int w) {
         return channelVectorStrided && channelVector != null && Math.max(c, o) <= CHANNEL_VECTOR_MAX_CHANNELS
-                && o >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthItStrided(c, kh, kw, spec.stride(), spec.padding());
+                && o >= CHANNEL_VECTOR_MIN_INPUTS && (ChannelVectorConv.worthItStrided(c, kh, kw, spec.stride(), spec.padding())
+                || channelVectorOneVector && ChannelVectorConv.worthItStridedOneVector(c, kh, kw, spec.stride(), spec.padding(), w));
     }
 
     boolean usesChannelVector(int op, int c, int o, int kh, int kw, ConvSpec spec, int oh, int ow, int h, int w) {
@@ -336,7 +338,7 @@ final class Float32Conv {
         String[] names = new String[3];
         for (int op = FORWARD; op <= BACKWARD_FILTER; op++) {
             names[op] = op != BACKWARD_DATA && usesRows(c, o, kh, kw, spec, ow) ? "rows"
-                    : op == BACKWARD_DATA && usesChannelVectorStrided(c, o, kh, kw, spec) ? "channel-vector-phases"
+                    : op == BACKWARD_DATA && usesChannelVectorStrided(c, o, kh, kw, spec, w) ? "channel-vector-phases"
                     : usesChannelVector(op, c, o, kh, kw, spec, oh, ow, h, w) ? "channel-vector"
                     : usesDirect(op, c, o, kh, kw, spec) ? "direct" : usesWinograd(op, c, o, kh, kw, spec, oh, ow, h, w) ? "winograd" : "im2col";
         }

@@ -61,14 +61,28 @@ class ChannelVectorConvStridedTest {
                 new Case(1, 17, pair, 6, 6, 4, 2, 0));
     }
 
+    /**
+     * One vector of dx channels (16 with AVX-512's 16 lanes; none with AVX2): the VAE's stride-2
+     * 16 → 32 convolution's input gradient and its 32 → 16 transposed convolution's forward, a
+     * 3-wide stride 3 and a dx 56 wide (two runs of 14 per phase row).
+     */
+    static Stream<Case> oneVectorCases() {
+        if (L < 16) {
+            return Stream.empty();
+        }
+        return Stream.of(new Case(2, 32, L, 28, 28, 4, 2, 1), new Case(3, 32, L, 28, 28, 3, 2, 1),
+                new Case(2, 5, L, 9, 42, 3, 3, 1), new Case(13, 7, L, 5, 56, 4, 2, 1));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource({"cases", "oneVectorCases"})
     void matchesReference(Case cs) {
         SplittableRandom rnd = new SplittableRandom(cs.hashCode());
         Tensor dy = random(rnd, cs.n(), cs.o(), cs.oh(), cs.ow());
         Tensor w = random(rnd, cs.o(), cs.c(), cs.k(), cs.k());
         Tensor dx = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());          // garbage that must be overwritten
-        assertTrue(ChannelVectorConv.worthItStrided(cs.c(), cs.k(), cs.k(), cs.stride(), cs.pad()), cs.toString());
+        assertTrue(ChannelVectorConv.worthItStrided(cs.c(), cs.k(), cs.k(), cs.stride(), cs.pad())
+                || ChannelVectorConv.worthItStridedOneVector(cs.c(), cs.k(), cs.k(), cs.stride(), cs.pad(), cs.w()), cs.toString());
         new ChannelVectorConv().backwardDataStrided(dy.data(), w.data(), dx.data(), cs.n(), cs.o(), cs.oh(), cs.ow(), cs.c(),
                 cs.h(), cs.w(), cs.k(), cs.stride(), cs.pad());
         assertBackwardDataMatchesReference("channel-vector strided backward-data " + cs, dy, w, dx,
@@ -111,6 +125,10 @@ class ChannelVectorConvStridedTest {
         assertFalse(ChannelVectorConv.worthItStrided(pair, 2, 2, 3, 0), "a kernel narrower than the stride leaves phases without taps");
         assertFalse(ChannelVectorConv.worthItStrided(pair + 1, 4, 4, 2, 1), "dx channels must be whole pairs of vectors");
         assertFalse(ChannelVectorConv.worthItStrided(pair, 6, 6, 2, 1), "kernels above 5");
+        assertEquals(L >= 16, ChannelVectorConv.worthItStridedOneVector(L, 4, 4, 2, 1, 28), "one vector, phases 14 wide");
+        assertFalse(ChannelVectorConv.worthItStridedOneVector(L, 4, 4, 2, 1, 27), "a phase 13 wide");
+        assertFalse(ChannelVectorConv.worthItStridedOneVector(L, 4, 4, 2, 1, 14), "phases 7 wide");
+        assertFalse(ChannelVectorConv.worthItStridedOneVector(L + 1, 4, 4, 2, 1, 28), "not one vector");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ChannelVectorConv()
                 .backwardDataStrided(new float[4 * 9], new float[4 * pair * 9], new float[pair * 25], 1, 4, 3, 3, pair, 5, 5, 3, 2, 0));
         assertTrue(e.getMessage().contains("dy of the convolution's output size"), e.getMessage());

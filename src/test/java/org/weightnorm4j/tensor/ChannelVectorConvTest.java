@@ -210,7 +210,7 @@ class ChannelVectorConvTest {
         assertTrue(narrow.getMessage().contains("multiple of 14"), narrow.getMessage());
     }
 
-    /** The backend's choice for the VAE's layers with AVX2's 8 lanes, and that routing gives the kernel's bits. */
+    /** The backend's choice for the VAE's layers with AVX2's 8 lanes and AVX-512's 16, and that routing gives the kernel's bits. */
     @Test
     void theBackendRoutesTheVaeLayersHere() {
         Float32Kernels k = new Float32Kernels(new PanamaGemm(), true, true);
@@ -230,6 +230,10 @@ class ChannelVectorConvTest {
             assertEquals(List.of("channel-vector", "channel-vector", "direct"), k.convolutionAlgorithms(16, 16, 3, same, 28, 28));
             assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(32, 32, 3, same, 14, 14));
             assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(32, 32, 3, same, 7, 7));
+            assertEquals(List.of("channel-vector", "channel-vector-phases", "channel-vector"),
+                    k.convolutionAlgorithms(16, 32, 3, down, 28, 28));
+            assertEquals(List.of("channel-vector", "channel-vector-phases", "channel-vector"),
+                    k.convolutionAlgorithms(16, 32, 4, down, 28, 28));
         }
         // the cnn's wide layers and the VAE's one-channel ends stay where they were
         assertEquals(List.of("winograd", "winograd", "winograd"), k.convolutionAlgorithms(64, 64, 3, same, 28, 28));
@@ -272,6 +276,7 @@ class ChannelVectorConvTest {
         try {
             Float32Kernels off = new Float32Kernels(new PanamaGemm(), true, true);
             assertEquals(List.of("winograd", "winograd", "direct"), off.convolutionAlgorithms(16, 16, 3, same, 28, 28));
+            assertEquals("im2col", off.convolutionAlgorithms(16, 32, 4, new ConvSpec(2, 1), 28, 28).get(1));
             assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), off.convolutionAlgorithms(32, 32, 3, same, 14, 14));
         } finally {
             if (before == null) {
