@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.weightnorm4j.tensor.ConvSpec;
 import org.weightnorm4j.tensor.Float32Kernels;
 import org.weightnorm4j.tensor.GemmBlocking;
 import org.weightnorm4j.tensor.HostInfo;
@@ -116,6 +117,29 @@ class BenchCommandTest {
         }
     }
 
+    /** Every convolution shape of the reference VAE, the strided and transposed ones included, with the algorithm that ran it. */
+    @Test
+    void convSplitTimesEachPassOfEveryVaeLayer() {
+        List<String> lines = run(new StringWriter(), "bench", "conv", "--layers", "vae", "--split", "--batch", "1",
+                "--reps", "1", "--warmup-seconds", "0");
+        List<BenchCommand.Conv.Layer> layers = BenchCommand.Conv.VAE_LAYERS;
+        assertEquals(9, layers.size());
+        assertEquals(3 * layers.size(), lines.size(), String.join("\n", lines));
+        for (int i = 0; i < lines.size(); i++) {
+            JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+            BenchCommand.Conv.Layer layer = layers.get(i / 3);
+            assertEquals(layer.name(), o.get("layer").getAsString());
+            assertTrue(o.get("gflops_best").getAsDouble() > 0, lines.get(i));
+            boolean strided = layer.name().contains(" s2 ");
+            assertEquals(strided ? 2 : 1, layer.stride(), layer.name());
+            List<String> expected = KernelProvider.float32() instanceof Float32Kernels f
+                    ? f.convolutionAlgorithms(layer.cin(), layer.cout(), layer.kernel(), new ConvSpec(layer.stride(), layer.padding()),
+                            layer.hw(), layer.hw())
+                    : List.of("reference", "reference", "reference");
+            assertEquals(expected.get(i % 3), o.get("algorithm").getAsString(), lines.get(i));
+        }
+    }
+
     @Test
     void convSplitTimesEachPassOfEveryCnnLayer() {
         List<String> lines = run(new StringWriter(), "bench", "conv", "--layers", "cnn", "--split", "--batch", "1",
@@ -172,6 +196,6 @@ class BenchCommandTest {
         assertEquals(2, cli.execute("bench", "gemm", "--reps", "-1"));
         assertTrue(err.toString().contains("--reps must be >= 0"), err.toString());
         assertEquals(2, cli.execute("bench", "conv", "--layers", "resnet", "--warmup-seconds", "0"));
-        assertTrue(err.toString().contains("--layers must be reference or cnn but got 'resnet'"), err.toString());
+        assertTrue(err.toString().contains("--layers must be reference, cnn or vae but got 'resnet'"), err.toString());
     }
 }
