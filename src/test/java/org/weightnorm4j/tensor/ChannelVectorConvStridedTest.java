@@ -14,6 +14,7 @@ import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.weightnorm4j.testing.TemporaryProperty;
 
 /**
  * {@link ChannelVectorConv#backwardDataStrided} (the input gradient of a strided convolution, the
@@ -136,7 +137,7 @@ class ChannelVectorConvStridedTest {
 
     /** The backend routes strided input gradients here (same bits), and the switch sends them back to im2col. */
     @Test
-    void theBackendRoutesStridedInputGradientsHereUnlessSwitchedOff() {
+    void theBackendRoutesStridedInputGradientsHereUnlessSwitchedOff() throws Exception {
         int pair = 2 * L;
         ConvSpec down = new ConvSpec(2, 1);
         SplittableRandom rnd = new SplittableRandom(9);
@@ -149,20 +150,12 @@ class ChannelVectorConvStridedTest {
         on.conv2dBackwardData(dy, w, routed, down);
         assertArrayEquals(called.data(), routed.data());
 
-        String before = System.getProperty(Float32Conv.CHANNEL_VECTOR_STRIDED_PROPERTY);
-        System.setProperty(Float32Conv.CHANNEL_VECTOR_STRIDED_PROPERTY, "false");
-        try {
+        TemporaryProperty.with(Float32Conv.CHANNEL_VECTOR_STRIDED_PROPERTY, "false", () -> {
             Float32Kernels off = new Float32Kernels(new PanamaGemm(), true, true);
             assertEquals("im2col", off.convolutionAlgorithms(pair, 16, 4, down, 14, 14).get(1));
             Tensor old = Tensor.zeros(3, pair, 14, 14);
             off.conv2dBackwardData(dy, w, old, down);
             assertBackwardDataMatchesReference("im2col strided backward-data", dy, w, old, down, 16L * 16);
-        } finally {
-            if (before == null) {
-                System.clearProperty(Float32Conv.CHANNEL_VECTOR_STRIDED_PROPERTY);
-            } else {
-                System.setProperty(Float32Conv.CHANNEL_VECTOR_STRIDED_PROPERTY, before);
-            }
-        }
+        });
     }
 }
