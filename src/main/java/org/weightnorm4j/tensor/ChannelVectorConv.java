@@ -95,6 +95,15 @@ final class ChannelVectorConv {
     }
 
     /**
+     * Whether the filter gradient serves one vector of output channels (16 with AVX-512: the VAE's
+     * 16 → 16 layers): a 3x3 kernel, stride 1, output rows at least 2 wide, run by
+     * {@link Job#gradientSliding}.
+     */
+    static boolean worthItForFilterOneVector(int outs, int kh, int kw, int stride, int pad, int ow) {
+        return L >= 16 && outs == L && kh == 3 && kw == 3 && stride == 1 && pad >= 0 && pad < kh && ow >= 2;
+    }
+
+    /**
      * {@code y = conv(x, w) + bias}: x {@code [n, c, h, width]}, filters {@code [o, c, k, k]}
      * ({@code k} 3 or 4), y {@code [n, o, oh, ow]}; bias null for none.
      */
@@ -321,7 +330,8 @@ final class ChannelVectorConv {
     /** {@code dw (+)= ∂L/∂w} from x {@code [n, c, h, width]} and dy {@code [n, o, oh, ow]}; filters {@code [o, c, k, k]}. */
     void backwardFilter(float[] x, float[] dy, float[] dw, int n, int c, int h, int width, int o, int k, int stride, int pad,
                         boolean accumulate) {
-        if (!worthItForFilter(o, k, k, stride, pad)) {
+        if (!worthItForFilter(o, k, k, stride, pad)
+                && !worthItForFilterOneVector(o, k, k, stride, pad, (width + 2 * pad - k) / stride + 1)) {
             throw new IllegalArgumentException("ChannelVectorConv filter gradient: needs a 3x3 or 4x4 kernel, stride 1 or 2,"
                     + " padding below the kernel size and output channels in whole blocks of " + 4 * L + ", got " + o + " outputs, stride " + stride
                     + ", padding " + pad);
@@ -1038,6 +1048,12 @@ final class ChannelVectorConv {
 
         /** Adds one image's {@code Σ_p dY[p][o] · X[c][tap at p]} into {@code acc [c][kk][outs]}, filter row by filter row. */
         private void filterGradient(float[] xp, float[] dyT, float[] acc) {
+            if (outs == L && k == 3) {
+                for (int c = 0; c < ins; c++) {
+                    gradientSliding(xp, c * plane, dyT, acc, c * kk * outs);
+                }
+                return;
+            }
             if (k == 3) {
                 // Rows 0 and 1 of each input channel together (12 accumulators), then row 2 of two
                 // input channels together (12 again: alone, its 6 accumulators leave AVX2's two FMA
@@ -1070,6 +1086,93 @@ final class ChannelVectorConv {
                     }
                 }
             }
+        }
+
+        /**
+         * The nine taps of input channel c's 3x3 filters for one vector of output channels
+         * ({@code outs == L}, 16 with AVX-512; stride 1, rows at least 2 wide), added to acc at
+         * {@code accOff + tap·L}: {@code Σ_p dY[p] · X[c][p + tap]}. Along each output row the
+         * input pixel q of filter row ky is broadcast once and serves taps (ky, 0), (ky, 1) and
+         * (ky, 2) of output pixels q, q − 1 and q − 2, whose dY vectors ride in a window of three
+         * registers: one load of dY and three broadcasts per nine multiply-adds (a tap at a time:
+         * ten loads per nine). The row's first two and last two input pixels serve fewer taps and
+         * are written out. Each element is still summed over the output pixels in row-major order.
+         */
+        private void gradientSliding(float[] xp, int xOff, float[] dyT, float[] acc, int accOff) {
+            FloatVector a00 = FloatVector.fromArray(S, acc, accOff);
+            FloatVector a01 = FloatVector.fromArray(S, acc, accOff + L);
+            FloatVector a02 = FloatVector.fromArray(S, acc, accOff + 2 * L);
+            FloatVector a10 = FloatVector.fromArray(S, acc, accOff + 3 * L);
+            FloatVector a11 = FloatVector.fromArray(S, acc, accOff + 4 * L);
+            FloatVector a12 = FloatVector.fromArray(S, acc, accOff + 5 * L);
+            FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 6 * L);
+            FloatVector a21 = FloatVector.fromArray(S, acc, accOff + 7 * L);
+            FloatVector a22 = FloatVector.fromArray(S, acc, accOff + 8 * L);
+            int[] po = pixels;
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = xOff + po[oy * ow], r1 = r0 + wpd, r2 = r1 + wpd;
+                int d = oy * ow * L;
+                // q = 0: tap 0 of pixel 0
+                FloatVector now = FloatVector.fromArray(S, dyT, d);
+                FloatVector b0 = FloatVector.broadcast(S, xp[r0]), b1 = FloatVector.broadcast(S, xp[r1]), b2 = FloatVector.broadcast(S, xp[r2]);
+                a00 = now.fma(b0, a00);
+                a10 = now.fma(b1, a10);
+                a20 = now.fma(b2, a20);
+                FloatVector back1 = now;
+                // q = 1: tap 0 of pixel 1, tap 1 of pixel 0
+                now = FloatVector.fromArray(S, dyT, d + L);
+                b0 = FloatVector.broadcast(S, xp[r0 + 1]);
+                b1 = FloatVector.broadcast(S, xp[r1 + 1]);
+                b2 = FloatVector.broadcast(S, xp[r2 + 1]);
+                a00 = now.fma(b0, a00);
+                a01 = back1.fma(b0, a01);
+                a10 = now.fma(b1, a10);
+                a11 = back1.fma(b1, a11);
+                a20 = now.fma(b2, a20);
+                a21 = back1.fma(b2, a21);
+                FloatVector back2 = back1;
+                back1 = now;
+                for (int q = 2, dq = d + 2 * L; q < ow; q++, dq += L) {
+                    now = FloatVector.fromArray(S, dyT, dq);
+                    b0 = FloatVector.broadcast(S, xp[r0 + q]);
+                    b1 = FloatVector.broadcast(S, xp[r1 + q]);
+                    b2 = FloatVector.broadcast(S, xp[r2 + q]);
+                    a00 = now.fma(b0, a00);
+                    a01 = back1.fma(b0, a01);
+                    a02 = back2.fma(b0, a02);
+                    a10 = now.fma(b1, a10);
+                    a11 = back1.fma(b1, a11);
+                    a12 = back2.fma(b1, a12);
+                    a20 = now.fma(b2, a20);
+                    a21 = back1.fma(b2, a21);
+                    a22 = back2.fma(b2, a22);
+                    back2 = back1;
+                    back1 = now;
+                }
+                // q = ow: tap 1 of the last pixel, tap 2 of the one before
+                b0 = FloatVector.broadcast(S, xp[r0 + ow]);
+                b1 = FloatVector.broadcast(S, xp[r1 + ow]);
+                b2 = FloatVector.broadcast(S, xp[r2 + ow]);
+                a01 = back1.fma(b0, a01);
+                a02 = back2.fma(b0, a02);
+                a11 = back1.fma(b1, a11);
+                a12 = back2.fma(b1, a12);
+                a21 = back1.fma(b2, a21);
+                a22 = back2.fma(b2, a22);
+                // q = ow + 1: tap 2 of the last pixel
+                a02 = back1.fma(FloatVector.broadcast(S, xp[r0 + ow + 1]), a02);
+                a12 = back1.fma(FloatVector.broadcast(S, xp[r1 + ow + 1]), a12);
+                a22 = back1.fma(FloatVector.broadcast(S, xp[r2 + ow + 1]), a22);
+            }
+            a00.intoArray(acc, accOff);
+            a01.intoArray(acc, accOff + L);
+            a02.intoArray(acc, accOff + 2 * L);
+            a10.intoArray(acc, accOff + 3 * L);
+            a11.intoArray(acc, accOff + 4 * L);
+            a12.intoArray(acc, accOff + 5 * L);
+            a20.intoArray(acc, accOff + 6 * L);
+            a21.intoArray(acc, accOff + 7 * L);
+            a22.intoArray(acc, accOff + 8 * L);
         }
 
         /**

@@ -281,7 +281,8 @@ final class Float32Conv {
             case BACKWARD_DATA -> kh == 3 && spec.stride() == 1 && spec.padding() <= 2 && o >= CHANNEL_VECTOR_MIN_INPUTS
                     && (ChannelVectorConv.worthIt(c, kh, kw, 1, 2 - spec.padding())
                     || channelVectorOneVector && ChannelVectorConv.worthItOneVector(c, kh, kw, 1, 2 - spec.padding(), w));
-            default -> c >= CHANNEL_VECTOR_MIN_INPUTS && ChannelVectorConv.worthItForFilter(o, kh, kw, spec.stride(), spec.padding());
+            default -> c >= CHANNEL_VECTOR_MIN_INPUTS && (ChannelVectorConv.worthItForFilter(o, kh, kw, spec.stride(), spec.padding())
+                    || channelVectorOneVector && ChannelVectorConv.worthItForFilterOneVector(o, kh, kw, spec.stride(), spec.padding(), ow));
         };
     }
 

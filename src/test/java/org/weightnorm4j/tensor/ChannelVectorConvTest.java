@@ -136,7 +136,7 @@ class ChannelVectorConvTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource({"cases", "oneVectorCases", "oneVectorFilterCases"})
     void backwardFilterMatchesReferenceInBothModes(Case cs) {
         SplittableRandom rnd = new SplittableRandom(cs.hashCode() + 2);
         Tensor x = random(rnd, cs.n(), cs.c(), cs.h(), cs.w());
@@ -205,7 +205,10 @@ class ChannelVectorConvTest {
         assertFalse(ChannelVectorConv.worthItOneVector(L, 3, 3, 2, 1, 14), "stride 2");
         assertFalse(ChannelVectorConv.worthItOneVector(L, 4, 4, 1, 1, 14), "4x4");
         assertFalse(ChannelVectorConv.worthItOneVector(2 * L, 3, 3, 1, 1, 14), "two vectors: the pair tiles");
-        assertFalse(ChannelVectorConv.worthItForFilter(L, 3, 3, 1, 1), "its filter gradient stays elsewhere");
+        assertFalse(ChannelVectorConv.worthItForFilter(L, 3, 3, 1, 1), "one vector: not the pairs' loops");
+        assertEquals(L >= 16, ChannelVectorConv.worthItForFilterOneVector(L, 3, 3, 1, 1, 2));
+        assertFalse(ChannelVectorConv.worthItForFilterOneVector(L, 3, 3, 1, 1, 1), "a one-pixel row");
+        assertFalse(ChannelVectorConv.worthItForFilterOneVector(L, 3, 3, 2, 1, 14), "stride 2");
         IllegalArgumentException narrow = assertThrows(IllegalArgumentException.class,
                 () -> conv.forward(any, any, null, any, 1, 1, 4, 13, L, 3, 1, 1));
         assertTrue(narrow.getMessage().contains("multiple of 14"), narrow.getMessage());
@@ -217,9 +220,8 @@ class ChannelVectorConvTest {
         Float32Kernels k = new Float32Kernels(new PanamaGemm(), true, true);
         ConvSpec same = new ConvSpec(1, 1), down = new ConvSpec(2, 1);
         if (L == 8 || L == 16) {
-            // 16 channels: a pair of AVX2 vectors, one AVX-512 vector (its filter gradient stays direct)
-            assertEquals(List.of("channel-vector", "channel-vector", L == 8 ? "channel-vector" : "direct"),
-                    k.convolutionAlgorithms(16, 16, 3, same, 28, 28));
+            // 16 channels: a pair of AVX2 vectors, one AVX-512 vector
+            assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(16, 16, 3, same, 28, 28));
             assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(32, 32, 3, same, 14, 14));
             assertEquals(List.of("channel-vector", "channel-vector", "channel-vector"), k.convolutionAlgorithms(32, 32, 3, same, 7, 7));
             assertEquals(List.of("channel-vector", "channel-vector-phases", "channel-vector"),
@@ -319,7 +321,7 @@ class ChannelVectorConvTest {
      * output pixels in row-major order, from zero, whichever loop computed it: the two-row loop
      * (rows 0 and 1), the row-pair loop (row 2 of input channels c and c + 1) and the single-row
      * loop (row 2 of an odd last channel), for 16 and 32 output channels, odd and even input
-     * channel counts, stride 1 and 2.
+     * channel counts, stride 1 and 2; with 16 lanes also the one-vector sliding loop.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("exactFilterCases")
@@ -355,8 +357,22 @@ class ChannelVectorConvTest {
 
     static Stream<Case> exactFilterCases() {
         int pair = 2 * L;
-        return Stream.of(new Case(1, 5, 7, 5, pair, 1, 1), new Case(1, 4, 7, 5, 2 * pair, 1, 1), new Case(1, 1, 3, 3, pair, 1, 1),
-                new Case(1, 3, 9, 9, 2 * pair, 2, 1), new Case(1, 16, 14, 14, pair, 1, 1));
+        return Stream.concat(Stream.of(new Case(1, 5, 7, 5, pair, 1, 1), new Case(1, 4, 7, 5, 2 * pair, 1, 1),
+                new Case(1, 1, 3, 3, pair, 1, 1), new Case(1, 3, 9, 9, 2 * pair, 2, 1), new Case(1, 16, 14, 14, pair, 1, 1)),
+                oneVectorFilterCases().filter(cs -> cs.n() == 1));
+    }
+
+    /**
+     * The one-vector filter gradient's own shapes (16 lanes; stride 1, rows of any width from 2):
+     * rows 2, 3 and 11 wide (the sliding window's first and last two pixels written out), padding
+     * 0 to 2, the VAE's 16 -> 16, and a batch that does not divide into the parts.
+     */
+    static Stream<Case> oneVectorFilterCases() {
+        if (L < 16) {
+            return Stream.empty();
+        }
+        return Stream.of(new Case(1, 5, 3, 2, L, 1, 1), new Case(1, 3, 4, 5, L, 1, 0), new Case(1, 4, 6, 9, L, 1, 2),
+                new Case(1, 16, 28, 28, L, 1, 1), new Case(7, 9, 5, 13, L, 1, 1));
     }
 
     /** Adds, with 16 lanes, the 7-pixel tile (rows 7 and 14 wide) and the one-vector 14-pixel tile (rows 14 and 28 wide). */
