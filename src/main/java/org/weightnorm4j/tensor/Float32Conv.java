@@ -108,11 +108,14 @@ final class Float32Conv {
     static final String CHANNEL_VECTOR_STRIDED_PROPERTY = "weightnorm4j.channelvectorconv.strided";
 
     /**
-     * {@code -Dweightnorm4j.channelvectorconv.onevector=false} sends the forward and input
-     * gradient of 3x3 convolutions to one vector of output channels (the VAE's 16-channel layers
-     * with AVX-512: {@link ChannelVectorConv#worthItOneVector}) back to Winograd: the bits of the
-     * builds before it, for resuming a run started with one of them bit-identically
-     * (docs/RELIABILITY.md).
+     * {@code -Dweightnorm4j.channelvectorconv.onevector=false} turns off what {@link ChannelVectorConv}
+     * serves for one vector of channels (16 with AVX-512: the VAE's 16-channel layers): the forward,
+     * input gradient and filter gradient of 3x3 stride-1 convolutions to 16 channels
+     * ({@link ChannelVectorConv#worthItOneVector}, {@link ChannelVectorConv#worthItForFilterOneVector})
+     * and the input gradient of strided ones from 16 channels
+     * ({@link ChannelVectorConv#worthItStridedOneVector}). They go back to Winograd,
+     * {@link DirectConv} and im2col: the bits of the builds before them, for resuming a run
+     * started with one of those bit-identically (docs/RELIABILITY.md).
      */
     static final String CHANNEL_VECTOR_ONE_VECTOR_PROPERTY = "weightnorm4j.channelvectorconv.onevector";
 
