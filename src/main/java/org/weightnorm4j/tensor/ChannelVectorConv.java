@@ -236,6 +236,31 @@ final class ChannelVectorConv {
         return out;
     }
 
+    /** 14 or 7 when the pixels come in runs of that many ({@link #runsOf}), 14 first; else 0. */
+    static int runWidth(int[] po, int count) {
+        return runsOf(14, po, count) ? 14 : runsOf(7, po, count) ? 7 : 0;
+    }
+
+    /**
+     * Whether the pixels come in runs of {@code run} at consecutive offsets (a stride-1 output,
+     * or a strided input gradient's phase, whose rows are a multiple of {@code run} wide), as
+     * {@link Job#tile2x7}, {@link Job#rows2x7} and {@link Job#rows1x14} read them. tile2x7 needs 512-bit vectors: its 14
+     * accumulators, two filter vectors and a broadcast are 17 registers, more than AVX2's 16.
+     */
+    static boolean runsOf(int run, int[] po, int count) {
+        if (count % run != 0) {
+            return false;
+        }
+        for (int q = 0; q < count; q += run) {
+            for (int i = 1; i < run; i++) {
+                if (po[q + i] != po[q] + i) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /**
      * One output phase {@code (ry, rx)} of a strided input gradient: its output pixels
      * {@code (s·m + ry, s·q + rx)}, their offsets in the padded dy, the taps that reach them (tap
@@ -250,6 +275,8 @@ final class ChannelVectorConv {
         int[] pixels = new int[0], taps = new int[0];
         /** {@link #spreadTaps} of {@link #taps}, when the phase's output channels are one block of {@code 2L}. */
         int[] tapsAtFilters = new int[0];
+        /** {@link #runWidth} of {@link #pixels}. */
+        int pixelRun;
         float[] packed = new float[0];
 
         void set(int ry, int rx, int rowsOut, int colsOut, int k, int s, int p) {
@@ -311,6 +338,7 @@ final class ChannelVectorConv {
             if (c == 2 * L || c == L) {
                 tapsAtFilters = spreadTaps(taps, o * kk, c, tapsAtFilters);
             }
+            pixelRun = runWidth(pixels, count);
         }
 
         /** {@code dx[ch][s·m + ry][s·q + rx] = t[(m·colsOut + q)·c + ch]} for one image at {@code dx[off]}. */
@@ -376,6 +404,8 @@ final class ChannelVectorConv {
         int[] pixels = new int[0];
         /** {@link #spreadTaps} of {@link #taps}, when {@code outs == 2L}. */
         int[] tapsAtFilters = new int[0];
+        /** {@link #runWidth} of {@link #pixels}, found once per call. */
+        int pixelRun;
         /** The strided input gradient's phases ({@link #setStrided}); null for the other passes. */
         Phase[] phases;
         /** Phases kept from call to call, so that their tables are allocated once. */
@@ -466,6 +496,7 @@ final class ChannelVectorConv {
             if (outs == 2 * L || outs == L) {
                 tapsAtFilters = spreadTaps(taps, ins * kk, outs, tapsAtFilters);
             }
+            pixelRun = runWidth(pixels, oh * ow);
         }
 
         /**
@@ -513,7 +544,8 @@ final class ChannelVectorConv {
                 for (int b = first; b < end; b++) {
                     pad(in, b * ins * h * w, xp);
                     for (Phase ph : phases) {
-                        forward(xp, t, ph.pixels, ph.rowsOut * ph.colsOut, ph.taps, ph.tapsAtFilters, ins * ph.kk, ph.packed, false);
+                        forward(xp, t, ph.pixels, ph.rowsOut * ph.colsOut, ph.taps, ph.tapsAtFilters, ins * ph.kk, ph.packed, ph.pixelRun,
+                                false);
                         ph.scatter(t, out, b * outs * outH * outW, outs, outH * outW, outW, stride);
                     }
                 }
@@ -559,20 +591,20 @@ final class ChannelVectorConv {
          * pixel's input offset comes from {@link #pixels}), so a 7-pixel row wastes no lanes of a tile.
          */
         private void forward(float[] xp, float[] t) {
-            forward(xp, t, pixels, oh * ow, taps, tapsAtFilters, ins * kk, packed, k == 3);
+            forward(xp, t, pixels, oh * ow, taps, tapsAtFilters, ins * kk, packed, pixelRun, k == 3);
         }
 
         /**
          * {@link #forward(float[], float[])} with its tables given: pixel offsets, the number of
          * output pixels, tap offsets (also as {@link #spreadTaps} gives them, when {@code outs == 2L})
-         * and filters. Each tile's pixel groups run past the last pixel
+         * and filters, and the pixels' {@link #runWidth}. Each tile's pixel groups run past the last pixel
          * to a multiple of its width (at most {@link #ROW_QUANTUM}); the extra pixels read offset 0
          * and are dropped.
          */
         private void forward(float[] xp, float[] t, int[] po, int count, int[] tp, int[] taw, int taps9, float[] wts,
-                             boolean rowsOf3) {
+                             int run, boolean rowsOf3) {
             if (outs == L) {
-                if (!runsOf(14, po, count)) {
+                if (run != 14) {
                     throw new IllegalStateException("ChannelVectorConv: one vector of outputs needs rows of 14k pixels");
                 }
                 for (int q = 0; q < count; q += 14) {
@@ -585,7 +617,7 @@ final class ChannelVectorConv {
                 return;
             }
             if (outs == 2 * L) {
-                if (L >= 16 && runsOf(7, po, count)) {
+                if (L >= 16 && run > 0) {                  // runs of 14 are runs of 7 too
                     for (int q = 0; q < count; q += 7) {
                         if (rowsOf3) {
                             rows2x7(xp, po[q], t, q * outs, taw, taps9 * outs, wts);
@@ -665,25 +697,6 @@ final class ChannelVectorConv {
             a31.intoArray(t, tOff + 7 * L);
         }
 
-        /**
-         * Whether the pixels come in runs of {@code run} at consecutive offsets (a stride-1 output,
-         * or a strided input gradient's phase, whose rows are a multiple of {@code run} wide), as
-         * {@link #tile2x7}, {@link #rows2x7} and {@link #rows1x14} read them. tile2x7 needs 512-bit vectors: its 14
-         * accumulators, two filter vectors and a broadcast are 17 registers, more than AVX2's 16.
-         */
-        private static boolean runsOf(int run, int[] po, int count) {
-            if (count % run != 0) {
-                return false;
-            }
-            for (int q = 0; q < count; q += run) {
-                for (int i = 1; i < run; i++) {
-                    if (po[q + i] != po[q] + i) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        }
 
         /**
          * Channels {@code [0, 2L)} (all of them) × the 7 pixels at padded offsets {@code p0 .. p0 + 6},
