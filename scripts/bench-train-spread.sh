@@ -18,7 +18,11 @@
 #              paper-cifar takes 4 (warm-up: ours 4, the peer 2)
 #   MLP_STEPS  timed mlp steps per line, default 1000; MLP_WARMUP both sides', default 500
 #   EPOCH      1 (default) also times one Fashion-MNIST epoch of the mlp per round and thread count
-#              (ours with its test evaluation inside the wall time, the peer without); 0 skips it
+#              (ours with its test evaluation inside the wall time, the peer without); 0 skips it.
+#              Ours twice: "mlp-epoch", each parameterization in a fresh JVM (the JIT's warm-up inside
+#              the epoch, as in a user's first), and "mlp-epoch-warm", after EPOCH_WARMUP (default 300)
+#              steps of a throwaway model (bench train --epoch --warmup); the peer's epoch is the
+#              comparison for both
 #   DJL        1 (default) runs the DJL peer for cnn / normal; 0 skips it. It is built once with
 #              Maven into target/djl-peer (a copy of the shared project; libtorch 2.7.1 comes from
 #              Maven Central and is unpacked into ~/.djl.ai on first use)
@@ -50,6 +54,7 @@ mlp_steps="${MLP_STEPS:-1000}"
 cnn_warmup="${CNN_WARMUP:-15}"
 mlp_warmup="${MLP_WARMUP:-500}"
 epoch="${EPOCH:-1}"
+epoch_warmup="${EPOCH_WARMUP:-300}"
 djl="${DJL:-1}"
 log="${LOG:-$(mktemp /tmp/bench-train-spread.XXXXXX.log)}"
 if [ "$runs" = 0 ]; then
@@ -107,8 +112,14 @@ djl_peer() { # djl_peer ROUND T
 }
 epochs() { # epochs ROUND T: one mlp epoch each side (Fashion-MNIST)
   local ps="$params"
+  for p in ${ps//,/ }; do   # cold: each parameterization's epoch the first thing its JVM trains, as a user's first epoch
+    java --add-modules jdk.incubator.vector -Xmx4g ${JAVA_GC:--XX:+UseParallelGC} ${JAVA_OPTS:-} -jar "$jar" bench train --workload mlp \
+        --param "$p" --epoch --threads "$2" 2>/dev/null | sed 's/"workload":"mlp"/"workload":"mlp-epoch"/' | tag ours "$1"
+  done
+  # warm: after $EPOCH_WARMUP steps of a throwaway model, as an epoch after the first of a longer run
   java --add-modules jdk.incubator.vector -Xmx4g ${JAVA_GC:--XX:+UseParallelGC} ${JAVA_OPTS:-} -jar "$jar" bench train --workload mlp \
-      --param "$ps" --epoch --threads "$2" 2>/dev/null | sed 's/"workload":"mlp"/"workload":"mlp-epoch"/' | tag ours "$1"
+      --param "$ps" --epoch --warmup "$epoch_warmup" --threads "$2" 2>/dev/null \
+      | sed 's/"workload":"mlp"/"workload":"mlp-epoch-warm"/' | tag ours "$1"
   for p in ${ps//,/ }; do
     OPENBLAS_NUM_THREADS="$2" OMP_NUM_THREADS="$2" /usr/bin/python3 "$peer" --workload mlp --param "$p" --epochs 1 \
         --warmup 5 --threads "$2" 2>/dev/null | sed 's/"workload": "mlp"/"workload": "mlp-epoch"/' | tag torch "$1"
@@ -124,7 +135,8 @@ round() { # round R WORKLOAD T: ours and the peers, the order alternating round 
 host="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 simd="$(grep -o -m1 -w 'avx512f' /proc/cpuinfo || grep -o -m1 -w 'avx2' /proc/cpuinfo || echo 'no avx2')"
 {
-  echo "# host: $host ($simd), $(nproc) CPUs, L2 $(cat /sys/devices/system/cpu/cpu0/cache/index2/size 2>/dev/null || echo '?'); jar: $jar; clock: $clock"
+  echo "# host: $host ($simd), $(nproc) CPUs, L2 $(cat /sys/devices/system/cpu/cpu0/cache/index2/size 2>/dev/null \
+      || { grep -m1 '^cache size' /proc/cpuinfo | sed 's/.*: *//; s/$/ (cpuinfo)/'; } || echo '?'); jar: $jar; clock: $clock"
   echo "# workloads: $workloads; params: $params; threads: $threads; runs: $runs; DJL peer: $djl"
   echo "# start $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg); raw lines: $log"
 } | tee -a "$log"
@@ -146,7 +158,7 @@ log, clock = sys.argv[1], sys.argv[2]
 rows = [json.loads(l) for l in open(log) if l.startswith("{")]
 
 def rate(d):
-    if d["workload"] == "mlp-epoch":   # ours: whole epoch with evaluation; the peer: its training loop's wall
+    if d["workload"].startswith("mlp-epoch"):   # ours: whole epoch with evaluation; the peer: its training loop's wall
         return d["images_per_s_epoch"] if d["who"] == "ours" else (d["steps_timed"] + 5) * d["batch"] / d["wall_s"]
     if d["who"] == "djl" and clock == "cpu":
         return d["images_per_s_median"] / d["cpu_per_wall"]   # estimate: the DJL peer has no CPU clock
@@ -155,6 +167,8 @@ def rate(d):
 table = {}
 for d in rows:
     table.setdefault((d["workload"], d["param"], d["threads"]), {}).setdefault(d["who"], []).append(rate(d))
+    if d["workload"] == "mlp-epoch" and d["who"] != "ours":   # the peer has no JIT: its epoch is both rows' comparison
+        table.setdefault(("mlp-epoch-warm", d["param"], d["threads"]), {}).setdefault(d["who"], []).append(rate(d))
 
 def spread(xs):
     if not xs:

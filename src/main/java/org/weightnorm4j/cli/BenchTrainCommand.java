@@ -82,7 +82,9 @@ public final class BenchTrainCommand implements Runnable {
     Integer steps;
 
     @Option(names = "--warmup", description = "Untimed steps first (default: 500 for mlp, whose 3.5 ms steps "
-            + "the JIT needs hundreds of before it has compiled them; 15 otherwise, already more than PyTorch's 5).")
+            + "the JIT needs hundreds of before it has compiled them; 15 otherwise, already more than PyTorch's 5). "
+            + "With --epoch: steps of a throwaway model of the same workload and param before the timed epoch trains a "
+            + "fresh one (default 0: the epoch starts as cold as a user's first epoch in a new JVM).")
     Integer warmup;
 
     @Option(names = "--threads", split = ",", description = "Threads for the kernels, or several separated by commas, each "
@@ -381,8 +383,19 @@ public final class BenchTrainCommand implements Runnable {
         return losses;
     }
 
-    /** One whole epoch through the {@link Trainer}: shuffling, steps, then evaluation on the test split. */
-    private Map<String, Object> epoch(String w, String p, int b, DatasetSplits data) {
+    /**
+     * One whole epoch through the {@link Trainer}: shuffling, steps, then evaluation on the test
+     * split. With {@code --warmup N}, N steps of a throwaway model of the same workload and
+     * parameterization run first, so that the JIT has compiled the kernels the epoch needs: the
+     * epoch of a running program, as against the first epoch of a fresh JVM (which spends about
+     * a second in the interpreter and C1 before C2's kernels arrive, docs/BENCHMARKS.md). The
+     * timed model is built afresh either way, so the epoch's results do not depend on it.
+     */
+    Map<String, Object> epoch(String w, String p, int b, DatasetSplits data) {
+        int warmSteps = warmup == null ? 0 : warmup;
+        if (warmSteps > 0) {
+            new StepRun(w, p, b, data.train()).time(warmSteps);
+        }
         Sequential model = Models.preset(w).build(Parameterization.parse(p), seed, DType.FLOAT32);
         TrainConfig config = TrainConfig.builder().epochs(1).batchSize(b).optimizer(OptimizerSpec.Adam.of(lr(w))).schedule("constant")
                 .initBatch(b).seed(seed).build(); // evaluation batch: the TrainConfig default
@@ -393,10 +406,12 @@ public final class BenchTrainCommand implements Runnable {
         double wall = (System.nanoTime() - t0) * 1e-9;
         Map<String, Object> line = header(w, p, b);
         line.put("epochs", 1);
+        line.put("warmup_steps", warmSteps);
         line.put("images_per_s_epoch", round(data.train().size() / wall));
         line.put("images_per_s_training", round(summary.imagesPerSecond()));
         line.put("wall_s", round(wall));
         line.put("test_accuracy", round(summary.testAccuracy()));
+        line.put("train_loss", summary.trainLoss());
         line.put("peak_heap_mb", round(peakHeapMb()));
         return line;
     }

@@ -188,6 +188,44 @@ class BenchTrainCommandTest {
         }
     }
 
+    /**
+     * {@code --epoch --warmup N}: the throwaway model's steps come first and are said in the line;
+     * the timed epoch trains a fresh model, so it ends where the cold epoch does.
+     */
+    @Test
+    void epochWarmUpTrainsAThrowawayModelAndLeavesTheTimedEpochAlone() {
+        int[] shape = org.weightnorm4j.model.Models.preset("mlp").inputShape();
+        org.weightnorm4j.data.DatasetSplits splits = new org.weightnorm4j.data.DatasetSplits(
+                gaussianImages(48, shape, 5), gaussianImages(16, shape, 6), null);
+        for (String p : List.of("normal", "wn")) {
+            BenchTrainCommand cold = new BenchTrainCommand();
+            cold.seed = 2;
+            java.util.Map<String, Object> coldLine = cold.epoch("mlp", p, 8, splits);
+            BenchTrainCommand warm = new BenchTrainCommand();
+            warm.seed = 2;
+            warm.warmup = 7;
+            java.util.Map<String, Object> warmLine = warm.epoch("mlp", p, 8, splits);
+            assertEquals(0, coldLine.get("warmup_steps"), coldLine.toString());
+            assertEquals(7, warmLine.get("warmup_steps"), warmLine.toString());
+            assertEquals(coldLine.get("train_loss"), warmLine.get("train_loss"), p + ": the timed epoch is the cold one's");
+            assertEquals(coldLine.get("test_accuracy"), warmLine.get("test_accuracy"), p);
+            assertTrue((double) warmLine.get("images_per_s_epoch") > 0, warmLine.toString());
+        }
+    }
+
+    /** {@code n} standard-normal images of {@code shape} with labels 0-9 in turn. */
+    private static org.weightnorm4j.data.Dataset gaussianImages(int n, int[] shape, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        float[] x = new float[n * shape[0] * shape[1] * shape[2]];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        int[] labels = java.util.stream.IntStream.range(0, n).map(i -> i % 10).toArray();
+        List<String> classes = java.util.stream.IntStream.range(0, 10).mapToObj(k -> "class " + k).toList();
+        return new org.weightnorm4j.data.Dataset("synthetic", org.weightnorm4j.tensor.Tensor.wrap(x, n, shape[0], shape[1], shape[2]),
+                labels, classes);
+    }
+
     /** {@code --clock cpu}: steps timed by the thread's CPU clock, said in the line; refused with two threads and with --epoch. */
     @Test
     void cpuClockTimesOneThreadAndSaysSo() {
