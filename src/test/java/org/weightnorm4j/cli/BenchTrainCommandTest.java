@@ -150,19 +150,7 @@ class BenchTrainCommandTest {
         int b = 16;
         int steps = 12;
         int[] shape = org.weightnorm4j.model.Models.preset("mlp").inputShape();
-        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
-        int n = b * steps;
-        float[] x = new float[n * shape[0] * shape[1] * shape[2]];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = r.nextInt(10);
-        }
-        List<String> classes = java.util.stream.IntStream.range(0, 10).mapToObj(k -> "class " + k).toList();
-        org.weightnorm4j.data.Dataset data = new org.weightnorm4j.data.Dataset("synthetic",
-                org.weightnorm4j.tensor.Tensor.wrap(x, n, shape[0], shape[1], shape[2]), labels, classes);
+        org.weightnorm4j.data.Dataset data = gaussianImages(b * steps, shape, 4);
         for (String p : List.of("normal", "mobn")) {
             BenchTrainCommand bench = new BenchTrainCommand();
             bench.seed = 3;
@@ -213,14 +201,17 @@ class BenchTrainCommandTest {
         }
     }
 
-    /** {@code n} standard-normal images of {@code shape} with labels 0-9 in turn. */
+    /** {@code n} standard-normal images of {@code shape}, then uniform labels 0-9, from one stream seeded {@code seed}. */
     private static org.weightnorm4j.data.Dataset gaussianImages(int n, int[] shape, long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         float[] x = new float[n * shape[0] * shape[1] * shape[2]];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) r.nextGaussian();
         }
-        int[] labels = java.util.stream.IntStream.range(0, n).map(i -> i % 10).toArray();
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = r.nextInt(10);
+        }
         List<String> classes = java.util.stream.IntStream.range(0, 10).mapToObj(k -> "class " + k).toList();
         return new org.weightnorm4j.data.Dataset("synthetic", org.weightnorm4j.tensor.Tensor.wrap(x, n, shape[0], shape[1], shape[2]),
                 labels, classes);
