@@ -32,6 +32,10 @@
 #              divided by its process's CPU share over the timed steps (cpu_per_wall), an estimate
 #   JAVA_GC    default -XX:+UseParallelGC (the ./weightnorm launcher's); JAVA_OPTS: more flags for our JVMs
 #              (e.g. -Dweightnorm4j.winograd=false to time the convolutions without Winograd)
+#   DATA       synthetic (default: Gaussian inputs, as earlier logs) or fashion: the cnn and mlp steps of both
+#              sides on Fashion-MNIST, their lines named "cnn-fashion" and "mlp-fashion" (the DJL peer stays
+#              synthetic, so it does not run then; paper-cifar always is). PyTorch's synthetic mlp step is 2.6x slower than its
+#              Fashion-MNIST one on a Zen 5 host (Adam's div and sqrt, docs/BENCHMARKS.md, session 14)
 #   LOG        the raw JSON lines (default: a file under /tmp), kept for later reading
 # The peers' OpenBLAS and OpenMP are held to the thread count (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS):
 # torch.set_num_threads does not reach Debian's OpenBLAS. Every line carries the load average.
@@ -53,6 +57,7 @@ cnn_steps="${CNN_STEPS:-12}"
 mlp_steps="${MLP_STEPS:-1000}"
 cnn_warmup="${CNN_WARMUP:-15}"
 mlp_warmup="${MLP_WARMUP:-500}"
+data="${DATA:-synthetic}"
 epoch="${EPOCH:-1}"
 epoch_warmup="${EPOCH_WARMUP:-300}"
 djl="${DJL:-1}"
@@ -70,7 +75,9 @@ esac
 
 # The DJL peer: built once into target/djl-peer, run without Maven's JVM beside the timing.
 djl_dir="$root/target/djl-peer"
-if [ "$djl" = 1 ] && [[ " $workloads " == *" cnn "* ]] && [[ ",$params," == *",normal,"* ]]; then
+if [ "$data" = fashion ]; then
+  djl=0   # the DJL peer times Gaussian inputs only: no line to set beside ours on Fashion-MNIST
+elif [ "$djl" = 1 ] && [[ " $workloads " == *" cnn "* ]] && [[ ",$params," == *",normal,"* ]]; then
   if [ ! -f "$djl_dir/target/classpath.txt" ]; then
     mkdir -p "$djl_dir"
     cp -r "$shared/djl-peer/." "$djl_dir/"
@@ -89,20 +96,27 @@ tag() { # tag WHO ROUND: prefix each JSON line with who ran it, the round and th
 steps_of() { # timed steps, our warm-up, the peers' warm-up
   case "$1" in mlp) echo "$mlp_steps $mlp_warmup $mlp_warmup" ;; paper-cifar) echo "4 4 2" ;; *) echo "$cnn_steps $cnn_warmup 5" ;; esac
 }
+fashion() { # fashion WORKLOAD: true when this workload's steps run on Fashion-MNIST (DATA=fashion; paper-cifar never)
+  [ "$data" = fashion ] && [ "$1" != paper-cifar ]
+}
+renamed() { # renamed WORKLOAD: the JSON lines' workload "W" becomes "W-fashion" when they ran on Fashion-MNIST
+  if fashion "$1"; then sed "s/\"workload\": *\"$1\"/\"workload\":\"$1-fashion\"/"; else cat; fi
+}
 ours() { # ours ROUND WORKLOAD T
   local s w pw; read -r s w pw <<<"$(steps_of "$2")"
   local ps="$params"; [ "$2" = paper-cifar ] && ps=normal,wn
-  local synthetic=--synthetic; [ "$2" = paper-cifar ] && synthetic=
+  local synthetic=--synthetic; [ "$2" = paper-cifar ] && synthetic=; fashion "$2" && synthetic=
   java --add-modules jdk.incubator.vector -Xmx4g ${JAVA_GC:--XX:+UseParallelGC} ${JAVA_OPTS:-} -jar "$jar" bench train --workload "$2" \
-      --param "$ps" $synthetic --steps "$s" --warmup "$w" --threads "$3" --clock "$clock" 2>/dev/null | tag ours "$1"
+      --param "$ps" $synthetic --steps "$s" --warmup "$w" --threads "$3" --clock "$clock" 2>/dev/null | renamed "$2" | tag ours "$1"
 }
 torch() { # torch ROUND WORKLOAD T
   local s w pw; read -r s w pw <<<"$(steps_of "$2")"
   local ps="$params"; [ "$2" = paper-cifar ] && ps=normal,wn
   local clockwork=(); [ "$clock" = cpu ] && clockwork=("$root/scripts/peer-cpu-clock.py")
+  local synthetic=--synthetic; fashion "$2" && synthetic=
   for p in ${ps//,/ }; do
     OPENBLAS_NUM_THREADS="$3" OMP_NUM_THREADS="$3" /usr/bin/python3 "${clockwork[@]}" "$peer" --workload "$2" --param "$p" \
-        --synthetic --steps "$s" --warmup "$pw" --threads "$3" 2>/dev/null | tag torch "$1"
+        $synthetic --steps "$s" --warmup "$pw" --threads "$3" 2>/dev/null | renamed "$2" | tag torch "$1"
   done
 }
 djl_peer() { # djl_peer ROUND T
@@ -137,7 +151,7 @@ simd="$(grep -o -m1 -w 'avx512f' /proc/cpuinfo || grep -o -m1 -w 'avx2' /proc/cp
 {
   echo "# host: $host ($simd), $(nproc) CPUs, L2 $(cat /sys/devices/system/cpu/cpu0/cache/index2/size 2>/dev/null \
       || { grep -m1 '^cache size' /proc/cpuinfo | sed 's/.*: *//; s/$/ (cpuinfo)/'; } || echo '?'); jar: $jar; clock: $clock"
-  echo "# workloads: $workloads; params: $params; threads: $threads; runs: $runs; DJL peer: $djl"
+  echo "# workloads: $workloads; params: $params; threads: $threads; runs: $runs; data: $data; DJL peer: $djl"
   echo "# start $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg); raw lines: $log"
 } | tee -a "$log"
 for r in $(seq 1 "$runs"); do
