@@ -96,6 +96,9 @@ tag() { # tag WHO ROUND: prefix each JSON line with who ran it, the round and th
 steps_of() { # timed steps, our warm-up, the peers' warm-up
   case "$1" in mlp) echo "$mlp_steps $mlp_warmup $mlp_warmup" ;; paper-cifar) echo "4 4 2" ;; *) echo "$cnn_steps $cnn_warmup 5" ;; esac
 }
+bench_train() { # bench_train ARGS...: one fresh JVM of ours, `weightnorm bench train ARGS`, with the run's GC and flags
+  java --add-modules jdk.incubator.vector -Xmx4g ${JAVA_GC:--XX:+UseParallelGC} ${JAVA_OPTS:-} -jar "$jar" bench train "$@"
+}
 fashion() { # fashion WORKLOAD: true when this workload's steps run on Fashion-MNIST (DATA=fashion; paper-cifar never)
   [ "$data" = fashion ] && [ "$1" != paper-cifar ]
 }
@@ -106,7 +109,7 @@ ours() { # ours ROUND WORKLOAD T
   local s w pw; read -r s w pw <<<"$(steps_of "$2")"
   local ps="$params"; [ "$2" = paper-cifar ] && ps=normal,wn
   local synthetic=--synthetic; [ "$2" = paper-cifar ] && synthetic=; fashion "$2" && synthetic=
-  java --add-modules jdk.incubator.vector -Xmx4g ${JAVA_GC:--XX:+UseParallelGC} ${JAVA_OPTS:-} -jar "$jar" bench train --workload "$2" \
+  bench_train --workload "$2" \
       --param "$ps" $synthetic --steps "$s" --warmup "$w" --threads "$3" --clock "$clock" 2>/dev/null | renamed "$2" | tag ours "$1"
 }
 torch() { # torch ROUND WORKLOAD T
@@ -127,11 +130,11 @@ djl_peer() { # djl_peer ROUND T
 epochs() { # epochs ROUND T: one mlp epoch each side (Fashion-MNIST)
   local ps="$params"
   for p in ${ps//,/ }; do   # cold: each parameterization's epoch the first thing its JVM trains, as a user's first epoch
-    java --add-modules jdk.incubator.vector -Xmx4g ${JAVA_GC:--XX:+UseParallelGC} ${JAVA_OPTS:-} -jar "$jar" bench train --workload mlp \
+    bench_train --workload mlp \
         --param "$p" --epoch --threads "$2" 2>/dev/null | sed 's/"workload":"mlp"/"workload":"mlp-epoch"/' | tag ours "$1"
   done
   # warm: after $EPOCH_WARMUP steps of a throwaway model, as an epoch after the first of a longer run
-  java --add-modules jdk.incubator.vector -Xmx4g ${JAVA_GC:--XX:+UseParallelGC} ${JAVA_OPTS:-} -jar "$jar" bench train --workload mlp \
+  bench_train --workload mlp \
       --param "$ps" --epoch --warmup "$epoch_warmup" --threads "$2" 2>/dev/null \
       | sed 's/"workload":"mlp"/"workload":"mlp-epoch-warm"/' | tag ours "$1"
   for p in ${ps//,/ }; do
