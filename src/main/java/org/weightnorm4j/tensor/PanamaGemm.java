@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * edges are zero-padded, so it never needs a tail case. On the single-thread path an untransposed
  * A is read in place instead ({@link #readableInPlace}); a last, partial block of its rows
  * repeats its last row. A short, deep {@code A · Bᵀ} (a dense layer's forward at a small batch) is
- * handed to {@link DotGemm}, which needs no packing. Products smaller than {@link #SMALL}
+ * handed to {@link DotGemm}, which needs no packing; a taller one, whose B has more rows than A,
+ * is computed as {@code Cᵀ = B · Aᵀ} on that path ({@link #transposesC}). Products smaller than {@link #SMALL}
  * multiply-adds, and calls made from inside a parallel part (a convolution that runs one GEMM per
  * image on each thread), run on the calling thread alone.
  *
@@ -60,6 +61,16 @@ final class PanamaGemm implements GemmKernel {
     static final int NC = BLOCKING.nc();
     /** The shallowest product whose untransposed A is read in place ({@link #readableInPlace}). */
     static final int IN_PLACE_MIN_DEPTH = 64;
+    /**
+     * Costs of {@link #transposesC}'s model, in the micro-kernel's multiply-adds (about 0.01 ns each
+     * at 190 GFLOP/s): packing one element of a transposed operand, merging one element of C, and
+     * merging one transposed. Fitted on Zen 5 to eleven products (docs/KERNELS.md, "A product
+     * computed transposed"): of the six it swaps, five ran 1.10-1.69× faster swapped and one 2%
+     * slower; of the five it leaves, four ran 1.2-1.7× slower swapped and one 2% faster.
+     */
+    private static final double PACKED_TRANSPOSED_COST = 30, MERGED_COST = 10, MERGED_TRANSPOSED_COST = 65;
+    /** Swapped only when the model expects it 5% faster: near a tie, the straight path is the measured one. */
+    private static final double SWAP_MARGIN = 0.95;
     /** Below this many multiply-adds one thread does the whole product. */
     static final long SMALL = 64L * 64 * 64;
     /** Depths per strip when packing a transposed B: a strip of a panel (at most 64 × 32 floats) stays in L1. */
@@ -166,10 +177,69 @@ final class PanamaGemm implements GemmKernel {
         }
         int threads = Parallel.threads();
         if (threads == 1 || (long) m * n * k < SMALL || Parallel.insideParallel()) {
-            sequential(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            if (transposesC(transA, transB, m, n, k, ldb)) {
+                sequentialTransposedC(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            } else {
+                sequential(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            }
             return;
         }
         threaded(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads, null, 0);
+    }
+
+    /**
+     * Whether {@code A · Bᵀ} is better computed as its transpose {@code Cᵀ = B · Aᵀ}: a dense
+     * layer's forward ({@code x · Wᵀ}, x of a batch's rows), where B (the weight) has more rows
+     * than A. Straight, the product packs all of Bᵀ, a transpose of the whole weight (in the
+     * mlp's 128 x 784 x 512 forward, a fifth of the product's time: 700 against 560 µs on Zen 5);
+     * swapped, it reads the weight in place as the A operand and packs the batch's transpose, a
+     * quarter the size. The bits are the same
+     * either way: each element of C is the same sum of the same products in the same order (a
+     * fused multiply-add rounds {@code a·b + c} and {@code b·a + c} alike).
+     */
+    static boolean transposesC(boolean transA, boolean transB, int m, int n, int k, int ldb) {
+        if (transA || !transB || !readableInPlace(k, ldb)) {
+            return false;
+        }
+        double straight = tiledWork(m, n, k) + PACKED_TRANSPOSED_COST * n * k + MERGED_COST * m * n;
+        double swapped = tiledWork(n, m, k) + PACKED_TRANSPOSED_COST * m * k + MERGED_TRANSPOSED_COST * m * n;
+        return swapped < SWAP_MARGIN * straight;
+    }
+
+    /** Multiply-adds the micro-kernel runs for an {@code m × n × k} product, padded tiles included. */
+    private static double tiledWork(int m, int n, int k) {
+        return (double) k * paddedRows(m) * ((n + NR - 1) / NR * NR);
+    }
+
+    /**
+     * {@code C = A · Bᵀ} computed as {@code Cᵀ = B · Aᵀ} ({@link #transposesC}) on the calling
+     * thread: B's rows read in place as the product's A, A packed as its transposed B, and each
+     * tile of {@code Cᵀ} written into C transposed.
+     */
+    private static void sequentialTransposedC(int m, int n, int k, float[] a, int aOff, int lda,
+                                              float[] b, int bOff, int ldb,
+                                              float[] c, int cOff, int ldc, boolean accumulate) {
+        Buffers buf = BUFFERS.get();
+        float[] bp = buf.packedB(Math.min(k, KC), Math.min(m, NC));
+        Operands op = buf.operands;
+        op.transposedC = true;
+        try {
+            for (int jc = 0; jc < m; jc += NC) {                 // columns of Cᵀ: rows of A, of C
+                int nc = Math.min(NC, m - jc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    packB(true, a, aOff, lda, pc, kc, jc, nc, bp, 0);   // Aᵀ's block: A's rows as panel columns
+                    op.bp = bp;
+                    for (int ic = 0; ic < n; ic += MC) {         // rows of Cᵀ: rows of B, columns of C
+                        int mc = Math.min(MC, n - ic);
+                        op.aInPlace(b, bOff + ic * ldb + pc, ldb);
+                        macroKernel(op, mc, kc, 0, nc, nc, c, cOff + jc * ldc + ic, ldc, accumulate || pc > 0, buf);
+                    }
+                }
+            }
+        } finally {
+            op.clear();                                          // also ends transposedC for this thread's later products
+        }
     }
 
     /** The product spread over the pool: B packed by all threads, then blocks of rows and panels as parts. */
@@ -425,7 +495,11 @@ final class PanamaGemm implements GemmKernel {
                 } else {
                     kernel6(kc, op.a, aPanel, op.bp, bPanel, tile);
                 }
-                merge(tile, rows, nr, c, cBlock + ir * ldc + jr, ldc, add, op.rowBias, op.biasOff + ir);
+                if (op.transposedC) {
+                    mergeTransposed(tile, rows, nr, c, cBlock + jr * ldc + ir, ldc, add);
+                } else {
+                    merge(tile, rows, nr, c, cBlock + ir * ldc + jr, ldc, add, op.rowBias, op.biasOff + ir);
+                }
             }
         }
     }
@@ -670,6 +744,26 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
+     * {@link #merge} for a product computed transposed ({@link #sequentialTransposedC}): element
+     * {@code (r, j)} of the tile goes to {@code c[cIdx + j·ldc + r]}. Scalar: about 45 µs of the mlp's
+     * 560 µs first forward on Zen 5. Reading each column with an 8-lane gather took 20 µs less in a
+     * micro-benchmark, but in training the gather was not intrinsified and allocated 8 MB a step.
+     */
+    private static void mergeTransposed(float[] tile, int mr, int nr, float[] c, int cIdx, int ldc, boolean add) {
+        for (int j = 0; j < nr; j++, cIdx += ldc) {
+            if (add) {
+                for (int r = 0; r < mr; r++) {
+                    c[cIdx + r] += tile[r * NR + j];
+                }
+            } else {
+                for (int r = 0; r < mr; r++) {
+                    c[cIdx + r] = tile[r * NR + j];
+                }
+            }
+        }
+    }
+
+    /**
      * Packs rows {@code [i0, i0+mc)} and depths {@code [p0, p0+kc)} of op(A) into panels of MR rows:
      * {@code ap[apOff + panel*MR*kc + p*MR + r] = op(A)[i0 + panel*MR + r][p0 + p]}, zero past the last row.
      */
@@ -773,6 +867,8 @@ final class PanamaGemm implements GemmKernel {
         /** Added to each row of C as it is first written (null: none); row i of the block gets {@code rowBias[biasOff + i]}. */
         float[] rowBias;
         int biasOff;
+        /** The product computes Cᵀ: tiles are written into C transposed ({@link #sequentialTransposedC}). */
+        boolean transposedC;
 
         void aPacked(float[] packed, int off, int kc) {
             a = packed;
@@ -793,6 +889,7 @@ final class PanamaGemm implements GemmKernel {
             a = null;
             bp = null;
             rowBias = null;
+            transposedC = false;
         }
     }
 

@@ -2,6 +2,7 @@ package org.weightnorm4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -55,6 +56,9 @@ class GemmTest {
                 {128, 1024, 64}, {127, 1025, 63},
                 // A·Bᵀ with few rows of A (DotGemm): DQN's layers and acting row, ragged tiles, depth tails
                 {1, 128, 1024}, {32, 128, 1024}, {64, 6, 128}, {17, 7, 1023}, {4, 3, 65}, {63, 5, 127}, {3, 4, 64},
+                // A·Bᵀ with B much taller than A, computed as Cᵀ = B·Aᵀ on one thread (PanamaGemm.transposesC):
+                // the mlp's forward, ragged tiles both ways, two depth blocks, just above DotGemm's rows
+                {128, 512, 784}, {17, 700, 129}, {45, 1000, 1030}, {9, 300, 100},
         };
         List<Arguments> out = new ArrayList<>();
         long seed = 1;
@@ -176,6 +180,36 @@ class GemmTest {
                     first = c;
                 } else {
                     assertArrayEquals(first, c, Arrays.toString(s) + " with " + threads + " threads");
+                }
+            }
+        }
+    }
+
+    /**
+     * A batch times a taller transposed weight on one thread is computed as {@code Cᵀ = B·Aᵀ}
+     * (PanamaGemm.transposesC) with the 8-row tile; the pool computes it straight. The same bits:
+     * every element is the same sum in the same order, and a fused multiply-add is symmetric.
+     */
+    @Test
+    void aProductComputedTransposedGivesTheBitsOfTheStraightOne() {
+        Assumptions.assumeTrue(PanamaGemm.MR == 8, "the transposed path reads B in place, with the 8-row tile only");
+        for (int[] s : new int[][] {{128, 512, 784}, {17, 700, 129}, {45, 1000, 1030}, {32, 2100, 70}, {9, 300, 100}}) {
+            Problem p = new Problem(new SplittableRandom(s[1]), s[0], s[1], s[2], false, true);
+            assertTrue(PanamaGemm.transposesC(false, true, s[0], s[1], s[2], p.ldb), "computed transposed: " + Arrays.toString(s));
+            assertFalse(DotGemm.serves(false, true, s[0], s[2]), "not DotGemm's: " + Arrays.toString(s));
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] first = null;
+                for (int threads : new int[] {1, 2}) {
+                    Parallel.setThreads(threads);
+                    float[] c = p.c.clone();
+                    new PanamaGemm().gemm(false, true, s[0], s[1], s[2], p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, c, p.cOff,
+                            p.ldc, accumulate);
+                    p.check("transposed " + Arrays.toString(s), c, accumulate);
+                    if (first == null) {
+                        first = c;
+                    } else {
+                        assertArrayEquals(first, c, Arrays.toString(s) + " accumulate=" + accumulate + ": 1 thread (Cᵀ) against 2 (straight)");
+                    }
                 }
             }
         }
@@ -305,7 +339,7 @@ class GemmTest {
                 System.exit(1);
             }
             int[][] shapes = {{1, 1, 1}, {1, 17, 1023}, {7, 1, 17}, {17, 7, 1023}, {1023, 17, 7}, {17, 1023, 65},
-                {100, 70, 200}, {7, 300, 129}};
+                {100, 70, 200}, {7, 300, 129}, {50, 700, 200}, {17, 700, 129}};
             long seed = 3000;
             try {
                 for (int[] sh : shapes) {

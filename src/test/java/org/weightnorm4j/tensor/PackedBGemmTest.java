@@ -32,6 +32,8 @@ class PackedBGemmTest {
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 7, 17}, {7, 1, 33}, {17, 33, 1}, {7, 9, 1023}, {1023, 17, 5}, {17, 1023, 7},
         {9, 33, 257}, {13, 100, 1024}, {45, 70, 2100}, {20, 2100, 300}, {100, 1024, 256}, {100, 256, 1024},
+        // computed as Cᵀ by gemm on one thread (PanamaGemm.transposesC), straight from the packed B
+        {128, 512, 784}, {17, 700, 129}, {45, 1000, 1030},
     };
 
     static Stream<Arguments> cases() {
