@@ -197,27 +197,23 @@ public final class WeightNormWeights implements LinearWeights, WeightNormed {
         }
         Tensor vv = v.value();
         vv.requireSameShape("weight norm: ∇w L vs v", gradW);
-        Tensor gUnits = gradW.reshape(1, out, fanIn);
-        Tensor vUnits = vv.reshape(1, out, fanIn);
-        dots = ensure(dots, vv, out);
-        coef = ensure(coef, vv, out);
-        Kernels.channelDots(gUnits, vUnits, dots, false);          // G · v per unit
         Tensor gradG = g.grad();
         if (dim == WeightNorm.PER_UNIT) {
-            for (int u = 0; u < out; u++) {
-                double dg = dots.get(u) / norm.get(u);              // Eq. 3: ∇g = ∇w L · v/||v||
-                gradG.set(u, gradG.get(u) + dg);
-                coef.set(u, -scale.get(u) * dg / norm.get(u));      // Eq. 3: −(g ∇g/||v||²)
-            }
-        } else {
-            double sum = 0;
-            for (int u = 0; u < out; u++) {
-                sum += dots.get(u);
-            }
-            double dg = sum / norm.get(0);                          // Eq. 3 over the whole tensor
-            gradG.set(0, gradG.get(0) + dg);
-            coef.fill(-scale.get(0) * dg / norm.get(0));
+            // Eq. 3 unit by unit: ∇g = ∇w L · v/||v||, ∇v += (g/||v||) ∇w L − (g ∇g/||v||²) v.
+            Kernels.weightNormRowGradients(gradW.reshape(out, fanIn), vv.reshape(out, fanIn), norm, scale, gradG,
+                    v.grad().reshape(out, fanIn));
+            return;
         }
+        dots = ensure(dots, vv, out);
+        coef = ensure(coef, vv, out);
+        Kernels.channelDots(gradW.reshape(1, out, fanIn), vv.reshape(1, out, fanIn), dots, false);   // G · v per unit
+        double sum = 0;
+        for (int u = 0; u < out; u++) {
+            sum += dots.get(u);
+        }
+        double dg = sum / norm.get(0);                              // Eq. 3 over the whole tensor
+        gradG.set(0, gradG.get(0) + dg);
+        coef.fill(-scale.get(0) * dg / norm.get(0));
         // Eq. 3: ∇v += (g/||v||) ∇w L − (g ∇g/||v||²) v, one pass over the rows.
         Kernels.addRowScaled(gradW.reshape(out, fanIn), scale, vv.reshape(out, fanIn), coef, v.grad().reshape(out, fanIn));
     }

@@ -55,6 +55,29 @@ final class ChannelReductionKernels {
         ChannelScratch.addPlanesPerChannel(planeSums, n, c, os, accumulate);
     }
 
+    /**
+     * {@link KernelBackend#weightNormRowGradients}, unit by unit: the unit's dot (as
+     * {@link #channelDots} computes it for a {@code [1, out, fanIn]} view: one {@code ops.dot}, rounded
+     * to float), its coefficients in double as {@code WeightNormWeights} computed them, then its row of
+     * ∇v while its rows of ∇w and v are still in L1. Split over units, so the bits do not depend on
+     * the thread count.
+     */
+    void weightNormRowGradients(Tensor gradW, Tensor v, Tensor norm, Tensor scale, Tensor gradG, Tensor gradV) {
+        float[] gw = gradW.data(), vs = v.data(), gv = gradV.data();
+        float[] norms = norm.data(), scales = scale.data(), gg = gradG.data();
+        int out = norm.size(), fanIn = gradW.size() / Math.max(1, out);
+        forRanges(out, 4L * fanIn, 1, (from, to) -> {
+            for (int u = from; u < to; u++) {
+                int row = u * fanIn;
+                float dot = (float) ops.dot(gw, vs, row, fanIn);
+                double dg = (double) dot / norms[u];                          // Eq. 3: ∇g = ∇w L · v/||v||
+                gg[u] = (float) (gg[u] + dg);
+                float coef = (float) (-(double) scales[u] * dg / norms[u]);  // Eq. 3: −(g ∇g/||v||²)
+                ops.addScaledPair(scales[u], gw, coef, vs, gv, row, fanIn);    // ∇v += s ∇w L + coef v
+            }
+        });
+    }
+
     void channelDots(Tensor a, Tensor b, Tensor out, boolean accumulate) {
         float[] as = a.data(), bs = b.data(), os = out.data();
         int n = a.dim(0), c = a.dim(1), s = a.sizeFrom(2);

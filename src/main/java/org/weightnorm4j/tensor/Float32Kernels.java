@@ -325,6 +325,15 @@ public final class Float32Kernels implements KernelBackend {
     }
 
     @Override
+    public void weightNormRowGradients(Tensor gradW, Tensor v, Tensor norm, Tensor scale, Tensor gradG, Tensor gradV) {
+        if (!allFloat32(gradW, v, norm, scale, gradG) || !gradV.isFloat32()) {
+            KernelBackend.super.weightNormRowGradients(gradW, v, norm, scale, gradG, gradV);
+            return;
+        }
+        reductions.weightNormRowGradients(gradW, v, norm, scale, gradG, gradV);
+    }
+
+    @Override
     public boolean allFinite(Tensor t) {
         if (!t.isFloat32()) {
             return KernelBackend.super.allFinite(t);

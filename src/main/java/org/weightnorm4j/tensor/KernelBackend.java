@@ -167,6 +167,26 @@ public interface KernelBackend {
         }
     }
 
+    /**
+     * Weight normalization's Eq. 3 for a weight whose units are its rows ({@code [out, fanIn]}
+     * views, the scale per unit): per unit u, {@code ∇g[u] += (∇w[u]·v[u]) / ||v[u]||} and
+     * {@code ∇v[u] += s[u] ∇w[u] − (s[u] ∇g_u / ||v[u]||) v[u]}, where {@code ∇g_u} is this call's
+     * part of {@code ∇g[u]}. The same bits as {@link #channelDots} of the units, the per-unit
+     * coefficients in double, then {@link #addRowScaled}: this default does exactly that.
+     */
+    default void weightNormRowGradients(Tensor gradW, Tensor v, Tensor norm, Tensor scale, Tensor gradG, Tensor gradV) {
+        int out = norm.size(), fanIn = gradW.size() / Math.max(1, out);
+        Tensor dots = norm.zerosLike();
+        channelDots(gradW.reshape(1, out, fanIn), v.reshape(1, out, fanIn), dots, false);
+        Tensor coef = norm.zerosLike();
+        for (int u = 0; u < out; u++) {
+            double dg = dots.get(u) / norm.get(u);                  // Eq. 3: ∇g = ∇w L · v/||v||
+            gradG.set(u, gradG.get(u) + dg);
+            coef.set(u, -scale.get(u) * dg / norm.get(u));          // Eq. 3: −(g ∇g/||v||²)
+        }
+        addRowScaled(gradW.reshape(out, fanIn), scale, v.reshape(out, fanIn), coef, gradV.reshape(out, fanIn));
+    }
+
     /** Whether no element of {@code t} is NaN or infinite. */
     default boolean allFinite(Tensor t) {
         for (int i = 0, n = t.size(); i < n; i++) {

@@ -341,6 +341,33 @@ public final class Kernels {
         backendFor(a).addRowScaled(a, sa, b, sb, y);
     }
 
+    /**
+     * Weight normalization's Eq. 3 for a weight whose units are its rows: per unit u (row u of the
+     * {@code [out, fanIn]} views of {@code gradW}, {@code v} and {@code gradV}),
+     * {@code ∇g[u] += (∇w[u]·v[u]) / norm[u]} and {@code ∇v[u] += s[u] ∇w[u] − (s[u] ∇g_u / norm[u]) v[u]},
+     * with {@code ∇g_u} this call's addition to {@code ∇g[u]} and {@code s = scale = g/norm}.
+     * The same bits as {@link #channelDots} over the units, the coefficients in double and then
+     * {@link #addRowScaled}; the float32 backend does it unit by unit, so that the second pass over a
+     * unit's row of {@code ∇w} and {@code v} finds it in L1.
+     */
+    public static void weightNormRowGradients(Tensor gradW, Tensor v, Tensor norm, Tensor scale, Tensor gradG,
+                                              Tensor gradV) {
+        requireSame("weightNormRowGradients (∇w vs v)", gradW, v);
+        requireSame("weightNormRowGradients (∇w vs ∇v)", gradW, gradV);
+        gradW.requireSameType("weightNormRowGradients", v);
+        gradW.requireSameType("weightNormRowGradients", gradV);
+        int out = gradW.dim(0);
+        for (Tensor perUnit : new Tensor[] {norm, scale, gradG}) {
+            if (perUnit == null) {
+                throw new IllegalArgumentException("weightNormRowGradients: a per-unit tensor (norm, scale or ∇g) is null");
+            }
+            if (perUnit.size() != out) {
+                throw shapeError("weightNormRowGradients per-unit tensor", perUnit, "∇w", gradW, out);
+            }
+        }
+        backendFor(gradW).weightNormRowGradients(gradW, v, norm, scale, gradG, gradV);
+    }
+
     /** Whether no element of {@code t} is NaN or infinite (the training step's gradient guard). */
     public static boolean allFinite(Tensor t) {
         return backendFor(t).allFinite(t);
