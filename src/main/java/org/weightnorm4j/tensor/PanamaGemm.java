@@ -219,27 +219,7 @@ final class PanamaGemm implements GemmKernel {
     private static void sequentialTransposedC(int m, int n, int k, float[] a, int aOff, int lda,
                                               float[] b, int bOff, int ldb,
                                               float[] c, int cOff, int ldc, boolean accumulate) {
-        Buffers buf = BUFFERS.get();
-        float[] bp = buf.packedB(Math.min(k, KC), Math.min(m, NC));
-        Operands op = buf.operands;
-        op.transposedC = true;
-        try {
-            for (int jc = 0; jc < m; jc += NC) {                 // columns of Cᵀ: rows of A, of C
-                int nc = Math.min(NC, m - jc);
-                for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
-                    packB(true, a, aOff, lda, pc, kc, jc, nc, bp, 0);   // Aᵀ's block: A's rows as panel columns
-                    op.bp = bp;
-                    for (int ic = 0; ic < n; ic += MC) {         // rows of Cᵀ: rows of B, columns of C
-                        int mc = Math.min(MC, n - ic);
-                        op.aInPlace(b, bOff + ic * ldb + pc, ldb);
-                        macroKernel(op, mc, kc, 0, nc, nc, c, cOff + jc * ldc + ic, ldc, accumulate || pc > 0, buf);
-                    }
-                }
-            }
-        } finally {
-            op.clear();                                          // also ends transposedC for this thread's later products
-        }
+        sequential(false, n, k, b, bOff, ldb, null, true, m, a, aOff, lda, c, cOff, ldc, accumulate, null, 0, null, true);
     }
 
     /** The product spread over the pool: B packed by all threads, then blocks of rows and panels as parts. */
@@ -292,19 +272,24 @@ final class PanamaGemm implements GemmKernel {
                                    boolean transB, int n, float[] b, int bOff, int ldb,
                                    float[] c, int cOff, int ldc, boolean accumulate, float[] rowBias, int biasOff) {
         sequential(transA, m, k, a, aOff, lda, packed, transB, n, b, bOff, ldb, c, cOff, ldc, accumulate, rowBias, biasOff,
-                null);
+                null, false);
     }
 
-    /** As above, B's blocks taken from {@code packedB} when given instead of packed here. */
+    /**
+     * As above, B's blocks taken from {@code packedB} when given instead of packed here; with
+     * {@code transposedC}, element {@code (i, j)} of the product is written to C's {@code (j, i)}
+     * ({@link #sequentialTransposedC}).
+     */
     private static void sequential(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA packed,
                                    boolean transB, int n, float[] b, int bOff, int ldb,
                                    float[] c, int cOff, int ldc, boolean accumulate, float[] rowBias, int biasOff,
-                                   PackedB packedB) {
+                                   PackedB packedB, boolean transposedC) {
         Buffers buf = BUFFERS.get();
         float[] bp = packedB != null ? null : buf.packedB(Math.min(k, KC), Math.min(n, NC));
         int mPadded = paddedRows(m);
         boolean aInPlace = packed == null && !transA && readableInPlace(k, lda);
         Operands op = buf.operands;
+        op.transposedC = transposedC;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -327,7 +312,8 @@ final class PanamaGemm implements GemmKernel {
                     }
                     op.rowBias = accumulate || pc > 0 ? null : rowBias;    // added once, with the first depth block
                     op.biasOff = biasOff + ic;
-                    macroKernel(op, mc, kc, 0, nc, nc, c, cOff + jc + ic * ldc, ldc, accumulate || pc > 0, buf);
+                    int cBlock = transposedC ? cOff + jc * ldc + ic : cOff + jc + ic * ldc;
+                    macroKernel(op, mc, kc, 0, nc, nc, c, cBlock, ldc, accumulate || pc > 0, buf);
                 }
             }
         }
@@ -453,7 +439,7 @@ final class PanamaGemm implements GemmKernel {
         int threads = Parallel.threads();
         if (threads == 1 || (long) m * n * k < SMALL || Parallel.insideParallel()) {
             sequential(transA, m, k, a, aOff, lda, null, b.transB, n, b.b, b.bOff, b.ldb, c, cOff, ldc, accumulate,
-                    null, 0, b);
+                    null, 0, b, false);
             return;
         }
         threaded(transA, b.transB, m, n, k, a, aOff, lda, b.b, b.bOff, b.ldb, c, cOff, ldc, accumulate, threads,
@@ -1058,6 +1044,7 @@ final class PanamaGemm implements GemmKernel {
                 op.aPacked(buf.a, 0, kc);
             }
             op.bp = panelsB;
+            op.transposedC = false;
             op.rowBias = add ? null : rowBias;
             op.biasOff = biasOff + ic;
             macroKernel(op, mc, kc, jFrom, jTo, nc, c, cOff + jc + ic * ldc, ldc, add, buf);
